@@ -1,0 +1,3 @@
+"""Samenspraak: a multilingual Telegram bot for civic participation."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,91 @@
+"""The `samenspraak` command: a table of contents, each subcommand a few lines that call one module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="samenspraak",
+        description="Samenspraak: a multilingual Telegram bot for civic participation. Without a subcommand it runs "
+        "the Telegram bot when a token is configured, and the terminal chat simulator otherwise.",
+    )
+    parser.add_argument("--db", help="database file (default: SAMENSPRAAK_DB or data/samenspraak.sqlite3)")
+    sub = parser.add_subparsers(dest="command")
+    chat = sub.add_parser("chat", help="the terminal chat simulator")
+    chat.add_argument("--as", dest="name", default="you", help="which simulated participant you are")
+    run = sub.add_parser("run", help="run the Telegram bot (long polling)")
+    run.add_argument("--webhook", help="public HTTPS URL for a webhook instead of long polling")
+    check = sub.add_parser("check", help="validate the conversation files")
+    check.add_argument(
+        "directory", nargs="?", help="folder with conversation files (default: SAMENSPRAAK_CONVERSATIONS)"
+    )
+    export = sub.add_parser("export", help="export the collected answers")
+    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--conversation", help="only this conversation id")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    backup = sub.add_parser("backup", help="a consistent copy of the live database")
+    backup.add_argument("file")
+    for sub_parser in (chat, run, check, export, backup):
+        sub_parser.add_argument("--db", help="database file", default=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    setup_logging()
+    try:
+        settings = load_settings(db=args.db)
+    except ConfigError as error:
+        print(f"samenspraak: {error}", file=sys.stderr)
+        return 2
+    command = args.command or ("run" if settings.token else "chat")
+    if command == "chat":
+        from bot.terminal import run_chat
+
+        return run_chat(settings, getattr(args, "name", "you"))
+    if command == "run":
+        from bot.telegram.app import run_bot
+
+        return run_bot(settings, webhook=getattr(args, "webhook", None))
+    if command == "check":
+        from bot.content.check import run_check
+
+        return run_check(Path(args.directory) if args.directory else settings.conversations)
+    if command == "export":
+        from bot.export import run_export
+
+        return run_export(settings, args.format, args.conversation, args.out)
+    if command == "backup":
+        return _backup(settings, Path(args.file))
+    return 2
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    import asyncio
+
+    from bot.store import Store
+
+    async def copy() -> None:
+        store = await Store.open(settings.db)
+        try:
+            await store.backup(target)
+        finally:
+            await store.close()
+
+    if not settings.db.exists():
+        print(f"samenspraak: no database at {settings.db}", file=sys.stderr)
+        return 1
+    asyncio.run(copy())
+    print(f"backup written to {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

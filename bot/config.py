@@ -1,0 +1,160 @@
+"""Settings from the environment, a `samenspraak.toml`, or a secrets file.
+
+The environment wins over the file so an operator can override one key without editing it. The token is wrapped
+in `Secret` so that it never shows up in a repr, a traceback or a log line.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the bot cannot work with; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A string that hides itself when printed."""
+
+    value: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return "********" if self.value else ""
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A daily window in the city's time zone in which scheduled messages wait; it may cross midnight."""
+
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        if self.start == self.end:
+            return False
+        if self.start < self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours | None:
+        text = text.strip()
+        if text.lower() in {"", "none", "off"}:
+            return None
+        try:
+            first, last = (part.strip() for part in text.split("-"))
+            return cls(time.fromisoformat(first), time.fromisoformat(last))
+        except ValueError as error:
+            raise ConfigError(f"SAMENSPRAAK_QUIET_HOURS must look like 21:00-09:00, not {text!r}") from error
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its surroundings, resolved once at start."""
+
+    token: Secret = Secret("")
+    api_url: str = TELEGRAM_API_URL
+    db: Path = Path("data/samenspraak.sqlite3")
+    conversations: Path = Path("conversations")
+    organisers: frozenset[int] = frozenset()
+    timezone: ZoneInfo = ZoneInfo("Europe/Brussels")
+    quiet_hours: QuietHours | None = QuietHours(time(21), time(9))
+    contact: str = "the participation team of your city"
+    max_text_length: int = 2000
+    default_community: str = "default"
+    rate_limit: bool = True
+
+    @property
+    def bot_api_base(self) -> str:
+        return self.api_url.rstrip("/") + "/bot"
+
+    @property
+    def bot_file_base(self) -> str:
+        return self.api_url.rstrip("/") + "/file/bot"
+
+
+KEYS = (
+    "TOKEN",
+    "TOKEN_FILE",
+    "API_URL",
+    "DB",
+    "CONVERSATIONS",
+    "ORGANISERS",
+    "TIMEZONE",
+    "QUIET_HOURS",
+    "CONTACT",
+    "MAX_TEXT_LENGTH",
+    "DEFAULT_COMMUNITY",
+    "RATE_LIMIT",
+)
+
+
+def _read_file_settings(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    section = data.get("samenspraak", data)
+    return {str(key).upper().removeprefix("SAMENSPRAAK_"): str(value) for key, value in section.items()}
+
+
+def load_settings(
+    environ: dict[str, str] | None = None, *, toml_path: Path | None = None, db: str | None = None
+) -> Settings:
+    """Resolve settings: command-line `db` > environment > `samenspraak.toml` > defaults."""
+    env = dict(os.environ if environ is None else environ)
+    raw = _read_file_settings(toml_path or Path(env.get("SAMENSPRAAK_CONFIG", "samenspraak.toml")))
+    for key in KEYS:
+        if f"SAMENSPRAAK_{key}" in env:
+            raw[key] = env[f"SAMENSPRAAK_{key}"]
+    if db:
+        raw["DB"] = db
+
+    token = raw.get("TOKEN", "").strip()
+    if not token and raw.get("TOKEN_FILE"):
+        token_path = Path(raw["TOKEN_FILE"])
+        try:
+            token = token_path.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(f"SAMENSPRAAK_TOKEN_FILE cannot be read: {token_path}") from error
+
+    try:
+        organisers = frozenset(
+            int(part) for part in raw.get("ORGANISERS", "").replace(";", ",").split(",") if part.strip()
+        )
+    except ValueError as error:
+        raise ConfigError("SAMENSPRAAK_ORGANISERS must be comma-separated Telegram user ids") from error
+    try:
+        zone = ZoneInfo(raw.get("TIMEZONE", "Europe/Brussels"))
+    except Exception as error:
+        raise ConfigError(f"SAMENSPRAAK_TIMEZONE is not a known time zone: {raw.get('TIMEZONE')!r}") from error
+    try:
+        max_text_length = int(raw.get("MAX_TEXT_LENGTH", "2000"))
+    except ValueError as error:
+        raise ConfigError("SAMENSPRAAK_MAX_TEXT_LENGTH must be a whole number") from error
+
+    defaults = Settings()
+    return Settings(
+        token=Secret(token),
+        api_url=raw.get("API_URL", TELEGRAM_API_URL) or TELEGRAM_API_URL,
+        db=Path(raw.get("DB", str(defaults.db))),
+        conversations=Path(raw.get("CONVERSATIONS", str(defaults.conversations))),
+        organisers=organisers,
+        timezone=zone,
+        quiet_hours=QuietHours.parse(raw.get("QUIET_HOURS", "21:00-09:00")),
+        contact=raw.get("CONTACT", defaults.contact),
+        max_text_length=max_text_length,
+        default_community=raw.get("DEFAULT_COMMUNITY", "default"),
+        rate_limit=raw.get("RATE_LIMIT", "1").lower() not in {"0", "false", "no", "off"},
+    )

@@ -1,0 +1,31 @@
+"""`samenspraak check`: every problem as `file:line: message`, then translation coverage per language."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.content.loader import Library, load_library
+from bot.i18n import LANGUAGES
+
+
+def report(library: Library, out: TextIO) -> None:
+    for problem in library.problems:
+        out.write(f"{problem}\n")
+    if library.coverage:
+        out.write("\nTranslation coverage (texts present / texts in all conversations):\n")
+        for language, (present, total) in library.coverage.items():
+            share = 100 * present / total if total else 100.0
+            name = LANGUAGES[language].name if language in LANGUAGES else language
+            out.write(f"  {language:<3} {name:<22} {present:>5}/{total:<5} {share:5.1f}%\n")
+    errors = len(library.errors)
+    out.write(
+        f"\n{len(library.rounds)} conversation(s) ok, {errors} error(s), {len(library.problems) - errors} warning(s)\n"
+    )
+
+
+def run_check(directory: Path, out: TextIO = sys.stdout) -> int:
+    library = load_library(directory, tuple(LANGUAGES))
+    report(library, out)
+    return 0 if library.ok else 1

@@ -1,0 +1,520 @@
+"""The conversation engine: (participant state, event, now) -> new state, answers to store, messages to send.
+
+It imports nothing from Telegram and touches no database, so the Telegram adapter, the terminal simulator and the
+tests are three thin callers of the same function, and a round rehearsed in the terminal behaves the same on a phone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from bot.content.loader import Library
+from bot.content.model import Prompt, Round
+from bot.engine import events
+from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_rows
+from bot.engine.outgoing import ButtonSpec, Document, NewAnswer, Result
+from bot.engine.prompts import Refusal, render_prompt, take_answer, take_button
+from bot.engine.state import ROLES, ParticipantState, Stage
+from bot.i18n import LANGUAGES, Translator, available_languages, guess_language, pick, translator
+
+# Bump when the consent text changes in substance: everyone is asked again before a new answer is stored.
+CONSENT_VERSION = "2026-11-26"
+PARTICIPANT_COMMANDS = ("start", "language", "help", "mydata", "forget", "pause", "resume")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    contact: str = "the participation team of your city"
+    max_text_length: int = 2000
+    retention_months: int = 24
+    consent_version: str = CONSENT_VERSION
+
+
+def answer_key(conversation: str, prompt: str) -> str:
+    return f"{conversation}:{prompt}"
+
+
+class Engine:
+    """Pure conversation logic over the organisers' content; swap `library` to reload content."""
+
+    def __init__(self, library: Library, config: EngineConfig | None = None) -> None:
+        self.library = library
+        self.config = config or EngineConfig()
+
+    # -- entry point -------------------------------------------------------------------------------------------
+    def handle(self, state: ParticipantState, event: events.Event, now: datetime, hint: str | None = None) -> Result:
+        """One inbound event. `hint` is Telegram's language_code, used only until a language is chosen."""
+        if not state.active:
+            state = replace(state, active=True)
+        result = Result(state=state)
+        language = state.language or guess_language(hint)
+        t = translator(language or "en")
+        if isinstance(event, events.Command):
+            self._command(result, event, t, now, hint)
+        elif isinstance(event, events.Button):
+            self._button(result, event.data, t, now)
+        elif result.state.pending == "forget" and isinstance(event, events.Text) and not self._prompt(result.state):
+            self._ask_forget(result, t)
+        else:
+            result.state = replace(result.state, pending=None)
+            self._message(result, event, t, now)
+        return result
+
+    # -- onboarding --------------------------------------------------------------------------------------------
+    def _ask_language(self, result: Result, t: Translator, guess: str | None) -> None:
+        _ = t.gettext
+        lines = ["👋 " + _("Welcome to Samenspraak! Here you can tell the city what you think, in your own language.")]
+        lines.append(_("Which language do you want to use?"))
+        if t.language != "nl":
+            lines.append("Welke taal wil je gebruiken?")
+        result.say("\n\n".join(lines), *language_rows(guess or t.language))
+
+    def consent_text(self, t: Translator) -> str:
+        _ = t.gettext
+        return "\n\n".join(
+            [
+                "📄 " + _("Before we start: what happens with your answers"),
+                t.format(
+                    _("• Who is responsible: {contact}. You can ask them anything about your data."),
+                    contact=self.config.contact,
+                ),
+                _(
+                    "• What we store: your language, whether you live here, are new or volunteer, and your answers "
+                    "(text, voice messages, photos, places). We do not store your name or phone number; you get a "
+                    "random code instead."
+                ),
+                _("• Telegram carries the messages between you and us; Telegram's own privacy policy applies to that."),
+                _(
+                    "• Who sees it: the city's participation team. Short quotes may be read at a meeting, without "
+                    "your name, and only after a team member checked them."
+                ),
+                t.format(
+                    _("• How long: until the project ends, and at most {months} months."),
+                    months=self.config.retention_months,
+                ),
+                _("• Leaving: send /mydata to see everything we have, and /forget to delete all of it, at any time."),
+                _("• You must be 13 or older to take part."),
+                _("Do you agree?"),
+            ]
+        )
+
+    def _ask_consent(self, result: Result, t: Translator) -> None:
+        result.state = replace(result.state, stage=Stage.CONSENT)
+        result.say(self.consent_text(t), *consent_rows(t))
+
+    def _ask_role(self, result: Result, t: Translator) -> None:
+        result.state = replace(result.state, stage=Stage.ROLE)
+        result.say(t.gettext("Thank you! One more question: which fits you best?"), *role_rows(t))
+
+    def _repeat_step(self, result: Result, t: Translator) -> None:
+        """Show again what the participant is in the middle of, so a stray message never leaves them stuck."""
+        stage = result.state.stage
+        if stage == Stage.LANGUAGE:
+            self._ask_language(result, t, result.state.language)
+        elif stage == Stage.CONSENT:
+            self._ask_consent(result, t)
+        elif stage == Stage.ROLE:
+            self._ask_role(result, t)
+        else:
+            self._show_current(result, t)
+
+    # -- rounds ------------------------------------------------------------------------------------------------
+    def _round(self, state: ParticipantState) -> Round | None:
+        if state.conversation and state.conversation in self.library.rounds:
+            return self.library.rounds[state.conversation]
+        return self.library.round_for(state.community)
+
+    def _prompt(self, state: ParticipantState) -> Prompt | None:
+        conversation = self._round(state)
+        if conversation is None or state.prompt is None or conversation.id != state.conversation:
+            return None
+        return conversation.prompt(state.prompt)
+
+    def _next_unanswered(
+        self, conversation: Round, after: Prompt | None, option: str | None, answered: frozenset[str]
+    ) -> Prompt | None:
+        candidate = conversation.after(after.id, option) if after else conversation.prompts[0]
+        seen: set[str] = set()
+        while candidate and answer_key(conversation.id, candidate.id) in answered and candidate.id not in seen:
+            seen.add(candidate.id)
+            candidate = conversation.after(candidate.id)
+        return candidate
+
+    def _start_round(self, result: Result, t: Translator, lead: str = "") -> None:
+        conversation = self._round(result.state)
+        _ = t.gettext
+        if conversation is None:
+            result.state = replace(result.state, conversation=None, prompt=None)
+            result.say(
+                (lead + "\n\n" if lead else "")
+                + _("There are no questions right now. We will send you a message when a new round starts.")
+            )
+            return
+        first = self._next_unanswered(conversation, None, None, result.state.answered)
+        result.state = replace(result.state, conversation=conversation.id, prompt=first.id if first else None)
+        parts = [lead] if lead else []
+        if first is None:
+            parts.append(self._closing(conversation, t))
+            result.say("\n\n".join(parts))
+            return
+        parts.append("📣 " + pick(conversation.title, t.language))
+        if conversation.intro:
+            parts.append(pick(conversation.intro, t.language))
+        text, buttons = render_prompt(conversation, first, t)
+        parts.append(text)
+        result.say("\n\n".join(parts), *buttons, kind="prompt")
+
+    def _closing(self, conversation: Round, t: Translator) -> str:
+        if conversation.closing:
+            return "🎉 " + pick(conversation.closing, t.language)
+        return "🎉 " + t.gettext(
+            "You answered every question of this round. Thank you! We will tell you what the city does with it."
+        )
+
+    def _show_current(self, result: Result, t: Translator, lead: str = "") -> None:
+        conversation = self._round(result.state)
+        prompt = self._prompt(result.state)
+        if conversation and prompt:
+            text, buttons = render_prompt(conversation, prompt, t)
+            result.say((lead + "\n\n" if lead else "") + text, *buttons, kind="prompt")
+        elif conversation and result.state.conversation != conversation.id:
+            self._start_round(result, t, lead)
+        else:
+            result.say(
+                (lead + "\n\n" if lead else "")
+                + t.gettext("There is no open question for you right now. We will send you the next one.")
+            )
+
+    def _store_and_advance(
+        self,
+        result: Result,
+        conversation: Round,
+        prompt: Prompt,
+        value: dict[str, Any],
+        option: str | None,
+        t: Translator,
+    ) -> None:
+        state = result.state
+        if value:
+            result.answers.append(NewAnswer(conversation.id, prompt.id, prompt.type, value))
+        answered = state.answered | {answer_key(conversation.id, prompt.id)}
+        following = self._next_unanswered(conversation, prompt, option, answered)
+        result.state = replace(state, answered=answered, prompt=following.id if following else None)
+        thanks = "✅ " + (t.gettext("Thank you, your answer is saved.") if value else t.gettext("Skipped."))
+        if following is None:
+            result.say(thanks + "\n\n" + self._closing(conversation, t))
+        elif state.paused:
+            result.say(
+                thanks + "\n\n" + t.gettext("You paused the questions. Send /resume when you want the next one.")
+            )
+        else:
+            text, buttons = render_prompt(conversation, following, t)
+            result.say(thanks + "\n\n" + text, *buttons, kind="prompt")
+
+    # -- events ------------------------------------------------------------------------------------------------
+    def _message(self, result: Result, event: events.Event, t: Translator, now: datetime) -> None:
+        state = result.state
+        _ = t.gettext
+        if state.stage != Stage.READY:
+            lead = _("Before we start, please choose one of the buttons below.")
+            result.say(lead)
+            self._repeat_step(result, t)
+            return
+        if state.consent_version != self.config.consent_version:
+            result.say(_("Our consent text has changed. Please read it again before you answer."))
+            self._ask_consent(result, t)
+            return
+        conversation = self._round(state)
+        prompt = self._prompt(state)
+        if conversation is None or prompt is None:
+            self._show_current(result, t)
+            return
+        taken = take_answer(prompt, event, t, self.config.max_text_length)
+        if isinstance(taken, Refusal):
+            result.say("🙏 " + taken.message, *render_prompt(conversation, prompt, t)[1])
+            return
+        self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t)
+
+    def _button(self, result: Result, data: str, t: Translator, now: datetime) -> None:
+        kind, _sep, rest = data.partition(":")
+        state = result.state
+        if kind == "lang":
+            self._choose_language(result, rest, now)
+        elif kind == "consent" and state.stage in (Stage.CONSENT, Stage.READY, Stage.ROLE) and rest in ("yes", "no"):
+            self._consent(result, rest == "yes", t, now)
+        elif kind == "role" and rest in ROLES and state.stage in (Stage.ROLE, Stage.READY):
+            first_time = state.stage == Stage.ROLE
+            result.state = replace(state, role=rest, stage=Stage.READY)
+            if first_time:
+                self._start_round(result, t, "🙏 " + t.gettext("Thank you. Let's begin!"))
+            else:
+                self._show_current(result, t)
+        elif kind == "forget" and rest in ("yes", "no"):
+            self._confirm_forget(result, rest == "yes", t)
+        elif kind in ("a", "skip"):
+            self._answer_button(result, kind, rest, t)
+        elif kind in ("lang", "consent", "role", "forget"):
+            self._stale(result, t)
+        else:
+            result.refused = f"unknown button data {data[:64]!r}"
+            self._stale(result, t)
+
+    def _stale(self, result: Result, t: Translator) -> None:
+        self._repeat_step(result, t)
+        first = result.messages[-1]
+        result.messages[-1] = replace(
+            first, text="⌛ " + t.gettext("That button is no longer in use.") + "\n\n" + first.text
+        )
+
+    def _answer_button(self, result: Result, kind: str, rest: str, t: Translator) -> None:
+        state = result.state
+        conversation_id, _sep, rest = rest.partition(":")
+        prompt_id, _sep, value = rest.partition(":")
+        conversation = self.library.rounds.get(conversation_id)
+        prompt = conversation.prompt(prompt_id) if conversation else None
+        if conversation is None or prompt is None:
+            result.refused = f"button for unknown prompt {conversation_id}:{prompt_id}"
+            self._stale(result, t)
+            return
+        if state.stage != Stage.READY:
+            self._stale(result, t)
+            return
+        if state.consent_version != self.config.consent_version:
+            result.say(t.gettext("Our consent text has changed. Please read it again before you answer."))
+            self._ask_consent(result, t)
+            return
+        if state.conversation != conversation_id or state.prompt != prompt_id:
+            if answer_key(conversation_id, prompt_id) not in state.answered and state.conversation == conversation_id:
+                result.refused = f"button for a prompt that is not active: {prompt_id}"
+            self._stale(result, t)
+            return
+        if kind == "skip":
+            if not prompt.optional:
+                result.refused = f"skip of a required prompt {prompt_id}"
+                self._stale(result, t)
+                return
+            self._store_and_advance(result, conversation, prompt, {}, None, t)
+            return
+        taken = take_button(prompt, value)
+        if taken is None:
+            result.refused = f"value {value[:20]!r} not offered by {prompt_id}"
+            self._stale(result, t)
+            return
+        self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t)
+
+    def _choose_language(self, result: Result, code: str, now: datetime) -> None:
+        state = result.state
+        if code not in available_languages():
+            result.refused = f"unknown language {code[:8]!r}"
+            self._ask_language(result, translator(state.language or "en"), state.language)
+            return
+        t = translator(code)
+        result.state = replace(state, language=code, pending=None)
+        if state.stage == Stage.LANGUAGE:
+            result.say(t.format(t.gettext("Language: {language}"), language=LANGUAGES[code].name), menu_language=code)
+            self._ask_consent(result, t)
+            return
+        lead = "✅ " + t.format(
+            t.gettext("From now on I will write to you in {language}."), language=LANGUAGES[code].name
+        )
+        result.say(lead, menu_language=code)
+        self._repeat_step(result, t)
+
+    def _consent(self, result: Result, agreed: bool, t: Translator, now: datetime) -> None:
+        state = result.state
+        _ = t.gettext
+        if not agreed:
+            result.forget = True
+            result.say(
+                _("That's fine. We have not stored anything about you, and we will not write to you again.")
+                + "\n\n"
+                + _("If you change your mind, send /start.")
+            )
+            return
+        result.state = replace(state, consent_version=self.config.consent_version, consent_at=now)
+        if state.role is None:
+            self._ask_role(result, t)
+        else:
+            result.state = replace(result.state, stage=Stage.READY)
+            self._show_current(result, t, "✅ " + _("Thank you."))
+
+    # -- commands ----------------------------------------------------------------------------------------------
+    def _command(self, result: Result, command: events.Command, t: Translator, now: datetime, hint: str | None) -> None:
+        name = command.name.lower()
+        state = result.state
+        _ = t.gettext
+        result.state = replace(state, pending=None)
+        if name == "start":
+            self._start(result, command.args.strip(), t, hint)
+        elif name == "language":
+            result.say(_("Which language do you want to use?"), *language_rows(state.language))
+        elif name == "help":
+            result.say(self.help_text(t))
+        elif name == "forget":
+            self._ask_forget(result, t)
+        elif name == "pause":
+            result.state = replace(result.state, paused=True)
+            result.say(
+                "⏸ "
+                + _(
+                    "Paused. I will not send you new questions or reminders until you send /resume. You can still answer the question you have."
+                )
+            )
+        elif name == "resume":
+            result.state = replace(result.state, paused=False)
+            if state.stage == Stage.READY:
+                self._show_current(result, t, "▶️ " + _("Welcome back!"))
+            else:
+                self._repeat_step(result, t)
+        elif name == "mydata":
+            # The caller answers /mydata through `mydata`, with what the store holds; this only happens without it.
+            result.say(_("Here is everything we have stored about you."))
+        else:
+            result.say(_("Sorry, I don't know that command.") + "\n\n" + self.help_text(t))
+
+    def _start(self, result: Result, code: str, t: Translator, hint: str | None) -> None:
+        state = result.state
+        community = code if code in self.library.communities() else None
+        if state.stage == Stage.LANGUAGE and state.id is None:
+            if community:
+                result.state = replace(state, community=community)
+            guess = guess_language(hint)
+            self._ask_language(result, translator(guess or "en"), guess)
+            return
+        if community and community != state.community:
+            result.state = replace(state, community=community, conversation=None, prompt=None)
+            if state.stage == Stage.READY:
+                self._start_round(result, t)
+                return
+        if state.stage == Stage.READY:
+            self._show_current(result, t, "👋 " + t.gettext("Welcome back!"))
+        else:
+            self._repeat_step(result, t)
+
+    def help_text(self, t: Translator) -> str:
+        _ = t.gettext
+        return "\n".join(
+            [
+                "ℹ️ "
+                + _(
+                    "Samenspraak asks you short questions about life in the city. Answer with a button, text, a voice message, a photo or a place."
+                ),
+                "",
+                "/language — " + _("choose another language"),
+                "/pause — " + _("no new questions for a while"),
+                "/resume — " + _("continue with the questions"),
+                "/mydata — " + _("see everything we stored about you"),
+                "/forget — " + _("delete everything about you"),
+                "/help — " + _("this message"),
+                "",
+                "⚠️ "
+                + _(
+                    "This is not an emergency line. In an emergency call 112. To talk to someone, call Tele-Onthaal on 106 (day and night). Suicide prevention line: 1813."
+                ),
+                t.format(_("Questions about the project or your data: {contact}."), contact=self.config.contact),
+            ]
+        )
+
+    def _ask_forget(self, result: Result, t: Translator) -> None:
+        result.state = replace(result.state, pending="forget")
+        result.say(
+            "⚠️ "
+            + t.gettext(
+                "Do you want to delete everything we stored about you, including all your answers? This cannot be undone."
+            ),
+            *forget_rows(t),
+        )
+
+    def _confirm_forget(self, result: Result, confirmed: bool, t: Translator) -> None:
+        if result.state.pending != "forget":
+            self._stale(result, t)
+            return
+        if confirmed:
+            result.forget = True
+            result.say(
+                "🗑 "
+                + t.gettext(
+                    "Done: everything about you is deleted. Thank you for taking part. Send /start if you ever want to join again."
+                )
+            )
+            return
+        result.state = replace(result.state, pending=None)
+        if result.state.stage == Stage.READY:
+            self._show_current(result, t, t.gettext("Nothing was deleted."))
+        else:
+            result.say(t.gettext("Nothing was deleted."))
+
+    def mydata(self, state: ParticipantState, stored: dict[str, Any], now: datetime) -> Result:
+        """Everything stored about the participant: a readable message and the same as a JSON file."""
+        t = translator(state.language or "en")
+        _ = t.gettext
+        result = Result(state=replace(state, pending=None))
+        answers = stored.get("answers", [])
+        role_names = {
+            "resident": _("I live here"),
+            "newcomer": _("I am new in the city"),
+            "volunteer": _("I am a volunteer"),
+            "unsaid": _("I'd rather not say"),
+        }
+        lines = [
+            "🗂 " + _("Here is everything we have stored about you."),
+            "",
+            t.format(_("Your code: {code}"), code=state.pseudonym),
+            t.format(_("Language: {language}"), language=LANGUAGES.get(state.language or "", LANGUAGES["en"]).name),
+            t.format(_("Role: {role}"), role=role_names.get(state.role or "", "—")),
+            t.format(
+                _("Consent given on: {date}"), date=state.consent_at.date().isoformat() if state.consent_at else "—"
+            ),
+            t.format(_("Paused: {paused}"), paused=_("yes") if state.paused else _("no")),
+            t.ngettext("You gave {count} answer.", "You gave {count} answers.", len(answers)).format(
+                count=t.isolate(len(answers))
+            ),
+        ]
+        for answer in answers[:20]:
+            lines.append(f"• {answer['prompt']}: {_summarise(answer['value'])}")
+        if len(answers) > 20:
+            lines.append("…")
+        lines += ["", _("The attached file holds all of it. Send /forget to delete everything.")]
+        document = Document(
+            filename=f"samenspraak-{state.pseudonym}.json",
+            content=json.dumps(stored, ensure_ascii=False, indent=2, default=str),
+        )
+        result.say("\n".join(lines)[:4000], document=document, kind="mydata")
+        return result
+
+
+def _summarise(value: dict[str, Any]) -> str:
+    if "text" in value:
+        text = str(value["text"])
+        return text if len(text) <= 60 else text[:57] + "…"
+    if "option" in value:
+        return str(value["option"])
+    if "value" in value:
+        return str(value["value"])
+    if "voice" in value:
+        return "🎤"
+    if "photo" in value:
+        return "📷"
+    if "latitude" in value:
+        return f"📍 {value['latitude']}, {value['longitude']}"
+    return "—"
+
+
+def command_menu(t: Translator) -> list[tuple[str, str]]:
+    """The participant's command menu in their language (Telegram shows it next to the text field)."""
+    _ = t.gettext
+    return [
+        ("start", _("start or continue")),
+        ("language", _("choose another language")),
+        ("pause", _("no new questions for a while")),
+        ("resume", _("continue with the questions")),
+        ("mydata", _("see everything we stored about you")),
+        ("forget", _("delete everything about you")),
+        ("help", _("help and contact")),
+    ]
+
+
+__all__ = ["PARTICIPANT_COMMANDS", "ButtonSpec", "Engine", "EngineConfig", "answer_key", "command_menu"]

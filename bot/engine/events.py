@@ -1,0 +1,49 @@
+"""What a participant can do, as the engine sees it: no Telegram types, so the terminal and tests can say it too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Button:
+    data: str
+
+
+@dataclass(frozen=True)
+class Voice:
+    file_ref: str
+    duration: int = 0
+
+
+@dataclass(frozen=True)
+class Photo:
+    file_ref: str
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+    live: bool = False
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something we cannot take as an answer: a sticker, a document, a video note, a contact, a poll..."""
+
+    what: str
+
+
+Event = Text | Button | Voice | Photo | Location | Command | Unsupported

@@ -1,0 +1,58 @@
+"""Buttons the engine offers, and the compact data they carry back (ids only: Telegram allows 64 bytes)."""
+
+from __future__ import annotations
+
+from bot.content.model import Prompt, Round
+from bot.engine.outgoing import ButtonSpec
+from bot.i18n import LANGUAGES, Translator, available_languages, pick
+
+Row = tuple[ButtonSpec, ...]
+
+SCALE_FACES = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😀"}
+
+
+def language_rows(first: str | None) -> tuple[Row, ...]:
+    """Every language we speak, the guessed one first, two to a row so eleven fit on one screen."""
+    codes = list(available_languages())
+    if first in codes:
+        codes.remove(first)
+        codes.insert(0, first)
+    buttons = [ButtonSpec(LANGUAGES[code].name, f"lang:{code}") for code in codes]
+    return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+
+
+def consent_rows(t: Translator) -> tuple[Row, ...]:
+    _ = t.gettext
+    return ((ButtonSpec("✅ " + _("I agree"), "consent:yes"),), (ButtonSpec(_("No, thank you"), "consent:no"),))
+
+
+def role_rows(t: Translator) -> tuple[Row, ...]:
+    _ = t.gettext
+    return (
+        (ButtonSpec(_("I live here"), "role:resident"),),
+        (ButtonSpec(_("I am new in the city"), "role:newcomer"),),
+        (ButtonSpec(_("I am a volunteer"), "role:volunteer"),),
+        (ButtonSpec(_("I'd rather not say"), "role:unsaid"),),
+    )
+
+
+def forget_rows(t: Translator) -> tuple[Row, ...]:
+    _ = t.gettext
+    return (
+        (ButtonSpec("🗑 " + _("Yes, delete everything"), "forget:yes"),),
+        (ButtonSpec(_("No, keep my answers"), "forget:no"),),
+    )
+
+
+def prompt_rows(conversation: Round, prompt: Prompt, t: Translator) -> tuple[Row, ...]:
+    base = f"a:{conversation.id}:{prompt.id}:"
+    rows: list[Row] = []
+    if prompt.type == "choice":
+        rows.extend((ButtonSpec(pick(option.label, t.language), base + option.id),) for option in prompt.options)
+    elif prompt.type == "scale":
+        faces = [ButtonSpec(f"{SCALE_FACES[value]} {value}", f"{base}{value}") for value in range(1, 6)]
+        # Right-to-left readers expect the scale to start on the right; Telegram lays rows out left to right.
+        rows.append(tuple(reversed(faces)) if t.rtl else tuple(faces))
+    if prompt.optional:
+        rows.append((ButtonSpec("⏭ " + t.gettext("Skip this question"), f"skip:{conversation.id}:{prompt.id}"),))
+    return tuple(rows)

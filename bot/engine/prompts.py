@@ -1,0 +1,153 @@
+"""Asking a prompt and taking its answer, by the prompt's answer type."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from bot.content.model import Prompt, Round
+from bot.engine import events
+from bot.engine.keyboards import prompt_rows
+from bot.engine.outgoing import ButtonSpec
+from bot.i18n import Translator, pick
+
+THEME_ICONS = {
+    "housing": "🏠",
+    "mobility": "🚲",
+    "work": "💼",
+    "safety": "🛡",
+    "meeting": "🤝",
+    "culture": "🎭",
+    "nature": "🌳",
+    "learning": "📚",
+    "health": "❤️",
+    "open": "💬",
+}
+
+
+def how_to_answer(prompt: Prompt, t: Translator) -> str:
+    _ = t.gettext
+    hints = {
+        "choice": _("Tap one of the buttons."),
+        "scale": _("Tap a number from 1 (not at all) to 5 (very much)."),
+        "text": _("Type your answer and send it."),
+        "voice": _("Hold the microphone button and speak your answer."),
+        "photo": _("Send a photo: tap the paperclip 📎, then Photo."),
+        "location": _("Share a place: tap the paperclip 📎, then Location."),
+    }
+    return hints[prompt.type]
+
+
+def render_prompt(conversation: Round, prompt: Prompt, t: Translator) -> tuple[str, tuple[tuple[ButtonSpec, ...], ...]]:
+    """The prompt's text in the participant's language, with its position, a hint how to answer, and buttons."""
+    position = [p.id for p in conversation.prompts].index(prompt.id) + 1
+    icon = THEME_ICONS.get(prompt.theme or "", "💬")
+    header = t.format(t.gettext("Question {number} of {total}"), number=position, total=len(conversation.prompts))
+    lines = [f"{icon} {header}", "", pick(prompt.text, t.language)]
+    if prompt.type == "scale" and (prompt.low or prompt.high):
+        low = pick(prompt.low, t.language) if prompt.low else ""
+        high = pick(prompt.high, t.language) if prompt.high else ""
+        lines.append(f"1 = {t.isolate(low)} · 5 = {t.isolate(high)}")
+    lines += ["", "ℹ️ " + how_to_answer(prompt, t)]
+    return "\n".join(lines), prompt_rows(conversation, prompt, t)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """An answer that fits the prompt: what to store, and the option chosen (for jumps)."""
+
+    value: dict[str, Any]
+    option: str | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an event does not answer the prompt, in words for the participant."""
+
+    message: str
+
+
+def clean_text(text: str) -> str:
+    """Drop control and format characters that break exports and screens, keep newlines and letters of any script."""
+    kept = []
+    for char in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(char)
+        if char in "\n\t" or category[0] != "C" or char in "\u200c\u200d":  # ZWNJ/ZWJ matter in Persian and Arabic
+            kept.append(char)
+    return "".join(kept).strip()
+
+
+def _option_for_text(prompt: Prompt, text: str, t: Translator) -> str | None:
+    wanted = text.strip().casefold()
+    for number, option in enumerate(prompt.options, start=1):
+        labels = {label.casefold() for label in option.label.values()} | {pick(option.label, t.language).casefold()}
+        if wanted == str(number) or wanted in labels:
+            return option.id
+    return None
+
+
+def unsupported_message(what: str, t: Translator) -> str:
+    _ = t.gettext
+    messages = {
+        "sticker": _("Nice sticker! I can't store stickers as an answer, though."),
+        "document": _("I can't take files as an answer."),
+        "video": _("I can't take videos as an answer."),
+        "video_note": _("I can't take video messages as an answer."),
+        "animation": _("I can't take GIFs as an answer."),
+        "audio": _("I can't take music files as an answer."),
+        "contact": _("Thank you, but I don't need contact details. Please don't share other people's numbers."),
+        "poll": _("I can't take polls as an answer."),
+        "dice": _("I can't take that as an answer."),
+    }
+    return messages.get(what, _("I can't take that kind of message as an answer."))
+
+
+def take_answer(prompt: Prompt, event: events.Event, t: Translator, max_length: int) -> Taken | Refusal:
+    """Check an event against the active prompt; a refusal says kindly what is expected instead."""
+    _ = t.gettext
+    expected = how_to_answer(prompt, t)
+    if isinstance(event, events.Text):
+        text = clean_text(event.text)
+        if prompt.type == "text":
+            limit = prompt.max_length or max_length
+            if not text:
+                return Refusal(_("That message looks empty.") + " " + expected)
+            if len(text) > limit:
+                return Refusal(
+                    t.format(
+                        _("Your answer is {length} characters long; the limit is {limit}. Could you make it shorter?"),
+                        length=len(text),
+                        limit=limit,
+                    )
+                )
+            return Taken({"text": text})
+        if prompt.type == "scale":
+            if text.isdigit() and 1 <= int(text) <= 5:
+                return Taken({"value": int(text)})
+            if text.lstrip("-").isdigit():
+                return Refusal(_("Please choose a number from 1 to 5."))
+        if prompt.type == "choice":
+            option = _option_for_text(prompt, text, t)
+            if option:
+                return Taken({"option": option}, option)
+        return Refusal(_("Thank you, but this question asks for something else.") + " " + expected)
+    if isinstance(event, events.Voice) and prompt.type in ("voice", "text"):
+        # Many newcomers speak more easily than they write: a voice note is welcome for open questions too.
+        return Taken({"voice": event.file_ref, "duration": event.duration})
+    if isinstance(event, events.Photo) and prompt.type == "photo":
+        return Taken({"photo": event.file_ref})
+    if isinstance(event, events.Location) and prompt.type == "location":
+        return Taken({"latitude": round(event.latitude, 6), "longitude": round(event.longitude, 6)})
+    if isinstance(event, events.Unsupported):
+        return Refusal(unsupported_message(event.what, t) + " " + expected)
+    return Refusal(_("Thank you, but this question asks for something else.") + " " + expected)
+
+
+def take_button(prompt: Prompt, value: str) -> Taken | None:
+    """A button press for the active prompt; None for a value the prompt never offered (a forged button)."""
+    if prompt.type == "choice":
+        return Taken({"option": value}, value) if any(option.id == value for option in prompt.options) else None
+    if prompt.type == "scale" and value in {"1", "2", "3", "4", "5"}:
+        return Taken({"value": int(value)})
+    return None

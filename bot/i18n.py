@@ -1,0 +1,162 @@
+"""Participant-facing strings in the participant's own language.
+
+Catalogs live in `locales/<lang>/LC_MESSAGES/samenspraak.po`. A compiled `.mo` is used when it is at least as new
+as its `.po`; otherwise the `.po` is compiled in memory, so a catalog edited without `pybabel compile` is never
+served stale. Adding a language is adding a catalog (and a line to `LANGUAGES` for its name and direction).
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+DOMAIN = "samenspraak"
+SOURCE_LANGUAGE = "en"
+FALLBACK_LANGUAGES = ("nl", "en")
+
+# Unicode isolates keep a Dutch place name or a number inside an Arabic sentence from reordering its neighbours.
+FSI, PDI = "\u2068", "\u2069"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # the language's name in itself, as shown in the chooser
+    rtl: bool = False
+    babel: str = ""  # Babel locale identifier when it differs from `code`
+
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language("nl", "Nederlands"),
+        Language("en", "English"),
+        Language("fr", "Français"),
+        Language("ar", "العربية", rtl=True),
+        Language("tr", "Türkçe"),
+        Language("uk", "Українська"),
+        Language("ru", "Русский"),
+        Language("fa", "فارسی / دری", rtl=True),
+        Language("ps", "پښتو", rtl=True),
+        Language("ti", "ትግርኛ"),
+        Language("so", "Soomaali"),
+    )
+}
+
+# Telegram sends IETF tags such as `fa-AF` or `nl-BE`, and a few ISO 639-3 codes; map them to our catalogs.
+LANGUAGE_ALIASES = {
+    "prs": "fa",
+    "fa-af": "fa",
+    "pbt": "ps",
+    "pbu": "ps",
+    "pst": "ps",
+    "som": "so",
+    "tir": "ti",
+}
+
+
+def locales_dir() -> Path:
+    configured = os.environ.get("SAMENSPRAAK_LOCALES")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent / "locales"
+
+
+@cache
+def available_languages() -> tuple[str, ...]:
+    """Languages that have a participant catalog, in the order of `LANGUAGES` (Dutch first)."""
+    root = locales_dir()
+    return tuple(
+        code
+        for code in LANGUAGES
+        if code == SOURCE_LANGUAGE or (root / code / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    )
+
+
+def guess_language(language_code: str | None) -> str | None:
+    """Turn Telegram's `language_code` into one of our languages, or None so the chooser decides."""
+    if not language_code:
+        return None
+    tag = language_code.strip().lower().replace("_", "-")
+    if tag in LANGUAGE_ALIASES:
+        tag = LANGUAGE_ALIASES[tag]
+    base = LANGUAGE_ALIASES.get(tag.split("-")[0], tag.split("-")[0])
+    return base if base in available_languages() else None
+
+
+def _load_catalog(path: Path) -> gettext.GNUTranslations:
+    mo_path = path.with_suffix(".mo")
+    if mo_path.is_file() and mo_path.stat().st_mtime >= path.stat().st_mtime:
+        with mo_path.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Translator:
+    """Gettext for one language, with Babel formatting and right-to-left safe interpolation."""
+
+    def __init__(self, language: str, translations: gettext.NullTranslations) -> None:
+        self.language = language
+        self.info = LANGUAGES.get(language, LANGUAGES[SOURCE_LANGUAGE])
+        self._translations = translations
+        self.locale = Locale.parse(self.info.babel or language)
+
+    @property
+    def rtl(self) -> bool:
+        return self.info.rtl
+
+    def gettext(self, message: str) -> str:
+        return self._translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self._translations.ngettext(singular, plural, count)
+
+    def isolate(self, value: object) -> str:
+        """Wrap an inserted value so that it keeps its own direction inside a right-to-left sentence."""
+        text = str(value)
+        return f"{FSI}{text}{PDI}" if self.rtl else text
+
+    def format(self, template: str, **values: object) -> str:
+        """Fill a translated template, isolating every inserted value for right-to-left languages."""
+        return template.format(**{key: self.isolate(value) for key, value in values.items()})
+
+    def datetime(self, moment: datetime, zone: ZoneInfo, fmt: str = "medium") -> str:
+        return babel_format_datetime(moment, fmt, tzinfo=zone, locale=self.locale)
+
+
+@cache
+def translator(language: str | None) -> Translator:
+    code = language if language in LANGUAGES else SOURCE_LANGUAGE
+    path = locales_dir() / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    translations: gettext.NullTranslations = _load_catalog(path) if path.is_file() else gettext.NullTranslations()
+    return Translator(code, translations)
+
+
+def reset_cache() -> None:
+    """Forget loaded catalogs (after `pybabel compile`, or in tests that write catalogs)."""
+    translator.cache_clear()
+    available_languages.cache_clear()
+
+
+def pick(texts: dict[str, str], language: str | None) -> str:
+    """A content text in the participant's language, falling back to Dutch, then English, then any."""
+    for code in (language, *FALLBACK_LANGUAGES):
+        if code and texts.get(code):
+            return texts[code]
+    return next(iter(texts.values()), "")

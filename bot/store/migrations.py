@@ -1,0 +1,74 @@
+"""Numbered forward migrations. Append only: a deployed database has run every earlier step exactly once."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "participants, answers, outbox, inbox",
+        """
+        CREATE TABLE participants (
+            id              INTEGER PRIMARY KEY,
+            pseudonym       TEXT NOT NULL UNIQUE,
+            channel         TEXT NOT NULL,
+            address         TEXT NOT NULL,
+            stage           TEXT NOT NULL,
+            language        TEXT,
+            community       TEXT NOT NULL DEFAULT 'default',
+            role            TEXT,
+            consent_version TEXT,
+            consent_at      TEXT,
+            paused          INTEGER NOT NULL DEFAULT 0,
+            active          INTEGER NOT NULL DEFAULT 1,
+            conversation    TEXT,
+            prompt          TEXT,
+            pending         TEXT,
+            created_at      TEXT NOT NULL,
+            updated_at      TEXT NOT NULL,
+            UNIQUE (channel, address)
+        );
+        CREATE TABLE answers (
+            id             INTEGER PRIMARY KEY,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            conversation   TEXT NOT NULL,
+            prompt_id      TEXT NOT NULL,
+            answer_type    TEXT NOT NULL,
+            value          TEXT NOT NULL,
+            minority       INTEGER NOT NULL DEFAULT 0,
+            walk_stop      TEXT,
+            moderation     TEXT NOT NULL DEFAULT 'pending',
+            created_at     TEXT NOT NULL,
+            updated_at     TEXT NOT NULL
+        );
+        CREATE INDEX answers_by_conversation ON answers (conversation, prompt_id);
+        CREATE INDEX answers_by_participant ON answers (participant_id);
+        CREATE TABLE outbox (
+            id             INTEGER PRIMARY KEY,
+            participant_id INTEGER REFERENCES participants(id) ON DELETE CASCADE,
+            channel        TEXT NOT NULL,
+            address        TEXT NOT NULL,
+            kind           TEXT NOT NULL,
+            payload        TEXT NOT NULL,
+            due_at         TEXT NOT NULL,
+            scheduled      INTEGER NOT NULL DEFAULT 0,
+            status         TEXT NOT NULL DEFAULT 'pending',
+            attempts       INTEGER NOT NULL DEFAULT 0,
+            last_error     TEXT,
+            created_at     TEXT NOT NULL,
+            sent_at        TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (channel, status, due_at);
+        CREATE INDEX outbox_by_participant ON outbox (participant_id);
+        CREATE TABLE inbox (
+            channel     TEXT NOT NULL,
+            update_key  TEXT NOT NULL,
+            address     TEXT,
+            raw         TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            done_at     TEXT,
+            PRIMARY KEY (channel, update_key)
+        );
+        CREATE INDEX inbox_open ON inbox (channel, done_at);
+        """,
+    ),
+]

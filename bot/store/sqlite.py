@@ -1,0 +1,428 @@
+"""The one source of truth: participants, answers, conversation state, the outbox and the inbox, in SQLite.
+
+Callers speak in intents (`apply`, `claim_due`, `mark_sent`); the SQL lives here with its migrations, so another
+backend (PostgreSQL for deployments that outgrow one machine) implements the same methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.engine.outgoing import Outgoing, Result
+from bot.engine.state import ParticipantState, Stage
+from bot.store.migrations import MIGRATIONS
+
+
+def iso(moment: datetime) -> str:
+    """One fixed UTC format, so that text comparison in SQL orders moments correctly."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    participant_id: int | None
+    channel: str
+    address: str
+    kind: str
+    payload: dict[str, Any]
+    due_at: datetime
+    attempts: int
+    scheduled: bool
+    language: str | None  # the participant's stored language, for anything rendered at sending time
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database owner-only before SQLite does, so answers are never world-readable, not even briefly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(descriptor)
+
+
+class Store:
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self._db = db
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        path = Path(path)
+        _create_private_file(path)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA busy_timeout=5000")
+        store = cls(db, path)
+        await store._migrate()
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _migrate(self) -> None:
+        await self._db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+        )
+        async with self._db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cursor:
+            row = await cursor.fetchone()
+        current = row[0] if row else 0
+        for version, name, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            async with self.transaction() as db:
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        await db.execute(statement)
+                await db.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, iso(datetime.now(UTC)))
+                )
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One writer at a time; everything inside commits together or not at all."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    # -- participants ------------------------------------------------------------------------------------------
+    async def load_participant(self, channel: str, address: str) -> ParticipantState | None:
+        async with self._db.execute(
+            "SELECT * FROM participants WHERE channel = ? AND address = ?", (channel, address)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        async with self._db.execute(
+            "SELECT DISTINCT conversation, prompt_id FROM answers WHERE participant_id = ?", (row["id"],)
+        ) as cursor:
+            answered = frozenset(f"{r[0]}:{r[1]}" for r in await cursor.fetchall())
+        return ParticipantState(
+            id=row["id"],
+            channel=row["channel"],
+            address=row["address"],
+            pseudonym=row["pseudonym"],
+            stage=Stage(row["stage"]),
+            language=row["language"],
+            community=row["community"],
+            role=row["role"],
+            consent_version=row["consent_version"],
+            consent_at=parse_iso(row["consent_at"]),
+            paused=bool(row["paused"]),
+            active=bool(row["active"]),
+            conversation=row["conversation"],
+            prompt=row["prompt"],
+            answered=answered,
+            pending=row["pending"],
+            created_at=parse_iso(row["created_at"]),
+        )
+
+    async def _save_participant(self, db: aiosqlite.Connection, state: ParticipantState, now: datetime) -> int:
+        values = {
+            "pseudonym": state.pseudonym,
+            "channel": state.channel,
+            "address": state.address,
+            "stage": state.stage.value,
+            "language": state.language,
+            "community": state.community,
+            "role": state.role,
+            "consent_version": state.consent_version,
+            "consent_at": iso(state.consent_at) if state.consent_at else None,
+            "paused": int(state.paused),
+            "active": int(state.active),
+            "conversation": state.conversation,
+            "prompt": state.prompt,
+            "pending": state.pending,
+            "updated_at": iso(now),
+        }
+        if state.id is None:
+            values["created_at"] = iso(now)
+            columns = ", ".join(values)
+            marks = ", ".join("?" for _ in values)
+            cursor = await db.execute(f"INSERT INTO participants ({columns}) VALUES ({marks})", tuple(values.values()))
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+        assignments = ", ".join(f"{key} = ?" for key in values)
+        await db.execute(f"UPDATE participants SET {assignments} WHERE id = ?", (*values.values(), state.id))
+        return state.id
+
+    async def set_active(self, channel: str, address: str, active: bool, now: datetime) -> None:
+        """Blocked (or back): a blocked participant's scheduled messages wait instead of failing over and over."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE participants SET active = ?, updated_at = ? WHERE channel = ? AND address = ?",
+                (int(active), iso(now), channel, address),
+            )
+
+    # -- one event's outcome -----------------------------------------------------------------------------------
+    async def apply(
+        self, result: Result, now: datetime, *, inbox: tuple[str, str] | None = None
+    ) -> ParticipantState | None:
+        """Write everything one event changed in one transaction. None if the inbox row was already handled."""
+        state = result.state
+        async with self.transaction() as db:
+            if inbox is not None:
+                cursor = await db.execute(
+                    "UPDATE inbox SET done_at = ? WHERE channel = ? AND update_key = ? AND done_at IS NULL",
+                    (iso(now), *inbox),
+                )
+                if cursor.rowcount == 0:
+                    async with db.execute("SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", inbox) as check:
+                        if await check.fetchone() is not None:
+                            return None  # seen and handled before: do nothing twice
+            if result.forget:
+                if state.id is not None:
+                    await db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
+                await db.execute("DELETE FROM inbox WHERE channel = ? AND address = ?", (state.channel, state.address))
+                await db.execute(
+                    "DELETE FROM outbox WHERE channel = ? AND address = ? AND participant_id IS NULL",
+                    (state.channel, state.address),
+                )
+                participant_id = None
+            else:
+                participant_id = await self._save_participant(db, state, now)
+                for answer in result.answers:
+                    await db.execute(
+                        "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, created_at,"
+                        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            participant_id,
+                            answer.conversation,
+                            answer.prompt_id,
+                            answer.answer_type,
+                            json.dumps(answer.value, ensure_ascii=False),
+                            iso(now),
+                            iso(now),
+                        ),
+                    )
+            for message in result.messages:
+                await self._enqueue(db, message, state, participant_id, now)
+        return replace(state, id=participant_id)
+
+    async def _enqueue(
+        self,
+        db: aiosqlite.Connection,
+        message: Outgoing,
+        state: ParticipantState,
+        participant_id: int | None,
+        now: datetime,
+    ) -> None:
+        await db.execute(
+            "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                participant_id,
+                state.channel,
+                state.address,
+                message.kind,
+                json.dumps(message.payload(), ensure_ascii=False),
+                iso(message.due_at or now),
+                int(message.scheduled),
+                iso(now),
+            ),
+        )
+
+    # -- outbox ------------------------------------------------------------------------------------------------
+    async def claim_due(
+        self,
+        channel: str,
+        now: datetime,
+        *,
+        address: str | None = None,
+        include_scheduled: bool = True,
+        limit: int = 100,
+    ) -> list[OutboxRow]:
+        """Mark due rows as in flight and hand them out; a row is claimed by one sender only."""
+        conditions = ["o.channel = ?", "o.status = 'pending'", "o.due_at <= ?"]
+        params: list[Any] = [channel, iso(now)]
+        if address is not None:
+            conditions.append("o.address = ?")
+            params.append(address)
+        if not include_scheduled:
+            conditions.append("o.scheduled = 0")
+        # Scheduled messages to someone who blocked the bot or paused wait; replies always go.
+        conditions.append("(o.scheduled = 0 OR (p.active = 1 AND p.paused = 0))")
+        sql = (
+            "SELECT o.*, p.language FROM outbox o LEFT JOIN participants p ON p.id = o.participant_id"
+            f" WHERE {' AND '.join(conditions)} ORDER BY o.due_at, o.id LIMIT ?"
+        )
+        params.append(limit)
+        async with self.transaction() as db:
+            async with db.execute(sql, params) as cursor:
+                rows = await cursor.fetchall()
+            if rows:
+                marks = ", ".join("?" for _ in rows)
+                await db.execute(
+                    f"UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN ({marks})",
+                    [row["id"] for row in rows],
+                )
+        return [
+            OutboxRow(
+                id=row["id"],
+                participant_id=row["participant_id"],
+                channel=row["channel"],
+                address=row["address"],
+                kind=row["kind"],
+                payload=json.loads(row["payload"]),
+                due_at=parse_iso(row["due_at"]) or now,
+                attempts=row["attempts"] + 1,
+                scheduled=bool(row["scheduled"]),
+                language=row["language"],
+            )
+            for row in rows
+        ]
+
+    async def mark_sent(self, row_id: int, now: datetime) -> None:
+        # The payload may hold a /mydata file: once delivered, keep only the text.
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
+                " payload = CASE WHEN kind = 'mydata' THEN '{}' ELSE payload END WHERE id = ?",
+                (iso(now), row_id),
+            )
+
+    async def mark_retry(self, row_id: int, error: str, retry_at: datetime) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET status = 'pending', due_at = ?, last_error = ? WHERE id = ?",
+                (iso(retry_at), error[:500], row_id),
+            )
+
+    async def mark_failed(self, row_id: int, error: str, status: str = "failed") -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE outbox SET status = ?, last_error = ? WHERE id = ?", (status, error[:500], row_id))
+
+    async def release_in_flight(self) -> int:
+        """On start: rows that were being sent when the process died go out again (at least once)."""
+        async with self.transaction() as db:
+            cursor = await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+            return cursor.rowcount
+
+    async def next_due(self, channel: str) -> datetime | None:
+        async with self._db.execute(
+            "SELECT MIN(due_at) FROM outbox WHERE channel = ? AND status = 'pending'", (channel,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return parse_iso(row[0]) if row else None
+
+    async def outbox_rows(self, channel: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM outbox" + (" WHERE channel = ?" if channel else "") + " ORDER BY id"
+        async with self._db.execute(sql, (channel,) if channel else ()) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+    # -- inbox -------------------------------------------------------------------------------------------------
+    async def inbox_store(self, channel: str, entries: list[tuple[str, str | None, str]], now: datetime) -> None:
+        """Keep raw updates before they are confirmed to Telegram, so a crash cannot lose them."""
+        async with self.transaction() as db:
+            await db.executemany(
+                "INSERT OR IGNORE INTO inbox (channel, update_key, address, raw, received_at) VALUES (?, ?, ?, ?, ?)",
+                [(channel, key, address, raw, iso(now)) for key, address, raw in entries],
+            )
+
+    async def inbox_open(self, channel: str) -> list[tuple[str, str]]:
+        async with self._db.execute(
+            "SELECT update_key, raw FROM inbox WHERE channel = ? AND done_at IS NULL ORDER BY CAST(update_key AS INTEGER)",
+            (channel,),
+        ) as cursor:
+            return [(row[0], row[1]) for row in await cursor.fetchall()]
+
+    async def inbox_done(self, channel: str, key: str, now: datetime) -> None:
+        """For updates that change nothing stored (an ignored edit, a group message): close them anyway."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE inbox SET done_at = ? WHERE channel = ? AND update_key = ? AND done_at IS NULL",
+                (iso(now), channel, key),
+            )
+
+    # -- reading back ------------------------------------------------------------------------------------------
+    async def participant_record(self, participant_id: int) -> dict[str, Any]:
+        """Everything stored about one participant, for /mydata."""
+        async with self._db.execute("SELECT * FROM participants WHERE id = ?", (participant_id,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return {}
+        participant = {key: row[key] for key in row.keys() if key != "id"}  # noqa: SIM118 - a Row iterates values
+        async with self._db.execute(
+            "SELECT conversation, prompt_id, answer_type, value, created_at FROM answers WHERE participant_id = ?"
+            " ORDER BY id",
+            (participant_id,),
+        ) as cursor:
+            answers = [
+                {
+                    "conversation": r[0],
+                    "prompt": r[1],
+                    "type": r[2],
+                    "value": json.loads(r[3]),
+                    "created_at": r[4],
+                }
+                for r in await cursor.fetchall()
+            ]
+        async with self._db.execute(
+            "SELECT kind, due_at, status FROM outbox WHERE participant_id = ? AND status = 'pending'",
+            (participant_id,),
+        ) as cursor:
+            scheduled = [{"kind": r[0], "due_at": r[1], "status": r[2]} for r in await cursor.fetchall()]
+        return {"participant": participant, "answers": answers, "scheduled_messages": scheduled}
+
+    async def iter_answers(self, conversation: str | None = None) -> AsyncIterator[dict[str, Any]]:
+        """Every answer with who gave it (by pseudonym), oldest first, one row at a time."""
+        sql = (
+            "SELECT a.id, p.pseudonym, p.channel, p.role, p.language, p.community, a.conversation, a.prompt_id,"
+            " a.answer_type, a.value, a.minority, a.walk_stop, a.moderation, a.created_at, a.updated_at"
+            " FROM answers a JOIN participants p ON p.id = a.participant_id"
+        )
+        params: tuple[Any, ...] = ()
+        if conversation:
+            sql += " WHERE a.conversation = ?"
+            params = (conversation,)
+        sql += " ORDER BY a.id"
+        async with self._db.execute(sql, params) as cursor:
+            async for row in cursor:
+                record = dict(row)
+                record["value"] = json.loads(record["value"])
+                yield record
+
+    async def count(self, table: str) -> int:
+        if table not in {"participants", "answers", "outbox", "inbox"}:
+            raise ValueError(table)
+        async with self._db.execute(f"SELECT COUNT(*) FROM {table}") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the live database (SQLite's online backup), safe while the bot runs."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _create_private_file(target)
+
+        # The copy is made on aiosqlite's thread, so the target connection must allow use from another thread.
+        destination = sqlite3.connect(target, check_same_thread=False)
+        try:
+            async with self._lock:
+                await self._db.backup(destination)
+        finally:
+            destination.close()

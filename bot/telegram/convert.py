@@ -1,0 +1,73 @@
+"""Telegram updates as engine events. Nothing else in the bot needs to know what an `Update` looks like."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Chat, Message, Update
+from telegram.constants import MessageEntityType
+
+from bot.engine import events
+
+UNSUPPORTED_KINDS = ("sticker", "document", "video", "video_note", "animation", "audio", "contact", "poll", "dice")
+
+
+@dataclass(frozen=True)
+class Incoming:
+    address: str  # the private chat id, as text
+    user_id: int
+    event: events.Event
+    hint: str | None  # Telegram's language_code
+    callback_id: str | None = None
+    callback_message_id: int | None = None
+
+
+def _command(message: Message) -> events.Command | None:
+    text = message.text or ""
+    entity = next(iter(message.entities or ()), None)
+    if entity is None or entity.type != MessageEntityType.BOT_COMMAND or entity.offset != 0:
+        return None
+    name = text[1 : entity.length].split("@")[0]
+    return events.Command(name, text[entity.length :].strip())
+
+
+def message_event(message: Message) -> events.Event:
+    if message.text is not None:
+        return _command(message) or events.Text(message.text)
+    if message.voice:
+        return events.Voice(message.voice.file_id, int(message.voice.duration.total_seconds()))
+    if message.photo:
+        return events.Photo(message.photo[-1].file_id)
+    if message.location:
+        return events.Location(
+            message.location.latitude, message.location.longitude, live=message.location.live_period is not None
+        )
+    for kind in UNSUPPORTED_KINDS:
+        if getattr(message, kind, None):
+            return events.Unsupported(kind)
+    return events.Unsupported("other")
+
+
+def incoming(update: Update) -> Incoming | None:
+    """The event in a private chat, or None for anything the participant conversation does not handle."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return None
+    if update.callback_query is not None:
+        query = update.callback_query
+        message = query.message
+        chat_id = message.chat.id if message is not None else user.id
+        if message is not None and message.chat.type != Chat.PRIVATE:
+            return None
+        return Incoming(
+            str(chat_id),
+            user.id,
+            events.Button(query.data or ""),
+            user.language_code,
+            callback_id=query.id,
+            callback_message_id=message.message_id if message is not None else None,
+        )
+    message = update.message
+    if message is None or message.chat.type != Chat.PRIVATE:
+        return None
+    return Incoming(str(message.chat.id), user.id, message_event(message), user.language_code)

@@ -1,0 +1,64 @@
+"""Keep every fetched update in the inbox before Telegram hears that it arrived.
+
+python-telegram-bot confirms updates to Telegram with the next `getUpdates` offset, before handlers have run. This
+request class writes the raw updates to the database as the response comes in, so the next call, which confirms
+them, can only be made once they are safe. A crash after that loses nothing: start-up handles what is still open.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram.request import HTTPXRequest, RequestData
+
+Keeper = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
+
+def chat_address(raw: dict[str, Any]) -> str | None:
+    """The chat an update belongs to, so that /forget can delete its raw updates too."""
+    for key in ("message", "edited_message", "callback_query", "my_chat_member"):
+        part = raw.get(key)
+        if not isinstance(part, dict):
+            continue
+        if key == "callback_query":
+            part = part.get("message") or {"chat": part.get("from")}
+        chat = part.get("chat") if isinstance(part, dict) else None
+        if isinstance(chat, dict) and "id" in chat:
+            return str(chat["id"])
+    return None
+
+
+class InboxRequest(HTTPXRequest):
+    def __init__(self, keeper: Keeper, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._keeper = keeper
+
+    async def post(
+        self,
+        url: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> Any:
+        kwargs = {
+            key: value
+            for key, value in (
+                ("read_timeout", read_timeout),
+                ("write_timeout", write_timeout),
+                ("connect_timeout", connect_timeout),
+                ("pool_timeout", pool_timeout),
+            )
+            if value is not None
+        }
+        result = await super().post(url, request_data, **kwargs)
+        if url.endswith("/getUpdates") and isinstance(result, list) and result:
+            await self._keeper(result)
+        return result
+
+
+def encode(raw: dict[str, Any]) -> str:
+    return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
