@@ -70,7 +70,7 @@ class Engine:
         lines.append(_("Which language do you want to use?"))
         if t.language != "nl":
             lines.append("Welke taal wil je gebruiken?")
-        result.say("\n\n".join(lines), *language_rows(guess or t.language))
+        result.say("\n\n".join(lines), *language_rows(guess))
 
     def consent_text(self, t: Translator) -> str:
         _ = t.gettext

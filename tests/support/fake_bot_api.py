@@ -582,7 +582,7 @@ class FakeBotAPI:
     async def wait_for(
         self,
         predicate: Callable[[list[Call]], bool],
-        timeout: float = 10.0,  # noqa: ASYNC109 - a plain timeout argument reads best in tests
+        timeout: float = 10.0,
     ) -> None:
         """Poll ``sent`` until ``predicate(sent)`` holds; on timeout fail with the last sent calls shown."""
         deadline = time.monotonic() + timeout
@@ -594,7 +594,7 @@ class FakeBotAPI:
                 )
             await asyncio.sleep(0.01)
 
-    async def wait_sent(self, count: int, timeout: float = 10.0) -> list[Call]:  # noqa: ASYNC109
+    async def wait_sent(self, count: int, timeout: float = 10.0) -> list[Call]:
         """Wait until at least ``count`` outgoing messages were recorded; return a snapshot of all of them."""
         await self.wait_for(lambda sent: len(sent) >= count, timeout)
         return list(self.sent)

@@ -1,0 +1,57 @@
+"""Shared fixtures: a real SQLite file per test, the real sample content, catalogs compiled as at install time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from bot.config import Settings
+from bot.content import Library, load_library
+from bot.i18n import LANGUAGES, reset_cache
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+CONVERSATIONS = ROOT / "conversations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Build the .mo files the way installs and the Docker image do, so tests run what users get."""
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(ROOT / "locales"), "-D", "samenspraak"],
+        check=True,
+        capture_output=True,
+    )
+    reset_cache()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        db=tmp_path / "samenspraak.sqlite3",
+        conversations=CONVERSATIONS,
+        quiet_hours=None,
+        contact="Stad Gent, dienst Participatie, participatie@example.org",
+        rate_limit=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    loaded = load_library(CONVERSATIONS, tuple(LANGUAGES))
+    assert loaded.ok, loaded.errors
+    return loaded
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[Store]:
+    opened = await Store.open(settings.db)
+    yield opened
+    await opened.close()

@@ -1,0 +1,233 @@
+"""The real python-telegram-bot against a local fake Bot API server: what a participant on a phone would see."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.config import Settings
+from bot.store import Store
+from bot.telegram.app import serve
+from tests.support.fake_bot_api import Call, FakeBotAPI
+
+USER = 4242
+
+
+def answers(db: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT prompt_id, answer_type, value FROM answers ORDER BY id").fetchall()
+
+
+def participant(db: Path, address: str) -> dict[str, object] | None:
+    with sqlite3.connect(db) as connection:
+        connection.row_factory = sqlite3.Row
+        row = connection.execute("SELECT * FROM participants WHERE address = ?", (address,)).fetchone()
+        return dict(row) if row else None
+
+
+class Running:
+    def __init__(self, api: FakeBotAPI, settings: Settings) -> None:
+        self.api = api
+        self.settings = settings
+        self.stop = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.stop = asyncio.Event()
+        self.task = asyncio.create_task(serve(self.settings, self.stop))
+        await self.api.wait_for(lambda _sent: any(c.method == "getUpdates" for c in self.api.requests), timeout=10)
+
+    async def halt(self) -> None:
+        self.stop.set()
+        if self.task is not None:
+            await asyncio.wait_for(self.task, 15)
+            self.task = None
+
+    async def next_message(self, count_before: int, timeout: float = 10) -> Call:
+        await self.api.wait_for(
+            lambda sent: len([c for c in sent if c.method == "sendMessage"]) > count_before, timeout=timeout
+        )
+        return [c for c in self.api.sent if c.method == "sendMessage"][count_before]
+
+    def messages(self) -> list[Call]:
+        return [c for c in self.api.sent if c.method == "sendMessage"]
+
+    async def exchange(self, action: Callable[[], object]) -> Call:
+        """Do what the participant does and return the first message the bot sends after it."""
+        before = len(self.messages())
+        action()
+        return await self.next_message(before)
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[Running]:
+    api = FakeBotAPI()
+    await api.start()
+    live_settings = replace(settings, token=replace(settings.token, value=api.token), api_url=api.url)
+    running = Running(api, live_settings)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.halt()
+        await api.stop()
+
+
+async def onboard(bot: Running, user: int = USER, language: str = "nl") -> Call:
+    api = bot.api
+    welcome = await bot.exchange(lambda: api.user_command(user, "start", language_code="nl-BE"))
+    assert welcome.buttons[0][0] == ("Nederlands", "lang:nl")
+    consent = await bot.exchange(lambda: api.user_callback(user, f"lang:{language}"))
+    # The language confirmation and the consent text are two messages; wait for the consent one.
+    await api.wait_for(lambda sent: any("13" in (c.text or "") for c in sent if c.method == "sendMessage"))
+    consent = next(c for c in bot.messages() if "13" in (c.text or ""))
+    assert consent.buttons[0][0][1] == "consent:yes"
+    role = await bot.exchange(lambda: api.user_callback(user, "consent:yes"))
+    assert [data for row in role.buttons for _label, data in row][:3] == [
+        "role:resident",
+        "role:newcomer",
+        "role:volunteer",
+    ]
+    return await bot.exchange(lambda: api.user_callback(user, "role:newcomer"))
+
+
+async def test_onboarding_and_an_answer_over_telegram(bot: Running) -> None:
+    api = bot.api
+    first_prompt = await onboard(bot)
+    assert "Leven in onze stad" in (first_prompt.text or "")
+    assert "Vraag 1 van 7" in (first_prompt.text or "")
+    assert [data for _label, data in first_prompt.buttons[0]] == [
+        f"a:leven-in-onze-stad:wonen:{n}" for n in range(1, 6)
+    ]
+    # The command menu is set for this chat, in the chosen language.
+    menus = [
+        c for c in api.requests if c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type") == "chat"
+    ]
+    assert menus and menus[-1].params["scope"]["chat_id"] == USER
+    assert any("taal" in command["description"] for command in menus[-1].params["commands"])
+
+    reply = await bot.exchange(lambda: api.user_callback(USER, "a:leven-in-onze-stad:wonen:4"))
+    assert "bewaard" in (reply.text or "") and "Vraag 2 van 7" in (reply.text or "")  # confirmation + next: one message
+    assert any(c.method == "answerCallbackQuery" for c in api.requests)
+    assert any(c.method == "editMessageReplyMarkup" for c in api.requests)
+    assert answers(bot.settings.db) == [("wonen", "scale", '{"value": 4}')]
+    stored = participant(bot.settings.db, str(USER))
+    assert stored is not None and stored["language"] == "nl" and stored["role"] == "newcomer"
+    assert str(USER) not in str(stored["pseudonym"])
+
+
+async def test_every_answer_type_and_wrong_input(bot: Running) -> None:
+    api = bot.api
+    await onboard(bot)
+    await bot.exchange(lambda: api.user_callback(USER, "a:leven-in-onze-stad:wonen:2"))
+    await bot.exchange(lambda: api.user_text(USER, "2"))  # choice by typing its number: "Met de fiets"
+    sticker = await bot.exchange(lambda: api.user_sticker(USER))
+    assert "sticker" in (sticker.text or "").lower()
+    too_long = await bot.exchange(lambda: api.user_text(USER, "x" * 1001))
+    assert "1000" in (too_long.text or "")
+    await bot.exchange(lambda: api.user_voice(USER, duration=7))  # a voice note answers an open question too
+    await bot.exchange(lambda: api.user_photo(USER))
+    await bot.exchange(lambda: api.user_voice(USER))
+    await bot.exchange(lambda: api.user_location(USER, 51.0543, 3.7174))
+    closing = await bot.exchange(lambda: api.user_text(USER, "Meer bankjes in het park"))
+    assert "Dank je" in (closing.text or "") or "bedankt" in (closing.text or "").lower()
+    stored = answers(bot.settings.db)
+    assert [row[0] for row in stored] == [
+        "wonen",
+        "vervoer",
+        "werk",
+        "veilig",
+        "ontmoeten",
+        "lievelingsplek",
+        "open-vraag",
+    ]
+    assert json.loads(stored[1][2]) == {"option": "fiets"}
+    assert json.loads(stored[2][2]) == {"voice": "voice-file-1", "duration": 7}
+    assert json.loads(stored[5][2]) == {"latitude": 51.0543, "longitude": 3.7174}
+
+
+async def test_commands_in_the_middle_of_a_prompt(bot: Running) -> None:
+    api = bot.api
+    await onboard(bot)
+    help_text = await bot.exchange(lambda: api.user_command(USER, "help"))
+    assert "112" in (help_text.text or "")
+    paused = await bot.exchange(lambda: api.user_command(USER, "pause"))
+    assert "/resume" in (paused.text or "")
+    resumed = await bot.exchange(lambda: api.user_command(USER, "resume"))
+    assert "Vraag 1 van 7" in (resumed.text or "")
+    english = await bot.exchange(lambda: api.user_command(USER, "language"))
+    assert english.buttons
+    await bot.exchange(lambda: api.user_callback(USER, "lang:en"))
+    await api.wait_for(lambda sent: any("Question 1 of 7" in (c.text or "") for c in sent))
+    before = len(api.sent)
+    await bot.exchange(lambda: api.user_command(USER, "mydata"))
+    await api.wait_for(lambda sent: any(c.method == "sendDocument" for c in sent[before:]))
+    document = next(c for c in api.sent[before:] if c.method == "sendDocument")
+    data = json.loads(document.params["document"])
+    assert data["participant"]["language"] == "en"
+    assert str(USER) not in json.dumps(data["answers"])
+    confirm = await bot.exchange(lambda: api.user_command(USER, "forget"))
+    assert confirm.buttons[0][0][1] == "forget:yes"
+    await bot.exchange(lambda: api.user_callback(USER, "forget:yes"))
+    assert participant(bot.settings.db, str(USER)) is None
+    with sqlite3.connect(bot.settings.db) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM inbox WHERE address = ?", (str(USER),)).fetchone()[0] == 0
+
+
+async def test_blocked_user_and_retry_after(bot: Running) -> None:
+    api = bot.api
+    api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    welcome = await bot.exchange(lambda: api.user_command(USER, "start"))  # arrives after the retry
+    assert welcome.buttons
+    with sqlite3.connect(bot.settings.db) as connection:
+        rows = connection.execute("SELECT status, attempts FROM outbox ORDER BY id").fetchall()
+    assert rows[0] == ("sent", 2)
+
+    api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    api.user_callback(USER, "lang:nl")
+    await api.wait_for(lambda _sent: (participant(bot.settings.db, str(USER)) or {}).get("active") == 0)
+    api.my_chat_member(USER, "member", old_status="kicked")
+    await api.wait_for(lambda _sent: (participant(bot.settings.db, str(USER)) or {}).get("active") == 1)
+
+
+async def test_updates_kept_before_confirmation_are_handled_after_a_restart(bot: Running) -> None:
+    await bot.halt()
+    # An update that was fetched and stored, but never handled, when the process died.
+    raw = {
+        "update_id": 900,
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": {"id": USER, "type": "private", "first_name": "Test"},
+            "from": {"id": USER, "is_bot": False, "first_name": "Test", "language_code": "nl"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    store = await Store.open(bot.settings.db)
+    await store.inbox_store("telegram", [("900", str(USER), json.dumps(raw))], datetime.now(UTC))
+    await store.close()
+    before = len(bot.messages())
+    await bot.start()
+    welcome = await bot.next_message(before)
+    assert welcome.chat_id == USER and welcome.buttons
+    with sqlite3.connect(bot.settings.db) as connection:
+        assert connection.execute("SELECT done_at IS NOT NULL FROM inbox WHERE update_key = '900'").fetchone() == (1,)
+
+
+def test_run_without_token_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SAMENSPRAAK_TOKEN", raising=False)
+    monkeypatch.delenv("SAMENSPRAAK_TOKEN_FILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run"]) == 2
+    assert "SAMENSPRAAK_TOKEN" in capsys.readouterr().err
