@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,16 @@ class QuietHours:
         if self.start < self.end:
             return self.start <= moment < self.end
         return moment >= self.start or moment < self.end
+
+    def last_end(self, local_now: datetime) -> datetime:
+        """The most recent moment the quiet hours ended, at or before `local_now` (an aware local time)."""
+        end = datetime.combine(local_now.date(), self.end, tzinfo=local_now.tzinfo)
+        return end if end <= local_now else end - timedelta(days=1)
+
+    def next_end(self, local_moment: datetime) -> datetime:
+        """The first moment after `local_moment` at which the quiet hours end."""
+        end = datetime.combine(local_moment.date(), self.end, tzinfo=local_moment.tzinfo)
+        return end if end > local_moment else end + timedelta(days=1)
 
     @classmethod
     def parse(cls, text: str) -> QuietHours | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -16,7 +17,7 @@ from bot.engine.core import Engine, EngineConfig
 from bot.engine.outgoing import Outgoing, Result
 from bot.engine.state import ParticipantState
 from bot.i18n import LANGUAGES
-from bot.store import Store
+from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,15 @@ class Dispatcher:
             library if library is not None else load_content(settings),
             EngineConfig(contact=settings.contact, max_text_length=settings.max_text_length),
         )
+
+    def render(self, row: OutboxRow) -> dict[str, Any] | None:
+        """Messages rendered at sending time use the participant's stored language of that moment."""
+        if row.kind == "reminder":
+            message = self.engine.render_reminder(
+                row.language, row.payload.get("conversation", ""), row.payload.get("prompt", "")
+            )
+            return message.payload() if message else None
+        return row.payload
 
     def reload_content(self) -> Library:
         """Load the content again; the running content stays if the new one does not pass the check."""

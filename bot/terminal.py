@@ -11,7 +11,7 @@ import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -125,6 +125,7 @@ class Simulator:
                 self.clock,
                 quiet_hours=self.settings.quiet_hours,
                 timezone=self.settings.timezone,
+                render=dispatcher.render,
             )
             await store.release_in_flight()
             for problem in dispatcher.engine.library.problems:
@@ -167,9 +168,8 @@ class Simulator:
             except ValueError as error:
                 self.out.write(f"{error}; try :time +2d, +3h or +15m\n")
                 return True
-            self.clock.advance(delta)
+            await self.advance(delta, dispatcher, sender)
             self.out.write(f"⏩ simulated time: {self._local(self.clock.now())}\n")
-            await sender.flush(self.name)
             return True
         event = read_event(line, channel.buttons.get(self.name, []))
         if event is None:
@@ -181,6 +181,22 @@ class Simulator:
         await dispatcher.handle(CHANNEL, self.name, event, hint=language_hint())
         await sender.flush(self.name)
         return True
+
+    async def advance(self, delta: timedelta, dispatcher: Dispatcher, sender: Sender) -> None:
+        """Walk the clock forward through every due moment, so each message goes out when it would have."""
+        target = self.clock.now() + delta
+        for _step in range(10_000):  # a bound, in case a row can never be sent
+            due = await dispatcher.store.next_due(CHANNEL, self.name)
+            if due is None:
+                break
+            moment = sender.not_quiet_from(max(due, self.clock.now()))
+            if moment > target:
+                break
+            self.clock.set(moment)
+            if await sender.flush(self.name) == 0 and await dispatcher.store.next_due(CHANNEL, self.name) == due:
+                break
+        self.clock.set(target)
+        await sender.flush(self.name)
 
     def _local(self, moment: datetime) -> str:
         return moment.astimezone(self.settings.timezone).strftime("%a %Y-%m-%d %H:%M %Z")

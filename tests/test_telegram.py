@@ -187,9 +187,14 @@ async def test_blocked_user_and_retry_after(bot: Running) -> None:
     api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     welcome = await bot.exchange(lambda: api.user_command(USER, "start"))  # arrives after the retry
     assert welcome.buttons
-    with sqlite3.connect(bot.settings.db) as connection:
-        rows = connection.execute("SELECT status, attempts FROM outbox ORDER BY id").fetchall()
-    assert rows[0] == ("sent", 2)
+
+    def first_row() -> tuple[str, int]:
+        with sqlite3.connect(bot.settings.db) as connection:
+            return connection.execute("SELECT status, attempts FROM outbox ORDER BY id").fetchone()
+
+    # Telegram has the message a moment before the outbox records it as sent.
+    await api.wait_for(lambda _sent: first_row()[0] == "sent")
+    assert first_row() == ("sent", 2)
 
     api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
     api.user_callback(USER, "lang:nl")

@@ -53,6 +53,13 @@ class Prompt(Strict):
     _texts = field_validator("text", "low", "high", mode="before")(_text_map)
 
 
+class Reminders(Strict):
+    """Reminders for an unanswered prompt: `count` of them, `after` apart (e.g. 2d, 12h)."""
+
+    after: str = Field(default="2d", pattern=r"^(\d+[wdhm])+$")
+    count: int = Field(default=1, ge=0, le=3)
+
+
 class Round(Strict):
     """A Hapje!Klapje round: prompts between two meetings, answered one at a time."""
 
@@ -62,6 +69,7 @@ class Round(Strict):
     intro: Text | None = None
     closing: Text | None = None
     community: str = Field(default="default", pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    reminders: Reminders = Reminders()
     prompts: tuple[Prompt, ...] = Field(min_length=1)
 
     _texts = field_validator("title", "intro", "closing", mode="before")(_text_map)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from bot.clock import parse_offset
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
 from bot.engine import events
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_rows
-from bot.engine.outgoing import ButtonSpec, Document, NewAnswer, Result
+from bot.engine.outgoing import ButtonSpec, Document, NewAnswer, Outgoing, Result
 from bot.engine.prompts import Refusal, render_prompt, take_answer, take_button
 from bot.engine.state import ROLES, ParticipantState, Stage
 from bot.i18n import LANGUAGES, Translator, available_languages, guess_language, pick, translator
@@ -49,7 +50,7 @@ class Engine:
         """One inbound event. `hint` is Telegram's language_code, used only until a language is chosen."""
         if not state.active:
             state = replace(state, active=True)
-        result = Result(state=state)
+        result = Result(state=state, now=now)
         language = state.language or guess_language(hint)
         t = translator(language or "en")
         if isinstance(event, events.Command):
@@ -89,10 +90,14 @@ class Engine:
                 _("• Telegram carries the messages between you and us; Telegram's own privacy policy applies to that."),
                 _(
                     "• Who sees it: the city's participation team. Short quotes may be read at a meeting, without "
-                    "your name, and only after a team member checked them."
+                    "your name, and only after a team member has checked them."
                 ),
                 t.format(
-                    _("• How long: until the project ends, and at most {months} months."),
+                    t.ngettext(
+                        "• How long: until the project ends, and at most {months} month.",
+                        "• How long: until the project ends, and at most {months} months.",
+                        self.config.retention_months,
+                    ),
                     months=self.config.retention_months,
                 ),
                 _("• Leaving: send /mydata to see everything we have, and /forget to delete all of it, at any time."),
@@ -165,7 +170,42 @@ class Engine:
             parts.append(pick(conversation.intro, t.language))
         text, buttons = render_prompt(conversation, first, t)
         parts.append(text)
-        result.say("\n\n".join(parts), *buttons, kind="prompt")
+        self._ask(result, conversation, first, "\n\n".join(parts), buttons)
+
+    def _ask(
+        self,
+        result: Result,
+        conversation: Round,
+        prompt: Prompt,
+        text: str,
+        buttons: tuple[tuple[ButtonSpec, ...], ...],
+    ) -> None:
+        """Send a prompt now, and schedule its reminders; the store cancels them once it is answered."""
+        result.say(text, *buttons, kind="prompt")
+        if result.now is None:
+            return
+        gap = parse_offset(conversation.reminders.after)
+        for number in range(1, conversation.reminders.count + 1):
+            result.messages.append(
+                Outgoing(
+                    text="",
+                    kind="reminder",
+                    scheduled=True,
+                    due_at=result.now + gap * number,
+                    data={"conversation": conversation.id, "prompt": prompt.id},
+                )
+            )
+
+    def render_reminder(self, language: str | None, conversation_id: str, prompt_id: str) -> Outgoing | None:
+        """A reminder, rendered when it is sent, in the language the participant has then."""
+        conversation = self.library.rounds.get(conversation_id)
+        prompt = conversation.prompt(prompt_id) if conversation else None
+        if conversation is None or prompt is None:
+            return None
+        t = translator(language or "en")
+        text, buttons = render_prompt(conversation, prompt, t)
+        lead = "🔔 " + t.gettext("A friendly reminder: we would still like to hear from you.")
+        return Outgoing(text=lead + "\n\n" + text, buttons=buttons, kind="reminder")
 
     def _closing(self, conversation: Round, t: Translator) -> str:
         if conversation.closing:
@@ -179,13 +219,15 @@ class Engine:
         prompt = self._prompt(result.state)
         if conversation and prompt:
             text, buttons = render_prompt(conversation, prompt, t)
-            result.say((lead + "\n\n" if lead else "") + text, *buttons, kind="prompt")
+            self._ask(result, conversation, prompt, (lead + "\n\n" if lead else "") + text, buttons)
         elif conversation and result.state.conversation != conversation.id:
             self._start_round(result, t, lead)
         else:
             result.say(
                 (lead + "\n\n" if lead else "")
-                + t.gettext("There is no open question for you right now. We will send you the next one.")
+                + t.gettext(
+                    "There is no open question for you right now. We will write to you when there is a new one."
+                )
             )
 
     def _store_and_advance(
@@ -212,7 +254,7 @@ class Engine:
             )
         else:
             text, buttons = render_prompt(conversation, following, t)
-            result.say(thanks + "\n\n" + text, *buttons, kind="prompt")
+            self._ask(result, conversation, following, thanks + "\n\n" + text, buttons)
 
     # -- events ------------------------------------------------------------------------------------------------
     def _message(self, result: Result, event: events.Event, t: Translator, now: datetime) -> None:

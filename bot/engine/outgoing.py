@@ -33,10 +33,10 @@ class Outgoing:
     scheduled: bool = False
     document: Document | None = None
     menu_language: str | None = None  # set the chat's command menu in this language
-    remove_buttons_of_previous: bool = False
+    data: dict[str, Any] = field(default_factory=dict)  # ids for messages rendered when they are sent
 
     def payload(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"text": self.text}
+        data: dict[str, Any] = {"text": self.text, **self.data}
         if self.buttons:
             data["buttons"] = [[[button.label, button.data] for button in row] for row in self.buttons]
         if self.document:
@@ -63,6 +63,7 @@ class Result:
     """Everything one event changes; the store writes it in one transaction."""
 
     state: ParticipantState
+    now: datetime | None = None
     answers: list[NewAnswer] = field(default_factory=list)
     messages: list[Outgoing] = field(default_factory=list)
     forget: bool = False  # delete the participant and all that is stored about them

@@ -30,7 +30,7 @@ def how_to_answer(prompt: Prompt, t: Translator) -> str:
     _ = t.gettext
     hints = {
         "choice": _("Tap one of the buttons."),
-        "scale": _("Tap a number from 1 (not at all) to 5 (very much)."),
+        "scale": _("Tap a number from 1 to 5."),
         "text": _("Type your answer and send it."),
         "voice": _("Hold the microphone button and speak your answer."),
         "photo": _("Send a photo: tap the paperclip 📎, then Photo."),

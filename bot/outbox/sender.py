@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.config import QuietHours
@@ -19,6 +21,7 @@ from bot.store import OutboxRow, Store
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+RENDERED_KINDS = frozenset({"reminder"})
 
 
 class Blocked(Exception):
@@ -41,6 +44,11 @@ class Channel(Protocol):
     async def deliver(self, row: OutboxRow) -> None: ...
 
 
+# Fills in a row that is rendered when it is sent (a reminder, in the participant's language of that moment);
+# None when there is nothing to send any more.
+Render = Callable[[OutboxRow], dict[str, Any] | None]
+
+
 class Sender:
     def __init__(
         self,
@@ -52,6 +60,7 @@ class Sender:
         timezone: object = None,
         grace: timedelta = timedelta(hours=12),
         concurrency: int = 32,
+        render: Render | None = None,
     ) -> None:
         self.store = store
         self.channel = channel
@@ -59,6 +68,7 @@ class Sender:
         self.quiet_hours = quiet_hours
         self.timezone = timezone
         self.grace = grace
+        self.render = render
         self._slots = asyncio.Semaphore(concurrency)
         self._flushing = asyncio.Lock()
 
@@ -112,9 +122,15 @@ class Sender:
 
     async def _send(self, row: OutboxRow) -> tuple[str, datetime | None]:
         now = self.clock.now()
-        if row.scheduled and now - row.due_at > self.grace:
+        if row.scheduled and self._lateness(row.due_at, now) > self.grace:
             await self.store.mark_failed(row.id, "expired: more than the grace period late", status="expired")
             return "expired", None
+        if self.render is not None and row.kind in RENDERED_KINDS:
+            payload = self.render(row)
+            if payload is None:
+                await self.store.mark_failed(row.id, "nothing to send any more", status="cancelled")
+                return "cancelled", None
+            row = replace(row, payload=payload)
         try:
             await self.channel.deliver(row)
         except Blocked:
@@ -138,6 +154,20 @@ class Sender:
             return "failed", None
         await self.store.mark_sent(row.id, self.clock.now())
         return "sent", None
+
+    def _lateness(self, due: datetime, now: datetime) -> timedelta:
+        """How late a scheduled row is, not counting the quiet hours it was rightly held back by."""
+        if self.quiet_hours is None or self.timezone is None:
+            return now - due
+        ended = self.quiet_hours.last_end(now.astimezone(self.timezone))  # type: ignore[arg-type]
+        return now - max(due, ended) if due < ended <= now else now - due
+
+    def not_quiet_from(self, moment: datetime) -> datetime:
+        """`moment`, or the end of the quiet hours it falls in."""
+        if self.quiet_hours is None or not self.quiet(moment):
+            return moment
+        local = moment.astimezone(self.timezone)  # type: ignore[arg-type]
+        return self.quiet_hours.next_end(local).astimezone(moment.tzinfo)
 
     async def next_wake(self) -> datetime | None:
         """When the sender should run next, so the live scheduler can arm one job for it."""

@@ -206,6 +206,13 @@ class Store:
                 participant_id = None
             else:
                 participant_id = await self._save_participant(db, state, now)
+                if result.answers or any(message.kind == "reminder" for message in result.messages):
+                    # A reminder is only for the prompt that is open now: an answer or a new prompt ends it.
+                    await db.execute(
+                        "UPDATE outbox SET status = 'cancelled' WHERE participant_id = ? AND kind = 'reminder'"
+                        " AND status = 'pending'",
+                        (participant_id,),
+                    )
                 for answer in result.answers:
                     await db.execute(
                         "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, created_at,"
@@ -323,10 +330,17 @@ class Store:
             cursor = await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
             return cursor.rowcount
 
-    async def next_due(self, channel: str) -> datetime | None:
-        async with self._db.execute(
-            "SELECT MIN(due_at) FROM outbox WHERE channel = ? AND status = 'pending'", (channel,)
-        ) as cursor:
+    async def next_due(self, channel: str, address: str | None = None) -> datetime | None:
+        """The earliest row that could go out, leaving aside those held for a paused or blocked participant."""
+        sql = (
+            "SELECT MIN(o.due_at) FROM outbox o LEFT JOIN participants p ON p.id = o.participant_id"
+            " WHERE o.channel = ? AND o.status = 'pending' AND (o.scheduled = 0 OR (p.active = 1 AND p.paused = 0))"
+        )
+        params: tuple[str, ...] = (channel,)
+        if address is not None:
+            sql += " AND o.address = ?"
+            params = (channel, address)
+        async with self._db.execute(sql, params) as cursor:
             row = await cursor.fetchone()
         return parse_iso(row[0]) if row else None
 

@@ -47,6 +47,7 @@ class LiveBot:
             clock,
             quiet_hours=settings.quiet_hours,
             timezone=settings.timezone,
+            render=self.dispatcher.render,
         )
         self._wake_job: Job[Any] | None = None
 
