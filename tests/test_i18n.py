@@ -1,0 +1,150 @@
+"""Every participant in their own language: complete catalogs, plural forms, right-to-left text, guessing."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from babel import Locale
+from babel.messages.plurals import PLURALS, get_plural
+from babel.messages.pofile import read_po
+
+from bot.content import Library
+from bot.engine import Engine, ParticipantState, events
+from bot.i18n import FSI, LANGUAGES, PDI, available_languages, guess_language, locales_dir, pick, translator
+
+PLACEHOLDER = re.compile(r"\{\w+\}")
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+def catalogs() -> list[Path]:
+    return sorted(locales_dir().glob("*/LC_MESSAGES/samenspraak.po"))
+
+
+def test_all_eleven_languages_have_a_catalog() -> None:
+    assert {path.parts[-3] for path in catalogs()} == set(LANGUAGES)
+    assert available_languages()[0] == "nl"
+
+
+@pytest.mark.parametrize("path", catalogs(), ids=lambda path: path.parts[-3])
+def test_catalog_is_complete_with_the_same_placeholders_and_right_plurals(path: Path) -> None:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    language = path.parts[-3]
+    assert catalog.locale is not None and str(catalog.locale) == language
+    template = locales_dir() / "samenspraak.pot"
+    with template.open("rb") as handle:
+        expected = {message.id for message in read_po(handle) if message.id}
+    assert {message.id for message in catalog if message.id} == expected, "catalog out of date: run pybabel update"
+    # gettext's own table where Babel has one (Turkish and Persian: one form), CLDR's rules otherwise.
+    expected_forms = (
+        get_plural(language).num_plurals
+        if language in PLURALS
+        else len(Locale.parse(language).plural_form.tags | {"other"})
+    )
+    assert catalog.num_plurals == expected_forms
+    for message in catalog:
+        if not message.id:
+            continue
+        assert not message.fuzzy, message.id
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"untranslated: {ids[0]!r}"
+        if isinstance(message.id, tuple):
+            assert len(strings) == catalog.num_plurals, f"wrong plural count for {ids[0]!r}"
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for text in strings:
+            assert set(PLACEHOLDER.findall(text)) == wanted, f"placeholders differ in {ids[0]!r}: {text!r}"
+
+
+def test_arabic_has_six_plural_forms_and_picks_the_right_one() -> None:
+    with (locales_dir() / "ar" / "LC_MESSAGES" / "samenspraak.po").open("rb") as handle:
+        catalog = read_po(handle)
+    singular, plural = "You gave {count} answer.", "You gave {count} answers."
+    forms = catalog[singular].string
+    assert len(forms) == 6 and all(forms)
+    arabic = translator("ar")
+    # zero, one, two, few (3-10), many (11-99), other (100-102): gettext's order for Arabic
+    for count, index in ((0, 0), (1, 1), (2, 2), (3, 3), (10, 3), (11, 5), (99, 5), (100, 4), (102, 4)):
+        assert arabic.ngettext(singular, plural, count) == forms[index], count
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("nl", "nl"),
+        ("nl-BE", "nl"),
+        ("fr-be", "fr"),
+        ("fa-AF", "fa"),
+        ("prs", "fa"),
+        ("ar-SY", "ar"),
+        ("uk", "uk"),
+        ("pt-br", None),
+        ("xx", None),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_language_guess_from_telegram(tag: str | None, expected: str | None) -> None:
+    assert guess_language(tag) == expected
+
+
+def test_right_to_left_messages_isolate_inserted_values() -> None:
+    arabic = translator("ar")
+    text = arabic.format(arabic.gettext("Question {number} of {total}"), number=2, total=7)
+    assert f"{FSI}2{PDI}" in text and f"{FSI}7{PDI}" in text
+    assert translator("nl").format("{x}", x="Gent") == "Gent"  # no marks in left-to-right languages
+
+
+def test_a_prompt_in_arabic_keeps_dutch_names_and_numbers_readable(library: Library) -> None:
+    engine = Engine(library)
+    state = ParticipantState(channel="terminal", address="x")
+    result = engine.handle(state, events.Command("start"), NOW, hint="ar")
+    assert result.messages[0].buttons[0][0].data == "lang:ar"  # Telegram's language first
+    result = engine.handle(result.state, events.Button("lang:ar"), NOW)
+    consent = result.messages[-1].text
+    assert "13" in consent
+    state = result.state
+    for data in ("consent:yes", "role:newcomer"):
+        state = engine.handle(state, events.Button(data), NOW).state
+    result = engine.handle(state, events.Command("resume"), NOW)
+    prompt = result.messages[0]
+    assert f"{FSI}1{PDI}" in prompt.text and f"{FSI}7{PDI}" in prompt.text
+    scale = [button.data[-1] for button in prompt.buttons[0]]
+    assert scale == ["5", "4", "3", "2", "1"]  # a right-to-left reader starts the scale at the right
+
+
+def test_sample_round_speaks_all_eleven_languages(library: Library) -> None:
+    conversation = library.rounds["leven-in-onze-stad"]
+    for language in LANGUAGES:
+        assert conversation.title.get(language), language
+        for prompt in conversation.prompts:
+            assert prompt.text.get(language), (language, prompt.id)
+            for option in prompt.options:
+                assert option.label.get(language), (language, prompt.id, option.id)
+    assert library.coverage and all(present == total for present, total in library.coverage.values())
+
+
+def test_content_falls_back_to_dutch_then_english() -> None:
+    assert pick({"nl": "Hallo", "en": "Hello"}, "so") == "Hallo"
+    assert pick({"en": "Hello"}, "so") == "Hello"
+
+
+def test_reminder_is_rendered_in_the_language_stored_when_it_is_sent(library: Library) -> None:
+    engine = Engine(library)
+    first = engine.render_reminder("tr", "leven-in-onze-stad", "vervoer")
+    second = engine.render_reminder("uk", "leven-in-onze-stad", "vervoer")
+    assert first is not None and second is not None
+    assert library.rounds["leven-in-onze-stad"].prompts[1].text["tr"] in first.text
+    assert library.rounds["leven-in-onze-stad"].prompts[1].text["uk"] in second.text
+    assert first.buttons[0][0].label != second.buttons[0][0].label
+
+
+def test_dates_are_formatted_by_babel_in_the_city_time_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    moment = datetime(2026, 3, 29, 0, 30, tzinfo=UTC) + timedelta(hours=1)  # the night clocks go forward
+    dutch = translator("nl").datetime(moment, ZoneInfo("Europe/Brussels"), "short")
+    assert "03:30" in dutch or "3:30" in dutch
