@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.content.loader import Library, load_library
 from bot.engine import events
 from bot.engine.core import Engine, EngineConfig
+from bot.engine.features import Feature
 from bot.engine.outgoing import Outgoing, Result
 from bot.engine.state import ParticipantState
 from bot.i18n import LANGUAGES
@@ -22,6 +23,9 @@ from bot.store import OutboxRow, Store
 log = logging.getLogger(__name__)
 
 ORGANISER_COMMANDS = ("reload",)
+
+# Features plug into the engine here (see bot/engine/features.py); each may load context from the store.
+FEATURES: list[Feature] = []
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Dispatcher:
         self.engine = Engine(
             library if library is not None else load_content(settings),
             EngineConfig(contact=settings.contact, max_text_length=settings.max_text_length),
+            FEATURES,
         )
 
     def render(self, row: OutboxRow) -> dict[str, Any] | None:
@@ -83,7 +88,10 @@ class Dispatcher:
         elif isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
             result = self.engine.mydata(state, await self.store.participant_record(state.id), now)
         else:
-            result = self.engine.handle(state, event, now, hint)
+            context: dict[str, Any] = {}
+            for feature in self.engine.features:
+                context.update(await feature.context(self.store, state, event))
+            result = self.engine.handle(state, event, now, hint, context)
         if result.refused:
             # Pseudonym only: logs never hold a Telegram id, a name or message text.
             log.warning("refused input from %s: %s", state.pseudonym, result.refused)

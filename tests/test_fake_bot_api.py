@@ -210,9 +210,7 @@ async def test_media_and_edit_results_parse_in_ptb(api: FakeBotAPI) -> None:
 
 
 async def test_application_polling_command_and_callback(api: FakeBotAPI) -> None:
-    app = (
-        ApplicationBuilder().token(api.token).base_url(api.base_url).base_file_url(api.base_file_url).build()
-    )
+    app = ApplicationBuilder().token(api.token).base_url(api.base_url).base_file_url(api.base_file_url).build()
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None and update.effective_user is not None

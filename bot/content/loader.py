@@ -7,6 +7,7 @@ across files (duplicate ids, references, label lengths, Dutch present) and the t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,11 @@ MAX_BUTTON_DATA = 64  # bytes of callback_data Telegram accepts
 
 
 class LineDict(dict[Any, Any]):
-    """A YAML mapping that remembers the line of each key."""
+    """A YAML mapping that remembers the line of each key, and the lines of keys given twice."""
 
     line: int = 0
     lines: dict[Any, int]
+    duplicates: list[tuple[Any, int]]
 
 
 class LineList(list[Any]):
@@ -41,9 +43,12 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.lines = {}
+    result.duplicates = []
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            result.duplicates.append((key, key_node.start_mark.line + 1))
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
     return result
@@ -56,6 +61,15 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
+# YAML 1.1 reads yes/no/on/off as booleans, so a button labelled `en: Yes` would become "True". Only true/false
+# are booleans here; everything else stays text.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -99,6 +113,19 @@ class Library:
 
     def communities(self) -> set[str]:
         return {conversation.community for conversation in self.rounds.values()} | {"default"}
+
+
+def _duplicate_keys(data: Any, path: Path) -> list[Problem]:
+    """Every key given twice in one mapping: YAML keeps the last silently, which hides a mistake."""
+    found: list[Problem] = []
+    if isinstance(data, LineDict):
+        found += [Problem(path, line, f"duplicate key {key!r}") for key, line in data.duplicates]
+        for value in data.values():
+            found += _duplicate_keys(value, path)
+    elif isinstance(data, list):
+        for value in data:
+            found += _duplicate_keys(value, path)
+    return found
 
 
 def _line_of(data: Any, loc: tuple[int | str, ...]) -> int:
@@ -201,7 +228,8 @@ def _parse(path: Path) -> tuple[LineDict | None, list[Problem]]:
         return None, [Problem(path, 1, f"cannot read file: {error}")]
     if not isinstance(data, LineDict):
         return None, [Problem(path, 1, "a conversation file must be a mapping with id, kind, ...")]
-    return data, []
+    duplicates = _duplicate_keys(data, path)
+    return (None if duplicates else data), duplicates
 
 
 def load_library(directory: Path, languages: tuple[str, ...] = ()) -> Library:

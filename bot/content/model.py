@@ -27,6 +27,9 @@ def _text_map(value: object) -> object:
     if isinstance(value, str):
         raise ValueError("a text must be a map of languages, e.g. {nl: ..., en: ...}")
     if isinstance(value, dict):
+        for key, text in value.items():
+            if (text is not None and not isinstance(text, str | int | float)) or isinstance(text, bool):
+                raise ValueError(f"the {key!r} text must be text; put it in quotes")
         return {str(key): "" if text is None else str(text).strip() for key, text in value.items()}
     return value
 

@@ -7,6 +7,7 @@ tests are three thin callers of the same function, and a round rehearsed in the 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from bot.clock import parse_offset
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
 from bot.engine import events
+from bot.engine.features import Feature
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_rows
 from bot.engine.outgoing import ButtonSpec, Document, NewAnswer, Outgoing, Result
 from bot.engine.prompts import Refusal, render_prompt, take_answer, take_button
@@ -41,16 +43,29 @@ def answer_key(conversation: str, prompt: str) -> str:
 class Engine:
     """Pure conversation logic over the organisers' content; swap `library` to reload content."""
 
-    def __init__(self, library: Library, config: EngineConfig | None = None) -> None:
+    def __init__(self, library: Library, config: EngineConfig | None = None, features: Sequence[Feature] = ()) -> None:
         self.library = library
         self.config = config or EngineConfig()
+        self.features = tuple(features)
+        self.feature_buttons: dict[str, Any] = {}
+        self.feature_commands: dict[str, Any] = {}
+        for feature in self.features:
+            self.feature_buttons.update(feature.buttons())
+            self.feature_commands.update(feature.commands())
 
     # -- entry point -------------------------------------------------------------------------------------------
-    def handle(self, state: ParticipantState, event: events.Event, now: datetime, hint: str | None = None) -> Result:
+    def handle(
+        self,
+        state: ParticipantState,
+        event: events.Event,
+        now: datetime,
+        hint: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Result:
         """One inbound event. `hint` is Telegram's language_code, used only until a language is chosen."""
         if not state.active:
             state = replace(state, active=True)
-        result = Result(state=state, now=now)
+        result = Result(state=state, now=now, context=context or {})
         language = state.language or guess_language(hint)
         t = translator(language or "en")
         if isinstance(event, events.Command):
@@ -61,8 +76,17 @@ class Engine:
             self._ask_forget(result, t)
         else:
             result.state = replace(result.state, pending=None)
-            self._message(result, event, t, now)
+            if not self._feature_message(result, event, t):
+                self._message(result, event, t, now)
         return result
+
+    def _feature_message(self, result: Result, event: events.Event, t: Translator) -> bool:
+        if result.state.stage != Stage.READY or result.state.consent_version != self.config.consent_version:
+            return False  # nothing is taken before consent, by any feature
+        return any(feature.on_message(self, result, event, t) for feature in self.features)
+
+    def translator_for(self, state: ParticipantState) -> Translator:
+        return translator(state.language or "en")
 
     # -- onboarding --------------------------------------------------------------------------------------------
     def _ask_language(self, result: Result, t: Translator, guess: str | None) -> None:
@@ -240,8 +264,8 @@ class Engine:
         t: Translator,
     ) -> None:
         state = result.state
-        if value:
-            result.answers.append(NewAnswer(conversation.id, prompt.id, prompt.type, value))
+        # A skip is stored too (type "skipped"), so the prompt counts as done after a restart.
+        result.answers.append(NewAnswer(conversation.id, prompt.id, prompt.type if value else "skipped", value))
         answered = state.answered | {answer_key(conversation.id, prompt.id)}
         following = self._next_unanswered(conversation, prompt, option, answered)
         result.state = replace(state, answered=answered, prompt=following.id if following else None)
@@ -285,7 +309,7 @@ class Engine:
         state = result.state
         if kind == "lang":
             self._choose_language(result, rest, now)
-        elif kind == "consent" and state.stage in (Stage.CONSENT, Stage.READY, Stage.ROLE) and rest in ("yes", "no"):
+        elif kind == "consent" and state.stage == Stage.CONSENT and rest in ("yes", "no"):
             self._consent(result, rest == "yes", t, now)
         elif kind == "role" and rest in ROLES and state.stage in (Stage.ROLE, Stage.READY):
             first_time = state.stage == Stage.ROLE
@@ -298,17 +322,29 @@ class Engine:
             self._confirm_forget(result, rest == "yes", t)
         elif kind in ("a", "skip"):
             self._answer_button(result, kind, rest, t)
-        elif kind in ("lang", "consent", "role", "forget"):
+        elif kind in self.feature_buttons and state.stage == Stage.READY:
+            if state.consent_version != self.config.consent_version:
+                result.say(t.gettext("Our consent text has changed. Please read it again before you answer."))
+                self._ask_consent(result, t)
+            else:
+                self.feature_buttons[kind](self, result, rest, t)
+        elif kind in ("lang", "consent", "role", "forget", *self.feature_buttons):
             self._stale(result, t)
         else:
             result.refused = f"unknown button data {data[:64]!r}"
             self._stale(result, t)
 
+    def stale(self, result: Result, t: Translator) -> None:
+        """Tell the participant a button is outdated and show where they are now."""
+        self._stale(result, t)
+
     def _stale(self, result: Result, t: Translator) -> None:
         self._repeat_step(result, t)
-        first = result.messages[-1]
-        result.messages[-1] = replace(
-            first, text="⌛ " + t.gettext("That button is no longer in use.") + "\n\n" + first.text
+        # The notice goes on the message sent now, not on a reminder scheduled for later.
+        index = max(i for i, message in enumerate(result.messages) if not message.scheduled)
+        shown = result.messages[index]
+        result.messages[index] = replace(
+            shown, text="⌛ " + t.gettext("That button is no longer in use.") + "\n\n" + shown.text
         )
 
     def _answer_button(self, result: Result, kind: str, rest: str, t: Translator) -> None:
@@ -409,6 +445,11 @@ class Engine:
             result.state = replace(result.state, paused=False)
             if state.stage == Stage.READY:
                 self._show_current(result, t, "▶️ " + _("Welcome back!"))
+            else:
+                self._repeat_step(result, t)
+        elif name in self.feature_commands:
+            if state.stage == Stage.READY and state.consent_version == self.config.consent_version:
+                self.feature_commands[name](self, result, command, t)
             else:
                 self._repeat_step(result, t)
         elif name == "mydata":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -56,6 +57,19 @@ class NewAnswer:
     prompt_id: str
     answer_type: str
     value: dict[str, Any]
+    walk_stop: str | None = None
+    minority: bool = False
+
+
+@dataclass(frozen=True)
+class Record:
+    """A feature's own row to write in the event's transaction (an RSVP, a walk progress mark...).
+
+    `kind` names a writer registered in `bot.store.records`; `data` is what that writer needs.
+    """
+
+    kind: str
+    data: dict[str, Any]
 
 
 @dataclass
@@ -66,6 +80,8 @@ class Result:
     now: datetime | None = None
     answers: list[NewAnswer] = field(default_factory=list)
     messages: list[Outgoing] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    context: Mapping[str, Any] = field(default_factory=dict)  # what features loaded from the store for this event
     forget: bool = False  # delete the participant and all that is stored about them
     refused: str | None = None  # a forged or stale button, logged by the caller (pseudonym only)
 

@@ -123,9 +123,10 @@ def take_answer(prompt: Prompt, event: events.Event, t: Translator, max_length: 
                 )
             return Taken({"text": text})
         if prompt.type == "scale":
-            if text.isdigit() and 1 <= int(text) <= 5:
+            # isdecimal, not isdigit: "²" is a digit int() cannot read; Arabic-Indic and Persian digits are decimals.
+            if text.isdecimal() and 1 <= int(text) <= 5:
                 return Taken({"value": int(text)})
-            if text.lstrip("-").isdigit():
+            if text.lstrip("-").isdecimal():
                 return Refusal(_("Please choose a number from 1 to 5."))
         if prompt.type == "choice":
             option = _option_for_text(prompt, text, t)

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Stage(StrEnum):
@@ -42,3 +43,5 @@ class ParticipantState:
     answered: frozenset[str] = frozenset()  # prompt ids answered in `conversation`
     pending: str | None = None  # "forget" while a deletion waits for confirmation
     created_at: datetime | None = None
+    # Per-feature state (e.g. features["walk"] = {...}), stored as JSON: a feature adds state without a migration.
+    features: dict[str, Any] = field(default_factory=dict)

@@ -71,4 +71,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX inbox_open ON inbox (channel, done_at);
         """,
     ),
+    (
+        2,
+        "per-feature participant state",
+        """
+        ALTER TABLE participants ADD COLUMN features TEXT NOT NULL DEFAULT '{}'
+        """,
+    ),
+    # Reserved numbers, so features built side by side never collide: 3 walks, 4 organisers, 5 follow-ups
+    # (meetings, ideas, minority round), 6 hardening (edits, flood control, retention).
 ]

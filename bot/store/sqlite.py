@@ -22,6 +22,7 @@ import aiosqlite
 from bot.engine.outgoing import Outgoing, Result
 from bot.engine.state import ParticipantState, Stage
 from bot.store.migrations import MIGRATIONS
+from bot.store.records import WRITERS
 
 
 def iso(moment: datetime) -> str:
@@ -62,6 +63,11 @@ class Store:
         self._db = db
         self.path = path
         self._lock = asyncio.Lock()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """For feature query modules (`bot/store/<feature>.py`) that read; writes go through `transaction()`."""
+        return self._db
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -140,6 +146,7 @@ class Store:
             answered=answered,
             pending=row["pending"],
             created_at=parse_iso(row["created_at"]),
+            features=json.loads(row["features"] or "{}"),
         )
 
     async def _save_participant(self, db: aiosqlite.Connection, state: ParticipantState, now: datetime) -> int:
@@ -158,6 +165,7 @@ class Store:
             "conversation": state.conversation,
             "prompt": state.prompt,
             "pending": state.pending,
+            "features": json.dumps(state.features, ensure_ascii=False, sort_keys=True),
             "updated_at": iso(now),
         }
         if state.id is None:
@@ -215,18 +223,22 @@ class Store:
                     )
                 for answer in result.answers:
                     await db.execute(
-                        "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, created_at,"
-                        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, walk_stop,"
+                        " minority, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             participant_id,
                             answer.conversation,
                             answer.prompt_id,
                             answer.answer_type,
                             json.dumps(answer.value, ensure_ascii=False),
+                            answer.walk_stop,
+                            int(answer.minority),
                             iso(now),
                             iso(now),
                         ),
                     )
+                for record in result.records:
+                    await WRITERS[record.kind](db, participant_id, record.data, now)
             for message in result.messages:
                 await self._enqueue(db, message, state, participant_id, now)
         return replace(state, id=participant_id)

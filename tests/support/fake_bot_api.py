@@ -478,9 +478,7 @@ class FakeBotAPI:
         ]
         return self.push_update({"message": self._user_message(user_id, photo=photo, **kw)})
 
-    def user_location(
-        self, user_id: int, lat: float, lon: float, *, live_period: int | None = None, **kw: Any
-    ) -> int:
+    def user_location(self, user_id: int, lat: float, lon: float, *, live_period: int | None = None, **kw: Any) -> int:
         """Push a (live, if ``live_period`` is given) location message."""
         location: dict[str, Any] = {"latitude": lat, "longitude": lon}
         if live_period is not None:
@@ -589,9 +587,7 @@ class FakeBotAPI:
         while not predicate(self.sent):
             if time.monotonic() >= deadline:
                 last = "\n".join(f"  {call!r}" for call in self.sent[-8:]) or "  (nothing sent)"
-                raise AssertionError(
-                    f"condition not met within {timeout}s; {len(self.sent)} sent, last ones:\n{last}"
-                )
+                raise AssertionError(f"condition not met within {timeout}s; {len(self.sent)} sent, last ones:\n{last}")
             await asyncio.sleep(0.01)
 
     async def wait_sent(self, count: int, timeout: float = 10.0) -> list[Call]:
@@ -666,9 +662,7 @@ class FakeBotAPI:
             self.requests.append(Call("downloadFile", {"file_path": path, "_unauthorized": True}))
             return self._error(401, "Unauthorized")
         self.requests.append(Call("downloadFile", {"file_path": path}))
-        return web.Response(
-            body=self.files.get(path, self.file_content), content_type="application/octet-stream"
-        )
+        return web.Response(body=self.files.get(path, self.file_content), content_type="application/octet-stream")
 
     def _take_failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
         for failure in self._failures:

@@ -1,0 +1,58 @@
+"""How a feature (walks, meetings, ideas, ...) plugs into the engine without editing its core.
+
+A feature claims button prefixes and commands, may take a message before the round does (a location during a
+walk), and may ask the dispatcher to load context from the store before the engine runs (the engine stays pure:
+it only reads what it is handed). Register a feature in `bot.dispatch.FEATURES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.engine import events
+from bot.engine.outgoing import Result
+from bot.engine.state import ParticipantState
+from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.engine.core import Engine
+    from bot.store import Store
+
+
+class Feature(Protocol):
+    name: str
+
+    def buttons(self) -> Mapping[str, Any]:
+        """Button prefix (before the first `:`) -> `handler(engine, result, rest, t)`."""
+        ...
+
+    def commands(self) -> Mapping[str, Any]:
+        """Command name -> `handler(engine, result, command, t)`; participant commands only."""
+        ...
+
+    def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
+        """Take a non-button, non-command event before the round does; True when it was taken."""
+        ...
+
+    async def context(self, store: Store, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+        """What this feature needs from the store for this event; handed to the engine as `result.context`."""
+        ...
+
+
+class BaseFeature:
+    """Defaults that take nothing, so a feature only writes the parts it needs."""
+
+    name = "base"
+
+    def buttons(self) -> Mapping[str, Any]:
+        return {}
+
+    def commands(self) -> Mapping[str, Any]:
+        return {}
+
+    def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
+        return False
+
+    async def context(self, store: Store, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+        return {}

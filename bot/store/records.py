@@ -1,0 +1,26 @@
+"""Writers for features' own rows (`Result.records`), run inside the event's transaction.
+
+A feature module registers a writer for its record kind at import time; the store calls it with the open
+transaction, so a feature's rows commit together with the answer and the outbox rows of the same event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+# writer(db, participant_id, data, now)
+Writer = Callable[[aiosqlite.Connection, int, dict[str, Any], datetime], Awaitable[None]]
+
+WRITERS: dict[str, Writer] = {}
+
+
+def writer(kind: str) -> Callable[[Writer], Writer]:
+    def register(function: Writer) -> Writer:
+        WRITERS[kind] = function
+        return function
+
+    return register
