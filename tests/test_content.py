@@ -16,7 +16,7 @@ import pytest
 
 from bot.content import Library, load_library
 from bot.content.check import run_check
-from bot.content.loader import MAX_BUTTON_DATA, MAX_LABEL_LENGTH
+from bot.content.checker import MAX_BUTTON_DATA, MAX_LABEL_LENGTH
 from bot.content.model import ANSWER_TYPES
 from bot.i18n import LANGUAGES
 

@@ -1,0 +1,57 @@
+"""The `round` kind: checks across a round's prompts, and the texts it holds (for the coverage table)."""
+
+from __future__ import annotations
+
+from bot.content.checker import MAX_BUTTON_DATA, MAX_LABEL_LENGTH, REQUIRED_LANGUAGE, FileChecker, Loc, TextList
+from bot.content.model import Round
+
+
+def round_texts(conversation: Round) -> TextList:
+    found: TextList = [(("title",), conversation.title)]
+    for name in ("intro", "closing"):
+        value = getattr(conversation, name)
+        if value is not None:
+            found.append(((name,), value))
+    for index, prompt in enumerate(conversation.prompts):
+        found.append((("prompts", index, "text"), prompt.text))
+        for name in ("low", "high"):
+            value = getattr(prompt, name)
+            if value is not None:
+                found.append((("prompts", index, name), value))
+        for option_index, option in enumerate(prompt.options):
+            found.append((("prompts", index, "options", option_index, "label"), option.label))
+    return found
+
+
+def check_round(checker: FileChecker, conversation: Round) -> None:
+    prompt_ids = [prompt.id for prompt in conversation.prompts]
+    for index, prompt_id in enumerate(prompt_ids):
+        if prompt_ids.index(prompt_id) != index:
+            checker.problem(("prompts", index, "id"), f"duplicate prompt id {prompt_id!r}")
+    for index, prompt in enumerate(conversation.prompts):
+        here: Loc = ("prompts", index)
+        if prompt.type == "choice" and len(prompt.options) < 2:
+            checker.problem((*here, "options"), f"choice prompt {prompt.id!r} needs at least 2 options")
+        if prompt.type != "choice" and prompt.options:
+            checker.problem((*here, "options"), f"only a choice prompt has options ({prompt.id!r} is {prompt.type})")
+        option_ids = [option.id for option in prompt.options]
+        longest = max([*option_ids, "5"], key=len)
+        if len(f"a:{conversation.id}:{prompt.id}:{longest}".encode()) > MAX_BUTTON_DATA:
+            checker.problem((*here, "id"), "conversation, prompt and option ids together are too long for a button")
+        for option_index, option in enumerate(prompt.options):
+            if option_ids.index(option.id) != option_index:
+                checker.problem((*here, "options", option_index, "id"), f"duplicate option id {option.id!r}")
+            for language, label in option.label.items():
+                if len(label) > MAX_LABEL_LENGTH:
+                    checker.problem(
+                        (*here, "options", option_index, "label", language),
+                        f"button label in {language!r} is {len(label)} characters; at most {MAX_LABEL_LENGTH}",
+                    )
+            if option.next and option.next not in prompt_ids:
+                checker.problem(
+                    (*here, "options", option_index, "next"),
+                    f"reference to missing prompt {option.next!r}",
+                )
+    for loc, text in round_texts(conversation):
+        if not text.get(REQUIRED_LANGUAGE):
+            checker.problem(loc, f"missing Dutch ({REQUIRED_LANGUAGE}) text")
