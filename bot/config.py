@@ -84,6 +84,7 @@ class Settings:
     max_text_length: int = 2000
     default_community: str = "default"
     rate_limit: bool = True
+    retention_months: int = 24  # answers older than this are deleted; the consent text promises it
 
     @property
     def bot_api_base(self) -> str:
@@ -107,6 +108,7 @@ KEYS = (
     "MAX_TEXT_LENGTH",
     "DEFAULT_COMMUNITY",
     "RATE_LIMIT",
+    "RETENTION_MONTHS",
 )
 
 
@@ -151,8 +153,13 @@ def load_settings(
         raise ConfigError(f"SAMENSPRAAK_TIMEZONE is not a known time zone: {raw.get('TIMEZONE')!r}") from error
     try:
         max_text_length = int(raw.get("MAX_TEXT_LENGTH", "2000"))
+        retention_months = int(raw.get("RETENTION_MONTHS", "24"))
     except ValueError as error:
-        raise ConfigError("SAMENSPRAAK_MAX_TEXT_LENGTH must be a whole number") from error
+        raise ConfigError(
+            "SAMENSPRAAK_MAX_TEXT_LENGTH and SAMENSPRAAK_RETENTION_MONTHS must be whole numbers"
+        ) from error
+    if retention_months < 1:
+        raise ConfigError("SAMENSPRAAK_RETENTION_MONTHS must be at least 1")
 
     defaults = Settings()
     return Settings(
@@ -167,4 +174,5 @@ def load_settings(
         max_text_length=max_text_length,
         default_community=raw.get("DEFAULT_COMMUNITY", "default"),
         rate_limit=raw.get("RATE_LIMIT", "1").lower() not in {"0", "false", "no", "off"},
+        retention_months=retention_months,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
@@ -14,9 +15,11 @@ from bot.config import Settings
 from bot.content.loader import Library, load_library
 from bot.engine import events
 from bot.engine.core import Engine, EngineConfig
+from bot.engine.edits import EditsFeature
 from bot.engine.features import Feature
 from bot.engine.outgoing import Outgoing, Result
 from bot.engine.state import ParticipantState
+from bot.flood import FloodGate
 from bot.i18n import LANGUAGES
 from bot.store import OutboxRow, Store
 
@@ -25,7 +28,7 @@ log = logging.getLogger(__name__)
 ORGANISER_COMMANDS = ("reload",)
 
 # Features plug into the engine here (see bot/engine/features.py); each may load context from the store.
-FEATURES: list[Feature] = []
+FEATURES: list[Feature] = [EditsFeature()]
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,26 @@ def load_content(settings: Settings) -> Library:
 
 
 class Dispatcher:
-    def __init__(self, store: Store, settings: Settings, clock: Clock, library: Library | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        clock: Clock,
+        library: Library | None = None,
+        *,
+        flood: FloodGate | None = None,
+    ) -> None:
+        self.flood = flood
         self.store = store
         self.settings = settings
         self.clock = clock
         self.engine = Engine(
             library if library is not None else load_content(settings),
-            EngineConfig(contact=settings.contact, max_text_length=settings.max_text_length),
+            EngineConfig(
+                contact=settings.contact,
+                max_text_length=settings.max_text_length,
+                retention_months=settings.retention_months,
+            ),
             FEATURES,
         )
 
@@ -83,6 +99,9 @@ class Dispatcher:
         state = await self.store.load_participant(channel, address)
         if state is None:
             state = ParticipantState(channel=channel, address=address, community=self.settings.default_community)
+        verdict = self.flood.check(f"{channel}:{address}") if self.flood else "ok"
+        if verdict != "ok":
+            return await self._flooded(state, verdict, now, channel, inbox_key)
         if organiser and isinstance(event, events.Command) and event.name.lower() in ORGANISER_COMMANDS:
             result = self._organiser(state, event)
         elif isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
@@ -99,6 +118,20 @@ class Dispatcher:
         if saved is None and inbox_key is not None and not result.forget:
             return Handled(result, None, duplicate=True)
         return Handled(result, None if result.forget else saved)
+
+    async def _flooded(
+        self, state: ParticipantState, verdict: str, now: datetime, channel: str, inbox_key: str | None
+    ) -> Handled:
+        """Too many messages too fast: say so once, store nothing of the burst."""
+        log.warning("flood from %s: %s", state.pseudonym, verdict)
+        result = Result(state=state, now=now)
+        if verdict == "warn" and state.id is not None:
+            result = self.engine.too_fast(state, now)
+            saved = await self.store.apply(result, now, inbox=(channel, inbox_key) if inbox_key else None)
+            return Handled(result, saved)
+        if inbox_key is not None:
+            await self.store.inbox_done(channel, inbox_key, now)
+        return Handled(result, state)
 
     def _organiser(self, state: ParticipantState, event: events.Command) -> Result:
         result = Result(state=state)

@@ -16,3 +16,7 @@ def setup_logging(level: str | None = None) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     # APScheduler announces every job run at INFO; that is noise in a bot that wakes the sender often.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at DEBUG, and python-telegram-bot logs request bodies:
+    # both would put message text, names and Telegram ids in the log.
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.WARNING)

@@ -76,8 +76,8 @@ class Engine:
             self._ask_forget(result, t)
         else:
             result.state = replace(result.state, pending=None)
-            if not self._feature_message(result, event, t):
-                self._message(result, event, t, now)
+            if not self._feature_message(result, event, t) and not isinstance(event, events.Edit):
+                self._message(result, event, t, now)  # an edit no feature took is ignored quietly
         return result
 
     def _feature_message(self, result: Result, event: events.Event, t: Translator) -> bool:
@@ -262,10 +262,12 @@ class Engine:
         value: dict[str, Any],
         option: str | None,
         t: Translator,
+        ref: str | None = None,
     ) -> None:
         state = result.state
         # A skip is stored too (type "skipped"), so the prompt counts as done after a restart.
-        result.answers.append(NewAnswer(conversation.id, prompt.id, prompt.type if value else "skipped", value))
+        answer_type = prompt.type if value else "skipped"
+        result.answers.append(NewAnswer(conversation.id, prompt.id, answer_type, value, source_ref=ref))
         answered = state.answered | {answer_key(conversation.id, prompt.id)}
         following = self._next_unanswered(conversation, prompt, option, answered)
         result.state = replace(state, answered=answered, prompt=following.id if following else None)
@@ -302,7 +304,8 @@ class Engine:
         if isinstance(taken, Refusal):
             result.say("🙏 " + taken.message, *render_prompt(conversation, prompt, t)[1])
             return
-        self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t)
+        ref = event.ref if isinstance(event, events.Text) else None
+        self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t, ref)
 
     def _button(self, result: Result, data: str, t: Translator, now: datetime) -> None:
         kind, _sep, rest = data.partition(":")
@@ -476,6 +479,16 @@ class Engine:
             self._show_current(result, t, "👋 " + t.gettext("Welcome back!"))
         else:
             self._repeat_step(result, t)
+
+    def too_fast(self, state: ParticipantState, now: datetime) -> Result:
+        """One answer to a burst of messages; what follows it is not stored until the pace is normal again."""
+        t = translator(state.language or "en")
+        result = Result(state=state, now=now)
+        result.say(
+            "🐢 "
+            + t.gettext("You are sending messages very quickly. Please wait a moment; I will read your next message.")
+        )
+        return result
 
     def help_text(self, t: Translator) -> str:
         _ = t.gettext

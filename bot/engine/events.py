@@ -8,6 +8,15 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Text:
     text: str
+    ref: str | None = None  # the channel's message id, so a later edit can find the answer it gave
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The participant edited an earlier text message (Telegram's edited_message)."""
+
+    ref: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -46,4 +55,4 @@ class Unsupported:
     what: str
 
 
-Event = Text | Button | Voice | Photo | Location | Command | Unsupported
+Event = Text | Edit | Button | Voice | Photo | Location | Command | Unsupported

@@ -59,6 +59,7 @@ class NewAnswer:
     value: dict[str, Any]
     walk_stop: str | None = None
     minority: bool = False
+    source_ref: str | None = None  # the message that gave it, so an edit of that message updates it
 
 
 @dataclass(frozen=True)

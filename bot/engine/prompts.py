@@ -99,6 +99,7 @@ def unsupported_message(what: str, t: Translator) -> str:
         "contact": _("Thank you, but I don't need contact details. Please don't share other people's numbers."),
         "poll": _("I can't take polls as an answer."),
         "dice": _("I can't take that as an answer."),
+        "forwarded": _("Thank you! I can only take your own words as an answer, not a forwarded message."),
     }
     return messages.get(what, _("I can't take that kind of message as an answer."))
 

@@ -78,6 +78,65 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE participants ADD COLUMN features TEXT NOT NULL DEFAULT '{}'
         """,
     ),
+    (
+        4,
+        "organisers, their actions, announcements, safeguarding flags",
+        """
+        CREATE TABLE organisers (
+            channel    TEXT NOT NULL,
+            address    TEXT NOT NULL,
+            active     INTEGER NOT NULL DEFAULT 1,
+            added_by   TEXT NOT NULL,
+            added_at   TEXT NOT NULL,
+            removed_at TEXT,
+            PRIMARY KEY (channel, address)
+        );
+        CREATE TABLE organiser_actions (
+            id         INTEGER PRIMARY KEY,
+            organiser  TEXT NOT NULL,
+            action     TEXT NOT NULL,
+            detail     TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX organiser_actions_by_time ON organiser_actions (created_at);
+        CREATE TABLE announcements (
+            id         INTEGER PRIMARY KEY,
+            community  TEXT NOT NULL,
+            texts      TEXT NOT NULL,
+            status     TEXT NOT NULL DEFAULT 'draft',
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            sent_at    TEXT,
+            recipients INTEGER
+        );
+        CREATE TABLE safeguarding_flags (
+            id             INTEGER PRIMARY KEY,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            answer_id      INTEGER REFERENCES answers(id) ON DELETE CASCADE,
+            words          TEXT NOT NULL,
+            created_at     TEXT NOT NULL,
+            handled_by     TEXT,
+            handled_at     TEXT
+        );
+        CREATE INDEX safeguarding_by_participant ON safeguarding_flags (participant_id);
+        CREATE INDEX answers_by_moderation ON answers (moderation, answer_type)
+        """,
+    ),
+    (
+        6,
+        "answer edits keep their history; answers know the message that gave them",
+        """
+        ALTER TABLE answers ADD COLUMN source_ref TEXT;
+        CREATE INDEX answers_by_source ON answers (participant_id, source_ref);
+        CREATE TABLE answer_history (
+            id         INTEGER PRIMARY KEY,
+            answer_id  INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
+            value      TEXT NOT NULL,
+            replaced_at TEXT NOT NULL
+        );
+        CREATE INDEX answer_history_by_answer ON answer_history (answer_id)
+        """,
+    ),
     # Reserved numbers, so features built side by side never collide: 3 walks, 4 organisers, 5 follow-ups
     # (meetings, ideas, minority round), 6 hardening (edits, flood control, retention).
 ]

@@ -195,8 +195,9 @@ class Store:
         state = result.state
         async with self.transaction() as db:
             if inbox is not None:
+                # Once handled, the raw update (names, message text) is not needed: keep only its key.
                 cursor = await db.execute(
-                    "UPDATE inbox SET done_at = ? WHERE channel = ? AND update_key = ? AND done_at IS NULL",
+                    "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
                     (iso(now), *inbox),
                 )
                 if cursor.rowcount == 0:
@@ -224,7 +225,7 @@ class Store:
                 for answer in result.answers:
                     await db.execute(
                         "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, walk_stop,"
-                        " minority, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " minority, source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             participant_id,
                             answer.conversation,
@@ -233,6 +234,7 @@ class Store:
                             json.dumps(answer.value, ensure_ascii=False),
                             answer.walk_stop,
                             int(answer.minority),
+                            answer.source_ref,
                             iso(now),
                             iso(now),
                         ),
@@ -381,7 +383,7 @@ class Store:
         """For updates that change nothing stored (an ignored edit, a group message): close them anyway."""
         async with self.transaction() as db:
             await db.execute(
-                "UPDATE inbox SET done_at = ? WHERE channel = ? AND update_key = ? AND done_at IS NULL",
+                "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
                 (iso(now), channel, key),
             )
 

@@ -19,9 +19,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
+from bot.flood import FloodGate
 from bot.i18n import available_languages
 from bot.outbox import Sender
 from bot.store import Store
+from bot.store.retention import purge
 from bot.telegram.channel import CHANNEL, TelegramChannel, menu_commands
 from bot.telegram.convert import incoming
 from bot.telegram.inbox import InboxRequest, chat_address, encode
@@ -39,7 +41,7 @@ class LiveBot:
         self.settings = settings
         self.store = store
         self.clock = clock
-        self.dispatcher = Dispatcher(store, settings, clock)
+        self.dispatcher = Dispatcher(store, settings, clock, flood=FloodGate(clock))
         self.application = self._build()
         self.sender = Sender(
             store,
@@ -126,8 +128,19 @@ class LiveBot:
         self._wake_job = None
         await self.flush()
 
+    async def purge(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
+        """Delete what is older than the consent text promises (daily, and at start)."""
+        purged = await purge(self.store, self.clock.now(), self.settings.retention_months)
+        if purged.answers:
+            log.warning(
+                "retention: deleted %d answer(s) older than %d months", purged.answers, self.settings.retention_months
+            )
+
     async def start(self) -> None:
         """Recover what a crash left behind, set the menus, then send what is due."""
+        await self.purge()
+        if self.application.job_queue is not None:
+            self.application.job_queue.run_repeating(self.purge, interval=timedelta(days=1), first=timedelta(days=1))
         released = await self.store.release_in_flight()
         if released:
             log.warning("%d message(s) were in flight at the last stop; sending them again", released)

@@ -32,8 +32,10 @@ def _command(message: Message) -> events.Command | None:
 
 
 def message_event(message: Message) -> events.Event:
+    if message.forward_origin is not None:
+        return events.Unsupported("forwarded")  # an answer is the participant's own words
     if message.text is not None:
-        return _command(message) or events.Text(message.text)
+        return _command(message) or events.Text(message.text, ref=str(message.message_id))
     if message.voice:
         return events.Voice(message.voice.file_id, int(message.voice.duration.total_seconds()))
     if message.photo:
@@ -66,6 +68,11 @@ def incoming(update: Update) -> Incoming | None:
             user.language_code,
             callback_id=query.id,
             callback_message_id=message.message_id if message is not None else None,
+        )
+    edited = update.edited_message
+    if edited is not None and edited.chat.type == Chat.PRIVATE and edited.text is not None:
+        return Incoming(
+            str(edited.chat.id), user.id, events.Edit(str(edited.message_id), edited.text), user.language_code
         )
     message = update.message
     if message is None or message.chat.type != Chat.PRIVATE:

@@ -1,0 +1,52 @@
+"""Editing a text answer in Telegram updates the stored answer (the earlier text stays in its history).
+
+Other edits (of a command, of a message that answered nothing) are ignored quietly: the participant did not ask
+anything of the bot by making them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from bot.engine import events
+from bot.engine.features import BaseFeature
+from bot.engine.outgoing import Record, Result
+from bot.engine.prompts import Refusal, take_answer
+from bot.engine.state import ParticipantState
+from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.engine.core import Engine
+    from bot.store import Store
+
+
+class EditsFeature(BaseFeature):
+    name = "edits"
+
+    def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
+        if not isinstance(event, events.Edit):
+            return False
+        stored = result.context.get("edited_answer")
+        if not stored or stored["answer_type"] != "text":
+            return True  # nothing to update: stay quiet
+        conversation = engine.library.rounds.get(stored["conversation"])
+        prompt = conversation.prompt(stored["prompt_id"]) if conversation else None
+        if prompt is None:
+            return True
+        taken = take_answer(prompt, events.Text(event.text), t, engine.config.max_text_length)
+        if isinstance(taken, Refusal):
+            result.say("🙏 " + t.gettext("I kept your earlier answer.") + " " + taken.message)
+            return True
+        if taken.value == stored["value"]:
+            return True
+        result.records.append(Record("answer_edit", {"answer_id": stored["id"], "value": taken.value}))
+        result.say("✏️ " + t.gettext("I updated your answer."))
+        return True
+
+    async def context(self, store: Store, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+        if not isinstance(event, events.Edit) or state.id is None:
+            return {}
+        from bot.store.edits import answer_for_message
+
+        return {"edited_answer": await answer_for_message(store, state.id, event.ref)}
