@@ -85,6 +85,8 @@ class Settings:
     default_community: str = "default"
     rate_limit: bool = True
     retention_months: int = 24  # answers older than this are deleted; the consent text promises it
+    grace: timedelta = timedelta(hours=12)  # a follow-up later than this (the bot was down) is expired, not sent
+    idea_stale_weeks: int = 6  # an idea without a status change this long is flagged to organisers
 
     @property
     def bot_api_base(self) -> str:
@@ -109,6 +111,8 @@ KEYS = (
     "DEFAULT_COMMUNITY",
     "RATE_LIMIT",
     "RETENTION_MONTHS",
+    "GRACE_HOURS",
+    "IDEA_STALE_WEEKS",
 )
 
 
@@ -161,6 +165,14 @@ def load_settings(
     if retention_months < 1:
         raise ConfigError("SAMENSPRAAK_RETENTION_MONTHS must be at least 1")
 
+    try:
+        grace = timedelta(hours=float(raw.get("GRACE_HOURS", "12")))
+        idea_stale_weeks = int(raw.get("IDEA_STALE_WEEKS", "6"))
+    except ValueError as error:
+        raise ConfigError("SAMENSPRAAK_GRACE_HOURS and SAMENSPRAAK_IDEA_STALE_WEEKS must be numbers") from error
+    if grace < timedelta(0) or idea_stale_weeks < 1:
+        raise ConfigError("SAMENSPRAAK_GRACE_HOURS must be 0 or more, SAMENSPRAAK_IDEA_STALE_WEEKS 1 or more")
+
     defaults = Settings()
     return Settings(
         token=Secret(token),
@@ -175,4 +187,6 @@ def load_settings(
         default_community=raw.get("DEFAULT_COMMUNITY", "default"),
         rate_limit=raw.get("RATE_LIMIT", "1").lower() not in {"0", "false", "no", "off"},
         retention_months=retention_months,
+        grace=grace,
+        idea_stale_weeks=idea_stale_weeks,
     )

@@ -17,18 +17,24 @@ from bot.engine import events
 from bot.engine.core import Engine, EngineConfig
 from bot.engine.edits import EditsFeature
 from bot.engine.features import Feature
-from bot.engine.outgoing import Outgoing, Result
+from bot.engine.outgoing import Result
 from bot.engine.state import ParticipantState
+from bot.engine.walks import WalkFeature
 from bot.flood import FloodGate
+from bot.followups import RENDERERS as FOLLOWUP_KINDS
+from bot.followups import FollowUps, FollowUpsFeature
+from bot.followups import render as render_followup
 from bot.i18n import LANGUAGES
+from bot.organise import commands as organise
+from bot.organise.safeguarding import inspect as safeguard
 from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
 
-ORGANISER_COMMANDS = ("reload",)
+# Organiser commands and buttons: a registry in bot/organise/commands.py, consulted for organisers only.
 
 # Features plug into the engine here (see bot/engine/features.py); each may load context from the store.
-FEATURES: list[Feature] = [EditsFeature()]
+FEATURES: list[Feature] = [EditsFeature(), WalkFeature(), FollowUpsFeature()]
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,12 @@ class Handled:
     result: Result
     state: ParticipantState | None  # None when the participant was deleted, or the event was a duplicate
     duplicate: bool = False
+    claimed: tuple[OutboxRow, ...] = ()  # the replies it wrote, already claimed: hand them to `Sender.deliver`
+
+    @property
+    def wakes_later(self) -> bool:
+        """It scheduled something for later, so the live bot's wake-up may need to come sooner."""
+        return any(message.due_at is not None or message.scheduled for message in self.result.messages)
 
 
 def load_content(settings: Settings) -> Library:
@@ -56,23 +68,34 @@ class Dispatcher:
         self.store = store
         self.settings = settings
         self.clock = clock
+        self.bot_username: str | None = None  # set by the Telegram bot once it knows its name: for join links
         self.engine = Engine(
             library if library is not None else load_content(settings),
             EngineConfig(
                 contact=settings.contact,
                 max_text_length=settings.max_text_length,
                 retention_months=settings.retention_months,
+                timezone=settings.timezone,
+                quiet_hours=settings.quiet_hours,
             ),
             FEATURES,
         )
+        # Meetings, idea news, the minority round: follow-ups no single message starts (bot/followups/service.py).
+        self.followups = FollowUps(self)
 
-    def render(self, row: OutboxRow) -> dict[str, Any] | None:
+    async def render(self, row: OutboxRow) -> dict[str, Any] | None:
         """Messages rendered at sending time use the participant's stored language of that moment."""
+        if row.kind in FOLLOWUP_KINDS:  # a delayed prompt, a meeting's news, an idea's status, the minority question
+            return await render_followup(self, row)
         if row.kind == "reminder":
             message = self.engine.render_reminder(
                 row.language, row.payload.get("conversation", ""), row.payload.get("prompt", "")
             )
             return message.payload() if message else None
+        for feature in self.engine.features:  # a feature's own messages rendered at sending time (walk cards)
+            if row.kind in getattr(feature, "rendered_kinds", ()):
+                rendered = feature.render(self.engine, row.kind, row.language, row.payload)  # type: ignore[attr-defined]
+                return rendered.payload() if rendered else None
         return row.payload
 
     def reload_content(self) -> Library:
@@ -80,6 +103,7 @@ class Dispatcher:
         library = load_content(self.settings)
         if library.ok:
             self.engine.library = library
+            self.followups.soon()  # a changed meeting or idea status is news: look at it at the next wake
             log.info("content reloaded: %d conversation(s)", len(library.rounds))
         else:
             log.warning("content reload refused: %d error(s)", len(library.errors))
@@ -102,22 +126,28 @@ class Dispatcher:
         verdict = self.flood.check(f"{channel}:{address}") if self.flood else "ok"
         if verdict != "ok":
             return await self._flooded(state, verdict, now, channel, inbox_key)
-        if organiser and isinstance(event, events.Command) and event.name.lower() in ORGANISER_COMMANDS:
-            result = self._organiser(state, event)
-        elif isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
+        if organiser and organise.claims(event):
+            return await organise.handle(self, state, event, now, inbox_key=inbox_key, hint=hint)
+        if isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
             result = self.engine.mydata(state, await self.store.participant_record(state.id), now)
         else:
-            context: dict[str, Any] = {}
+            context: dict[str, Any] = {"bot_username": self.bot_username}
             for feature in self.engine.features:
                 context.update(await feature.context(self.store, state, event))
             result = self.engine.handle(state, event, now, hint, context)
+        if organiser:
+            result.messages = organise.with_organiser_menu(result.messages)
+        safeguard(self, result)  # words of distress in an answer: flagged to organisers with the answer
         if result.refused:
             # Pseudonym only: logs never hold a Telegram id, a name or message text.
             log.warning("refused input from %s: %s", state.pseudonym, result.refused)
-        saved = await self.store.apply(result, now, inbox=(channel, inbox_key) if inbox_key else None)
+        saved, claimed = await self.store.apply_and_claim(
+            result, now, inbox=(channel, inbox_key) if inbox_key else None
+        )
         if saved is None and inbox_key is not None and not result.forget:
             return Handled(result, None, duplicate=True)
-        return Handled(result, None if result.forget else saved)
+        organise.after_event(self, result)
+        return Handled(result, None if result.forget else saved, claimed=tuple(claimed))
 
     async def _flooded(
         self, state: ParticipantState, verdict: str, now: datetime, channel: str, inbox_key: str | None
@@ -127,23 +157,10 @@ class Dispatcher:
         result = Result(state=state, now=now)
         if verdict == "warn" and state.id is not None:
             result = self.engine.too_fast(state, now)
-            saved = await self.store.apply(result, now, inbox=(channel, inbox_key) if inbox_key else None)
-            return Handled(result, saved)
+            saved, claimed = await self.store.apply_and_claim(
+                result, now, inbox=(channel, inbox_key) if inbox_key else None
+            )
+            return Handled(result, saved, claimed=tuple(claimed))
         if inbox_key is not None:
             await self.store.inbox_done(channel, inbox_key, now)
         return Handled(result, state)
-
-    def _organiser(self, state: ParticipantState, event: events.Command) -> Result:
-        result = Result(state=state)
-        library = self.reload_content()
-        if library.ok:
-            text = f"✅ Content reloaded: {len(library.rounds)} conversation(s)."
-            warnings = [str(problem) for problem in library.problems]
-            if warnings:
-                text += "\n" + "\n".join(warnings[:20])
-        else:
-            text = "❌ Content not reloaded; the current content stays. Fix these first:\n" + "\n".join(
-                str(problem) for problem in library.errors[:30]
-            )
-        result.messages.append(Outgoing(text=text[:4000], kind="organiser"))
-        return result

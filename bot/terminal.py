@@ -7,6 +7,7 @@ participants are rehearsals: the Telegram sender never touches them and exports 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import os
 import sys
@@ -21,6 +22,7 @@ from bot.dispatch import Dispatcher
 from bot.engine import events
 from bot.outbox import Sender
 from bot.store import OutboxRow, Store
+from bot.store import organise as organisers
 
 CHANNEL = "terminal"
 PREFIX = "bot> "
@@ -30,6 +32,7 @@ SIMULATOR_HELP = """Simulator commands:
   :voice [SECONDS]         send a stand-in voice message
   :photo                   send a stand-in photo
   :location LAT LON        share a location, e.g. :location 51.0543 3.7174
+  :live LAT LON            move a shared live location there (a walk's card comes within a stop's radius)
   :sticker                 send a sticker (to see how wrong input is answered)
   :now                     show the simulated time
   :quit                    stop
@@ -44,6 +47,8 @@ class TerminalChannel:
     files_dir: Path
     name: str = CHANNEL
     buttons: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # Buttons of earlier messages stay tappable on a phone: here by their label (a prompt's, after an invitation).
+    earlier: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def write(self, line: str) -> None:
         self.out.write(line + "\n")
@@ -51,6 +56,8 @@ class TerminalChannel:
 
     async def deliver(self, row: OutboxRow) -> None:
         payload = row.payload
+        if payload.get("photo"):  # a walk card's picture: shown by its path, the text below is its caption
+            self.write(f"{PREFIX}🖼 {payload['photo']}")
         for line in str(payload.get("text", "")).split("\n"):
             self.write(PREFIX + line)
         flat = [(label, data) for button_row in payload.get("buttons", []) for label, data in button_row]
@@ -58,8 +65,21 @@ class TerminalChannel:
             self.write(f"{PREFIX}[{number}] {label}")
         if flat:
             self.buttons[row.address] = flat
+            self.earlier[row.address] = (flat + self.earlier.get(row.address, []))[:40]
+        photo_bytes = payload.get("photo_bytes")
+        if photo_bytes:  # a chart made by the bot: saved as a picture to open
+            self.files_dir.mkdir(parents=True, exist_ok=True)
+            picture = self.files_dir / f"picture-{row.id}.png"
+            descriptor = os.open(picture, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(base64.b64decode(photo_bytes))
+            self.write(f"{PREFIX}🖼 {picture}")
         document = payload.get("document")
-        if document:
+        if document and document.get("path"):  # a file the bot wrote (an export, a brief): where to find it
+            path = document["path"]
+            size = os.path.getsize(path) if os.path.exists(path) else 0  # noqa: ASYNC240 - a local stat, instant
+            self.write(f"{PREFIX}📎 {document['filename']} ({size} bytes) → {path}")
+        elif document:
             self.files_dir.mkdir(parents=True, exist_ok=True)
             target = self.files_dir / document["filename"]
             descriptor = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
@@ -68,7 +88,9 @@ class TerminalChannel:
             self.write(f"{PREFIX}📎 {document['filename']} ({len(document['content'].encode())} bytes) → {target}")
 
 
-def read_event(line: str, buttons: list[tuple[str, str]]) -> events.Event | str | None:
+def read_event(
+    line: str, buttons: list[tuple[str, str]], earlier: list[tuple[str, str]] | None = None
+) -> events.Event | str | None:
     """Turn one typed line into an event; a string is a message for the person at the keyboard."""
     text = line.strip()
     if text.startswith(":"):
@@ -81,22 +103,23 @@ def read_event(line: str, buttons: list[tuple[str, str]]) -> events.Event | str 
             return events.Photo(file_ref="terminal-photo")
         if word == "sticker":
             return events.Unsupported("sticker")
-        if word == "location":
+        if word in ("location", "live"):
             try:
                 latitude, longitude = (float(part) for part in rest.replace(",", " ").split())
             except ValueError:
-                return "usage: :location LAT LON, e.g. :location 51.0543 3.7174"
+                return f"usage: :{word} LAT LON, e.g. :{word} 51.0543 3.7174"
+            if word == "live":  # a shared live location moving on, as Telegram sends it: an edited message
+                return events.Location(latitude, longitude, live=True, moved=True)
             return events.Location(latitude, longitude)
         return None
     if text.startswith("/") and len(text) > 1:
         name, _sep, args = text[1:].partition(" ")
         return events.Command(name.split("@")[0], args.strip())
-    if buttons:
-        if text.isdigit() and 1 <= int(text) <= len(buttons):
-            return events.Button(buttons[int(text) - 1][1])
-        for label, data in buttons:
-            if text.casefold() == label.casefold() or text.casefold() == label.split(" ", 1)[-1].casefold():
-                return events.Button(data)
+    if buttons and text.isdigit() and 1 <= int(text) <= len(buttons):
+        return events.Button(buttons[int(text) - 1][1])
+    for label, data in [*buttons, *(earlier or [])]:
+        if text.casefold() == label.casefold() or text.casefold() == label.split(" ", 1)[-1].casefold():
+            return events.Button(data)
     return events.Text(line.rstrip("\n"))
 
 
@@ -108,9 +131,12 @@ def language_hint() -> str | None:
 
 
 class Simulator:
-    def __init__(self, settings: Settings, name: str, out: TextIO, clock: ManualClock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, name: str, out: TextIO, clock: ManualClock | None = None, *, organiser: bool = False
+    ) -> None:
         self.settings = settings
         self.name = name
+        self.organiser = organiser
         self.out = out
         self.clock = clock or ManualClock()
 
@@ -125,9 +151,15 @@ class Simulator:
                 self.clock,
                 quiet_hours=self.settings.quiet_hours,
                 timezone=self.settings.timezone,
+                grace=self.settings.grace,
                 render=dispatcher.render,
             )
             await store.release_in_flight()
+            await dispatcher.followups.tick(force=True)  # meetings and ideas in the content files, as on start
+            if self.organiser:  # rehearse as an organiser: organiser commands, and safeguarding flags of rehearsals
+                await organisers.set_organiser(
+                    store, CHANNEL, self.name, True, "cli:chat --organiser", self.clock.now()
+                )
             for problem in dispatcher.engine.library.problems:
                 self.out.write(f"content: {problem}\n")
             if await store.load_participant(CHANNEL, self.name) is None:
@@ -171,14 +203,17 @@ class Simulator:
             await self.advance(delta, dispatcher, sender)
             self.out.write(f"⏩ simulated time: {self._local(self.clock.now())}\n")
             return True
-        event = read_event(line, channel.buttons.get(self.name, []))
+        event = read_event(line, channel.buttons.get(self.name, []), channel.earlier.get(self.name, []))
         if event is None:
             self.out.write("unknown simulator command; :help lists them\n")
             return True
         if isinstance(event, str):
             self.out.write(event + "\n")
             return True
-        await dispatcher.handle(CHANNEL, self.name, event, hint=language_hint())
+        organiser = await organisers.is_organiser(dispatcher.store, self.settings, CHANNEL, self.name)
+        handled = await dispatcher.handle(CHANNEL, self.name, event, hint=language_hint(), organiser=organiser)
+        await sender.deliver(list(handled.claimed))
+        await dispatcher.followups.tick(force=True)  # an invitation for a newcomer, the minority round
         await sender.flush(self.name)
         return True
 
@@ -187,25 +222,31 @@ class Simulator:
         target = self.clock.now() + delta
         for _step in range(10_000):  # a bound, in case a row can never be sent
             due = await dispatcher.store.next_due(CHANNEL, self.name)
-            if due is None:
+            news = await dispatcher.followups.next_moment()  # idea news becomes due when its meeting ends
+            moments = [sender.not_quiet_from(max(due, self.clock.now()))] if due is not None else []
+            moments += [max(news, self.clock.now())] if news is not None else []
+            if not moments or min(moments) > target:
                 break
-            moment = sender.not_quiet_from(max(due, self.clock.now()))
-            if moment > target:
-                break
-            self.clock.set(moment)
-            if await sender.flush(self.name) == 0 and await dispatcher.store.next_due(CHANNEL, self.name) == due:
+            self.clock.set(min(moments))
+            await dispatcher.followups.tick(force=True)
+            if (
+                await sender.flush(self.name) == 0
+                and await dispatcher.store.next_due(CHANNEL, self.name) == due
+                and await dispatcher.followups.next_moment() == news
+            ):
                 break
         self.clock.set(target)
+        await dispatcher.followups.tick(force=True)  # ideas forgotten for weeks are flagged at the moment reached
         await sender.flush(self.name)
 
     def _local(self, moment: datetime) -> str:
         return moment.astimezone(self.settings.timezone).strftime("%a %Y-%m-%d %H:%M %Z")
 
 
-def run_chat(settings: Settings, name: str) -> int:
+def run_chat(settings: Settings, name: str, organiser: bool = False) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401 - line editing and history for the person typing
-    simulator = Simulator(settings, name, sys.stdout)
+    simulator = Simulator(settings, name, sys.stdout, organiser=organiser)
     return asyncio.run(simulator.run(sys.stdin, interactive))

@@ -11,6 +11,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.store import Store
+from tests.support.fake_bot_api import Call
 from tests.support.live import USER, Running, answers, bot, onboard, participant
 
 __all__ = ["bot"]  # the fixture, shared from tests/support/live.py
@@ -24,12 +25,17 @@ async def test_onboarding_and_an_answer_over_telegram(bot: Running) -> None:
     assert [data for _label, data in first_prompt.buttons[0]] == [
         f"a:leven-in-onze-stad:wonen:{n}" for n in range(1, 6)
     ]
-    # The command menu is set for this chat, in the chosen language.
-    menus = [
-        c for c in api.requests if c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type") == "chat"
-    ]
-    assert menus and menus[-1].params["scope"]["chat_id"] == USER
-    assert any("taal" in command["description"] for command in menus[-1].params["commands"])
+
+    # Dutch is also their Telegram app's language, whose menu is set for everyone at start: no chat menu needed.
+    def chat_menus() -> list[Call]:
+        return [
+            c
+            for c in api.requests
+            if c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type") == "chat"
+        ]
+
+    assert chat_menus() == []
+    assert any(c.params.get("language_code") == "nl" for c in api.requests if c.method == "setMyCommands")
 
     reply = await bot.exchange(lambda: api.user_callback(USER, "a:leven-in-onze-stad:wonen:4"))
     assert "bewaard" in (reply.text or "") and "Vraag 2 van 7" in (reply.text or "")  # confirmation + next: one message
@@ -84,6 +90,12 @@ async def test_commands_in_the_middle_of_a_prompt(bot: Running) -> None:
     assert english.buttons
     await bot.exchange(lambda: api.user_callback(USER, "lang:en"))
     await api.wait_for(lambda sent: any("Question 1 of 7" in (c.text or "") for c in sent))
+    # A language other than their app's: the command menu of this chat follows it.
+    menus = [
+        c for c in api.requests if c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type") == "chat"
+    ]
+    assert menus and menus[-1].params["scope"]["chat_id"] == USER
+    assert any("language" in command["description"] for command in menus[-1].params["commands"])
     before = len(api.sent)
     await bot.exchange(lambda: api.user_command(USER, "mydata"))
     await api.wait_for(lambda sent: any(c.method == "sendDocument" for c in sent[before:]))

@@ -10,6 +10,11 @@ from bot.content.loader import Library, load_library
 from bot.i18n import LANGUAGES
 
 
+def conversation_count(library: Library) -> int:
+    """Rounds, walks and meetings that passed the check (word lists and other support files are not counted)."""
+    return len(library.rounds) + len(library.walks) + len(library.meetings)
+
+
 def report(library: Library, out: TextIO) -> None:
     for problem in library.problems:
         out.write(f"{problem}\n")
@@ -21,7 +26,8 @@ def report(library: Library, out: TextIO) -> None:
             out.write(f"  {language:<3} {name:<22} {present:>5}/{total:<5} {share:5.1f}%\n")
     errors = len(library.errors)
     out.write(
-        f"\n{len(library.rounds)} conversation(s) ok, {errors} error(s), {len(library.problems) - errors} warning(s)\n"
+        f"\n{conversation_count(library)} conversation(s) ok, {errors} error(s),"
+        f" {len(library.problems) - errors} warning(s)\n"
     )
 
 

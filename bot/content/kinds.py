@@ -13,8 +13,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.content.checker import FileChecker, TextList
+from bot.content.meetings import Meeting, check_meeting, meeting_texts
 from bot.content.model import Round
 from bot.content.rounds import check_round, round_texts
+from bot.content.safeguarding import SafeguardingWords, check_safeguarding, safeguarding_texts
+from bot.content.walks import Walk, check_walk, walk_texts
 
 
 @dataclass(frozen=True)
@@ -27,4 +30,7 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "round": Kind(Round, check_round, round_texts, "rounds"),
+    "meeting": Kind(Meeting, check_meeting, meeting_texts, "meetings"),
+    "safeguarding": Kind(SafeguardingWords, check_safeguarding, safeguarding_texts, "safeguarding"),
+    "walk": Kind(Walk, check_walk, walk_texts, "walks"),
 }

@@ -26,6 +26,7 @@ class Library:
     rounds: dict[str, Round] = field(default_factory=dict)
     walks: dict[str, Any] = field(default_factory=dict)
     meetings: dict[str, Any] = field(default_factory=dict)
+    safeguarding: dict[str, Any] = field(default_factory=dict)  # word lists that flag an answer to organisers
     sources: dict[str, Path] = field(default_factory=dict)  # conversation id -> its file
     problems: list[Problem] = field(default_factory=list)
     # language -> (texts present, texts expected), over every text in every file

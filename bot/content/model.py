@@ -6,9 +6,11 @@ loader adds the checks that need the whole file (ids, references, label lengths,
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 AnswerType = Literal["choice", "scale", "text", "voice", "photo", "location"]
 ANSWER_TYPES: tuple[str, ...] = ("choice", "scale", "text", "voice", "photo", "location")
@@ -34,6 +36,67 @@ def _text_map(value: object) -> object:
     return value
 
 
+class Reminders(Strict):
+    """Reminders for an unanswered prompt: `count` of them, `after` apart (e.g. 2d, 12h)."""
+
+    after: str = Field(default="2d", pattern=r"^(\d+[wdhm])+$")
+    count: int = Field(default=1, ge=0, le=3)
+
+
+OFFSET_PATTERN = r"^(0|(\d+[wdhm])+)$"  # 0, 15m, 2d, 1w3d12h
+
+
+def _cron_rule(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as error:
+            raise ValueError(f"not a cron rule ({error}); e.g. '0 10 * * mon' is Mondays at 10:00") from error
+    return value
+
+
+def _offset_text(value: object) -> object:
+    """`after_answer: 0` reads as a number in YAML; every offset is text (0, 15m, 2d)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class Timing(Strict):
+    """When a prompt is sent; exactly one way.
+
+    `after_answer: 2d` waits after the previous answer (`0`: at once, the default); `after_joining: 1w` counts from
+    the moment the participant joined the round; `at: 2026-12-07 10:00` is a fixed moment in the city's time zone;
+    `cron: "0 10 * * mon"` sends it at the next moment the rule fires (APScheduler's CronTrigger), so every
+    participant waiting for their next prompt gets it on that fire. Quiet hours still hold it back.
+    """
+
+    after_answer: str | None = Field(default=None, pattern=OFFSET_PATTERN)
+    after_joining: str | None = Field(default=None, pattern=OFFSET_PATTERN)
+    at: datetime | None = None
+    cron: str | None = None
+
+    _cron = field_validator("cron", mode="before")(_cron_rule)
+    _offsets = field_validator("after_answer", "after_joining", mode="before")(_offset_text)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Timing:
+        given = [name for name in ("after_answer", "after_joining", "at", "cron") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of after_answer, after_joining, at, cron")
+        return self
+
+    @property
+    def mode(self) -> str:
+        return next(name for name in ("after_answer", "after_joining", "at", "cron") if getattr(self, name) is not None)
+
+
+class Minority(Strict):
+    """Deep Democracy's minority round: once `min_answers` answers are in, everyone whose option is held by fewer
+    than `share` of them is asked once what the others should understand about their view."""
+
+    min_answers: int = Field(default=10, ge=2)
+    share: float = Field(default=0.25, gt=0, lt=1)
+
+
 class Option(Strict):
     id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)
     label: Text
@@ -52,15 +115,10 @@ class Prompt(Strict):
     optional: bool = False  # shows a "skip" button
     low: Text | None = None  # words under 1 on a scale
     high: Text | None = None  # words under 5 on a scale
+    when: Timing | None = None  # when it is sent; default: the round's pacing, else right after the previous answer
+    minority: Minority | None = None  # the minority-voice follow-up (choice and scale prompts)
 
     _texts = field_validator("text", "low", "high", mode="before")(_text_map)
-
-
-class Reminders(Strict):
-    """Reminders for an unanswered prompt: `count` of them, `after` apart (e.g. 2d, 12h)."""
-
-    after: str = Field(default="2d", pattern=r"^(\d+[wdhm])+$")
-    count: int = Field(default=1, ge=0, le=3)
 
 
 class Round(Strict):
@@ -73,6 +131,7 @@ class Round(Strict):
     closing: Text | None = None
     community: str = Field(default="default", pattern=r"^[A-Za-z0-9_-]{1,32}$")
     reminders: Reminders = Reminders()
+    pacing: Timing | None = None  # how every prompt after the first is timed, unless the prompt says `when`
     prompts: tuple[Prompt, ...] = Field(min_length=1)
 
     _texts = field_validator("title", "intro", "closing", mode="before")(_text_map)

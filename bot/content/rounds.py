@@ -52,6 +52,25 @@ def check_round(checker: FileChecker, conversation: Round) -> None:
                     (*here, "options", option_index, "next"),
                     f"reference to missing prompt {option.next!r}",
                 )
+    check_timing(checker, conversation)
     for loc, text in round_texts(conversation):
         if not text.get(REQUIRED_LANGUAGE):
             checker.problem(loc, f"missing Dutch ({REQUIRED_LANGUAGE}) text")
+
+
+def check_timing(checker: FileChecker, conversation: Round) -> None:
+    """Timing and minority settings that the model alone cannot judge."""
+    if conversation.pacing is not None and conversation.pacing.at is not None:
+        checker.problem(("pacing", "at"), "a round's pacing cannot be one date for every prompt; give `at` per prompt")
+    moments = []
+    for index, prompt in enumerate(conversation.prompts):
+        here: Loc = ("prompts", index)
+        if prompt.minority is not None and prompt.type not in ("choice", "scale"):
+            checker.problem(
+                (*here, "minority"), f"a minority round needs a choice or scale prompt ({prompt.id!r} is {prompt.type})"
+            )
+        if prompt.when is not None and prompt.when.at is not None:
+            moment = prompt.when.at.replace(tzinfo=None)
+            if moments and moment < moments[-1]:
+                checker.problem((*here, "when", "at"), f"{prompt.id!r} is sent before the prompt dated before it")
+            moments.append(moment)

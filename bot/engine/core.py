@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.clock import parse_offset
+from bot.config import QuietHours
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
-from bot.engine import events
+from bot.engine import events, pacing
 from bot.engine.features import Feature
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_rows
 from bot.engine.outgoing import ButtonSpec, Document, NewAnswer, Outgoing, Result
@@ -25,7 +27,7 @@ from bot.i18n import LANGUAGES, Translator, available_languages, guess_language,
 
 # Bump when the consent text changes in substance: everyone is asked again before a new answer is stored.
 CONSENT_VERSION = "2026-11-26"
-PARTICIPANT_COMMANDS = ("start", "language", "help", "mydata", "forget", "pause", "resume")
+PARTICIPANT_COMMANDS = ("start", "language", "help", "mydata", "forget", "pause", "resume", "ideas")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class EngineConfig:
     max_text_length: int = 2000
     retention_months: int = 24
     consent_version: str = CONSENT_VERSION
+    timezone: ZoneInfo = ZoneInfo("Europe/Brussels")  # the city's: fixed-time and cron prompts are read in it
+    quiet_hours: QuietHours | None = None  # to say truthfully when a delayed prompt will arrive
 
 
 def answer_key(conversation: str, prompt: str) -> str:
@@ -71,7 +75,7 @@ class Engine:
         if isinstance(event, events.Command):
             self._command(result, event, t, now, hint)
         elif isinstance(event, events.Button):
-            self._button(result, event.data, t, now)
+            self._button(result, event.data, t, now, hint)
         elif result.state.pending == "forget" and isinstance(event, events.Text) and not self._prompt(result.state):
             self._ask_forget(result, t)
         else:
@@ -84,6 +88,14 @@ class Engine:
         if result.state.stage != Stage.READY or result.state.consent_version != self.config.consent_version:
             return False  # nothing is taken before consent, by any feature
         return any(feature.on_message(self, result, event, t) for feature in self.features)
+
+    def _feature_hook(self, hook: str, result: Result, *args: Any) -> bool:
+        """A feature's optional hook (`on_start`, `on_ready`; see features.py); True when one took over."""
+        for feature in self.features:
+            function = getattr(feature, hook, None)
+            if function is not None and function(self, result, *args):
+                return True
+        return False
 
     def translator_for(self, state: ParticipantState) -> Translator:
         return translator(state.language or "en")
@@ -183,7 +195,10 @@ class Engine:
             )
             return
         first = self._next_unanswered(conversation, None, None, result.state.answered)
-        result.state = replace(result.state, conversation=conversation.id, prompt=first.id if first else None)
+        if first is not None:  # someone who joins late gets the current prompt, not the backlog
+            first = pacing.current(conversation, first, result.now, self.config.timezone, result.state.answered)
+        state = pacing.with_mine(pacing.mark_joined(result.state, conversation.id, result.now), waiting=None)
+        result.state = replace(state, conversation=conversation.id, prompt=first.id if first else None)
         parts = [lead] if lead else []
         if first is None:
             parts.append(self._closing(conversation, t))
@@ -192,6 +207,10 @@ class Engine:
         parts.append("📣 " + pick(conversation.title, t.language))
         if conversation.intro:
             parts.append(pick(conversation.intro, t.language))
+        due = pacing.due_at(conversation, first, result.state, result.now, self.config.timezone)
+        if due is not None:  # the round's first prompt has its own moment
+            pacing.wait_for(self, result, conversation, first, due, t, "\n\n".join(parts), first=True)
+            return
         text, buttons = render_prompt(conversation, first, t)
         parts.append(text)
         self._ask(result, conversation, first, "\n\n".join(parts), buttons)
@@ -239,6 +258,8 @@ class Engine:
         )
 
     def _show_current(self, result: Result, t: Translator, lead: str = "") -> None:
+        if pacing.show_waiting(self, result, t, lead):
+            return  # their next prompt waits for its moment: they were told when
         conversation = self._round(result.state)
         prompt = self._prompt(result.state)
         if conversation and prompt:
@@ -270,10 +291,17 @@ class Engine:
         result.answers.append(NewAnswer(conversation.id, prompt.id, answer_type, value, source_ref=ref))
         answered = state.answered | {answer_key(conversation.id, prompt.id)}
         following = self._next_unanswered(conversation, prompt, option, answered)
+        if following is not None:
+            following = pacing.current(conversation, following, result.now, self.config.timezone, answered)
         result.state = replace(state, answered=answered, prompt=following.id if following else None)
         thanks = "✅ " + (t.gettext("Thank you, your answer is saved.") if value else t.gettext("Skipped."))
+        due = pacing.due_at(conversation, following, state, result.now, self.config.timezone) if following else None
         if following is None:
             result.say(thanks + "\n\n" + self._closing(conversation, t))
+        elif due is not None:  # the next prompt has its own moment: say when, and send it then
+            paused = t.gettext("You paused the questions. Send /resume when you want the next one.")
+            lead = thanks + ("\n\n" + paused if state.paused else "")
+            pacing.wait_for(self, result, conversation, following, due, t, lead, announce=not state.paused)
         elif state.paused:
             result.say(
                 thanks + "\n\n" + t.gettext("You paused the questions. Send /resume when you want the next one.")
@@ -307,18 +335,20 @@ class Engine:
         ref = event.ref if isinstance(event, events.Text) else None
         self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t, ref)
 
-    def _button(self, result: Result, data: str, t: Translator, now: datetime) -> None:
+    def _button(self, result: Result, data: str, t: Translator, now: datetime, hint: str | None = None) -> None:
         kind, _sep, rest = data.partition(":")
         state = result.state
         if kind == "lang":
-            self._choose_language(result, rest, now)
+            self._choose_language(result, rest, now, hint)
         elif kind == "consent" and state.stage == Stage.CONSENT and rest in ("yes", "no"):
             self._consent(result, rest == "yes", t, now)
         elif kind == "role" and rest in ROLES and state.stage in (Stage.ROLE, Stage.READY):
             first_time = state.stage == Stage.ROLE
             result.state = replace(state, role=rest, stage=Stage.READY)
             if first_time:
-                self._start_round(result, t, "🙏 " + t.gettext("Thank you. Let's begin!"))
+                lead = "🙏 " + t.gettext("Thank you. Let's begin!")
+                if not self._feature_hook("on_ready", result, t, lead):  # e.g. the walk of their deep link
+                    self._start_round(result, t, lead)
             else:
                 self._show_current(result, t)
         elif kind == "forget" and rest in ("yes", "no"):
@@ -367,7 +397,8 @@ class Engine:
             result.say(t.gettext("Our consent text has changed. Please read it again before you answer."))
             self._ask_consent(result, t)
             return
-        if state.conversation != conversation_id or state.prompt != prompt_id:
+        waits = pacing.waiting_until(state, result.now) is not None  # not sent yet: not theirs to answer
+        if state.conversation != conversation_id or state.prompt != prompt_id or waits:
             if answer_key(conversation_id, prompt_id) not in state.answered and state.conversation == conversation_id:
                 result.refused = f"button for a prompt that is not active: {prompt_id}"
             self._stale(result, t)
@@ -386,7 +417,7 @@ class Engine:
             return
         self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t)
 
-    def _choose_language(self, result: Result, code: str, now: datetime) -> None:
+    def _choose_language(self, result: Result, code: str, now: datetime, hint: str | None) -> None:
         state = result.state
         if code not in available_languages():
             result.refused = f"unknown language {code[:8]!r}"
@@ -394,15 +425,20 @@ class Engine:
             return
         t = translator(code)
         result.state = replace(state, language=code, pending=None)
+        first = len(result.messages)
         if state.stage == Stage.LANGUAGE:
-            result.say(t.format(t.gettext("Language: {language}"), language=LANGUAGES[code].name), menu_language=code)
+            lead = t.format(t.gettext("Language: {language}"), language=LANGUAGES[code].name)
             self._ask_consent(result, t)
-            return
-        lead = "✅ " + t.format(
-            t.gettext("From now on I will write to you in {language}."), language=LANGUAGES[code].name
-        )
-        result.say(lead, menu_language=code)
-        self._repeat_step(result, t)
+        else:
+            lead = "✅ " + t.format(
+                t.gettext("From now on I will write to you in {language}."), language=LANGUAGES[code].name
+            )
+            self._repeat_step(result, t)
+        # One message, not two: the confirmation leads the next step. The chat's command menu follows the
+        # language, unless it is the first choice and the language of their Telegram app (its menu is already set).
+        menu = None if state.stage == Stage.LANGUAGE and code == guess_language(hint) else code
+        shown = result.messages[first]
+        result.messages[first] = replace(shown, text=lead + "\n\n" + shown.text, menu_language=menu)
 
     def _consent(self, result: Result, agreed: bool, t: Translator, now: datetime) -> None:
         state = result.state
@@ -462,6 +498,8 @@ class Engine:
             result.say(_("Sorry, I don't know that command.") + "\n\n" + self.help_text(t))
 
     def _start(self, result: Result, code: str, t: Translator, hint: str | None) -> None:
+        if code and self._feature_hook("on_start", result, code, t):
+            return  # a deep link to a feature's thing (a walk) that the feature answered
         state = result.state
         community = code if code in self.library.communities() else None
         if state.stage == Stage.LANGUAGE and state.id is None:
@@ -502,14 +540,18 @@ class Engine:
                 "/language — " + _("choose another language"),
                 "/pause — " + _("no new questions for a while"),
                 "/resume — " + _("continue with the questions"),
+                "/ideas — " + _("what became of the ideas from the meetings"),
                 "/mydata — " + _("see everything we stored about you"),
                 "/forget — " + _("delete everything about you"),
+                "/walks — " + _("dialogue walks through the city"),
                 "/help — " + _("this message"),
                 "",
                 "⚠️ "
                 + _(
                     "This is not an emergency line. In an emergency call 112. To talk to someone, call Tele-Onthaal on 106 (day and night). Suicide prevention line: 1813."
                 ),
+                # A line of its own, so the translated line above keeps its translations.
+                _("In French: Télé-Accueil on 107 (day and night), Centre de Prévention du Suicide on 0800 32 123."),
                 t.format(_("Questions about the project or your data: {contact}."), contact=self.config.contact),
             ]
         )
@@ -607,8 +649,10 @@ def command_menu(t: Translator) -> list[tuple[str, str]]:
         ("language", _("choose another language")),
         ("pause", _("no new questions for a while")),
         ("resume", _("continue with the questions")),
+        ("ideas", _("what became of the ideas from the meetings")),
         ("mydata", _("see everything we stored about you")),
         ("forget", _("delete everything about you")),
+        ("walks", _("dialogue walks through the city")),
         ("help", _("help and contact")),
     ]
 

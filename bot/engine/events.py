@@ -40,6 +40,7 @@ class Location:
     latitude: float
     longitude: float
     live: bool = False
+    moved: bool = False  # a live location moving on (Telegram: an edited message), not a new share
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,12 @@ class Feature(Protocol):
         """What this feature needs from the store for this event; handed to the engine as `result.context`."""
         ...
 
+    # Optional hooks, looked up by name (a feature without them is left out):
+    #   on_start(engine, result, code, t) -> bool   `/start <code>` of a deep link; True when the feature answered.
+    #       Before consent it may only remember the code (in its state) and return False: onboarding goes on.
+    #   on_ready(engine, result, t, lead) -> bool   onboarding just finished; True when the feature took over
+    #       from the round (e.g. the walk a participant came for).
+
 
 class BaseFeature:
     """Defaults that take nothing, so a feature only writes the parts it needs."""

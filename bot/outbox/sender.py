@@ -7,12 +7,14 @@ again on start, and nothing else is ever repeated. Scheduled rows wait out quiet
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from weakref import WeakValueDictionary
 
 from bot.clock import Clock
 from bot.config import QuietHours
@@ -21,7 +23,26 @@ from bot.store import OutboxRow, Store
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-RENDERED_KINDS = frozenset({"reminder"})
+CLAIM_BATCH = 100
+RENDERED_KINDS = frozenset(
+    {
+        "reminder",
+        "walk_card",
+        "walk_end",
+        "walk_followup",
+        # follow-ups (bot/followups/render.py)
+        "next_prompt",
+        "meeting_invite",
+        "meeting_change",
+        "meeting_cancelled",
+        "meeting_reminder",
+        "idea_update",
+        "minority",
+    }
+)
+# A prompt that waits for its moment is the participant's current prompt, however late: sent after a long stop
+# rather than expired, or they would wait for it forever. Its render checks it is still theirs.
+NEVER_EXPIRE = frozenset({"next_prompt"})
 
 
 class Blocked(Exception):
@@ -46,7 +67,7 @@ class Channel(Protocol):
 
 # Fills in a row that is rendered when it is sent (a reminder, in the participant's language of that moment);
 # None when there is nothing to send any more.
-Render = Callable[[OutboxRow], dict[str, Any] | None]
+Render = Callable[[OutboxRow], dict[str, Any] | Awaitable[dict[str, Any] | None] | None]
 
 
 class Sender:
@@ -68,9 +89,11 @@ class Sender:
         self.quiet_hours = quiet_hours
         self.timezone = timezone
         self.grace = grace
+        self.retried = False
         self.render = render
         self._slots = asyncio.Semaphore(concurrency)
-        self._flushing = asyncio.Lock()
+        # One chat's messages go out one after the other, in order; different chats go side by side.
+        self._chat_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
     def quiet(self, now: datetime) -> bool:
         if self.quiet_hours is None:
@@ -81,36 +104,63 @@ class Sender:
     async def flush(self, address: str | None = None) -> int:
         """Send everything due now, in order per chat; returns how many messages were delivered."""
         delivered = 0
-        async with self._flushing:
-            while True:
-                now = self.clock.now()
-                rows = await self.store.claim_due(
-                    self.channel.name, now, address=address, include_scheduled=not self.quiet(now)
-                )
-                if not rows:
-                    return delivered
+        while True:
+            now = self.clock.now()
+            if address is not None:
+                async with self._chat_lock(address):
+                    rows = await self.store.claim_due(
+                        self.channel.name, now, address=address, include_scheduled=not self.quiet(now)
+                    )
+                    delivered += await self._send_chat(rows, locked=True)
+            else:
+                rows = await self.store.claim_due(self.channel.name, now, include_scheduled=not self.quiet(now))
                 per_chat: OrderedDict[str, list[OutboxRow]] = OrderedDict()
                 for row in rows:
                     per_chat.setdefault(row.address, []).append(row)
                 counts = await asyncio.gather(*(self._send_chat(chat_rows) for chat_rows in per_chat.values()))
                 delivered += sum(counts)
+            if len(rows) < CLAIM_BATCH:
+                return delivered
 
-    async def _send_chat(self, rows: list[OutboxRow]) -> int:
+    def _chat_lock(self, address: str) -> asyncio.Lock:
+        lock = self._chat_locks.get(address)
+        if lock is None:
+            lock = self._chat_locks[address] = asyncio.Lock()
+        return lock
+
+    async def deliver(self, rows: list[OutboxRow]) -> int:
+        """Send rows already claimed (the replies an event just wrote), in order."""
+        return await self._send_chat(rows)
+
+    async def _send_chat(self, rows: list[OutboxRow], *, locked: bool = False) -> int:
+        if not rows:
+            return 0
+        if not locked:
+            async with self._chat_lock(rows[0].address):
+                return await self._send_chat(rows, locked=True)
+        sent: list[int] = []
+        try:
+            async with self._slots:
+                return await self._send_rows(rows, sent)
+        finally:
+            await self.store.mark_sent_many(sent, self.clock.now())
+
+    async def _send_rows(self, rows: list[OutboxRow], sent: list[int]) -> int:
         delivered = 0
-        async with self._slots:
-            for index, row in enumerate(rows):
-                outcome, retry_at = await self._send(row)
-                if outcome == "sent":
-                    delivered += 1
-                elif outcome == "blocked":
-                    for later in rows[index + 1 :]:
-                        await self._hold_for_blocked(later)
-                    break
-                elif outcome == "retry" and retry_at is not None:
-                    # Keep this chat's order: what follows waits for the one that could not go.
-                    for later in rows[index + 1 :]:
-                        await self.store.mark_retry(later.id, "waiting for an earlier message", retry_at)
-                    break
+        for index, row in enumerate(rows):
+            outcome, retry_at = await self._send(row)
+            if outcome == "sent":
+                sent.append(row.id)
+                delivered += 1
+            elif outcome == "blocked":
+                for later in rows[index + 1 :]:
+                    await self._hold_for_blocked(later)
+                break
+            elif outcome == "retry" and retry_at is not None:
+                # Keep this chat's order: what follows waits for the one that could not go.
+                for later in rows[index + 1 :]:
+                    await self.store.mark_retry(later.id, "waiting for an earlier message", retry_at)
+                break
         return delivered
 
     async def _hold_for_blocked(self, row: OutboxRow) -> None:
@@ -122,11 +172,18 @@ class Sender:
 
     async def _send(self, row: OutboxRow) -> tuple[str, datetime | None]:
         now = self.clock.now()
-        if row.scheduled and self._lateness(row.due_at, now) > self.grace:
+        if row.scheduled and row.kind not in NEVER_EXPIRE and self._lateness(row.due_at, now) > self.grace:
             await self.store.mark_failed(row.id, "expired: more than the grace period late", status="expired")
             return "expired", None
         if self.render is not None and row.kind in RENDERED_KINDS:
-            payload = self.render(row)
+            try:
+                payload = self.render(row)
+                if inspect.isawaitable(payload):
+                    payload = await payload
+            except Exception as error:  # one row that cannot be rendered must not stop the others
+                log.exception("outbox %d: cannot render %s: %s", row.id, row.kind, type(error).__name__)
+                await self.store.mark_failed(row.id, f"cannot render: {type(error).__name__}")
+                return "failed", None
             if payload is None:
                 await self.store.mark_failed(row.id, "nothing to send any more", status="cancelled")
                 return "cancelled", None
@@ -145,6 +202,7 @@ class Sender:
                 return "failed", None
             wait = error.after if error.after is not None else min(5 * 2 ** (row.attempts - 1), 3600)
             retry_at = now + timedelta(seconds=wait)
+            self.retried = True  # the live bot re-arms its wake-up for the retry
             await self.store.mark_retry(row.id, str(error), retry_at)
             log.info("outbox %d: retry in %ss (%s)", row.id, wait, error)
             return "retry", retry_at
@@ -152,8 +210,7 @@ class Sender:
             await self.store.mark_failed(row.id, str(error))
             log.warning("outbox %d: undeliverable: %s", row.id, error)
             return "failed", None
-        await self.store.mark_sent(row.id, self.clock.now())
-        return "sent", None
+        return "sent", None  # marked sent by the caller, together with the rest of the chat's batch
 
     def _lateness(self, due: datetime, now: datetime) -> timedelta:
         """How late a scheduled row is, not counting the quiet hours it was rightly held back by."""

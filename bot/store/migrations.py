@@ -79,6 +79,40 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        3,
+        "walks: group walks led by a volunteer, and who walks along",
+        """
+        CREATE TABLE walk_groups (
+            id         INTEGER PRIMARY KEY,
+            code       TEXT NOT NULL UNIQUE,
+            walk       TEXT NOT NULL,
+            channel    TEXT NOT NULL,
+            chat       TEXT NOT NULL,
+            volunteer  TEXT NOT NULL,
+            language   TEXT NOT NULL,
+            stop       INTEGER NOT NULL DEFAULT -1,
+            stop_at    TEXT,
+            status     TEXT NOT NULL DEFAULT 'open',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX walk_groups_by_chat ON walk_groups (channel, chat, status);
+        CREATE TABLE walk_members (
+            group_id       INTEGER NOT NULL REFERENCES walk_groups(id) ON DELETE CASCADE,
+            channel        TEXT NOT NULL,
+            address        TEXT NOT NULL,
+            participant_id INTEGER REFERENCES participants(id) ON DELETE CASCADE,
+            name           TEXT,
+            reflection     INTEGER NOT NULL DEFAULT 0,
+            finished_at    TEXT,
+            joined_at      TEXT NOT NULL,
+            PRIMARY KEY (group_id, channel, address)
+        );
+        CREATE INDEX walk_members_by_participant ON walk_members (participant_id, finished_at);
+        CREATE INDEX walk_members_by_address ON walk_members (channel, address)
+        """,
+    ),
+    (
         4,
         "organisers, their actions, announcements, safeguarding flags",
         """
@@ -120,6 +154,69 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         CREATE INDEX safeguarding_by_participant ON safeguarding_flags (participant_id);
         CREATE INDEX answers_by_moderation ON answers (moderation, answer_type)
+        """,
+    ),
+    (
+        5,
+        "follow-ups: meetings, invitations and RSVPs, ideas and their status, minority-round marks",
+        """
+        CREATE TABLE meetings (
+            id          TEXT PRIMARY KEY,
+            community   TEXT NOT NULL,
+            starts_at   TEXT NOT NULL,
+            ends_at     TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            cancelled   INTEGER NOT NULL DEFAULT 0,
+            first_seen  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+        CREATE TABLE meeting_invites (
+            meeting        TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            rsvp           TEXT,
+            invited_at     TEXT NOT NULL,
+            answered_at    TEXT,
+            PRIMARY KEY (meeting, participant_id)
+        );
+        CREATE INDEX meeting_invites_by_participant ON meeting_invites (participant_id);
+        CREATE TABLE ideas (
+            id          TEXT PRIMARY KEY,
+            meeting     TEXT,
+            community   TEXT NOT NULL,
+            theme       TEXT NOT NULL,
+            text        TEXT NOT NULL,
+            status      TEXT NOT NULL,
+            reason      TEXT,
+            source      TEXT NOT NULL,
+            file_status TEXT,
+            status_at   TEXT NOT NULL,
+            flagged_at  TEXT,
+            created_at  TEXT NOT NULL
+        );
+        CREATE INDEX ideas_by_community ON ideas (community, status);
+        CREATE TABLE idea_history (
+            id         INTEGER PRIMARY KEY,
+            idea       TEXT NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
+            status     TEXT NOT NULL,
+            reason     TEXT,
+            changed_by TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            announce_at  TEXT NOT NULL,
+            announced_at TEXT,
+            recipients INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX idea_history_by_idea ON idea_history (idea);
+        CREATE INDEX idea_news_waiting ON idea_history (announce_at) WHERE announced_at IS NULL;
+        CREATE TABLE followup_marks (
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            kind           TEXT NOT NULL,
+            key            TEXT NOT NULL,
+            state          TEXT NOT NULL,
+            at             TEXT NOT NULL,
+            PRIMARY KEY (participant_id, kind, key)
+        );
+        CREATE INDEX participants_by_community ON participants (community, stage);
+        CREATE INDEX outbox_by_kind ON outbox (kind, status)
         """,
     ),
     (

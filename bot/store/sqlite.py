@@ -90,11 +90,12 @@ class Store:
         await self._db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
         )
-        async with self._db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cursor:
-            row = await cursor.fetchone()
-        current = row[0] if row else 0
-        for version, name, sql in MIGRATIONS:
-            if version <= current:
+        # Reserved numbers are built side by side and may land out of order: run every step not yet applied,
+        # not only those above the highest one.
+        async with self._db.execute("SELECT version FROM schema_migrations") as cursor:
+            applied = {row[0] for row in await cursor.fetchall()}
+        for version, name, sql in sorted(MIGRATIONS):
+            if version in applied:
                 continue
             async with self.transaction() as db:
                 for statement in sql.split(";"):
@@ -192,7 +193,18 @@ class Store:
         self, result: Result, now: datetime, *, inbox: tuple[str, str] | None = None
     ) -> ParticipantState | None:
         """Write everything one event changed in one transaction. None if the inbox row was already handled."""
+        state, _claimed = await self.apply_and_claim(result, now, inbox=inbox, claim=False)
+        return state
+
+    async def apply_and_claim(
+        self, result: Result, now: datetime, *, inbox: tuple[str, str] | None = None, claim: bool = True
+    ) -> tuple[ParticipantState | None, list[OutboxRow]]:
+        """`apply`, and hand out the replies it wrote already claimed for sending (no second round trip).
+
+        The rows are durable before they are sent: if the process dies now, start-up releases and sends them.
+        """
         state = result.state
+        claimed: list[OutboxRow] = []
         async with self.transaction() as db:
             if inbox is not None:
                 # Once handled, the raw update (names, message text) is not needed: keep only its key.
@@ -203,7 +215,7 @@ class Store:
                 if cursor.rowcount == 0:
                     async with db.execute("SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", inbox) as check:
                         if await check.fetchone() is not None:
-                            return None  # seen and handled before: do nothing twice
+                            return None, []  # seen and handled before: do nothing twice
             if result.forget:
                 if state.id is not None:
                     await db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
@@ -242,8 +254,24 @@ class Store:
                 for record in result.records:
                     await WRITERS[record.kind](db, participant_id, record.data, now)
             for message in result.messages:
-                await self._enqueue(db, message, state, participant_id, now)
-        return replace(state, id=participant_id)
+                now_and_unscheduled = claim and message.due_at is None and not message.scheduled
+                row_id = await self._enqueue(db, message, state, participant_id, now, sending=now_and_unscheduled)
+                if now_and_unscheduled:
+                    claimed.append(
+                        OutboxRow(
+                            id=row_id,
+                            participant_id=participant_id,
+                            channel=state.channel,
+                            address=state.address,
+                            kind=message.kind,
+                            payload=message.payload(),
+                            due_at=now,
+                            attempts=1,
+                            scheduled=False,
+                            language=state.language,
+                        )
+                    )
+        return replace(state, id=participant_id), claimed
 
     async def _enqueue(
         self,
@@ -252,10 +280,12 @@ class Store:
         state: ParticipantState,
         participant_id: int | None,
         now: datetime,
-    ) -> None:
-        await db.execute(
-            "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        *,
+        sending: bool = False,
+    ) -> int:
+        cursor = await db.execute(
+            "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at,"
+            " status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 participant_id,
                 state.channel,
@@ -265,8 +295,12 @@ class Store:
                 iso(message.due_at or now),
                 int(message.scheduled),
                 iso(now),
+                "sending" if sending else "pending",
+                1 if sending else 0,
             ),
         )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     # -- outbox ------------------------------------------------------------------------------------------------
     async def claim_due(
@@ -276,7 +310,7 @@ class Store:
         *,
         address: str | None = None,
         include_scheduled: bool = True,
-        limit: int = 100,
+        limit: int = 100,  # the sender's CLAIM_BATCH
     ) -> list[OutboxRow]:
         """Mark due rows as in flight and hand them out; a row is claimed by one sender only."""
         conditions = ["o.channel = ?", "o.status = 'pending'", "o.due_at <= ?"]
@@ -325,6 +359,17 @@ class Store:
                 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
                 " payload = CASE WHEN kind = 'mydata' THEN '{}' ELSE payload END WHERE id = ?",
                 (iso(now), row_id),
+            )
+
+    async def mark_sent_many(self, row_ids: list[int], now: datetime) -> None:
+        if not row_ids:
+            return
+        marks = ", ".join("?" for _ in row_ids)
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
+                f" payload = CASE WHEN kind = 'mydata' THEN '{{}}' ELSE payload END WHERE id IN ({marks})",
+                (iso(now), *row_ids),
             )
 
     async def mark_retry(self, row_id: int, error: str, retry_at: datetime) -> None:

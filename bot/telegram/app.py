@@ -8,30 +8,39 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
-from datetime import timedelta
+from collections.abc import Coroutine
+from datetime import datetime, timedelta
 from typing import Any
+from weakref import WeakValueDictionary
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Job, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Job, TypeHandler
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
+from bot.engine import events
 from bot.flood import FloodGate
+from bot.group_walks import GroupEvent, handle_group
 from bot.i18n import available_languages
+from bot.organise.access import Organisers
+from bot.organise.menus import start_live as start_organisers
 from bot.outbox import Sender
 from bot.store import Store
 from bot.store.retention import purge
 from bot.telegram.channel import CHANNEL, TelegramChannel, menu_commands
-from bot.telegram.convert import incoming
+from bot.telegram.convert import GroupIncoming, group_incoming, incoming
 from bot.telegram.inbox import InboxRequest, chat_address, encode
+from bot.telegram.limits import TelegramLimits
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 MAX_SLEEP = timedelta(minutes=5)  # wake now and then even with nothing due: cheap, and heals a missed arm
+FOLLOW_UP_EVERY = timedelta(minutes=1)  # invitations for newcomers, the minority round, idea news after a reload
 
 
 class LiveBot:
@@ -42,6 +51,7 @@ class LiveBot:
         self.store = store
         self.clock = clock
         self.dispatcher = Dispatcher(store, settings, clock, flood=FloodGate(clock))
+        self.organisers = Organisers(store, settings)
         self.application = self._build()
         self.sender = Sender(
             store,
@@ -49,9 +59,13 @@ class LiveBot:
             clock,
             quiet_hours=settings.quiet_hours,
             timezone=settings.timezone,
+            grace=settings.grace,
             render=self.dispatcher.render,
         )
         self._wake_job: Job[Any] | None = None
+        self._wake_at: datetime | None = None
+        self._chat_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
+        self._background: set[asyncio.Task[None]] = set()
 
     def _build(self) -> Application[Any, Any, Any, Any, Any, Any]:
         builder = (
@@ -60,9 +74,13 @@ class LiveBot:
             .base_url(self.settings.bot_api_base)
             .base_file_url(self.settings.bot_file_base)
             .get_updates_request(InboxRequest(self.keep_updates, read_timeout=30, connection_pool_size=2))
+            # Updates of different chats are handled side by side; one chat's updates wait for each other
+            # (`_chat_lock`), so a participant's state is never read and written by two handlers at once.
+            .concurrent_updates(int(os.environ.get('SAMENSPRAAK_CONCURRENCY', '8')))
         )
         if self.settings.rate_limit:
-            builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=2))
+            # AIORateLimiter, tuned so it never bursts past Telegram's limits (bot/telegram/limits.py).
+            builder = builder.rate_limiter(TelegramLimits(max_retries=2))
         application = builder.build()
         application.bot_data["live"] = self
         application.add_handler(TypeHandler(Update, on_update))
@@ -85,25 +103,68 @@ class LiveBot:
                 CHANNEL, str(update.effective_chat.id), status not in ("kicked", "left"), self.clock.now()
             )
         if received is None:
+            in_group = group_incoming(update)
+            if in_group is not None:
+                await self._group_walk(in_group, key)
+                return
             await self.store.inbox_done(CHANNEL, key, self.clock.now())
             return
         if received.callback_id is not None:
-            await self._acknowledge(received.callback_id, received.address, received.callback_message_id)
-        await self.dispatcher.handle(
-            CHANNEL,
-            received.address,
-            received.event,
-            hint=received.hint,
-            inbox_key=key,
-            organiser=received.user_id in self.settings.organisers,
-        )
-        await self.flush()
+            answered = isinstance(received.event, events.Button) and received.event.data.startswith(("a:", "skip:"))
+            self._in_background(
+                self._acknowledge(received.callback_id, received.address, received.callback_message_id, answered)
+            )
+        async with self._chat_lock(received.address):
+            handled = await self.dispatcher.handle(
+                CHANNEL,
+                received.address,
+                received.event,
+                hint=received.hint,
+                inbox_key=key,
+                organiser=await self.organisers.contains(CHANNEL, str(received.user_id)),
+            )
+            await self.sender.deliver(list(handled.claimed))
+        if handled.wakes_later or self.sender.retried:
+            self.sender.retried = False
+            await self.arm()
 
-    async def _acknowledge(self, callback_id: str, address: str, message_id: int | None) -> None:
-        """Stop the button's spinner and take the pressed keyboard away, so an answer cannot be given twice."""
+    async def _group_walk(self, received: GroupIncoming, key: str) -> None:
+        """A group walk in a group chat (the volunteer's `/walk`, its buttons): the one thing said in groups."""
+        username = self.dispatcher.bot_username
+        if received.mention and username and received.mention.lower() != username.lower():
+            await self.store.inbox_done(CHANNEL, key, self.clock.now())  # `/walk@another_bot`
+            return
+        event = GroupEvent(CHANNEL, received.chat, str(received.user_id), received.name, received.event, received.hint)
+        async with self._chat_lock(received.chat):
+            toast = await handle_group(self.dispatcher, event, key)
+        if received.callback_id is not None:
+            self._in_background(self._answer_button(received.callback_id, toast))
+        await self.flush()  # the group chat and every walker's private chat
+
+    async def _answer_button(self, callback_id: str, text: str | None) -> None:
+        """Stop a group button's spinner with a notice only the presser sees; the keyboard stays for the others."""
+        try:
+            await self.application.bot.answer_callback_query(callback_id, text=text)
+        except Exception as error:  # cosmetic: what the button did is stored either way
+            log.info("could not acknowledge a button: %s", type(error).__name__)
+
+    def _chat_lock(self, address: str) -> asyncio.Lock:
+        lock = self._chat_locks.get(address)
+        if lock is None:
+            lock = self._chat_locks[address] = asyncio.Lock()
+        return lock
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Cosmetic calls (a button's spinner) need not hold up the reply; keep a reference until they end."""
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _acknowledge(self, callback_id: str, address: str, message_id: int | None, answered: bool) -> None:
+        """Stop the button's spinner; after an answer, take the keyboard away so it cannot be given twice."""
         try:
             await self.application.bot.answer_callback_query(callback_id)
-            if message_id is not None:
+            if message_id is not None and answered:
                 await self.application.bot.edit_message_reply_markup(int(address), message_id, reply_markup=None)
         except Exception as error:  # cosmetic: the answer itself is handled either way
             log.info("could not acknowledge a button: %s", type(error).__name__)
@@ -120,12 +181,16 @@ class LiveBot:
         now = self.clock.now()
         due = await self.sender.next_wake()
         wake = now + MAX_SLEEP if due is None else min(max(due, now + timedelta(seconds=1)), now + MAX_SLEEP)
+        if self._wake_job is not None and self._wake_at is not None and self._wake_at <= wake:
+            return  # already armed early enough; re-arming on every update would only churn the scheduler
         if self._wake_job is not None:
             self._wake_job.schedule_removal()
+        self._wake_at = wake
         self._wake_job = job_queue.run_once(self._on_wake, when=(wake - now).total_seconds(), name="outbox")
 
     async def _on_wake(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         self._wake_job = None
+        self._wake_at = None
         await self.flush()
 
     async def purge(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
@@ -138,6 +203,7 @@ class LiveBot:
 
     async def start(self) -> None:
         """Recover what a crash left behind, set the menus, then send what is due."""
+        self.dispatcher.bot_username = self.application.bot.username  # for the join links of group walks
         await self.purge()
         if self.application.job_queue is not None:
             self.application.job_queue.run_repeating(self.purge, interval=timedelta(days=1), first=timedelta(days=1))
@@ -145,10 +211,20 @@ class LiveBot:
         if released:
             log.warning("%d message(s) were in flight at the last stop; sending them again", released)
         await self._set_default_menus()
+        await start_organisers(self)
         for key, raw in await self.store.inbox_open(CHANNEL):
             update = Update.de_json(json.loads(raw), self.application.bot)
             log.info("handling update %s stored before the last stop", key)
             await self.application.process_update(update)
+        # Meetings and ideas in the content files, the minority round: now, then every minute (bot/followups/).
+        await self.dispatcher.followups.tick(force=True)
+        if self.application.job_queue is not None:
+            self.application.job_queue.run_repeating(self._follow_up, interval=FOLLOW_UP_EVERY, first=FOLLOW_UP_EVERY)
+        await self.flush()
+
+    async def _follow_up(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Invite newcomers to a meeting, send idea news after a reload, ask the minority round."""
+        await self.dispatcher.followups.tick()
         await self.flush()
 
     async def _set_default_menus(self) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import logging
+from pathlib import Path
+
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -9,10 +14,13 @@ from telegram.ext import ExtBot
 
 from bot.engine.core import command_menu
 from bot.i18n import translator
+from bot.organise.menus import organiser_commands
 from bot.outbox import Blocked, RetryLater, Undeliverable
 from bot.store import OutboxRow
 
 CHANNEL = "telegram"
+
+log = logging.getLogger(__name__)
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
@@ -27,12 +35,28 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return chunks
 
 
+def split_caption(text: str, limit: int = MessageLimit.CAPTION_LENGTH) -> tuple[str, str]:
+    """A photo's caption takes 1,024 characters (UTF-16 units): the rest follows as a message, cut at a line end."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text, ""
+    cut = limit
+    while len(text[:cut].encode("utf-16-le")) // 2 > limit:
+        cut -= 1
+    line_end = text.rfind("\n", 0, cut)
+    cut = line_end if line_end > 0 else cut
+    return text[:cut].rstrip("\n"), text[cut:].lstrip("\n")
+
+
 def markup(buttons: list[list[list[str]]]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in buttons]
     )
+
+
+def _read_file(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
 
 
 def menu_commands(language: str) -> list[BotCommand]:
@@ -66,19 +90,46 @@ class TelegramChannel:
     async def _deliver(self, row: OutboxRow) -> None:
         chat_id = int(row.address)
         payload = row.payload
-        chunks = split_text(str(payload.get("text", "")))
+        text = str(payload.get("text", ""))
+        picture = payload.get("photo")  # a picture shipped with the content (a walk card), the text as its caption
+        content = await asyncio.to_thread(_read_file, Path(picture)) if picture else None
+        if picture and content is not None:
+            caption, text = split_caption(text)
+            await self.bot.send_photo(
+                chat_id,
+                InputFile(content, filename=Path(picture).name),
+                caption=caption or None,
+                reply_markup=None if text else markup(payload.get("buttons", [])),
+            )
+        elif picture:
+            log.warning("picture %s is missing; the card goes without it", Path(picture).name)
+        chunks = split_text(text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             if chunk:
                 await self.bot.send_message(
                     chat_id, chunk, reply_markup=markup(payload.get("buttons", [])) if last else None
                 )
+        photo_bytes = payload.get("photo_bytes")
+        if photo_bytes:  # a picture made by the bot (an organiser's /stats chart), base64 in the payload
+            await self.bot.send_photo(chat_id, InputFile(base64.b64decode(photo_bytes), filename="chart.png"))
         document = payload.get("document")
-        if document:
+        if document and document.get("path"):
+            # A file the bot wrote (an organiser's export or brief): sent from disk, then removed.
+            path = Path(document["path"])
+            content = await asyncio.to_thread(_read_file, path)
+            if content is not None:  # None: sent before a crash, and removed already
+                await self.bot.send_document(chat_id, InputFile(content, filename=document["filename"]))
+                if document.get("remove_after_send"):
+                    await asyncio.to_thread(path.unlink, missing_ok=True)
+        elif document:
             await self.bot.send_document(
                 chat_id,
                 InputFile(document["content"].encode("utf-8"), filename=document["filename"]),
             )
         language = payload.get("menu_language")
         if language:
-            await self.bot.set_my_commands(menu_commands(language), scope=BotCommandScopeChat(chat_id))
+            commands = menu_commands(language)
+            if payload.get("organiser_menu"):
+                commands = organiser_commands(language)
+            await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))

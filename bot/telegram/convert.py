@@ -74,7 +74,61 @@ def incoming(update: Update) -> Incoming | None:
         return Incoming(
             str(edited.chat.id), user.id, events.Edit(str(edited.message_id), edited.text), user.language_code
         )
+    if edited is not None and edited.chat.type == Chat.PRIVATE and edited.location is not None:
+        # Telegram sends each move of a shared live location as an edit of the location message.
+        location = events.Location(edited.location.latitude, edited.location.longitude, live=True, moved=True)
+        return Incoming(str(edited.chat.id), user.id, location, user.language_code)
     message = update.message
     if message is None or message.chat.type != Chat.PRIVATE:
         return None
     return Incoming(str(message.chat.id), user.id, message_event(message), user.language_code)
+
+
+@dataclass(frozen=True)
+class GroupIncoming:
+    """One of the few things the bot answers in a group chat: `/walk` and the buttons of a group walk."""
+
+    chat: str  # the group chat id, as text
+    user_id: int  # who sent it: the volunteer, or someone walking along
+    name: str  # their first name, shown to the volunteer while they have not opened the bot
+    event: events.Command | events.Button
+    hint: str | None
+    callback_id: str | None = None
+    mention: str | None = None  # the bot named in `/walk@name`, if any
+
+
+GROUP_COMMANDS = ("walk",)
+GROUP_BUTTONS = ("wg:",)
+
+
+def group_incoming(update: Update) -> GroupIncoming | None:
+    """A group walk's command or button in a group chat; None for everything else said in groups (ignored)."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return None
+    query = update.callback_query
+    if query is not None:
+        message = query.message
+        if message is None or message.chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
+            return None
+        if not (query.data or "").startswith(GROUP_BUTTONS):
+            return None
+        return GroupIncoming(
+            str(message.chat.id),
+            user.id,
+            user.first_name,
+            events.Button(query.data or ""),
+            user.language_code,
+            query.id,
+        )
+    message = update.message
+    if message is None or message.chat.type not in (Chat.GROUP, Chat.SUPERGROUP) or message.text is None:
+        return None
+    command = _command(message)
+    if command is None or command.name.lower() not in GROUP_COMMANDS:
+        return None
+    entity = next(iter(message.entities or ()))
+    _name, _at, mention = message.text[1 : entity.length].partition("@")
+    return GroupIncoming(
+        str(message.chat.id), user.id, user.first_name, command, user.language_code, mention=mention or None
+    )

@@ -1,0 +1,179 @@
+"""Benchmark: exports of 1,000,000 answers from 20,000 participants, each timed as a whole process.
+
+Fills a fresh database (through the real migrations, then with plain inserts, which is fast), runs
+`samenspraak export --format csv` and `--format xlsx` as separate processes, and reads each one's peak memory from
+the kernel (`wait4`'s ru_maxrss). Targets (issue 4): CSV under 10 s and 150 MB, XLSX under 90 s and 200 MB.
+
+    .venv/bin/python benchmarks/export.py [--answers 1000000] [--participants 20000] [--keep DIR]
+
+Prints one JSON line last:
+{"answers": .., "csv_seconds": .., "csv_peak_mb": .., "xlsx_seconds": .., "xlsx_peak_mb": ..}
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.store import Store, iso  # noqa: E402
+
+ROLES = ("resident", "newcomer", "volunteer", "unsaid")
+LANGUAGES = ("nl", "ar", "en", "fr", "tr", "uk", "ru", "fa", "ps", "ti", "so")
+TEXTS = (
+    "Meer taallessen 's avonds, dan kan ik overdag werken.",
+    "أريد عملا قريبا من البيت، والمواصلات غالية.",
+    "=1+1 plus de bancs et d'ombre sur la place",
+    "Більше безкоштовних курсів і дитячих садків поруч.",
+    "Een buurthuis waar je zonder afspraak binnen kunt lopen.",
+)
+PROMPTS = (
+    ("wonen", "scale"),
+    ("vervoer", "choice"),
+    ("werk", "text"),
+    ("veilig", "photo"),
+    ("ontmoeten", "voice"),
+    ("lievelingsplek", "location"),
+    ("open-vraag", "text"),
+)
+OPTIONS = ("te-voet", "fiets", "bus-tram", "auto", "anders")
+
+
+def value_for(kind: str, rng: random.Random, number: int) -> str:
+    if kind == "scale":
+        return json.dumps({"value": rng.randint(1, 5)})
+    if kind == "choice":
+        return json.dumps({"option": rng.choice(OPTIONS)})
+    if kind == "text":
+        return json.dumps({"text": rng.choice(TEXTS)}, ensure_ascii=False)
+    if kind == "photo":
+        return json.dumps({"photo": f"AgACAgQAAxkBAAI{number:08d}"})
+    if kind == "voice":
+        return json.dumps({"voice": f"AwACAgQAAxkBAAI{number:08d}", "duration": rng.randint(2, 90)})
+    return json.dumps(
+        {"latitude": round(51.05 + rng.random() / 50, 6), "longitude": round(3.72 + rng.random() / 50, 6)}
+    )
+
+
+def fill(db: Path, answers: int, participants: int) -> None:
+    async def migrate() -> None:
+        store = await Store.open(db)
+        await store.close()
+
+    asyncio.run(migrate())
+    rng = random.Random(4)
+    start = datetime(2026, 9, 1, 8, tzinfo=UTC)
+    connection = sqlite3.connect(db)
+    connection.execute("PRAGMA synchronous=OFF")
+    with connection:
+        connection.executemany(
+            "INSERT INTO participants (id, pseudonym, channel, address, stage, language, community, role,"
+            " consent_version, consent_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'ready', ?, 'default', ?,"
+            " '2026-11-26', ?, ?, ?)",
+            (
+                (
+                    number,
+                    f"p-{number:010x}",
+                    "telegram" if number % 50 else "terminal",
+                    str(10_000_000 + number),
+                    rng.choice(LANGUAGES),
+                    rng.choice(ROLES),
+                    iso(start),
+                    iso(start),
+                    iso(start),
+                )
+                for number in range(1, participants + 1)
+            ),
+        )
+
+    def rows():
+        for number in range(1, answers + 1):
+            prompt, kind = PROMPTS[number % len(PROMPTS)]
+            moment = iso(start + timedelta(seconds=number * 5))
+            yield (
+                number % participants + 1,
+                "leven-in-onze-stad",
+                prompt,
+                kind,
+                value_for(kind, rng, number),
+                int(kind == "text" and number % 11 == 0),
+                ("approved", "pending", "hidden")[number % 3] if kind == "text" else "pending",
+                moment,
+                moment,
+            )
+
+    with connection:
+        connection.executemany(
+            "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, minority, moderation,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows(),
+        )
+    connection.close()
+
+
+def timed(args: list[str]) -> tuple[float, float]:
+    """Wall time of one whole process, and its peak resident memory in MB (from the kernel)."""
+    environment = {**os.environ, "SAMENSPRAAK_CONVERSATIONS": str(ROOT / "conversations")}
+    environment.pop("SAMENSPRAAK_TOKEN", None)
+    began = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=ROOT, env=environment)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - began
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"export failed: {args}")
+    return elapsed, usage.ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--participants", type=int, default=20_000)
+    parser.add_argument("--keep", help="folder to keep the database and the exports in")
+    options = parser.parse_args()
+    folder = Path(options.keep) if options.keep else Path(tempfile.mkdtemp(prefix="samenspraak-export-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "bench.sqlite3"
+    for stale in folder.glob("bench.sqlite3*"):
+        stale.unlink()
+    try:
+        began = time.perf_counter()
+        fill(db, options.answers, options.participants)
+        print(f"filled {options.answers} answers in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+        csv_seconds, csv_peak = timed(["--db", str(db), "export", "--format", "csv", "--out", str(folder / "a.csv")])
+        print(f"csv: {csv_seconds:.1f} s, {csv_peak:.0f} MB", file=sys.stderr)
+        xlsx_seconds, xlsx_peak = timed(
+            ["--db", str(db), "export", "--format", "xlsx", "--out", str(folder / "a.xlsx")]
+        )
+        print(f"xlsx: {xlsx_seconds:.1f} s, {xlsx_peak:.0f} MB", file=sys.stderr)
+    finally:
+        if not options.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(
+        json.dumps(
+            {
+                "answers": options.answers,
+                "csv_seconds": round(csv_seconds, 2),
+                "csv_peak_mb": round(csv_peak, 1),
+                "xlsx_seconds": round(xlsx_seconds, 2),
+                "xlsx_peak_mb": round(xlsx_peak, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

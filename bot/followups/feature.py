@@ -1,0 +1,156 @@
+"""The follow-ups feature in the engine: RSVP buttons, the minority question's answer, `/ideas`, and a kind word
+when someone writes while their next prompt waits for its moment.
+
+Like every feature (bot/engine/features.py) it is pure: what it needs from the store (the ideas of a community, an
+open minority question) is loaded by `context` before the engine runs, and what it changes goes back as answers,
+records (bot/store/followups.py writers) and outbox messages in the event's one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.engine import events, pacing
+from bot.engine.features import BaseFeature
+from bot.engine.outgoing import NewAnswer, Outgoing, Record, Result
+from bot.engine.prompts import clean_text
+from bot.engine.state import ParticipantState, Stage
+from bot.followups import texts
+from bot.i18n import Translator
+from bot.store import followups as queries
+
+if TYPE_CHECKING:
+    from bot.engine.core import Engine
+    from bot.store import Store
+
+IDEAS = "followups.ideas"
+MINORITY = "followups.minority"
+UNSENT = "followups.unsent"  # their next prompt is due but not delivered yet (quiet hours, a restart)
+
+
+class FollowUpsFeature(BaseFeature):
+    name = pacing.FEATURE
+
+    def buttons(self) -> Mapping[str, Any]:
+        return {"rsvp": rsvp, "minority": minority_button}
+
+    def commands(self) -> Mapping[str, Any]:
+        return {"ideas": show_ideas}
+
+    def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
+        if isinstance(event, events.Edit):
+            return False
+        question = result.context.get(MINORITY)
+        if question and isinstance(event, events.Text | events.Voice):
+            return minority_answer(engine, result, event, question, t)
+        due = pacing.waiting_until(result.state, result.now)
+        if due is not None and result.now is not None:
+            # Their next prompt is not sent yet: a message now is not its answer. Say when it comes.
+            first = bool((pacing.waiting(result.state) or {}).get("first"))
+            result.say(pacing.comes_text(engine, t, due, result.now, first))
+            return True
+        if result.context.get(UNSENT):
+            # Due, but still on its way: show it now rather than take this message as the answer to a question
+            # they have not seen. Showing it clears the mark, so the scheduled row will not send it again.
+            engine._show_current(result, t, "📬 " + t.gettext("Here is your next question."))
+            return True
+        return False
+
+    async def context(self, store: Store, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+        if state.id is None or state.stage != Stage.READY:
+            return {}
+        if isinstance(event, events.Command) and event.name.lower() == "ideas":
+            return {IDEAS: await queries.ideas(store, state.community, told_only=True)}
+        found: dict[str, Any] = {}
+        if isinstance(event, events.Text | events.Voice):
+            question = await queries.open_minority_question(store, state.id)
+            if question:
+                found[MINORITY] = question
+        if pacing.waiting(state) is not None and not isinstance(event, events.Command | events.Button | events.Edit):
+            found[UNSENT] = await queries.prompt_on_its_way(store, state.id)
+        return found
+
+
+# -- meetings ----------------------------------------------------------------------------------------------------------
+def rsvp(engine: Engine, result: Result, rest: str, t: Translator) -> None:
+    """I'll come / maybe / not this time: stored, thanked, and for yes or maybe a reminder the day before."""
+    meeting_id, _sep, answer = rest.partition(":")
+    meeting = engine.library.meetings.get(meeting_id)
+    zone = engine.config.timezone
+    if meeting is None or answer not in texts.RSVP:
+        result.refused = f"RSVP for unknown meeting or answer {rest[:40]!r}"
+        engine.stale(result, t)
+        return
+    now = result.now
+    assert now is not None
+    if meeting.cancelled:
+        result.say(texts.cancellation(t, meeting, zone))
+        return
+    if texts.starts(meeting, zone) <= now:
+        result.say("⌛ " + t.gettext("This meeting has already taken place. Thank you!"))
+        return
+    result.records.append(Record("rsvp", {"meeting": meeting.id, "rsvp": answer}))
+    reminder_at = texts.starts(meeting, zone) - timedelta(days=1)
+    remind = answer in ("yes", "maybe") and reminder_at > now
+    result.say(texts.rsvp_reply(t, meeting, zone, answer, remind))
+    if remind:
+        result.messages.append(
+            Outgoing(
+                text="",
+                kind="meeting_reminder",
+                scheduled=True,
+                due_at=reminder_at,
+                data={"meeting": meeting.id, "starts": pacing.iso(texts.starts(meeting, zone))},
+            )
+        )
+
+
+# -- the minority round ------------------------------------------------------------------------------------------------
+def minority_answer(
+    engine: Engine, result: Result, event: events.Text | events.Voice, question: Mapping[str, Any], t: Translator
+) -> bool:
+    conversation_id, prompt_id = str(question["conversation"]), str(question["prompt"])
+    if isinstance(event, events.Voice):
+        answer_type, value, ref = "voice", {"voice": event.file_ref, "duration": event.duration}, None
+    else:
+        text = clean_text(event.text)
+        limit = engine.config.max_text_length
+        if not text or len(text) > limit:
+            return False  # the round's own checks answer an empty or overlong text kindly
+        answer_type, value, ref = "text", {"text": text}, event.ref
+    result.answers.append(NewAnswer(conversation_id, prompt_id, answer_type, value, minority=True, source_ref=ref))
+    result.records.append(
+        Record("followup_mark", {"kind": "minority", "key": f"{conversation_id}:{prompt_id}", "state": "answered"})
+    )
+    thanks = "🙏 " + t.gettext("Thank you. Your view will be heard at the meeting, next to what most people said.")
+    back_to_round(engine, result, t, thanks)
+    return True
+
+
+def minority_button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
+    action, _sep, key = rest.partition(":")
+    if action != "skip" or key.count(":") != 1:
+        result.refused = f"unknown minority button {rest[:40]!r}"
+        engine.stale(result, t)
+        return
+    result.records.append(Record("followup_mark", {"kind": "minority", "key": key, "state": "skipped"}))
+    back_to_round(engine, result, t, "👍 " + t.gettext("That's fine."))
+
+
+def back_to_round(engine: Engine, result: Result, t: Translator, lead: str) -> None:
+    """After a follow-up, show where the participant is in the round (without repeating a prompt's reminders)."""
+    prompt = engine._prompt(result.state)
+    if prompt is None or pacing.waiting_until(result.state, result.now) is not None:
+        result.say(lead)
+        return
+    engine._show_current(result, t, lead + "\n\n" + t.gettext("Back to the questions:"))
+
+
+# -- ideas -------------------------------------------------------------------------------------------------------------
+def show_ideas(engine: Engine, result: Result, command: events.Command, t: Translator) -> None:
+    """/ideas: the ideas of the participant's community and what became of them."""
+    result.state = replace(result.state, pending=None)
+    result.say(texts.ideas_list(t, list(result.context.get(IDEAS, []))))

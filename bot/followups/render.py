@@ -1,0 +1,117 @@
+"""Follow-ups are rendered when they are sent: in the participant's language of that moment, from the content and
+the store as they are then. A follow-up that no longer makes sense (the meeting was cancelled or has begun, the
+prompt was answered, the RSVP changed to "not this time") renders to None and is cancelled instead of sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.engine import pacing
+from bot.engine.outgoing import Outgoing
+from bot.followups import texts
+from bot.i18n import translator
+from bot.store import OutboxRow
+from bot.store import followups as queries
+
+if TYPE_CHECKING:
+    from bot.dispatch import Dispatcher
+
+Renderer = Callable[["Dispatcher", OutboxRow], Awaitable[Outgoing | None]]
+
+
+async def next_prompt(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    state = await dispatcher.store.load_participant(row.channel, row.address)
+    return pacing.render_next_prompt(
+        dispatcher.engine, state, str(row.payload.get("conversation")), str(row.payload.get("prompt"))
+    )
+
+
+def _upcoming(dispatcher: Dispatcher, row: OutboxRow) -> Any:
+    """The row's meeting, if it is still to come and not cancelled."""
+    meeting = dispatcher.engine.library.meetings.get(str(row.payload.get("meeting")))
+    zone = dispatcher.engine.config.timezone
+    if meeting is None or meeting.cancelled or texts.starts(meeting, zone) <= dispatcher.clock.now():
+        return None
+    return meeting
+
+
+async def meeting_invite(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    meeting = _upcoming(dispatcher, row)
+    if meeting is None:
+        return None
+    t = translator(row.language)
+    zone = dispatcher.engine.config.timezone
+    return Outgoing(texts.invitation(t, meeting, zone), texts.rsvp_rows(t, meeting.id), kind=row.kind)
+
+
+async def meeting_change(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    meeting = _upcoming(dispatcher, row)
+    if meeting is None:
+        return None
+    t = translator(row.language)
+    zone = dispatcher.engine.config.timezone
+    changed = [str(item) for item in row.payload.get("changed", [])]
+    return Outgoing(texts.change_notice(t, meeting, zone, changed), texts.rsvp_rows(t, meeting.id), kind=row.kind)
+
+
+async def meeting_cancelled(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    meeting = dispatcher.engine.library.meetings.get(str(row.payload.get("meeting")))
+    if meeting is None or not meeting.cancelled:
+        return None  # taken back before the news went out
+    return Outgoing(texts.cancellation(translator(row.language), meeting, dispatcher.engine.config.timezone))
+
+
+async def meeting_reminder(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    meeting = _upcoming(dispatcher, row)
+    if meeting is None:
+        return None
+    zone = dispatcher.engine.config.timezone
+    if row.payload.get("starts") != pacing.iso(texts.starts(meeting, zone)):
+        return None  # the date changed: the reminder for the new date replaces this one
+    rsvp = await queries.rsvp_of(dispatcher.store, meeting.id, row.participant_id)
+    if rsvp not in ("yes", "maybe"):
+        return None
+    t = translator(row.language)
+    return Outgoing(texts.meeting_reminder(t, meeting, zone, rsvp), texts.rsvp_rows(t, meeting.id), kind=row.kind)
+
+
+async def idea_update(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    idea = await queries.idea(dispatcher.store, str(row.payload.get("idea")))
+    if idea is None:
+        return None
+    meeting = dispatcher.engine.library.meetings.get(idea["meeting"] or "")
+    text = texts.idea_update(
+        translator(row.language), idea["text"], str(row.payload.get("status")), row.payload.get("reason"), meeting
+    )
+    return Outgoing(text, kind=row.kind)
+
+
+async def minority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    conversation = dispatcher.engine.library.rounds.get(str(row.payload.get("conversation")))
+    prompt = conversation.prompt(str(row.payload.get("prompt"))) if conversation else None
+    if conversation is None or prompt is None or row.participant_id is None:
+        return None
+    key = f"{conversation.id}:{prompt.id}"
+    if await queries.mark_of(dispatcher.store, row.participant_id, "minority", key) != "asked":
+        return None
+    t = translator(row.language)
+    text = texts.minority_question(t, conversation, prompt, str(row.payload.get("option")))
+    return Outgoing(text, texts.minority_rows(t, conversation, prompt), kind=row.kind)
+
+
+RENDERERS: dict[str, Renderer] = {
+    pacing.NEXT_PROMPT: next_prompt,
+    "meeting_invite": meeting_invite,
+    "meeting_change": meeting_change,
+    "meeting_cancelled": meeting_cancelled,
+    "meeting_reminder": meeting_reminder,
+    "idea_update": idea_update,
+    "minority": minority,
+}
+
+
+async def render(dispatcher: Dispatcher, row: OutboxRow) -> dict[str, Any] | None:
+    message = await RENDERERS[row.kind](dispatcher, row)
+    return message.payload() if message else None

@@ -1,0 +1,126 @@
+"""A group walk's messages in a group chat: `/walk <id>` from a volunteer, and the group walk's buttons.
+
+A group chat is not a participant, so these do not go through `Dispatcher.handle`; they take the same path in
+small: read what is needed, let the pure decisions in `bot/engine/walks.py` decide, and write the group's new
+state, the messages to the group chat and the cards to every walker's private chat in one transaction, together
+with the inbox row of the update (a duplicate update does nothing twice).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.dispatch import Dispatcher
+from bot.engine import events
+from bot.engine.state import Stage
+from bot.engine.walks import GroupOutcome, GroupWalk, group_action, group_command
+from bot.i18n import guess_language
+from bot.store import iso
+from bot.store import walks as stored
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GroupEvent:
+    channel: str
+    chat: str  # the group chat
+    user: str  # who sent it, as their private address
+    name: str  # their first name (kept only while they have not opened the bot)
+    event: events.Command | events.Button
+    hint: str | None  # their Telegram language_code
+
+
+async def handle_group(dispatcher: Dispatcher, received: GroupEvent, inbox_key: str | None) -> str | None:
+    """Decide and store what a group chat's walk command or button changes; the notice for the presser, if any."""
+    store = dispatcher.store
+    library = dispatcher.engine.library
+    now = dispatcher.clock.now()
+    person = await store.load_participant(received.channel, received.user)
+    language = (person.language if person else None) or guess_language(received.hint) or "nl"
+    ready = (
+        person is not None
+        and person.stage == Stage.READY
+        and person.consent_version == dispatcher.engine.config.consent_version
+        and person.active
+    )
+    group: GroupWalk | None
+    if isinstance(received.event, events.Command):
+        group = await stored.open_group_in_chat(store, received.channel, received.chat)
+        outcome = group_command(
+            library,
+            received.event.args,
+            group,
+            channel=received.channel,
+            chat=received.chat,
+            volunteer=received.user,
+            language=language,
+            bot_username=dispatcher.bot_username,
+        )
+        group = outcome.create or group
+    else:
+        _prefix, action, code, argument = [*received.event.data.split(":", 3), "", "", ""][:4]
+        group = await stored.group_by_code(store, code)
+        if group is None or group.chat != received.chat or group.channel != received.channel:
+            log.warning("refused a group walk button for an unknown walk")
+            await _close_inbox(dispatcher, received.channel, inbox_key)
+            return None
+        outcome = group_action(
+            library,
+            group,
+            action,
+            argument,
+            actor=received.user,
+            actor_name=received.name,
+            actor_participant=person.id if person else None,
+            actor_ready=ready,
+            actor_language=language,
+            bot_username=dispatcher.bot_username,
+            now=now,
+        )
+    if not await _write(dispatcher, received, group, outcome, inbox_key, now):
+        return None  # handled before
+    return outcome.toast
+
+
+async def _write(
+    dispatcher: Dispatcher,
+    received: GroupEvent,
+    group: GroupWalk | None,
+    outcome: GroupOutcome,
+    inbox_key: str | None,
+    now: datetime,
+) -> bool:
+    store = dispatcher.store
+    async with store.transaction() as db:
+        if inbox_key is not None:
+            cursor = await db.execute(
+                "UPDATE inbox SET done_at = ? WHERE channel = ? AND update_key = ? AND done_at IS NULL",
+                (iso(now), received.channel, inbox_key),
+            )
+            if cursor.rowcount == 0:
+                async with db.execute(
+                    "SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (received.channel, inbox_key)
+                ) as check:
+                    if await check.fetchone() is not None:
+                        return False
+        if outcome.create is not None:
+            await stored.create_group(db, outcome.create, now)
+        if group is not None and outcome.update is not None:
+            stop, status = outcome.update
+            await stored.update_group(db, group.code, stop, status, now)
+        if group is not None and outcome.join is not None:
+            join = outcome.join
+            await stored.join_group(db, group.code, received.channel, join.address, join.participant_id, join.name, now)
+        for message in outcome.to_chat:
+            await stored.enqueue(db, received.channel, received.chat, None, message, now)
+        for delivery in outcome.deliveries:
+            await stored.enqueue(db, received.channel, delivery.address, delivery.participant_id, delivery.message, now)
+    return True
+
+
+async def _close_inbox(dispatcher: Dispatcher, channel: str, inbox_key: str | None) -> None:
+    if inbox_key is not None:
+        await dispatcher.store.inbox_done(channel, inbox_key, dispatcher.clock.now())

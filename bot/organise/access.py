@@ -1,0 +1,37 @@
+"""Who is an organiser: the ids in `SAMENSPRAAK_ORGANISERS`, plus those added with `samenspraak organiser add ID`.
+
+The database list is read again every few seconds, so adding or removing an organiser needs no restart, and a
+participant's message costs no database query for it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from bot.config import Settings
+from bot.store import Store
+from bot.store import organise as queries
+
+REFRESH_SECONDS = 2.0
+
+
+class Organisers:
+    def __init__(self, store: Store, settings: Settings, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.settings = settings
+        self._monotonic = monotonic
+        self._known: dict[str, set[str]] = {}
+        self._read_at: float | None = None
+
+    async def contains(self, channel: str, address: str) -> bool:
+        if channel == "telegram" and address.lstrip("-").isdigit() and int(address) in self.settings.organisers:
+            return True
+        now = self._monotonic()
+        if self._read_at is None or now - self._read_at >= REFRESH_SECONDS:
+            known: dict[str, set[str]] = {}
+            for row in await queries.organiser_rows(self.store):
+                if row["active"]:
+                    known.setdefault(row["channel"], set()).add(row["address"])
+            self._known, self._read_at = known, now
+        return address in self._known.get(channel, set())

@@ -1,0 +1,162 @@
+"""Organiser commands that produce something to take away: `/export`, `/brief`, `/stats`."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import replace
+
+from bot.content.model import Round
+from bot.organise.brief import write_brief
+from bot.organise.commands import OrganiserContext, organiser_command
+from bot.organise.export import TELEGRAM_UPLOAD_LIMIT, Selection, export_zip, parse_day
+from bot.organise.i18n import ON_
+from bot.organise.stats import live_view
+
+EXPORT_FORMATS = {"xlsx": ("xlsx", ","), "csv": ("csv", ","), "csv;": ("csv", ";"), "json": ("json", ",")}
+
+
+def _round(ctx: OrganiserContext, wanted: str) -> Round | None:
+    if wanted:
+        return ctx.library.rounds.get(wanted)
+    return ctx.library.round_for(ctx.settings.default_community)
+
+
+def _command_line(fmt: str, separator: str, selection: Selection, since: str, until: str) -> str:
+    parts = ["samenspraak export", f"--format {fmt}"]
+    if selection.conversation:
+        parts.append(f"--conversation {selection.conversation}")
+    if since:
+        parts.append(f"--since {since}")
+    if until:
+        parts.append(f"--until {until}")
+    if selection.live_only:
+        parts.append("--live-only")
+    if separator != ",":
+        parts.append(f"--separator '{separator}'")
+    parts.append(f"--out answers.{'jsonl' if fmt == 'json' else fmt}")
+    return " ".join(parts)
+
+
+@organiser_command("export", ON_("every answer as a file: /export [xlsx|csv|csv;|json] [conversation] [live]"))
+async def export(ctx: OrganiserContext, args: str) -> None:
+    """A zipped export, sent as a document; bigger than Telegram allows, it says how to make it on the server."""
+    o = ctx.o
+    fmt, separator = "xlsx", ","
+    selection = Selection()
+    since = until = ""
+    for token in args.split():
+        word = token.lower()
+        if word in EXPORT_FORMATS:
+            fmt, separator = EXPORT_FORMATS[word]
+        elif word in ("live", "live-only", "--live-only"):
+            selection = replace(selection, live_only=True)
+        elif word.startswith(("since=", "until=")):
+            name, _sep, value = word.partition("=")
+            try:
+                moment = parse_day(value, ctx.settings.timezone, end=name == "until")
+            except ValueError:
+                ctx.reply(
+                    "❌ " + o.format(o.ogettext("Cannot read the date {date}; write it as 2026-11-26."), date=value)
+                )
+                return
+            if name == "since":
+                since, selection = value, replace(selection, since=moment)
+            else:
+                until, selection = value, replace(selection, until=moment)
+        else:
+            selection = replace(selection, conversation=token)
+    ctx.reply("⏳ " + o.ogettext("Preparing the export; it comes as a zip file in a moment."))
+    ctx.log("export", format=fmt, separator=separator, **selection.describe())
+    settings = ctx.settings
+    library = ctx.library
+    language = ctx.o.language
+
+    async def job(later: OrganiserContext) -> None:
+        target = later.files / f"export-{secrets.token_hex(6)}.zip"
+        count = await asyncio.to_thread(
+            export_zip,
+            settings.db,
+            library,
+            settings.timezone,
+            fmt,
+            target,
+            selection,
+            separator=separator,
+            language=language,
+        )
+        size = target.stat().st_size
+        later.log("export-done", format=fmt, answers=count, bytes=size)
+        if size > TELEGRAM_UPLOAD_LIMIT:
+            target.unlink(missing_ok=True)
+            later.reply(
+                "📦 "
+                + o.format(
+                    o.ogettext(
+                        "The export holds {count} answers and is bigger than the 50 MB Telegram allows a bot to send. "
+                        "Make it on the server with the command line instead:"
+                    ),
+                    count=count,
+                )
+                + "\n\n"
+                + _command_line(fmt, separator, selection, since, until)
+            )
+            return
+        later.reply(
+            "📦 " + o.format(o.ongettext("Export: {count} answer.", "Export: {count} answers.", count), count=count),
+            document=target,
+            filename=target.name.replace("export-", f"samenspraak-{fmt}-"),
+        )
+
+    ctx.later(job)
+
+
+@organiser_command("brief", ON_("the meeting brief as a web page: /brief [conversation]"))
+async def brief(ctx: OrganiserContext, args: str) -> None:
+    o = ctx.o
+    wanted = args.strip().split()[0] if args.strip() else ""
+    conversation = _round(ctx, wanted)
+    if conversation is None:
+        ctx.reply(
+            "❌ "
+            + o.format(
+                o.ogettext("There is no round {conversation}. Rounds: {rounds}"),
+                conversation=wanted or "—",
+                rounds=", ".join(sorted(ctx.library.rounds)) or "—",
+            )
+        )
+        return
+    ctx.log("brief", conversation=conversation.id)
+    ctx.reply("⏳ " + o.ogettext("Preparing the meeting brief."))
+    settings, library, language = ctx.settings, ctx.library, o.language
+
+    async def job(later: OrganiserContext) -> None:
+        target = later.files / f"brief-{conversation.id}-{secrets.token_hex(4)}.html"
+        await write_brief(later.store, library, conversation.id, settings.timezone, later.now, target, language)
+        later.reply(
+            "📄 " + o.ogettext("The meeting brief: open it in a browser, or print it."),
+            document=target,
+            filename=f"brief-{conversation.id}-{later.now.astimezone(settings.timezone):%Y%m%d}.html",
+        )
+
+    ctx.later(job)
+
+
+@organiser_command("stats", ON_("live view: participants, answers per question, response rate"))
+async def stats(ctx: OrganiserContext, args: str) -> None:
+    o = ctx.o
+    wanted = args.strip().split()[0] if args.strip() else ""
+    conversation = _round(ctx, wanted)
+    if wanted and conversation is None:
+        ctx.reply(
+            "❌ "
+            + o.format(
+                o.ogettext("There is no round {conversation}. Rounds: {rounds}"),
+                conversation=wanted,
+                rounds=", ".join(sorted(ctx.library.rounds)) or "—",
+            )
+        )
+        return
+    view = await live_view(ctx.store, ctx.library, conversation, ctx.settings.timezone, ctx.now, o)
+    ctx.reply(view.text, photo=view.chart)
+    ctx.log("stats", conversation=conversation.id if conversation else None)

@@ -1,0 +1,143 @@
+"""Announcements: an organiser's message to every active participant of a community, in their own language.
+
+    /announce default
+    nl: De volgende bijeenkomst is op 12 december in de bibliotheek.
+    en: The next meeting is on 12 December in the library.
+    ar: ...
+
+A line that starts with a language code starts that language's text; the lines after it continue it. Text before
+any code goes to everyone whose language was not given. In the terminal, where a message is one line, `||` separates
+the parts. The organiser sees a preview with the number of recipients and confirms; then every message is a
+scheduled outbox row, so it waits out the quiet hours, and waits for those who paused or blocked the bot.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.outgoing import Outgoing
+from bot.i18n import LANGUAGES, pick
+from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
+from bot.organise.common import language_name
+from bot.organise.i18n import ON_
+from bot.store import organise as queries
+
+EVERYONE = "*"
+_LANGUAGE_LINE = re.compile(r"^\s*([a-z]{2,3})\s*:\s?(.*)$", re.DOTALL)
+
+
+def parse_texts(body: str) -> dict[str, str]:
+    """The announcement per language; text before any language code is for everyone else."""
+    texts: dict[str, list[str]] = {}
+    current = EVERYONE
+    for line in re.split(r"\n|\|\|", body):
+        match = _LANGUAGE_LINE.match(line)
+        if match and match.group(1) in LANGUAGES:
+            current = match.group(1)
+            line = match.group(2)
+        texts.setdefault(current, []).append(line.strip())
+    return {language: "\n".join(lines).strip() for language, lines in texts.items() if "\n".join(lines).strip()}
+
+
+def render(texts: dict[str, str], language: str | None) -> Outgoing:
+    """One participant's copy, in their language where the organiser gave it (else Dutch, English, any)."""
+    return Outgoing(text="📣 " + pick(texts, language), kind="announcement", scheduled=True)
+
+
+@organiser_command("announce", ON_("send a message to every participant of a community"))
+async def announce(ctx: OrganiserContext, args: str) -> None:
+    o = ctx.o
+    parts = args.strip().split(maxsplit=1)
+    community = parts[0] if parts else ""
+    body = parts[1] if len(parts) > 1 else ""
+    known = ctx.library.communities() | await queries.known_communities(ctx.store)
+    texts = parse_texts(body) if body else {}
+    if not community or not texts:
+        ctx.reply(
+            o.ogettext("Send the community, then the message, with a language code before each language:")
+            + "\n\n/announce default\nnl: De volgende bijeenkomst is op 12 december.\nen: The next meeting is on 12 "
+            "December.\n\n"
+            + o.ogettext("In the terminal simulator, separate the languages with ||.")
+            + "\n"
+            + o.format(o.ogettext("Communities: {communities}"), communities=", ".join(sorted(known)))
+        )
+        return
+    if community not in known:
+        ctx.reply(
+            "❌ "
+            + o.format(
+                o.ogettext("There is no community {community}. Communities: {communities}"),
+                community=community,
+                communities=", ".join(sorted(known)),
+            )
+        )
+        return
+    members = await queries.community_members(ctx.store, community)
+    announcement_id = await queries.create_announcement(ctx.store, community, texts, ctx.who, ctx.now)
+    lines = [
+        "📣 "
+        + o.format(
+            o.ongettext(
+                "Preview of the announcement to community {community} ({count} active participant):",
+                "Preview of the announcement to community {community} ({count} active participants):",
+                members,
+            ),
+            community=community,
+            count=members,
+        ),
+        "",
+    ]
+    for language, text in texts.items():
+        label = o.ogettext("everyone else") if language == EVERYONE else language_name(language)
+        lines += [f"[{label}]", text, ""]
+    if "nl" not in texts and EVERYONE not in texts:
+        lines.append(
+            "⚠️ "
+            + o.ogettext("There is no Dutch text: participants whose language is missing get English or another text.")
+        )
+    lines.append(o.ogettext("It waits out the quiet hours, and waits for participants who paused."))
+    ctx.reply(
+        "\n".join(lines),
+        (
+            button("📣 " + o.ogettext("Send"), "ann-send", announcement_id),
+            button("✖ " + o.ogettext("Cancel"), "ann-cancel", announcement_id),
+        ),
+    )
+    ctx.log("announce-draft", announcement=announcement_id, community=community, languages=sorted(texts))
+
+
+@organiser_button("ann-send")
+async def send(ctx: OrganiserContext, rest: str) -> None:
+    o = ctx.o
+    draft = await queries.announcement(ctx.store, int(rest)) if rest.isdigit() else None
+    if draft is None or draft["status"] != "draft":
+        ctx.reply(o.ogettext("This announcement was already sent or cancelled."))
+        return
+    texts = draft["texts"]
+    counted: list[int] = []
+    ctx.change(
+        queries.send_announcement(draft["id"], draft["community"], lambda lang: render(texts, lang), ctx.now, counted),
+        messages_others=True,
+    )
+    members = await queries.community_members(ctx.store, draft["community"])
+    ctx.log("announce", announcement=draft["id"], community=draft["community"], recipients=members)
+    ctx.reply(
+        "✅ "
+        + o.format(
+            o.ongettext(
+                "Announcement queued for {count} participant. It goes out outside the quiet hours.",
+                "Announcement queued for {count} participants. They go out outside the quiet hours.",
+                members,
+            ),
+            count=members,
+        )
+    )
+
+
+@organiser_button("ann-cancel")
+async def cancel(ctx: OrganiserContext, rest: str) -> None:
+    o = ctx.o
+    if rest.isdigit():
+        ctx.change(queries.cancel_announcement(int(rest)))
+        ctx.log("announce-cancel", announcement=int(rest))
+    ctx.reply(o.ogettext("Announcement cancelled; nothing was sent."))

@@ -1,0 +1,50 @@
+"""Organiser command menus, only in organisers' own chats (`BotCommandScopeChat`), set when the live bot starts.
+
+A removed organiser's chat gets the participant menu back. An organiser who changes language keeps the organiser
+commands (dispatch marks their menu messages, and the channel adds them).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import BotCommand, BotCommandScopeChat
+
+from bot.organise.commands import attach, organiser_menu
+from bot.store import organise as queries
+
+if TYPE_CHECKING:
+    from bot.telegram.app import LiveBot
+
+log = logging.getLogger(__name__)
+
+
+def organiser_commands(language: str | None) -> list[BotCommand]:
+    from bot.telegram.channel import menu_commands
+
+    return menu_commands(language or "nl") + [
+        BotCommand(name, description[:256]) for name, description in organiser_menu(language)
+    ]
+
+
+async def start_live(live: LiveBot) -> None:
+    """Background organiser work wakes this bot's sender; organisers' chats get their menu."""
+    from bot.telegram.channel import menu_commands
+
+    attach(live.dispatcher, live.flush)
+    bot = live.application.bot
+    for address in await queries.organisers(live.store, live.settings):
+        language = await queries.language_of(live.store.db, "telegram", address)
+        try:
+            await bot.set_my_commands(organiser_commands(language), scope=BotCommandScopeChat(int(address)))
+        except Exception as error:  # a chat that never opened the bot cannot have a menu yet
+            log.info("could not set an organiser menu: %s", type(error).__name__)
+    for address in await queries.removed_organisers(live.store):
+        if int(address) in live.settings.organisers:
+            continue
+        language = await queries.language_of(live.store.db, "telegram", address)
+        try:
+            await bot.set_my_commands(menu_commands(language or "nl"), scope=BotCommandScopeChat(int(address)))
+        except Exception as error:
+            log.info("could not reset a menu: %s", type(error).__name__)

@@ -1,0 +1,126 @@
+"""Moderation: free texts are quoted to others (briefs, meetings) only after an organiser approved them.
+
+`/moderate` shows the waiting texts one at a time with approve / hide buttons. A hidden text stays in exports,
+marked `hidden`, so nothing anyone said is lost; it is only never shown to others. Every decision is logged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
+from bot.organise.common import language_name, local, prompt_text_nl, role_name
+from bot.organise.i18n import ON_
+from bot.store import organise as queries
+
+DECISIONS = {"mod-ok": "approved", "mod-hide": "hidden"}
+
+
+async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, lead: str = "") -> None:
+    """Show the next waiting text with its buttons, or say that none is left."""
+    o = ctx.o
+    waiting = await queries.pending_texts(ctx.store) - (1 if exclude else 0)
+    item: dict[str, Any] | None = await queries.next_pending_text(ctx.store, after_id, exclude) if waiting > 0 else None
+    parts = [lead] if lead else []
+    if item is None:
+        parts.append("🎉 " + o.ogettext("No texts are waiting for moderation."))
+        ctx.reply("\n\n".join(parts))
+        return
+    details = " · ".join(
+        [
+            item["pseudonym"],
+            role_name(o, item["role"]),
+            language_name(item["language"]),
+            local(item["created_at"], ctx.settings.timezone),
+        ]
+    )
+    parts.append(
+        "📝 "
+        + o.format(
+            o.ongettext("{count} text waiting for moderation.", "{count} texts waiting for moderation.", waiting),
+            count=waiting,
+        )
+    )
+    question = prompt_text_nl(ctx.library, item["conversation"], item["prompt_id"])
+    body = [
+        o.format(o.ogettext("Question: {prompt}"), prompt=question),
+        o.format(o.ogettext("From: {who}"), who=details),
+    ]
+    if item["minority"]:
+        body.append("🔸 " + o.ogettext("Minority voice"))
+    body += ["", "«" + item["text"] + "»"]
+    parts.append("\n".join(body))
+    parts.append(
+        o.ogettext(
+            "Approve: it may be quoted in briefs and at meetings (without a name). Hide: it is never shown to others; "
+            "it stays in exports, marked hidden."
+        )
+    )
+    answer_id = item["id"]
+    ctx.reply(
+        "\n\n".join(parts),
+        (
+            button("✅ " + o.ogettext("Approve"), "mod-ok", answer_id),
+            button("🙈 " + o.ogettext("Hide"), "mod-hide", answer_id),
+        ),
+        (
+            button("⏭ " + o.ogettext("Later"), "mod-later", answer_id),
+            button("⏹ " + o.ogettext("Stop"), "mod-stop", answer_id),
+        ),
+    )
+
+
+@organiser_command("moderate", ON_("approve or hide free texts before anyone quotes them"))
+async def moderate(ctx: OrganiserContext, args: str) -> None:
+    await show_next(ctx)
+
+
+@organiser_button("mod-ok")
+async def approve(ctx: OrganiserContext, rest: str) -> None:
+    await _decide(ctx, rest, "mod-ok")
+
+
+@organiser_button("mod-hide")
+async def hide(ctx: OrganiserContext, rest: str) -> None:
+    await _decide(ctx, rest, "mod-hide")
+
+
+async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
+    o = ctx.o
+    if not rest.isdigit():
+        await show_next(ctx)
+        return
+    answer_id = int(rest)
+    decision = DECISIONS[action]
+    current = await queries.moderation_of(ctx.store, answer_id)
+    if current is None:
+        await show_next(ctx, lead=o.ogettext("That text no longer exists: the participant deleted their data."))
+        return
+    ctx.change(queries.set_moderation(answer_id, decision))
+    ctx.log("moderate", answer=answer_id, decision=decision, before=current)
+    lead = "✅ " + o.ogettext("Approved.") if decision == "approved" else "🙈 " + o.ogettext("Hidden.")
+    if current != "pending":
+        lead += " " + o.ogettext("(It had been decided before; your decision now counts.)")
+    await show_next(ctx, answer_id, exclude=answer_id if current == "pending" else 0, lead=lead)
+
+
+@organiser_button("mod-later")
+async def later(ctx: OrganiserContext, rest: str) -> None:
+    await show_next(ctx, int(rest) if rest.isdigit() else 0)
+
+
+@organiser_button("mod-stop")
+async def stop(ctx: OrganiserContext, rest: str) -> None:
+    o = ctx.o
+    waiting = await queries.pending_texts(ctx.store)
+    ctx.reply(
+        "⏹ "
+        + o.format(
+            o.ongettext(
+                "Moderation stopped; {count} text is still waiting. Send /moderate to go on.",
+                "Moderation stopped; {count} texts are still waiting. Send /moderate to go on.",
+                waiting,
+            ),
+            count=waiting,
+        )
+    )

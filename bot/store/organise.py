@@ -1,0 +1,531 @@
+"""What organisers read and change: who is an organiser, what they did, moderation, announcements, safeguarding.
+
+Queries for the organiser package (`bot/organise/`) live here, next to the store they read; migration 4 made the
+tables. Exports read through their own read-only connection (`bot/organise/export.py`), so a big export never holds
+the bot's connection.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.config import Settings
+from bot.engine.outgoing import Outgoing
+from bot.store.records import writer
+from bot.store.sqlite import OutboxRow, Store, iso
+
+Write = Callable[[aiosqlite.Connection], Awaitable[None]]
+
+# Participants who count: they agreed to the current or an earlier consent text and finished onboarding.
+ENROLLED = "p.stage = 'ready' AND p.consent_version IS NOT NULL"
+
+
+# -- organisers ----------------------------------------------------------------------------------------------------
+async def is_organiser(store: Store, settings: Settings, channel: str, address: str) -> bool:
+    """Asked on every organiser command and button: the settings' ids, plus those added to the database."""
+    if channel == "telegram" and address.lstrip("-").isdigit() and int(address) in settings.organisers:
+        return True
+    async with store.db.execute(
+        "SELECT 1 FROM organisers WHERE channel = ? AND address = ? AND active = 1", (channel, address)
+    ) as cursor:
+        return await cursor.fetchone() is not None
+
+
+async def set_organiser(store: Store, channel: str, address: str, active: bool, by: str, now: datetime) -> bool:
+    """Add or remove an organiser; False when nothing changed. Logged as an organiser action."""
+    async with store.transaction() as db:
+        async with db.execute(
+            "SELECT active FROM organisers WHERE channel = ? AND address = ?", (channel, address)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if (row is None and not active) or (row is not None and bool(row[0]) == active):
+            return False
+        if row is None:
+            await db.execute(
+                "INSERT INTO organisers (channel, address, active, added_by, added_at) VALUES (?, ?, 1, ?, ?)",
+                (channel, address, by, iso(now)),
+            )
+        else:
+            await db.execute(
+                "UPDATE organisers SET active = ?, removed_at = ?, added_by = CASE WHEN ? THEN ? ELSE added_by END,"
+                " added_at = CASE WHEN ? THEN ? ELSE added_at END WHERE channel = ? AND address = ?",
+                (int(active), None if active else iso(now), active, by, active, iso(now), channel, address),
+            )
+        await log_action(
+            db, by, "organiser-add" if active else "organiser-remove", {"channel": channel, "address": address}, now
+        )
+    return True
+
+
+async def organisers(store: Store, settings: Settings, channel: str = "telegram") -> list[str]:
+    """Every organiser's address on a channel: from the settings and from the database."""
+    found = {str(user_id) for user_id in settings.organisers} if channel == "telegram" else set()
+    async with store.db.execute(
+        "SELECT address FROM organisers WHERE channel = ? AND active = 1", (channel,)
+    ) as cursor:
+        found |= {row[0] for row in await cursor.fetchall()}
+    return sorted(found)
+
+
+async def removed_organisers(store: Store, channel: str = "telegram") -> list[str]:
+    async with store.db.execute(
+        "SELECT address FROM organisers WHERE channel = ? AND active = 0", (channel,)
+    ) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
+
+
+async def organiser_rows(store: Store) -> list[dict[str, Any]]:
+    async with store.db.execute("SELECT * FROM organisers ORDER BY channel, address") as cursor:
+        return [dict(row) for row in await cursor.fetchall()]
+
+
+async def language_of(db: aiosqlite.Connection, channel: str, address: str) -> str | None:
+    """The language an organiser chose as a participant, if they ever did."""
+    async with db.execute(
+        "SELECT language FROM participants WHERE channel = ? AND address = ?", (channel, address)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+# -- the action log --------------------------------------------------------------------------------------------------
+async def log_action(
+    db: aiosqlite.Connection, organiser: str, action: str, detail: dict[str, Any], now: datetime
+) -> None:
+    """Who did what, when: inside the transaction of the action itself, so no action goes unrecorded."""
+    await db.execute(
+        "INSERT INTO organiser_actions (organiser, action, detail, created_at) VALUES (?, ?, ?, ?)",
+        (organiser, action, json.dumps(detail, ensure_ascii=False, sort_keys=True), iso(now)),
+    )
+
+
+async def record_action(store: Store, organiser: str, action: str, detail: dict[str, Any], now: datetime) -> None:
+    async with store.transaction() as db:
+        await log_action(db, organiser, action, detail, now)
+
+
+async def actions(store: Store, limit: int = 100) -> list[dict[str, Any]]:
+    async with store.db.execute(
+        "SELECT organiser, action, detail, created_at FROM organiser_actions ORDER BY id DESC LIMIT ?", (limit,)
+    ) as cursor:
+        return [
+            {"organiser": r[0], "action": r[1], "detail": json.loads(r[2]), "created_at": r[3]}
+            for r in await cursor.fetchall()
+        ]
+
+
+# -- messages to organisers ------------------------------------------------------------------------------------------
+async def enqueue(
+    db: aiosqlite.Connection,
+    channel: str,
+    address: str,
+    message: Outgoing,
+    now: datetime,
+    participant_id: int | None = None,
+    *,
+    claim: bool = False,
+) -> OutboxRow | None:
+    """An outbox row outside a participant's own event (to an organiser, or an announcement to a participant).
+
+    With `claim` the row is written already in flight and returned, for the caller to hand to the sender at once
+    (a reply); otherwise it waits for the sender's next round.
+    """
+    claimed = claim and message.due_at is None and not message.scheduled
+    cursor = await db.execute(
+        "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at, status,"
+        " attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            participant_id,
+            channel,
+            address,
+            message.kind,
+            json.dumps(message.payload(), ensure_ascii=False),
+            iso(message.due_at or now),
+            int(message.scheduled),
+            iso(now),
+            "sending" if claimed else "pending",
+            1 if claimed else 0,
+        ),
+    )
+    if not claimed:
+        return None
+    assert cursor.lastrowid is not None
+    return OutboxRow(
+        id=cursor.lastrowid,
+        participant_id=participant_id,
+        channel=channel,
+        address=address,
+        kind=message.kind,
+        payload=message.payload(),
+        due_at=now,
+        attempts=1,
+        scheduled=False,
+        language=None,
+    )
+
+
+async def inbox_handled(store: Store, channel: str, key: str) -> bool:
+    async with store.db.execute(
+        "SELECT done_at IS NOT NULL FROM inbox WHERE channel = ? AND update_key = ?", (channel, key)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return bool(row and row[0])
+
+
+async def commit_reply(
+    store: Store,
+    channel: str,
+    address: str,
+    messages: Iterable[Outgoing],
+    writes: Iterable[Write],
+    now: datetime,
+    inbox_key: str | None = None,
+) -> list[OutboxRow] | None:
+    """An organiser action's replies, log lines and changes in one transaction; None for an update seen before.
+
+    Returns the replies, already claimed for sending, as `Dispatcher.handle` hands out a participant's replies.
+    """
+    claimed: list[OutboxRow] = []
+    async with store.transaction() as db:
+        if inbox_key is not None:
+            cursor = await db.execute(
+                "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
+                (iso(now), channel, inbox_key),
+            )
+            if cursor.rowcount == 0:
+                async with db.execute(
+                    "SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (channel, inbox_key)
+                ) as check:
+                    if await check.fetchone() is not None:
+                        return None
+        for write in writes:
+            await write(db)
+        for message in messages:
+            row = await enqueue(db, channel, address, message, now, claim=True)
+            if row is not None:
+                claimed.append(row)
+    return claimed
+
+
+# -- moderation ------------------------------------------------------------------------------------------------------
+FREE_TEXT = "a.answer_type = 'text' AND json_extract(a.value, '$.text') IS NOT NULL"
+
+
+async def pending_texts(store: Store) -> int:
+    async with store.db.execute(
+        f"SELECT COUNT(*) FROM answers a WHERE a.moderation = 'pending' AND {FREE_TEXT}"
+    ) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def next_pending_text(store: Store, after_id: int = 0, exclude: int = 0) -> dict[str, Any] | None:
+    """The oldest free text still waiting for an organiser after `after_id`, then from the start again (texts put
+    off for later come round last); never `exclude`, the one just decided."""
+    sql = (
+        "SELECT a.id, a.conversation, a.prompt_id, a.value, a.minority, a.created_at, p.pseudonym, p.role,"
+        " p.language FROM answers a JOIN participants p ON p.id = a.participant_id"
+        f" WHERE a.moderation = 'pending' AND {FREE_TEXT} AND a.id > ? AND a.id != ? ORDER BY a.id LIMIT 1"
+    )
+    async with store.db.execute(sql, (after_id, exclude)) as cursor:
+        row = await cursor.fetchone()
+    if row is None and after_id:
+        return await next_pending_text(store, 0, exclude)
+    if row is None:
+        return None
+    record = dict(row)
+    record["text"] = json.loads(record.pop("value")).get("text", "")
+    return record
+
+
+async def moderation_of(store: Store, answer_id: int) -> str | None:
+    async with store.db.execute("SELECT moderation FROM answers WHERE id = ?", (answer_id,)) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+def set_moderation(answer_id: int, status: str) -> Write:
+    async def write(db: aiosqlite.Connection) -> None:
+        await db.execute("UPDATE answers SET moderation = ? WHERE id = ?", (status, answer_id))
+
+    return write
+
+
+# -- announcements ---------------------------------------------------------------------------------------------------
+async def create_announcement(store: Store, community: str, texts: dict[str, str], by: str, now: datetime) -> int:
+    async with store.transaction() as db:
+        cursor = await db.execute(
+            "INSERT INTO announcements (community, texts, created_by, created_at) VALUES (?, ?, ?, ?)",
+            (community, json.dumps(texts, ensure_ascii=False), by, iso(now)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+async def announcement(store: Store, announcement_id: int) -> dict[str, Any] | None:
+    async with store.db.execute("SELECT * FROM announcements WHERE id = ?", (announcement_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    record = dict(row)
+    record["texts"] = json.loads(record["texts"])
+    return record
+
+
+async def community_members(store: Store, community: str) -> int:
+    async with store.db.execute(
+        f"SELECT COUNT(*) FROM participants p WHERE p.community = ? AND p.active = 1 AND {ENROLLED}", (community,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def known_communities(store: Store) -> set[str]:
+    async with store.db.execute("SELECT DISTINCT community FROM participants") as cursor:
+        return {row[0] for row in await cursor.fetchall()}
+
+
+def send_announcement(
+    announcement_id: int, community: str, render: Callable[[str | None], Outgoing], now: datetime, counted: list[int]
+) -> Write:
+    """One scheduled outbox row per active participant, in their language: quiet hours and pauses hold them."""
+
+    async def write(db: aiosqlite.Connection) -> None:
+        async with db.execute("SELECT status FROM announcements WHERE id = ?", (announcement_id,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row[0] != "draft":
+            return  # sent or cancelled already: a second press sends nothing twice
+        async with db.execute(
+            f"SELECT p.id, p.channel, p.address, p.language FROM participants p"
+            f" WHERE p.community = ? AND p.active = 1 AND {ENROLLED} ORDER BY p.id",
+            (community,),
+        ) as cursor:
+            recipients = [tuple(participant) for participant in await cursor.fetchall()]
+        for participant_id, channel, address, language in recipients:
+            await enqueue(db, channel, address, render(language), now, participant_id)
+        await db.execute(
+            "UPDATE announcements SET status = 'sent', sent_at = ?, recipients = ? WHERE id = ?",
+            (iso(now), len(recipients), announcement_id),
+        )
+        counted.append(len(recipients))
+
+    return write
+
+
+def cancel_announcement(announcement_id: int) -> Write:
+    async def write(db: aiosqlite.Connection) -> None:
+        await db.execute(
+            "UPDATE announcements SET status = 'cancelled' WHERE id = ? AND status = 'draft'", (announcement_id,)
+        )
+
+    return write
+
+
+# -- safeguarding ----------------------------------------------------------------------------------------------------
+@writer("safeguarding")
+async def write_safeguarding_flag(
+    db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime
+) -> None:
+    """Flag an answer with words of distress, and tell every organiser of the participant's channel at once."""
+    answer_id = data.get("answer_id")
+    if answer_id is None:
+        async with db.execute(
+            "SELECT id FROM answers WHERE participant_id = ? AND conversation = ? AND prompt_id = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (participant_id, data.get("conversation"), data.get("prompt_id")),
+        ) as cursor:
+            row = await cursor.fetchone()
+        answer_id = row[0] if row else None
+    else:
+        async with db.execute(
+            "SELECT conversation, prompt_id FROM answers WHERE id = ? AND participant_id = ?",
+            (answer_id, participant_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return
+        data = {**data, "conversation": row[0], "prompt_id": row[1]}
+    cursor = await db.execute(
+        "INSERT INTO safeguarding_flags (participant_id, answer_id, words, created_at) VALUES (?, ?, ?, ?)",
+        (participant_id, answer_id, json.dumps(data["words"], ensure_ascii=False), iso(now)),
+    )
+    flag_id = cursor.lastrowid
+    assert flag_id is not None
+    async with db.execute(
+        "SELECT address FROM organisers WHERE channel = ? AND active = 1", (data["channel"],)
+    ) as cursor:
+        addresses = {row[0] for row in await cursor.fetchall()} | set(data.get("organisers", []))
+    # Rendered here, in the organiser package, so the store does not need to know organiser words.
+    from bot.organise.safeguarding import flag_message
+
+    for address in sorted(addresses):
+        language = await language_of(db, data["channel"], address)
+        await enqueue(db, data["channel"], address, flag_message(flag_id, data, language), now)
+
+
+async def flag(store: Store, flag_id: int) -> dict[str, Any] | None:
+    async with store.db.execute(
+        "SELECT f.*, p.pseudonym, p.channel, p.address, p.language FROM safeguarding_flags f"
+        " JOIN participants p ON p.id = f.participant_id WHERE f.id = ?",
+        (flag_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return dict(row) if row else None
+
+
+def handle_flag(flag_id: int, by: str, now: datetime) -> Write:
+    async def write(db: aiosqlite.Connection) -> None:
+        await db.execute(
+            "UPDATE safeguarding_flags SET handled_by = ?, handled_at = ? WHERE id = ? AND handled_by IS NULL",
+            (by, iso(now), flag_id),
+        )
+
+    return write
+
+
+def message_to_participant(participant_id: int, channel: str, address: str, message: Outgoing, now: datetime) -> Write:
+    async def write(db: aiosqlite.Connection) -> None:
+        await enqueue(db, channel, address, message, now, participant_id)
+
+    return write
+
+
+# -- the live view and the meeting brief -------------------------------------------------------------------------------
+async def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    async with store.db.execute(sql, params) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
+
+
+async def participant_counts(store: Store) -> dict[str, Any]:
+    """Enrolled participants by role, language and channel, and how many paused or blocked the bot."""
+    rows = await _rows(
+        store,
+        f"SELECT p.role, p.language, p.channel, p.paused, p.active, COUNT(*) FROM participants p WHERE {ENROLLED}"
+        " GROUP BY 1, 2, 3, 4, 5",
+    )
+    counts: dict[str, Any] = {"total": 0, "role": {}, "language": {}, "channel": {}, "paused": 0, "blocked": 0}
+    for role, language, channel, paused, active, count in rows:
+        counts["total"] += count
+        counts["role"][role] = counts["role"].get(role, 0) + count
+        counts["language"][language] = counts["language"].get(language, 0) + count
+        counts["channel"][channel] = counts["channel"].get(channel, 0) + count
+        counts["paused"] += count if paused else 0
+        counts["blocked"] += 0 if active else count
+    return counts
+
+
+async def enrolled_in(store: Store, communities: set[str]) -> int:
+    if not communities:
+        return 0
+    marks = ", ".join("?" for _ in communities)
+    rows = await _rows(
+        store, f"SELECT COUNT(*) FROM participants p WHERE {ENROLLED} AND p.community IN ({marks})", tuple(communities)
+    )
+    return int(rows[0][0]) if rows else 0
+
+
+async def round_progress(store: Store, conversation: str) -> dict[str, Any]:
+    """Per prompt: answers and skips; and how many participants answered anything in this conversation."""
+    per_prompt: dict[str, dict[str, int]] = {}
+    for prompt_id, answer_type, count in await _rows(
+        store,
+        "SELECT prompt_id, answer_type = 'skipped', COUNT(DISTINCT participant_id) FROM answers"
+        " WHERE conversation = ? AND minority = 0 GROUP BY 1, 2",
+        (conversation,),
+    ):
+        entry = per_prompt.setdefault(prompt_id, {"answered": 0, "skipped": 0})
+        entry["skipped" if answer_type else "answered"] += count
+    rows = await _rows(
+        store,
+        "SELECT COUNT(DISTINCT participant_id), COUNT(*) FROM answers WHERE conversation = ?",
+        (conversation,),
+    )
+    return {"prompts": per_prompt, "participants": rows[0][0] if rows else 0, "answers": rows[0][1] if rows else 0}
+
+
+async def brief_data(store: Store, conversation: str, quotes: int = 5) -> dict[str, Any]:
+    """Everything the meeting brief shows for one conversation, in a handful of grouped queries."""
+    data: dict[str, Any] = {}
+    data["by_role"] = await _rows(
+        store,
+        "SELECT a.prompt_id, p.role, COUNT(*) FROM answers a JOIN participants p ON p.id = a.participant_id"
+        " WHERE a.conversation = ? AND a.answer_type != 'skipped' AND a.minority = 0 GROUP BY 1, 2",
+        (conversation,),
+    )
+    data["by_language"] = await _rows(
+        store,
+        "SELECT a.prompt_id, p.language, COUNT(*) FROM answers a JOIN participants p ON p.id = a.participant_id"
+        " WHERE a.conversation = ? AND a.answer_type != 'skipped' AND a.minority = 0 GROUP BY 1, 2",
+        (conversation,),
+    )
+    data["choices"] = await _rows(
+        store,
+        "SELECT prompt_id, minority, COALESCE(json_extract(value, '$.option'), json_extract(value, '$.value')),"
+        " COUNT(*) FROM answers WHERE conversation = ? AND (json_extract(value, '$.option') IS NOT NULL"
+        " OR json_extract(value, '$.value') IS NOT NULL) GROUP BY 1, 2, 3",
+        (conversation,),
+    )
+    data["kinds"] = await _rows(
+        store,
+        "SELECT prompt_id, minority, COUNT(*), SUM(json_extract(value, '$.voice') IS NOT NULL),"
+        " SUM(json_extract(value, '$.photo') IS NOT NULL), SUM(json_extract(value, '$.text') IS NOT NULL),"
+        " SUM(answer_type = 'skipped'), SUM(json_extract(value, '$.latitude') IS NOT NULL),"
+        " SUM(json_extract(value, '$.text') IS NOT NULL AND moderation = 'pending')"
+        " FROM answers WHERE conversation = ? GROUP BY 1, 2",
+        (conversation,),
+    )
+    # Only approved texts are ever quoted; the newest few per question and per side.
+    data["quotes"] = await _rows(
+        store,
+        "SELECT prompt_id, minority, text, language FROM (SELECT a.prompt_id, a.minority,"
+        " json_extract(a.value, '$.text') AS text, p.language, ROW_NUMBER() OVER"
+        " (PARTITION BY a.prompt_id, a.minority ORDER BY a.id DESC) AS n FROM answers a"
+        " JOIN participants p ON p.id = a.participant_id WHERE a.conversation = ? AND a.moderation = 'approved'"
+        " AND json_extract(a.value, '$.text') IS NOT NULL) WHERE n <= ? ORDER BY prompt_id, minority, n",
+        (conversation, quotes),
+    )
+    rows = await _rows(
+        store,
+        "SELECT COUNT(DISTINCT a.participant_id), COUNT(*) FROM answers a WHERE a.conversation = ?"
+        " AND a.answer_type != 'skipped'",
+        (conversation,),
+    )
+    data["participants"], data["answers"] = (rows[0][0], rows[0][1]) if rows else (0, 0)
+    data["participants_by_role"] = await _rows(
+        store,
+        "SELECT p.role, COUNT(DISTINCT p.id) FROM answers a JOIN participants p ON p.id = a.participant_id"
+        " WHERE a.conversation = ? GROUP BY 1",
+        (conversation,),
+    )
+    data["participants_by_language"] = await _rows(
+        store,
+        "SELECT p.language, COUNT(DISTINCT p.id) FROM answers a JOIN participants p ON p.id = a.participant_id"
+        " WHERE a.conversation = ? GROUP BY 1",
+        (conversation,),
+    )
+    return data
+
+
+async def open_flags(store: Store) -> int:
+    rows = await _rows(store, "SELECT COUNT(*) FROM safeguarding_flags WHERE handled_at IS NULL")
+    return int(rows[0][0]) if rows else 0
+
+
+async def stored_ideas(store: Store) -> list[dict[str, Any]] | None:
+    """Ideas from earlier meetings, if the follow-up feature's tables exist (they are built beside this one).
+
+    Read defensively: whatever columns the `ideas` table has, the common ones are picked up; None when there is no
+    such table at all.
+    """
+    tables = {row[0] for row in await _rows(store, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "ideas" not in tables:
+        return None
+    columns = [row[1] for row in await _rows(store, "PRAGMA table_info(ideas)")]
+    order = next((name for name in ("updated_at", "status_at", "created_at", "id") if name in columns), "rowid")
+    async with store.db.execute(f"SELECT * FROM ideas ORDER BY {order}") as cursor:
+        return [dict(row) for row in await cursor.fetchall()]

@@ -1,0 +1,296 @@
+"""Walks in the store: group walks led by a volunteer, who walks along, and what the engine needs to know of them.
+
+A walk alone lives in the participant's own feature state; a group walk is shared, so it has its own rows. The
+writers below run inside the transaction of the event that caused them (`Result.records`), or inside the group
+chat's own transaction (`bot/group_walks.py`), so a group's stop, its members' cards and the answer that moved it
+commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.engine.outgoing import Outgoing
+from bot.engine.walks import GroupWalk, Member
+from bot.store.records import writer
+from bot.store.sqlite import Store, iso, parse_iso
+
+# Group walks untouched this long are deleted with their members when the next one starts.
+KEEP_IDLE = timedelta(days=7)
+
+
+# -- reading ---------------------------------------------------------------------------------------------------
+async def group_by_code(store: Store, code: str) -> GroupWalk | None:
+    async with store.db.execute("SELECT * FROM walk_groups WHERE code = ?", (code,)) as cursor:
+        row = await cursor.fetchone()
+    return await _group_view(store.db, row) if row else None
+
+
+async def open_group_in_chat(store: Store, channel: str, chat: str) -> GroupWalk | None:
+    async with store.db.execute(
+        "SELECT * FROM walk_groups WHERE channel = ? AND chat = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
+        (channel, chat),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return await _group_view(store.db, row) if row else None
+
+
+async def group_led_from(store: Store, channel: str, address: str) -> GroupWalk | None:
+    """The open group walk a volunteer leads from their own private chat, so `/walks` can bring its buttons back."""
+    async with store.db.execute(
+        "SELECT * FROM walk_groups WHERE channel = ? AND chat = ? AND volunteer = ? AND status = 'open'"
+        " ORDER BY id DESC LIMIT 1",
+        (channel, address, address),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return await _group_view(store.db, row) if row else None
+
+
+async def _group_view(db: aiosqlite.Connection, row: aiosqlite.Row) -> GroupWalk:
+    """The group with its members, and whether each answered at the current stop (for the volunteer's count)."""
+    async with db.execute(
+        "SELECT m.address, m.participant_id, m.name, p.language, p.stage, p.active FROM walk_members m"
+        " LEFT JOIN participants p ON p.id = m.participant_id WHERE m.group_id = ? ORDER BY m.joined_at, m.address",
+        (row["id"],),
+    ) as cursor:
+        member_rows = await cursor.fetchall()
+    answered: set[int] = set()
+    if row["stop"] >= 0 and row["stop_at"]:
+        async with db.execute(
+            "SELECT DISTINCT a.participant_id FROM answers a JOIN walk_members m ON m.participant_id = a.participant_id"
+            " WHERE m.group_id = ? AND a.conversation = ? AND a.walk_stop IS NOT NULL AND a.created_at >= ?",
+            (row["id"], row["walk"], row["stop_at"]),
+        ) as cursor:
+            answered = {r[0] for r in await cursor.fetchall()}
+    members = tuple(
+        Member(
+            address=r["address"],
+            participant_id=r["participant_id"],
+            name=r["name"],
+            language=r["language"],
+            ready=r["participant_id"] is not None and r["stage"] == "ready" and bool(r["active"]),
+            answered=r["participant_id"] in answered,
+        )
+        for r in member_rows
+    )
+    return GroupWalk(
+        id=row["id"],
+        code=row["code"],
+        walk=row["walk"],
+        channel=row["channel"],
+        chat=row["chat"],
+        volunteer=row["volunteer"],
+        language=row["language"],
+        stop=row["stop"],
+        status=row["status"],
+        ended_at=parse_iso(row["updated_at"]) if row["status"] == "ended" else None,
+        members=members,
+    )
+
+
+async def membership(store: Store, participant_id: int) -> dict[str, Any] | None:
+    """The group walk this participant walks along with and has not finished: its walk, stop and their progress."""
+    async with store.db.execute(
+        "SELECT g.code, g.walk, g.stop, g.status, g.updated_at, m.reflection FROM walk_members m"
+        " JOIN walk_groups g ON g.id = m.group_id WHERE m.participant_id = ? AND m.finished_at IS NULL"
+        " ORDER BY m.joined_at DESC LIMIT 1",
+        (participant_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    return {
+        "code": row["code"],
+        "walk": row["walk"],
+        "stop": row["stop"],
+        "status": row["status"],
+        "ended_at": parse_iso(row["updated_at"]) if row["status"] == "ended" else None,
+        "reflection": row["reflection"],
+    }
+
+
+async def invitation(store: Store, channel: str, address: str) -> str | None:
+    """The open group walk someone asked to join in a group chat before they had opened the bot (or finished
+    starting): their name is kept until they join from their private chat."""
+    async with store.db.execute(
+        "SELECT g.code FROM walk_members m JOIN walk_groups g ON g.id = m.group_id WHERE m.channel = ?"
+        " AND m.address = ? AND m.name IS NOT NULL AND g.status = 'open' ORDER BY m.joined_at DESC LIMIT 1",
+        (channel, address),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+async def follow_up_sent(store: Store, participant_id: int) -> dict[str, Any] | None:
+    """The last walk follow-up delivered to this participant that they have not answered yet."""
+    async with store.db.execute(
+        "SELECT payload, sent_at FROM outbox WHERE participant_id = ? AND kind = 'walk_followup' AND status = 'sent'"
+        " ORDER BY sent_at DESC LIMIT 1",
+        (participant_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None or not row["sent_at"]:
+        return None
+    walk = json.loads(row["payload"] or "{}").get("walk")
+    if not walk:
+        return None
+    async with store.db.execute(
+        "SELECT 1 FROM answers WHERE participant_id = ? AND conversation = ? AND prompt_id = 'follow-up'"
+        " AND created_at >= ? LIMIT 1",
+        (participant_id, walk, row["sent_at"]),
+    ) as cursor:
+        if await cursor.fetchone() is not None:
+            return None
+    return {"walk": walk, "sent_at": parse_iso(row["sent_at"])}
+
+
+# -- writing (inside a transaction) ----------------------------------------------------------------------------
+async def enqueue(
+    db: aiosqlite.Connection, channel: str, address: str, participant_id: int | None, message: Outgoing, now: datetime
+) -> None:
+    """An outbox row for someone other than the participant of the event: a group chat, or another walker."""
+    await db.execute(
+        "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            participant_id,
+            channel,
+            address,
+            message.kind,
+            json.dumps(message.payload(), ensure_ascii=False),
+            iso(message.due_at or now),
+            int(message.scheduled),
+            iso(now),
+        ),
+    )
+
+
+async def create_group(db: aiosqlite.Connection, group: GroupWalk, now: datetime) -> None:
+    # Group walks untouched for a week go when a new one starts (ended, or left open by a volunteer who went):
+    # the volunteer's address and the names of those who never opened the bot are not kept for long.
+    await db.execute("DELETE FROM walk_groups WHERE updated_at < ?", (iso(now - KEEP_IDLE),))
+    await db.execute(
+        "INSERT INTO walk_groups (code, walk, channel, chat, volunteer, language, stop, status, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, -1, 'open', ?, ?)",
+        (group.code, group.walk, group.channel, group.chat, group.volunteer, group.language, iso(now), iso(now)),
+    )
+
+
+async def update_group(db: aiosqlite.Connection, code: str, stop: int, status: str, now: datetime) -> None:
+    await db.execute(
+        "UPDATE walk_groups SET stop = ?, stop_at = ?, status = ?, updated_at = ? WHERE code = ?",
+        (stop, iso(now), status, iso(now), code),
+    )
+    if status == "ended":
+        # Someone who never opened the bot leaves nothing behind once the walk is over; no name is kept.
+        await db.execute(
+            "DELETE FROM walk_members WHERE participant_id IS NULL AND group_id = (SELECT id FROM walk_groups"
+            " WHERE code = ?)",
+            (code,),
+        )
+        await db.execute(
+            "UPDATE walk_members SET name = NULL WHERE group_id = (SELECT id FROM walk_groups WHERE code = ?)", (code,)
+        )
+
+
+async def join_group(
+    db: aiosqlite.Connection,
+    code: str,
+    channel: str,
+    address: str,
+    participant_id: int | None,
+    name: str | None,
+    now: datetime,
+) -> None:
+    """Add a walker. `name` only for someone who asked in the group chat before they could be written to; joining
+    from their private chat forgets it."""
+    async with db.execute("SELECT id FROM walk_groups WHERE code = ?", (code,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return
+    if participant_id is not None:
+        # One group walk at a time: joining another finishes the earlier one.
+        await db.execute(
+            "UPDATE walk_members SET finished_at = ? WHERE participant_id = ? AND group_id != ? AND finished_at IS NULL",
+            (iso(now), participant_id, row[0]),
+        )
+    await db.execute(
+        "INSERT INTO walk_members (group_id, channel, address, participant_id, name, joined_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, channel, address) DO UPDATE SET"
+        " participant_id = COALESCE(excluded.participant_id, participant_id), name = excluded.name,"
+        " finished_at = NULL",
+        (row[0], channel, address, participant_id, name, iso(now)),
+    )
+
+
+async def member_progress(
+    db: aiosqlite.Connection, participant_id: int, code: str, reflection: int, finished: bool, now: datetime
+) -> None:
+    await db.execute(
+        "UPDATE walk_members SET reflection = ?, finished_at = ? WHERE participant_id = ?"
+        " AND group_id = (SELECT id FROM walk_groups WHERE code = ?)",
+        (reflection, iso(now) if finished else None, participant_id, code),
+    )
+
+
+def outgoing_from(data: dict[str, Any]) -> Outgoing:
+    return Outgoing(
+        text=data.get("text", ""),
+        kind=data.get("kind", "reply"),
+        scheduled=bool(data.get("scheduled")),
+        due_at=parse_iso(data.get("due_at")),
+        data=data.get("data", {}),
+    )
+
+
+def outgoing_data(message: Outgoing) -> dict[str, Any]:
+    """An `Outgoing` as JSON-safe data, to travel in a `Record` to the writer that enqueues it."""
+    if message.buttons or message.document or message.menu_language:
+        raise ValueError("messages to other walkers carry no buttons or files: they are rendered when sent")
+    return {
+        "text": message.text,
+        "kind": message.kind,
+        "scheduled": message.scheduled,
+        "due_at": iso(message.due_at) if message.due_at else None,
+        "data": message.data,
+    }
+
+
+# -- writers for `Result.records` ------------------------------------------------------------------------------
+@writer("walk_group_create")
+async def _write_create(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    group = GroupWalk(
+        id=None,
+        code=data["code"],
+        walk=data["walk"],
+        channel=data["channel"],
+        chat=data["chat"],
+        volunteer=data["volunteer"],
+        language=data["language"],
+    )
+    await create_group(db, group, now)
+
+
+@writer("walk_group_update")
+async def _write_update(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    await update_group(db, data["code"], data["stop"], data["status"], now)
+
+
+@writer("walk_join")
+async def _write_join(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    await join_group(db, data["code"], data["channel"], data["address"], participant_id, None, now)
+
+
+@writer("walk_member")
+async def _write_member(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    await member_progress(db, participant_id, data["code"], data["reflection"], data["finished"], now)
+
+
+@writer("walk_outbox")
+async def _write_outbox(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    for row in data["rows"]:
+        await enqueue(db, row["channel"], row["address"], row.get("participant_id"), outgoing_from(row["message"]), now)

@@ -1,0 +1,268 @@
+"""Meetings with RSVPs, "you said, we did", and a whole round rehearsed in the simulator.
+
+Why: the meeting is where the conversation between residents and the city happens. People must be invited, reminded
+only if they said they might come, told when the date or place changes, and afterwards hear what became of the ideas
+they spoke about, in their own language; otherwise the next round starts without them. Organisers must be able to
+rehearse all of it before a single resident sees it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import textwrap
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.content import load_library
+from bot.engine import events
+from bot.i18n import LANGUAGES
+from bot.store import organise as organisers
+from bot.terminal import Simulator
+from tests.support.followups import MEETING, START, World, with_content, write_content
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    return write_content(tmp_path / "conversations")
+
+
+@pytest.fixture
+async def world(settings: Settings, content: Path) -> AsyncIterator[World]:
+    opened = await World.open(with_content(settings, content))
+    yield opened
+    await opened.close()
+
+
+def rewrite_meeting(world: World, content: Path, text: str) -> None:
+    (content / "buurtavond.yaml").write_text(text, encoding="utf-8")
+    assert world.dispatcher.reload_content().ok
+
+
+# -- content -----------------------------------------------------------------------------------------------------------
+def test_a_meeting_file_is_checked_with_its_lines(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(
+        textwrap.dedent(
+            """\
+            id: avond
+            kind: meeting
+            title: {nl: Avond}
+            date: 2026-12-10 19:00
+            place: {en: Somewhere}
+            ideas:
+              - id: een
+                theme: mobility
+                status: not-possible
+                text: {nl: Een idee}
+              - id: een
+                theme: weather
+                status: later
+                text: {nl: Nog een}
+            """
+        ),
+        encoding="utf-8",
+    )
+    problems = [str(problem) for problem in load_library(tmp_path, tuple(LANGUAGES)).problems]
+    assert any(":13:" in p and "ideas.1.status" in p for p in problems), problems  # `later` is not a status
+    (tmp_path / "m.yaml").write_text((tmp_path / "m.yaml").read_text().replace("status: later", "status: done"))
+    problems = [str(problem) for problem in load_library(tmp_path, tuple(LANGUAGES)).problems]
+    assert any(":5:" in p and "missing Dutch" in p for p in problems)
+    assert any(":9:" in p and "say why" in p for p in problems)
+    assert any(":11:" in p and "duplicate idea id" in p for p in problems)
+    assert any(":12:" in p and "warning" in p and "weather" in p for p in problems)
+
+
+def test_the_sample_meeting_has_two_ideas_in_eleven_languages() -> None:
+    library = load_library(ROOT / "conversations", tuple(LANGUAGES))
+    assert library.ok, library.errors
+    meeting = library.meetings["hapje-klapje-december"]
+    assert [idea.status for idea in meeting.ideas] == ["planned", "not-possible"]
+    for text in (meeting.title, meeting.place, meeting.bring, *(i.text for i in meeting.ideas)):
+        assert text is not None and set(text) == set(LANGUAGES)
+    assert all(idea.reason is not None and set(idea.reason) == set(LANGUAGES) for idea in meeting.ideas)
+
+
+# -- invitations and RSVPs ---------------------------------------------------------------------------------------------
+async def test_participants_are_invited_and_reminded_the_day_before_if_they_might_come(world: World) -> None:
+    for name in ("yes", "maybe", "no"):
+        joined = await world.join(name)
+        assert not [message for message in joined if message.kind == "meeting_invite"]  # not during the first prompt
+    invited = await world.advance(timedelta(hours=1))
+    invitations = {message.address: message for message in invited if message.kind == "meeting_invite"}
+    assert set(invitations) == {"yes", "maybe", "no"}
+    invitation = invitations["yes"]
+    assert "Buurtavond" in invitation.text and "Buurthuis De Vonk" in invitation.text and "Een hapje" in invitation.text
+    assert [data for _label, data in invitation.buttons] == [f"rsvp:buurtavond:{a}" for a in ("yes", "maybe", "no")]
+
+    came = await world.press("yes", "rsvp:buurtavond:yes")
+    assert "🙌" in came[0].text
+    await world.press("maybe", "rsvp:buurtavond:maybe")
+    await world.press("no", "rsvp:buurtavond:no")
+    await world.advance(datetime(2026, 12, 9, 17, 59, tzinfo=UTC) - world.clock.now())
+    assert [m for m in world.channel.delivered if m.kind == "meeting_reminder"] == []
+    reminded = await world.advance(timedelta(minutes=2))  # 9 December, 19:00 in Brussels: the day before
+    assert sorted(m.address for m in reminded if m.kind == "meeting_reminder") == ["maybe", "yes"]
+    # Nobody is invited twice, however often the bot looks.
+    await world.dispatcher.followups.tick(force=True)
+    assert len(await world.rows("meeting_invite")) == 3
+
+
+async def test_changing_your_mind_cancels_the_reminder(world: World) -> None:
+    await world.join("eva")
+    await world.press("eva", "rsvp:buurtavond:yes")
+    await world.press("eva", "rsvp:buurtavond:no")
+    assert [row["status"] for row in await world.rows("meeting_reminder")] == ["cancelled"]
+    await world.advance(timedelta(days=10))
+    assert not [m for m in world.channel.delivered if m.kind == "meeting_reminder"]
+
+
+async def test_a_change_and_a_cancellation_are_told_to_everyone_invited(world: World, content: Path) -> None:
+    await world.join("fien")
+    await world.join("gert", language="ar")
+    await world.press("fien", "rsvp:buurtavond:yes")
+    rewrite_meeting(
+        world, content, MEETING.replace("2026-12-10 19:00", "2026-12-11 19:30").replace("Buurthuis De Vonk", "De Kring")
+    )
+    told = await world.advance(timedelta(minutes=1))
+    changes = {m.address: m for m in told if m.kind == "meeting_change"}
+    assert set(changes) == {"fien", "gert"}
+    assert "vrijdag 11 december 2026" in changes["fien"].text and "De Kring" in changes["fien"].text
+    assert "الجمعة" in changes["gert"].text  # Friday, in Arabic
+    assert changes["gert"].buttons  # can they still come? They can answer again
+    reminders = await world.rows("meeting_reminder")
+    assert [(r["status"], json.loads(r["payload"])["starts"][:16]) for r in reminders] == [
+        ("superseded", "2026-12-10T19:00"),
+        ("pending", "2026-12-11T19:30"),
+    ]
+
+    rewrite_meeting(
+        world,
+        content,
+        MEETING.replace(
+            "title:", "cancelled: true\nnote: {nl: De zaal is overstroomd., en: The hall flooded.}\ntitle:"
+        ),
+    )
+    told = await world.advance(timedelta(minutes=1))
+    cancelled = {m.address: m.text for m in told if m.kind == "meeting_cancelled"}
+    assert set(cancelled) == {"fien", "gert"} and "De zaal is overstroomd." in cancelled["fien"]
+    assert [r["status"] for r in await world.rows("meeting_reminder")][-1] == "cancelled"
+    later = await world.advance(timedelta(days=12))
+    assert not [m for m in later if m.kind in ("meeting_reminder", "meeting_change", "meeting_invite")]
+
+
+# -- "you said, we did" ------------------------------------------------------------------------------------------------
+async def test_idea_news_reaches_who_answered_its_theme_in_their_language_after_the_meeting(world: World) -> None:
+    await world.join("hanne")
+    await world.join("ilyas", language="ar")
+    await world.join("jan")
+    await world.press("hanne", "a:proef:vervoer:fiets")
+    await world.press("ilyas", "a:proef:vervoer:auto")  # jan did not answer about mobility
+    assert (await world.send("hanne", events.Command("ideas")))[0].text.count("fietsenstalling") == 0  # not yet
+    news = await world.advance(datetime(2026, 12, 10, 20, 1, tzinfo=UTC) - world.clock.now())  # 21:01 local
+    updates = {m.address: m.text for m in news if m.kind == "idea_update"}
+    assert set(updates) == {"hanne", "ilyas"}
+    assert "Een fietsenstalling" in updates["hanne"] and "Buurtavond" in updates["hanne"]
+    assert "موقف للدراجات" in updates["ilyas"] and "أمسية الحي" in updates["ilyas"]
+    assert "Avondlessen" not in updates["hanne"]  # about work: nobody answered that yet
+    listed = (await world.send("jan", events.Command("ideas")))[0].text
+    assert "Een fietsenstalling" in listed and "Avondlessen Nederlands" in listed
+
+
+async def test_organisers_change_a_status_with_idea_and_everyone_concerned_hears_it(
+    world: World, content: Path
+) -> None:
+    now = world.clock.now()
+    await organisers.set_organiser(world.store, "terminal", "org", True, "test", now)
+    await world.join("kim")
+    await world.press("kim", "a:proef:vervoer:fiets")
+    await world.advance(datetime(2026, 12, 11, 9, 0, tzinfo=UTC) - world.clock.now())  # after the meeting
+
+    refused = await world.send("kim", events.Command("idea", "fietsenstalling done"))  # not an organiser
+    assert "/help" in refused[0].text or "commando" in refused[0].text.lower() or "command" in refused[0].text
+    missing = await world.send("org", events.Command("idea", "fietsenstalling not-possible"), organiser=True)
+    assert "❓" in missing[0].text
+
+    done = await world.send(
+        "org", events.Command("idea", "fietsenstalling done Staat er sinds maandag!"), organiser=True
+    )
+    assert "✅" in done[0].text and "1" in done[0].text
+    [update] = [m for m in world.channel.to("kim") if m.kind == "idea_update" and "✅" in m.text]
+    assert "Staat er sinds maandag!" in update.text
+
+    added = await world.send(
+        "org", events.Command("idea", "add buurtavond mobility Meer bussen 's avonds"), organiser=True
+    )
+    assert "idee-3" in added[0].text
+    assert any("Meer bussen" in m.text for m in world.channel.to("kim") if m.kind == "idea_update")
+
+    # Reloading the file (which still says `planned`) does not undo the organiser's change.
+    assert world.dispatcher.reload_content().ok
+    await world.advance(timedelta(minutes=1))
+    async with world.store.db.execute("SELECT status FROM ideas WHERE id = 'fietsenstalling'") as cursor:
+        assert (await cursor.fetchone())[0] == "done"
+    history = (await world.send("org", events.Command("idea", "fietsenstalling"), organiser=True))[0].text
+    assert "planned" in history and "done" in history
+
+
+async def test_an_idea_without_news_for_six_weeks_is_flagged_to_organisers_once(world: World) -> None:
+    await organisers.set_organiser(world.store, "terminal", "org", True, "test", world.clock.now())
+    await world.send("org", events.Command("start"))
+    await world.advance(timedelta(weeks=5))
+    assert not [m for m in world.channel.to("org") if "⏳" in m.text]
+    await world.advance(timedelta(weeks=1, days=1))
+    flags = [m for m in world.channel.to("org") if "⏳" in m.text]
+    assert len(flags) == 2  # both ideas, each once
+    assert any("avondles" in m.text for m in flags)
+    await world.advance(timedelta(days=3))
+    assert len([m for m in world.channel.to("org") if "⏳" in m.text]) == 2
+
+
+# -- the simulator -----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("language", "bike", "expect"),
+    [
+        ("Nederlands", "Fiets", {"invite": "Buurtavond", "news": "Een fietsenstalling", "place": "Buurthuis De Vonk"}),
+        ("العربية", "دراجة", {"invite": "أمسية الحي", "news": "موقف للدراجات", "place": "المركز المجتمعي De Vonk"}),
+    ],
+)
+async def test_a_round_with_a_meeting_and_feedback_rehearsed_in_the_simulator(
+    settings: Settings, content: Path, language: str, bike: str, expect: dict[str, str]
+) -> None:
+    script = [
+        "/start",
+        language,
+        "1",  # I agree
+        "2",  # new in the city
+        bike,  # the first question's button, by its label
+        "hello",  # too early for the next question, which comes in two days
+        ":time +2d",  # the invitation (an hour after joining), then the next question
+        "1",  # "I'll come"
+        "Een cursus 's avonds",
+        ":time +12d",
+        "/ideas",
+        ":quit",
+    ]
+    out = io.StringIO()
+    simulator = Simulator(with_content(settings, content), "amina", out, ManualClock(START))
+    assert await simulator.run(io.StringIO("\n".join(script) + "\n"), interactive=False) == 0
+    output = out.getvalue()
+    replies = {line: part for line, _sep, part in (chunk.partition("\n") for chunk in output.split("you> "))}
+    assert "⏰" in replies[bike] and "⏰" in replies["hello"]  # when the next question comes
+    invitation = replies[":time +2d"]
+    assert expect["invite"] in invitation and expect["place"] in invitation and "[1] ✅" in invitation
+    assert "📬" in invitation and invitation.index(expect["invite"]) < invitation.index("📬")  # in order
+    assert "🙌" in replies["1"]  # see you there
+    assert "🔔" in replies[":time +12d"] and expect["news"] in replies[":time +12d"]
+    assert replies[":time +12d"].index("🔔") < replies[":time +12d"].index(expect["news"])  # reminder, then news
+    assert expect["news"] in replies["/ideas"]
+    with sqlite3.connect(settings.db) as connection:
+        stored = connection.execute("SELECT prompt_id, value FROM answers ORDER BY id").fetchall()
+    assert [prompt for prompt, _value in stored] == ["vervoer", "werk"]
