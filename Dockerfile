@@ -5,7 +5,8 @@ COPY pyproject.toml README.md babel.cfg ./
 COPY bot ./bot
 COPY locales ./locales
 RUN pip install --no-cache-dir --prefix=/install . \
- && PYTHONPATH=/install/lib/python3.11/site-packages python -m babel.messages.frontend compile -d locales -D samenspraak
+ && PYTHONPATH=/install/lib/python3.11/site-packages python -m babel.messages.frontend compile -d locales -D samenspraak \
+ && PYTHONPATH=/install/lib/python3.11/site-packages python -m babel.messages.frontend compile -d locales -D organiser
 
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin samenspraak \

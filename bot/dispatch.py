@@ -28,6 +28,7 @@ from bot.i18n import LANGUAGES
 from bot.organise import commands as organise
 from bot.organise.safeguarding import inspect as safeguard
 from bot.store import OutboxRow, Store
+from bot.store.records import SENDS_TO_OTHERS
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,10 @@ class Handled:
     @property
     def wakes_later(self) -> bool:
         """It scheduled something for later, so the live bot's wake-up may need to come sooner."""
-        return any(message.due_at is not None or message.scheduled for message in self.result.messages)
+        return any(message.due_at is not None or message.scheduled for message in self.result.messages) or any(
+            record.kind in SENDS_TO_OTHERS
+            for record in self.result.records  # a group walk's cards to its walkers
+        )
 
 
 def load_content(settings: Settings) -> Library:
@@ -146,7 +150,6 @@ class Dispatcher:
         )
         if saved is None and inbox_key is not None and not result.forget:
             return Handled(result, None, duplicate=True)
-        organise.after_event(self, result)
         return Handled(result, None if result.forget else saved, claimed=tuple(claimed))
 
     async def _flooded(

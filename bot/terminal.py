@@ -115,6 +115,10 @@ def read_event(
     if text.startswith("/") and len(text) > 1:
         name, _sep, args = text[1:].partition(" ")
         return events.Command(name.split("@")[0], args.strip())
+    # On a scale, a typed number is the value, whatever the button order (right-to-left reverses it).
+    for label, data in buttons:
+        if text.isdecimal() and label.rsplit(" ", 1)[-1] == text:
+            return events.Button(data)
     if buttons and text.isdigit() and 1 <= int(text) <= len(buttons):
         return events.Button(buttons[int(text) - 1][1])
     for label, data in [*buttons, *(earlier or [])]:

@@ -8,6 +8,7 @@ all cost the trust of the people the city wants to hear.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
@@ -17,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from telegram.ext import ExtBot
 
 from bot.clock import ManualClock
 from bot.config import ConfigError, QuietHours, Settings, load_settings
@@ -190,11 +192,24 @@ async def test_pause_holds_follow_ups_and_resume_shows_the_current_prompt_withou
     held = await world.advance(timedelta(days=6))
     assert held == []  # the prompt, its reminder: all held
     resumed = await world.send("dina", events.Command("resume"))
-    assert len(resumed) == 1
+    # The current question, and the invitation to the meeting still to come; not the stale question or reminder.
+    assert [message.kind for message in resumed] == ["prompt", "meeting_invite"]
     assert "Wat helpt je aan werk?" in resumed[0].text
     assert await world.advance(timedelta(minutes=5)) == []  # the held prompt was not sent a second time
     statuses = {(row["kind"], row["status"]) for row in await world.rows()}
     assert ("next_prompt", "cancelled") in statuses
+
+
+async def test_after_a_long_stop_stale_follow_ups_expire_but_the_waiting_question_comes(world: World) -> None:
+    await world.join("fatima")
+    await world.press("fatima", "a:proef:vervoer:fiets")  # werk on 3 December, its reminder on the 4th
+    world.clock.set(START + timedelta(days=3, hours=13))  # the bot was down until 13 hours after the reminder
+    # The question is still hers however late, and the meeting is still to come; a reminder that late is stale.
+    assert await world.sender.flush() == 2
+    rows = await world.rows()
+    statuses = {row["kind"]: row["status"] for row in rows if row["scheduled"] and row["status"] != "cancelled"}
+    assert statuses == {"next_prompt": "sent", "meeting_invite": "sent", "reminder": "expired"}
+    assert "Wat helpt je aan werk?" in world.channel.texts("fatima")
 
 
 def test_the_grace_period_is_a_setting(tmp_path: Path) -> None:
@@ -446,3 +461,20 @@ async def test_the_started_bot_looks_for_follow_ups_every_minute(live: Live) -> 
     assert live.bot is not None and live.bot.application.job_queue is not None
     jobs = [job for job in live.bot.application.job_queue.jobs() if job.callback == live.bot._follow_up]
     assert len(jobs) == 1
+
+
+async def test_the_rate_limiter_stays_under_thirty_a_second_without_a_single_429(settings: Settings) -> None:
+    from bot.telegram.limits import TelegramLimits
+
+    api = FakeBotAPI(rate_limit=True)  # 429 for a 31st message in any one-second window
+    await api.start()
+    bot = ExtBot(api.token, base_url=api.base_url, rate_limiter=TelegramLimits())
+    try:
+        async with bot:
+            started = asyncio.get_running_loop().time()
+            await asyncio.gather(*(bot.send_message(1000 + number, "hallo") for number in range(36)))
+            elapsed = asyncio.get_running_loop().time() - started
+        assert api.retry_after_sent == 0 and len(api.sent) == 36
+        assert elapsed >= 35 / 30  # evenly spread, not a burst
+    finally:
+        await api.stop()

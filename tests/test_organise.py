@@ -339,7 +339,7 @@ async def test_brief_lists_the_ideas_of_earlier_meetings_where_they_are_recorded
         {
             "id": "i1",
             "text": "Meer bankjes op het Sint-Pietersplein",
-            "status": "planned",
+            "status": "done",
             "theme": "nature",
             "reason": None,
         }
@@ -433,3 +433,28 @@ def test_rehearsal_in_the_terminal_as_participant_in_arabic_and_as_organiser(tmp
         assert archive.namelist()[0].endswith(".xlsx")
     participant = chat("--as", "karim", stdin="/export\n/stats\n")
     assert "📎" not in participant and "Live" not in participant
+
+
+async def test_an_export_too_big_for_telegram_says_how_to_make_it_on_the_server(
+    settings: Settings, store: Store, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.organise import actions
+    from bot.store import organise as queries
+
+    monkeypatch.setattr(actions, "TELEGRAM_UPLOAD_LIMIT", 100)  # bytes: any export is bigger
+    clock = ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
+    dispatcher = Dispatcher(store, settings, clock, library)
+    for event in (events.Command("start"), events.Button("lang:nl"), events.Button("consent:yes")):
+        await dispatcher.handle("terminal", "anna", event)
+    await queries.set_organiser(store, "terminal", "staff", True, "test", clock.now())
+    await dispatcher.handle("terminal", "staff", events.Command("export", "csv; live since=2026-11-01"), organiser=True)
+    texts = [
+        row[0]
+        for row in query(settings.db, "SELECT json_extract(payload, '$.text') FROM outbox WHERE address = 'staff'")
+    ]
+    assert any("50 MB" in text for text in texts)
+    assert any(
+        "samenspraak export --format csv --since 2026-11-01 --live-only --separator ';' --out answers.csv" in text
+        for text in texts
+    )
+    assert list((settings.db.parent / "organiser-files").iterdir()) == []

@@ -90,10 +90,17 @@ async def test_commands_in_the_middle_of_a_prompt(bot: Running) -> None:
     assert english.buttons
     await bot.exchange(lambda: api.user_callback(USER, "lang:en"))
     await api.wait_for(lambda sent: any("Question 1 of 7" in (c.text or "") for c in sent))
-    # A language other than their app's: the command menu of this chat follows it.
-    menus = [
-        c for c in api.requests if c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type") == "chat"
-    ]
+
+    # A language other than their app's: the command menu of this chat follows it (set right after the message).
+    def chat_menus() -> list[Call]:
+        return [
+            c
+            for c in api.requests
+            if c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type") == "chat"
+        ]
+
+    await api.wait_for(lambda _sent: bool(chat_menus()))
+    menus = chat_menus()
     assert menus and menus[-1].params["scope"]["chat_id"] == USER
     assert any("language" in command["description"] for command in menus[-1].params["commands"])
     before = len(api.sent)

@@ -177,7 +177,7 @@ def release(engine: Engine, moment: datetime) -> datetime:
 
 
 def when_text(t: Translator, moment: datetime, zone: ZoneInfo, now: datetime) -> str:
-    """ "today at 19:00", "tomorrow at 10:00" or "on Thursday 17 December 2026 at 10:00", in the reader's language."""
+    """When, in the reader's language: "today at 19:00", "tomorrow at 10:00", "on Thursday 17 December 2026 at 10:00"."""
     shown = moment.astimezone(zone)
     today = now.astimezone(zone).date()
     clock = format_time(shown, "short", locale=t.locale)

@@ -74,7 +74,9 @@ class FollowUps:
             for prompt in conversation.prompts:
                 if prompt.minority is not None:
                     await self.minority_round(conversation, prompt, now)
-        await self.flag_forgotten_ideas(now)
+        quiet = self.dispatcher.settings.quiet_hours
+        if quiet is None or not quiet.contains(now.astimezone(self.dispatcher.settings.timezone).time()):
+            await self.flag_forgotten_ideas(now)  # organisers are flagged in the day, not at three in the morning
 
     # -- meetings ----------------------------------------------------------------------------------------------------
     async def sync_meeting(self, meeting: Meeting, now: datetime) -> None:

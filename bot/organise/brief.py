@@ -451,7 +451,10 @@ def gather_ideas(library: Library, stored: list[dict[str, Any]] | None, zone: Zo
             "reason": _text(_first(row, "reason", "status_reason", "why")),
             "changed": local(changed, zone) if isinstance(changed, str) and changed.endswith("Z") else changed,
         }
-        ideas[key] = {**ideas.get(key, {}), **{name: value for name, value in merged.items() if value}}
+        known = ideas.get(key, {})
+        if known.get("meeting"):
+            merged["meeting"] = known["meeting"]  # the meeting's title from its file, rather than its id
+        ideas[key] = {**known, **{name: value for name, value in merged.items() if value}}
     return list(ideas.values())
 
 

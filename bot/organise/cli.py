@@ -120,8 +120,9 @@ def run_brief(settings: Settings, conversation: str, out: str, language: str | N
     return 0
 
 
-def run_organiser(settings: Settings, action: str, user_id: str | None, out: TextIO = sys.stdout) -> int:
+def run_organiser(settings: Settings, action: str, user_id: str | None, out: TextIO | None = None) -> int:
     """Add or remove an organiser by Telegram user id (no restart needed), list them, or show the action log."""
+    stream: TextIO = out or sys.stdout
 
     async def run() -> int:
         store = await Store.open(settings.db)
@@ -129,16 +130,16 @@ def run_organiser(settings: Settings, action: str, user_id: str | None, out: Tex
             now = datetime.now(UTC)
             if action == "list":
                 for address in sorted(settings.organisers):
-                    out.write(f"telegram {address}  (SAMENSPRAAK_ORGANISERS)\n")
+                    stream.write(f"telegram {address}  (SAMENSPRAAK_ORGANISERS)\n")
                 for row in await queries.organiser_rows(store):
                     state = "active" if row["active"] else f"removed {row['removed_at']}"
-                    out.write(
+                    stream.write(
                         f"{row['channel']} {row['address']}  ({state}, added {row['added_at']} by {row['added_by']})\n"
                     )
                 return 0
             if action == "log":
                 for entry in reversed(await queries.actions(store, 200)):
-                    out.write(
+                    stream.write(
                         f"{entry['created_at']}  {entry['organiser']:<24} {entry['action']:<18} {entry['detail']}\n"
                     )
                 return 0
@@ -160,7 +161,7 @@ def run_organiser(settings: Settings, action: str, user_id: str | None, out: Tex
                 async with store.transaction() as db:
                     await queries.enqueue(db, "telegram", user_id, menu, now)
             verb = "added as organiser" if active else "no longer an organiser"
-            out.write(f"{user_id} {verb}{'' if changed else ' (nothing changed)'}\n")
+            stream.write(f"{user_id} {verb}{'' if changed else ' (nothing changed)'}\n")
             return 0
         finally:
             await store.close()

@@ -10,8 +10,11 @@ Registering is one line:
     @organiser_button("idea-status")            # its buttons carry `org:idea-status:<rest>` (see `button()`)
     async def idea_status(ctx: OrganiserContext, rest: str) -> None: ...
 
-A handler collects replies, log lines and changes on its context; they are written in one transaction together
-with the inbox mark of the update, so an organiser action is done and logged exactly once. For anyone who is not
+A handler collects replies (`ctx.reply`), log lines (`ctx.log`) and changes (`ctx.change(write)`; with
+`messages_others=True` when the change queues messages to other chats, so the live sender goes at once) on its
+context; they are written in one transaction together with the inbox mark of the update, so an organiser action is
+done and logged exactly once. Slow work goes in `ctx.later(job)`: in the live bot it runs after the first reply,
+in the background, and its own replies follow. For anyone who is not
 an organiser none of this exists: dispatch never asks the registry, and the engine answers the command or button as
 it answers any unknown one, revealing nothing.
 """
@@ -208,12 +211,6 @@ def wake_sender(dispatcher: Dispatcher) -> None:
         task = asyncio.create_task(wake())
         _running.add(task)
         task.add_done_callback(_running.discard)
-
-
-def after_event(dispatcher: Dispatcher, result: Result) -> None:
-    """After a participant's event is stored: a safeguarding flag it raised goes to the organisers at once."""
-    if any(record.kind == "safeguarding" for record in result.records):
-        wake_sender(dispatcher)
 
 
 async def handle(

@@ -143,7 +143,7 @@ def _select(parts: tuple[str, ...]) -> str:
     )
 
 
-Person = tuple[str, str, str | None, str | None, str]  # pseudonym, channel, role, language, community
+Person = tuple[str, str, str | None, str | None, str]  # pseudonym, channel (as exported), role, language, community
 
 
 class AnswerReader:
@@ -162,13 +162,14 @@ class AnswerReader:
         self.people: dict[int, Person] = {}
 
     def batches(self) -> Iterator[list[tuple[Any, ...]]]:
+        """The answers in batches of `BATCH`; `people` is filled before the first one."""
         selection = self.selection
         connection = sqlite3.connect(self.db_path, timeout=10)
         try:
             connection.execute("PRAGMA query_only = ON")
             self.people.clear()  # filled in place: the writers hold on to this dict
             self.people.update(
-                (row[0], row[1:])
+                (row[0], (row[1], CHANNEL_NAMES.get(row[2], row[2]), *row[3:]))
                 for row in connection.execute(
                     "SELECT id, pseudonym, channel, role, language, community FROM participants"
                     + (" WHERE channel != 'terminal'" if selection.live_only else "")
@@ -352,7 +353,7 @@ class RowMaker:
         return [
             answer_id,
             pseudonym,
-            CHANNEL_NAMES.get(channel, channel),
+            channel,
             role,
             language,
             community,

@@ -19,6 +19,7 @@ from bot.content.loader import Library
 from bot.engine.outgoing import Outgoing, Record, Result
 from bot.i18n import translator
 from bot.organise.commands import OrganiserContext, button, organiser_button
+from bot.organise.common import prompt_text_nl
 from bot.organise.i18n import organiser_translator
 from bot.store import organise as queries
 
@@ -99,6 +100,9 @@ def inspect(dispatcher: Dispatcher, result: Result) -> None:
                 "safeguarding",
                 {
                     **where,
+                    "question": prompt_text_nl(library, where["conversation"], where["prompt_id"])
+                    if "prompt_id" in where
+                    else None,
                     "words": words,
                     "excerpt": text[:EXCERPT],
                     "pseudonym": result.state.pseudonym,
@@ -121,9 +125,8 @@ def flag_message(flag_id: int, data: dict[str, Any], language: str | None) -> Ou
         o.format(o.ogettext("Words: {words}"), words=", ".join(data["words"])),
     ]
     if data.get("prompt_id"):
-        lines.append(
-            o.format(o.ogettext("Question: {prompt}"), prompt=f"{data.get('conversation')}/{data['prompt_id']}")
-        )
+        question = data.get("question") or data["prompt_id"]
+        lines.append(o.format(o.ogettext("Question: {prompt}"), prompt=question))
     lines += [
         "",
         "«" + data["excerpt"] + "»",

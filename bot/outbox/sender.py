@@ -40,9 +40,10 @@ RENDERED_KINDS = frozenset(
         "minority",
     }
 )
-# A prompt that waits for its moment is the participant's current prompt, however late: sent after a long stop
-# rather than expired, or they would wait for it forever. Its render checks it is still theirs.
-NEVER_EXPIRE = frozenset({"next_prompt"})
+# Follow-ups that are never stale while their render still finds them relevant: a prompt that waited for its moment
+# is the participant's current prompt however late (expired, they would wait for it forever), and an invitation or
+# a change notice matters until the meeting begins (their render checks). Everything else expires after the grace.
+NEVER_EXPIRE = frozenset({"next_prompt", "meeting_invite", "meeting_change"})
 
 
 class Blocked(Exception):

@@ -390,6 +390,13 @@ async def write_mark(db: aiosqlite.Connection, participant_id: int, data: dict[s
 async def open_minority_question(store: Store, participant_id: int) -> dict[str, Any] | None:
     """The minority question the participant was sent last, if it is still open: not answered or skipped, and no
     round prompt shown after it (then their next text is meant for that prompt)."""
+    async with store.db.execute(  # nearly always empty, and a primary-key range: cheap on every message
+        "SELECT key FROM followup_marks WHERE participant_id = ? AND kind = 'minority' AND state = 'asked'",
+        (participant_id,),
+    ) as cursor:
+        asked = {row[0] for row in await cursor.fetchall()}
+    if not asked:
+        return None
     async with store.db.execute(
         "SELECT payload, sent_at FROM outbox WHERE participant_id = ? AND kind = 'minority' AND status = 'sent'"
         " ORDER BY sent_at DESC, id DESC LIMIT 1",
@@ -399,8 +406,7 @@ async def open_minority_question(store: Store, participant_id: int) -> dict[str,
     if row is None:
         return None
     payload, sent_at = json.loads(row[0]), row[1]
-    key = f"{payload.get('conversation')}:{payload.get('prompt')}"
-    if await mark_of(store, participant_id, "minority", key) != "asked":
+    if f"{payload.get('conversation')}:{payload.get('prompt')}" not in asked:
         return None
     async with store.db.execute(
         "SELECT MAX(sent_at) FROM outbox WHERE participant_id = ? AND status = 'sent'"

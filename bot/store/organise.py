@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.config import Settings
 from bot.engine.outgoing import Outgoing
-from bot.store.records import writer
+from bot.store.records import SENDS_TO_OTHERS, writer
 from bot.store.sqlite import OutboxRow, Store, iso
 
 Write = Callable[[aiosqlite.Connection], Awaitable[None]]
@@ -327,6 +327,10 @@ def cancel_announcement(announcement_id: int) -> Write:
 
 
 # -- safeguarding ----------------------------------------------------------------------------------------------------
+# A flag goes to the organisers at once: the live bot wakes its sender for it, as for a group walk's cards.
+SENDS_TO_OTHERS.add("safeguarding")
+
+
 @writer("safeguarding")
 async def write_safeguarding_flag(
     db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime

@@ -353,11 +353,11 @@ class Store:
         ]
 
     async def mark_sent(self, row_id: int, now: datetime) -> None:
-        # The payload may hold a /mydata file: once delivered, keep only the text.
+        # The payload may hold a /mydata file, or participants' words shown to an organiser: once delivered, drop it.
         async with self.transaction() as db:
             await db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
-                " payload = CASE WHEN kind = 'mydata' THEN '{}' ELSE payload END WHERE id = ?",
+                " payload = CASE WHEN kind IN ('mydata', 'organiser') THEN '{}' ELSE payload END WHERE id = ?",
                 (iso(now), row_id),
             )
 
@@ -368,7 +368,7 @@ class Store:
         async with self.transaction() as db:
             await db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
-                f" payload = CASE WHEN kind = 'mydata' THEN '{{}}' ELSE payload END WHERE id IN ({marks})",
+                f" payload = CASE WHEN kind IN ('mydata', 'organiser') THEN '{{}}' ELSE payload END WHERE id IN ({marks})",
                 (iso(now), *row_ids),
             )
 
@@ -460,7 +460,23 @@ class Store:
             (participant_id,),
         ) as cursor:
             scheduled = [{"kind": r[0], "due_at": r[1], "status": r[2]} for r in await cursor.fetchall()]
-        return {"participant": participant, "answers": answers, "scheduled_messages": scheduled}
+        record = {"participant": participant, "answers": answers, "scheduled_messages": scheduled}
+        # Follow-ups (migration 5): what they answered to meeting invitations, and minority questions asked.
+        async with self._db.execute(
+            "SELECT meeting, rsvp, invited_at, answered_at FROM meeting_invites WHERE participant_id = ?",
+            (participant_id,),
+        ) as cursor:
+            record["meetings"] = [
+                {"meeting": r[0], "rsvp": r[1], "invited_at": r[2], "answered_at": r[3]}
+                for r in await cursor.fetchall()
+            ]
+        async with self._db.execute(
+            "SELECT kind, key, state, at FROM followup_marks WHERE participant_id = ?", (participant_id,)
+        ) as cursor:
+            record["follow_ups"] = [
+                {"kind": r[0], "about": r[1], "state": r[2], "at": r[3]} for r in await cursor.fetchall()
+            ]
+        return record
 
     async def iter_answers(self, conversation: str | None = None) -> AsyncIterator[dict[str, Any]]:
         """Every answer with who gave it (by pseudonym), oldest first, one row at a time."""

@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.engine.outgoing import Outgoing
 from bot.engine.walks import GroupWalk, Member
-from bot.store.records import writer
+from bot.store.records import SENDS_TO_OTHERS, writer
 from bot.store.sqlite import Store, iso, parse_iso
 
 # Group walks untouched this long are deleted with their members when the next one starts.
@@ -288,6 +288,9 @@ async def _write_join(db: aiosqlite.Connection, participant_id: int, data: dict[
 @writer("walk_member")
 async def _write_member(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     await member_progress(db, participant_id, data["code"], data["reflection"], data["finished"], now)
+
+
+SENDS_TO_OTHERS.add("walk_outbox")
 
 
 @writer("walk_outbox")

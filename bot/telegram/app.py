@@ -76,7 +76,7 @@ class LiveBot:
             .get_updates_request(InboxRequest(self.keep_updates, read_timeout=30, connection_pool_size=2))
             # Updates of different chats are handled side by side; one chat's updates wait for each other
             # (`_chat_lock`), so a participant's state is never read and written by two handlers at once.
-            .concurrent_updates(int(os.environ.get('SAMENSPRAAK_CONCURRENCY', '8')))
+            .concurrent_updates(int(os.environ.get("SAMENSPRAAK_CONCURRENCY", "8")))
         )
         if self.settings.rate_limit:
             # AIORateLimiter, tuned so it never bursts past Telegram's limits (bot/telegram/limits.py).

@@ -3,8 +3,9 @@
 python-telegram-bot's AIORateLimiter uses leaky buckets: a full bucket lets 30 messages through at once and then
 drips 30 a second, so one second can hold up to 60, and Telegram, which counts any one-second window, answers the
 rest with 429 and `retry_after`; every 429 pauses all sending. A bucket that holds one message and drips evenly
-never bursts: in any window of T seconds at most 1 + rate * T go out. So the overall rate is 29 a second (at most
-30 in any second) and a group gets one message every 3.2 seconds (at most 20 in any minute). A private chat gets a
+never bursts: in any window of T seconds at most 1 + rate * T go out. So the overall rate is 29.5 a second (at most
+30 in any second; the event loop's wake-ups bring the real rate to about 28.6) and a group gets one message every
+3.2 seconds (at most 20 in any minute). A private chat gets a
 burst of three (a reply, the next prompt, a file) and then about one a second. A 429 that still comes is honoured:
 the limiter waits `retry_after` and retries (twice), then the outbox retries the row later.
 """
@@ -18,7 +19,7 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter
 
-OVERALL_PER_SECOND = 29.0
+OVERALL_PER_SECOND = 29.5
 GROUP_SECONDS_APART = 3.2
 CHAT_BURST = 3  # messages at once to one private chat, then about one a second
 MAX_CHAT_LIMITERS = 2048
