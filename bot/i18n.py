@@ -104,8 +104,19 @@ def _load_catalog(path: Path) -> gettext.GNUTranslations:
         catalog = read_po(handle, domain=DOMAIN)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
+    _save_compiled(mo_path, buffer.getvalue())
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+def _save_compiled(mo_path: Path, compiled: bytes) -> None:
+    """Keep the catalog compiled on first use after an install or an edit; a read-only install just skips it."""
+    temporary = mo_path.with_suffix(f".mo.{os.getpid()}")
+    try:
+        temporary.write_bytes(compiled)
+        os.replace(temporary, mo_path)  # atomic: another process never reads half a catalog
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 class Translator:

@@ -66,6 +66,8 @@ class TerminalChannel:
         if flat:
             self.buttons[row.address] = flat
             self.earlier[row.address] = (flat + self.earlier.get(row.address, []))[:40]
+        if payload.get("voice"):  # the prompt's recording in this language
+            self.write(f"{PREFIX}🔊 {payload['voice']}")
         photo_bytes = payload.get("photo_bytes")
         if photo_bytes:  # a chart made by the bot: saved as a picture to open
             self.files_dir.mkdir(parents=True, exist_ok=True)

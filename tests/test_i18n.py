@@ -148,3 +148,52 @@ def test_dates_are_formatted_by_babel_in_the_city_time_zone() -> None:
     moment = datetime(2026, 3, 29, 0, 30, tzinfo=UTC) + timedelta(hours=1)  # the night clocks go forward
     dutch = translator("nl").datetime(moment, ZoneInfo("Europe/Brussels"), "short")
     assert "03:30" in dutch or "3:30" in dutch
+
+
+def test_a_prompt_recording_goes_with_the_prompt_in_that_language_only(library: Library) -> None:
+    engine = Engine(library)
+    conversation = library.rounds["leven-in-onze-stad"]
+    prompt = conversation.prompt("wonen")
+    assert prompt is not None
+    dutch = engine.prompt_audio(conversation, prompt, "nl")
+    assert dutch["voice"].endswith("audio/wonen-nl.ogg") and Path(dutch["voice"]).is_file()
+    assert engine.prompt_audio(conversation, prompt, "en") == {}  # no English recording: text only
+    reminder = engine.render_reminder("ar", "leven-in-onze-stad", "wonen")
+    assert reminder is not None and reminder.payload()["voice"].endswith("wonen-ar.ogg")
+
+
+def test_check_reports_recordings_and_refuses_a_missing_one(tmp_path: Path) -> None:
+    import io
+
+    from bot.content.check import run_check
+
+    out = io.StringIO()
+    assert run_check(locales_dir().parent / "conversations", out) == 0
+    assert "leven-in-onze-stad: nl 1/7, ar 1/7" in out.getvalue()
+    broken = tmp_path / "r.yaml"
+    broken.write_text(
+        "id: r\nkind: round\ntitle: {nl: T}\nprompts:\n  - id: a\n    type: text\n    text: {nl: Hoi}\n"
+        "    audio:\n      nl: audio/missing.ogg\n      fr: ../outside.ogg\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert run_check(tmp_path, out) == 1
+    assert f"{broken}:9: recording 'audio/missing.ogg' does not exist" in out.getvalue()
+    assert f"{broken}:10: recording '../outside.ogg' must be a path inside the conversations folder" in out.getvalue()
+
+
+def test_a_stale_catalog_is_compiled_on_first_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from bot.i18n import reset_cache
+
+    copy = tmp_path / "locales"
+    shutil.copytree(locales_dir() / "nl", copy / "nl", ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setenv("SAMENSPRAAK_LOCALES", str(copy))
+    reset_cache()
+    try:
+        assert translator("nl").gettext("Do you agree?") == "Ga je akkoord?"
+        assert (copy / "nl" / "LC_MESSAGES" / "samenspraak.mo").is_file()
+    finally:
+        monkeypatch.delenv("SAMENSPRAAK_LOCALES")
+        reset_cache()

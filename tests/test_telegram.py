@@ -21,6 +21,10 @@ async def test_onboarding_and_an_answer_over_telegram(bot: Running) -> None:
     api = bot.api
     first_prompt = await onboard(bot)
     assert "Leven in onze stad" in (first_prompt.text or "")
+    # The first prompt has a Dutch reading: it follows the text as a voice note.
+    await api.wait_for(lambda sent: any(c.method == "sendVoice" for c in sent))
+    voice = next(c for c in api.sent if c.method == "sendVoice")
+    assert voice.chat_id == USER and voice.params["_filenames"]["voice"] == "wonen-nl.ogg"
     assert "Vraag 1 van 7" in (first_prompt.text or "")
     assert [data for _label, data in first_prompt.buttons[0]] == [
         f"a:leven-in-onze-stad:wonen:{n}" for n in range(1, 6)

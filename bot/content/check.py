@@ -24,11 +24,24 @@ def report(library: Library, out: TextIO) -> None:
             share = 100 * present / total if total else 100.0
             name = LANGUAGES[language].name if language in LANGUAGES else language
             out.write(f"  {language:<3} {name:<22} {present:>5}/{total:<5} {share:5.1f}%\n")
+    report_audio(library, out)
     errors = len(library.errors)
     out.write(
         f"\n{conversation_count(library)} conversation(s) ok, {errors} error(s),"
         f" {len(library.problems) - errors} warning(s)\n"
     )
+
+
+def report_audio(library: Library, out: TextIO) -> None:
+    """Which languages have a recorded reading of their prompts, for people who read little."""
+    out.write("\nRecorded audio (prompts with a recording / prompts), per conversation:\n")
+    for conversation in library.rounds.values():
+        counts = {
+            language: sum(1 for prompt in conversation.prompts if language in (prompt.audio or {}))
+            for language in LANGUAGES
+        }
+        recorded = [f"{language} {count}/{len(conversation.prompts)}" for language, count in counts.items() if count]
+        out.write(f"  {conversation.id}: {', '.join(recorded) if recorded else 'none yet'}\n")
 
 
 def run_check(directory: Path, out: TextIO = sys.stdout) -> int:

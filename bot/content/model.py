@@ -117,6 +117,9 @@ class Prompt(Strict):
     high: Text | None = None  # words under 5 on a scale
     when: Timing | None = None  # when it is sent; default: the round's pacing, else right after the previous answer
     minority: Minority | None = None  # the minority-voice follow-up (choice and scale prompts)
+    # A recorded reading per language (OGG/Opus files beside the conversation), sent as a voice note with the
+    # text, for people who read little.
+    audio: dict[str, str] | None = None
 
     _texts = field_validator("text", "low", "high", mode="before")(_text_map)
 

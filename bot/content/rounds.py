@@ -30,6 +30,8 @@ def check_round(checker: FileChecker, conversation: Round) -> None:
             checker.problem(("prompts", index, "id"), f"duplicate prompt id {prompt_id!r}")
     for index, prompt in enumerate(conversation.prompts):
         here: Loc = ("prompts", index)
+        for language, recording in (prompt.audio or {}).items():
+            _check_recording(checker, (*here, "audio", language), recording)
         if prompt.type == "choice" and len(prompt.options) < 2:
             checker.problem((*here, "options"), f"choice prompt {prompt.id!r} needs at least 2 options")
         if prompt.type != "choice" and prompt.options:
@@ -74,3 +76,17 @@ def check_timing(checker: FileChecker, conversation: Round) -> None:
             if moments and moment < moments[-1]:
                 checker.problem((*here, "when", "at"), f"{prompt.id!r} is sent before the prompt dated before it")
             moments.append(moment)
+
+
+AUDIO_SUFFIXES = (".ogg", ".oga", ".opus")  # Telegram plays OGG/Opus as a voice note
+
+
+def _check_recording(checker: FileChecker, loc: Loc, recording: str) -> None:
+    folder = checker.path.parent.resolve()
+    path = (checker.path.parent / recording).resolve()
+    if not path.is_relative_to(folder):
+        checker.problem(loc, f"recording {recording!r} must be a path inside the conversations folder")
+    elif path.suffix.lower() not in AUDIO_SUFFIXES:
+        checker.problem(loc, f"recording {recording!r} must be an OGG/Opus file ({', '.join(AUDIO_SUFFIXES)})")
+    elif not path.is_file():
+        checker.problem(loc, f"recording {recording!r} does not exist")

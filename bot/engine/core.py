@@ -21,7 +21,7 @@ from bot.engine import events, pacing
 from bot.engine.features import Feature
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_rows
 from bot.engine.outgoing import ButtonSpec, Document, NewAnswer, Outgoing, Result
-from bot.engine.prompts import Refusal, render_prompt, take_answer, take_button
+from bot.engine.prompts import Refusal, prompt_audio, render_prompt, take_answer, take_button
 from bot.engine.state import ROLES, ParticipantState, Stage
 from bot.i18n import LANGUAGES, Translator, available_languages, guess_language, pick, translator
 
@@ -224,7 +224,8 @@ class Engine:
         buttons: tuple[tuple[ButtonSpec, ...], ...],
     ) -> None:
         """Send a prompt now, and schedule its reminders; the store cancels them once it is answered."""
-        result.say(text, *buttons, kind="prompt")
+        language = result.state.language or "en"
+        result.say(text, *buttons, kind="prompt", data=self.prompt_audio(conversation, prompt, language))
         if result.now is None:
             return
         gap = parse_offset(conversation.reminders.after)
@@ -248,7 +249,15 @@ class Engine:
         t = translator(language or "en")
         text, buttons = render_prompt(conversation, prompt, t)
         lead = "🔔 " + t.gettext("A friendly reminder: we would still like to hear from you.")
-        return Outgoing(text=lead + "\n\n" + text, buttons=buttons, kind="reminder")
+        return Outgoing(
+            text=lead + "\n\n" + text,
+            buttons=buttons,
+            kind="reminder",
+            data=self.prompt_audio(conversation, prompt, t.language),
+        )
+
+    def prompt_audio(self, conversation: Round, prompt: Prompt, language: str) -> dict[str, str]:
+        return prompt_audio(self.library.sources.get(conversation.id), prompt, language)
 
     def _closing(self, conversation: Round, t: Translator) -> str:
         if conversation.closing:

@@ -290,4 +290,5 @@ def render_next_prompt(
     else:
         parts.append("📬 " + t.gettext("Here is your next question."))
     parts.append(text)
-    return Outgoing(text="\n\n".join(parts), buttons=buttons, kind=NEXT_PROMPT)
+    audio = engine.prompt_audio(conversation, prompt, t.language)
+    return Outgoing(text="\n\n".join(parts), buttons=buttons, kind=NEXT_PROMPT, data=audio)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.content.model import Prompt, Round
@@ -51,6 +52,17 @@ def render_prompt(conversation: Round, prompt: Prompt, t: Translator) -> tuple[s
         lines.append(f"1 = {t.isolate(low)} · 5 = {t.isolate(high)}")
     lines += ["", "ℹ️ " + how_to_answer(prompt, t)]
     return "\n".join(lines), prompt_rows(conversation, prompt, t)
+
+
+def prompt_audio(source: Path | None, prompt: Prompt, language: str) -> dict[str, str]:
+    """The outbox payload part for the prompt's recording in this language, if the organisers made one.
+
+    Only the participant's own language: a recording in another language does not help someone who reads little.
+    """
+    recording = (prompt.audio or {}).get(language)
+    if not recording or source is None:
+        return {}
+    return {"voice": str(source.parent / recording)}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import aiosqlite
 from bot.config import Settings
 from bot.engine.outgoing import Outgoing
 from bot.store.records import SENDS_TO_OTHERS, writer
-from bot.store.sqlite import OutboxRow, Store, iso
+from bot.store.sqlite import OutboxRow, Store, insert_outbox, iso
 
 Write = Callable[[aiosqlite.Connection], Awaitable[None]]
 
@@ -136,27 +136,11 @@ async def enqueue(
     (a reply); otherwise it waits for the sender's next round.
     """
     claimed = claim and message.due_at is None and not message.scheduled
-    cursor = await db.execute(
-        "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at, status,"
-        " attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            participant_id,
-            channel,
-            address,
-            message.kind,
-            json.dumps(message.payload(), ensure_ascii=False),
-            iso(message.due_at or now),
-            int(message.scheduled),
-            iso(now),
-            "sending" if claimed else "pending",
-            1 if claimed else 0,
-        ),
-    )
+    row_id = await insert_outbox(db, participant_id, channel, address, message, now, sending=claimed)
     if not claimed:
         return None
-    assert cursor.lastrowid is not None
     return OutboxRow(
-        id=cursor.lastrowid,
+        id=row_id,
         participant_id=participant_id,
         channel=channel,
         address=address,

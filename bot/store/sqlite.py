@@ -50,6 +50,37 @@ class OutboxRow:
     language: str | None  # the participant's stored language, for anything rendered at sending time
 
 
+async def insert_outbox(
+    db: aiosqlite.Connection,
+    participant_id: int | None,
+    channel: str,
+    address: str,
+    message: Outgoing,
+    now: datetime,
+    *,
+    sending: bool = False,
+) -> int:
+    """The one place an outbox row is written; `sending` writes it already claimed, for delivery right away."""
+    cursor = await db.execute(
+        "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at,"
+        " status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            participant_id,
+            channel,
+            address,
+            message.kind,
+            json.dumps(message.payload(), ensure_ascii=False),
+            iso(message.due_at or now),
+            int(message.scheduled),
+            iso(now),
+            "sending" if sending else "pending",
+            1 if sending else 0,
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
 def _create_private_file(path: Path) -> None:
     """Create the database owner-only before SQLite does, so answers are never world-readable, not even briefly."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -283,24 +314,7 @@ class Store:
         *,
         sending: bool = False,
     ) -> int:
-        cursor = await db.execute(
-            "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at,"
-            " status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                participant_id,
-                state.channel,
-                state.address,
-                message.kind,
-                json.dumps(message.payload(), ensure_ascii=False),
-                iso(message.due_at or now),
-                int(message.scheduled),
-                iso(now),
-                "sending" if sending else "pending",
-                1 if sending else 0,
-            ),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return await insert_outbox(db, participant_id, state.channel, state.address, message, now, sending=sending)
 
     # -- outbox ------------------------------------------------------------------------------------------------
     async def claim_due(

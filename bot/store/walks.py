@@ -17,7 +17,7 @@ import aiosqlite
 from bot.engine.outgoing import Outgoing
 from bot.engine.walks import GroupWalk, Member
 from bot.store.records import SENDS_TO_OTHERS, writer
-from bot.store.sqlite import Store, iso, parse_iso
+from bot.store.sqlite import Store, insert_outbox, iso, parse_iso
 
 # Group walks untouched this long are deleted with their members when the next one starts.
 KEEP_IDLE = timedelta(days=7)
@@ -153,20 +153,7 @@ async def enqueue(
     db: aiosqlite.Connection, channel: str, address: str, participant_id: int | None, message: Outgoing, now: datetime
 ) -> None:
     """An outbox row for someone other than the participant of the event: a group chat, or another walker."""
-    await db.execute(
-        "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            participant_id,
-            channel,
-            address,
-            message.kind,
-            json.dumps(message.payload(), ensure_ascii=False),
-            iso(message.due_at or now),
-            int(message.scheduled),
-            iso(now),
-        ),
-    )
+    await insert_outbox(db, participant_id, channel, address, message, now)
 
 
 async def create_group(db: aiosqlite.Connection, group: GroupWalk, now: datetime) -> None:

@@ -110,6 +110,13 @@ class TelegramChannel:
                 await self.bot.send_message(
                     chat_id, chunk, reply_markup=markup(payload.get("buttons", [])) if last else None
                 )
+        recording = payload.get("voice")  # the prompt read aloud in their language, for people who read little
+        if recording:
+            sound = await asyncio.to_thread(_read_file, Path(recording))
+            if sound is not None:
+                await self.bot.send_voice(chat_id, InputFile(sound, filename=Path(recording).name))
+            else:
+                log.warning("recording %s is missing; the prompt goes without it", Path(recording).name)
         photo_bytes = payload.get("photo_bytes")
         if photo_bytes:  # a picture made by the bot (an organiser's /stats chart), base64 in the payload
             await self.bot.send_photo(chat_id, InputFile(base64.b64decode(photo_bytes), filename="chart.png"))
