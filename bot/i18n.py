@@ -20,6 +20,7 @@ from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 DOMAIN = "samenspraak"
 SOURCE_LANGUAGE = "en"
@@ -146,6 +147,10 @@ class Translator:
     def format(self, template: str, **values: object) -> str:
         """Fill a translated template, isolating every inserted value for right-to-left languages."""
         return template.format(**{key: self.isolate(value) for key, value in values.items()})
+
+    def number(self, value: float) -> str:
+        """A number as the participant's language writes it (2,3 km in Dutch, 2.3 km in English)."""
+        return format_decimal(value, locale=self.locale)
 
     def datetime(self, moment: datetime, zone: ZoneInfo, fmt: str = "medium") -> str:
         return babel_format_datetime(moment, fmt, tzinfo=zone, locale=self.locale)

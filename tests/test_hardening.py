@@ -82,7 +82,7 @@ async def test_bad_input_gets_a_polite_answer_and_stores_nothing(bot: Running) -
         assert reply.text and "Vraag 3 van 7" not in reply.text[:5]
     reply = await bot.exchange(lambda: bot.api.user_text(USER, "   "))
     assert "leeg" in (reply.text or "")
-    assert [row[0] for row in rows(bot.settings.db, "SELECT prompt_id FROM answers")] == ["wonen", "vervoer"]
+    assert [row[0] for row in rows(bot.settings.db, "SELECT prompt_id FROM answers ORDER BY id")] == ["wonen", "vervoer"]
     # Control characters and odd Unicode are cleaned, letters of every script are kept.
     await bot.exchange(
         lambda: bot.api.user_text(USER, "Werk\u0000 voor\u202e iedereen \u0645\u0631\u062d\u0628\u0627\u200d")

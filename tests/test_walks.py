@@ -452,7 +452,7 @@ async def test_a_walk_alone_over_telegram_with_live_location(bot: Running) -> No
     before = len(to_chat(api, user))
     api.user_location(user, *FAR_AWAY, live_period=3600)
     far = await next_to(api, user, before)
-    assert "km" in (far.text or "")
+    assert "كم" in (far.text or "")  # km, in Arabic
     message_id = max(mid for chat, mid in api.messages if chat == user) - 1  # their location message
     # Moving, still outside every radius: nothing; then within the park's radius: the park's card.
     before = len(to_chat(api, user))
@@ -495,7 +495,7 @@ async def test_a_group_walk_led_by_a_volunteer_in_a_group_chat(bot: Running) -> 
 
     # Amina (who opened the bot before) walks along; Bert never opened it: Telegram refuses to write to him first.
     query = press_in_group(api, AMINA, f"wg:j:{code}", "Amina", "ar")
-    assert "private chat" in (await toast(api, query) or "")
+    assert "محادثتنا الخاصة" in (await toast(api, query) or "")  # "our private chat", in Arabic
     welcome = await next_to(api, AMINA, 0, "👥")
     assert "جولة في وسط المدينة" in (welcome.text or "")
     api.fail_next("sendMessage", 403, "Forbidden: bot can't initiate conversation with a user", chat_id=BERT)
@@ -509,7 +509,7 @@ async def test_a_group_walk_led_by_a_volunteer_in_a_group_chat(bot: Running) -> 
         )
     )
     again = press_in_group(api, BERT, f"wg:j:{code}", "Bert")  # pressed twice: one notice in the group is enough
-    assert "private chat" in (await toast(api, again) or "")
+    assert "privéchat" in (await toast(api, again) or "")  # Bert has a Dutch Telegram app
     assert len([c for c in to_chat(api, GROUP) if "👋 Bert" in (c.text or "")]) == 1
     assert db_rows(bot.settings.db, "SELECT COUNT(*) FROM participants WHERE address = ?", str(BERT)) == [(0,)]
 
@@ -520,7 +520,7 @@ async def test_a_group_walk_led_by_a_volunteer_in_a_group_chat(bot: Running) -> 
     before = len(to_chat(api, GROUP))
     press_in_group(api, VOLUNTEER, f"wg:n:{code}:-1", "Vera")
     moved = await next_to(api, GROUP, before, "✍️")
-    assert "0 of 1" in (moved.text or "") and "Bert" in (moved.text or "")
+    assert "0 van de 1" in (moved.text or "") and "Bert" in (moved.text or "")
     card = await next_to(api, AMINA, 1, method="sendPhoto")
     assert "NL · Hoe ben je in deze stad aangekomen?" in (card.text or "") and "كيف وصلت" in (card.text or "")
     assert card.buttons == []  # the volunteer moves the group on, not the walker
@@ -532,7 +532,7 @@ async def test_a_group_walk_led_by_a_volunteer_in_a_group_chat(bot: Running) -> 
     before = len(to_chat(api, GROUP))
     press_in_group(api, VOLUNTEER, f"wg:s:{code}", "Vera")
     counted = await next_to(api, GROUP, before, "✍️")
-    assert "1 of 1" in (counted.text or "")
+    assert "1 van de 1" in (counted.text or "")
 
     # Bert opens the join link after all: after consent he walks along, gets the current card and his name goes.
     await onboard_user(bot, BERT, "nl", code)
@@ -575,7 +575,7 @@ async def test_a_group_walk_led_from_a_private_chat_with_a_join_code(bot: Runnin
     await onboard_user(bot, AMINA, "fr", code)
     before = len(to_chat(api, VOLUNTEER))
     api.user_callback(VOLUNTEER, f"wg:n:{code}:-1")
-    await next_to(api, VOLUNTEER, before, "0 of 1")
+    await next_to(api, VOLUNTEER, before, "0 van de 1")
     card = await next_to(api, AMINA, 0, method="sendPhoto")
     assert "NL · Hoe ben je in deze stad aangekomen?" in (card.text or "")
     assert "Comment êtes-vous arrivé(e) dans cette ville ?" in (card.text or "")
@@ -583,7 +583,7 @@ async def test_a_group_walk_led_from_a_private_chat_with_a_join_code(bot: Runnin
     before_amina = len(to_chat(api, AMINA))
     api.user_callback(AMINA, f"wg:n:{code}:0")
     refused = await next_to(api, AMINA, before_amina)
-    assert "volunteer" in (refused.text or "")
+    assert "volontaire" in (refused.text or "")  # Amina reads French
     assert db_rows(bot.settings.db, "SELECT stop FROM walk_groups") == [(0,)]
 
 

@@ -209,8 +209,8 @@ def answer_value(event: events.Event, t: Translator, max_length: int) -> tuple[s
 
 def metres(value: float, t: Translator) -> str:
     if value < 1000:
-        return t.format(t.gettext("{distance} m"), distance=int(round(value, -1)))
-    return t.format(t.gettext("{distance} km"), distance=f"{value / 1000:.1f}")
+        return t.format(t.gettext("{distance} m"), distance=t.number(int(round(value, -1))))
+    return t.format(t.gettext("{distance} km"), distance=t.number(round(value / 1000, 1)))
 
 
 # -- group walks: pure decisions -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from bot.store.sqlite import Store, iso
 
 HANDLED_UPDATES_KEPT = timedelta(days=7)  # long enough to recognise a repeated update_id
 DELIVERED_MESSAGES_KEPT = timedelta(days=30)
+WALK_GROUPS_KEPT = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -40,4 +41,6 @@ async def purge(store: Store, now: datetime, retention_months: int) -> Purged:
             " AND created_at < ?",
             (iso(now - DELIVERED_MESSAGES_KEPT),),
         )
+        # A group walk lasts an afternoon; its member list (first names of people without consent) a week at most.
+        await db.execute("DELETE FROM walk_groups WHERE updated_at < ?", (iso(now - WALK_GROUPS_KEPT),))
     return Purged(answers.rowcount, inbox.rowcount, outbox.rowcount)

@@ -251,6 +251,10 @@ class Store:
                 if state.id is not None:
                     await db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
                 await db.execute("DELETE FROM inbox WHERE channel = ? AND address = ?", (state.channel, state.address))
+                # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id.
+                await db.execute(
+                    "DELETE FROM walk_members WHERE channel = ? AND address = ?", (state.channel, state.address)
+                )
                 await db.execute(
                     "DELETE FROM outbox WHERE channel = ? AND address = ? AND participant_id IS NULL",
                     (state.channel, state.address),
