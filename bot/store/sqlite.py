@@ -7,6 +7,7 @@ backend (PostgreSQL for deployments that outgrow one machine) implements the sam
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sqlite3
@@ -140,26 +141,31 @@ class Store:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """One writer at a time; everything inside commits together or not at all."""
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
             try:
+                await self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                # Also when cancelled while BEGIN was still queued: aiosqlite runs calls in order, so this
+                # rollback comes after it, and the next transaction never finds one left open.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    await asyncio.shield(self._db.execute("ROLLBACK"))
                 raise
-            await self._db.execute("COMMIT")
+            else:
+                await asyncio.shield(self._db.execute("COMMIT"))
 
     # -- participants ------------------------------------------------------------------------------------------
     async def load_participant(self, channel: str, address: str) -> ParticipantState | None:
+        # One round trip: the participant and the prompts they answered (a unit separator joins the keys).
         async with self._db.execute(
-            "SELECT * FROM participants WHERE channel = ? AND address = ?", (channel, address)
+            "SELECT p.*, (SELECT group_concat(a.conversation || ':' || a.prompt_id, char(31)) FROM answers a"
+            " WHERE a.participant_id = p.id) AS answered_keys"
+            " FROM participants p WHERE p.channel = ? AND p.address = ?",
+            (channel, address),
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
             return None
-        async with self._db.execute(
-            "SELECT DISTINCT conversation, prompt_id FROM answers WHERE participant_id = ?", (row["id"],)
-        ) as cursor:
-            answered = frozenset(f"{r[0]}:{r[1]}" for r in await cursor.fetchall())
+        answered = frozenset(row["answered_keys"].split("\x1f")) if row["answered_keys"] else frozenset()
         return ParticipantState(
             id=row["id"],
             channel=row["channel"],

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import signal
 import sys
 from collections.abc import Coroutine
@@ -35,6 +34,7 @@ from bot.telegram.channel import CHANNEL, TelegramChannel, menu_commands
 from bot.telegram.convert import GroupIncoming, group_incoming, incoming
 from bot.telegram.inbox import InboxRequest, chat_address, encode
 from bot.telegram.limits import TelegramLimits
+from bot.telegram.request import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +73,11 @@ class LiveBot:
             .token(self.settings.token.value)
             .base_url(self.settings.bot_api_base)
             .base_file_url(self.settings.bot_file_base)
+            .request(AiohttpRequest(connection_pool_size=64))
             .get_updates_request(InboxRequest(self.keep_updates, read_timeout=30, connection_pool_size=2))
             # Updates of different chats are handled side by side; one chat's updates wait for each other
             # (`_chat_lock`), so a participant's state is never read and written by two handlers at once.
-            .concurrent_updates(int(os.environ.get("SAMENSPRAAK_CONCURRENCY", "8")))
+            .concurrent_updates(8)
         )
         if self.settings.rate_limit:
             # AIORateLimiter, tuned so it never bursts past Telegram's limits (bot/telegram/limits.py).

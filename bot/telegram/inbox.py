@@ -11,7 +11,9 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import RequestData
+
+from bot.telegram.request import AiohttpRequest
 
 Keeper = Callable[[list[dict[str, Any]]], Awaitable[None]]
 
@@ -30,7 +32,7 @@ def chat_address(raw: dict[str, Any]) -> str | None:
     return None
 
 
-class InboxRequest(HTTPXRequest):
+class InboxRequest(AiohttpRequest):
     def __init__(self, keeper: Keeper, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._keeper = keeper
