@@ -84,6 +84,7 @@ class Settings:
     max_text_length: int = 2000
     default_community: str = "default"
     rate_limit: bool = True
+    webhook_listen: str = "0.0.0.0:8080"  # where `samenspraak run --webhook URL` listens, behind a TLS proxy
     retention_months: int = 24  # answers older than this are deleted; the consent text promises it
     grace: timedelta = timedelta(hours=12)  # a follow-up later than this (the bot was down) is expired, not sent
     idea_stale_weeks: int = 6  # an idea without a status change this long is flagged to organisers
@@ -110,6 +111,7 @@ KEYS = (
     "MAX_TEXT_LENGTH",
     "DEFAULT_COMMUNITY",
     "RATE_LIMIT",
+    "WEBHOOK_LISTEN",
     "RETENTION_MONTHS",
     "GRACE_HOURS",
     "IDEA_STALE_WEEKS",
@@ -186,6 +188,7 @@ def load_settings(
         max_text_length=max_text_length,
         default_community=raw.get("DEFAULT_COMMUNITY", "default"),
         rate_limit=raw.get("RATE_LIMIT", "1").lower() not in {"0", "false", "no", "off"},
+        webhook_listen=raw.get("WEBHOOK_LISTEN", defaults.webhook_listen),
         retention_months=retention_months,
         grace=grace,
         idea_stale_weeks=idea_stale_weeks,

@@ -21,7 +21,7 @@ class _Bucket:
 
 
 class FloodGate:
-    def __init__(self, clock: Clock, *, burst: int = 20, per_second: float = 2.0) -> None:
+    def __init__(self, clock: Clock, *, burst: int = 20, per_second: float = 1.0) -> None:
         self.clock = clock
         self.burst = burst
         self.per_second = per_second

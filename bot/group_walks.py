@@ -97,7 +97,7 @@ async def _write(
     async with store.transaction() as db:
         if inbox_key is not None:
             cursor = await db.execute(
-                "UPDATE inbox SET done_at = ? WHERE channel = ? AND update_key = ? AND done_at IS NULL",
+                "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
                 (iso(now), received.channel, inbox_key),
             )
             if cursor.rowcount == 0:

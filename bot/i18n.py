@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -151,6 +152,10 @@ class Translator:
     def number(self, value: float) -> str:
         """A number as the participant's language writes it (2,3 km in Dutch, 2.3 km in English)."""
         return format_decimal(value, locale=self.locale)
+
+    def date(self, moment: datetime, zone: ZoneInfo, fmt: str = "long") -> str:
+        """A day as the participant's language writes it (26 november 2026, 26 ноября 2026 г.)."""
+        return babel_format_date(moment.astimezone(zone).date(), fmt, locale=self.locale)
 
     def datetime(self, moment: datetime, zone: ZoneInfo, fmt: str = "medium") -> str:
         return babel_format_datetime(moment, fmt, tzinfo=zone, locale=self.locale)

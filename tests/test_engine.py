@@ -17,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot.content import Library
+from bot.dispatch import FEATURES
 from bot.engine import (
     CONSENT_VERSION,
     Engine,
@@ -708,6 +709,12 @@ def test_every_button_fits_in_64_bytes(engine: Engine, library: Library) -> None
 # -- property: whatever arrives, in whatever order --------------------------------------------------------------
 
 KNOWN_BUTTONS = [
+    "walk:go:wandeling-centrum",
+    "rsvp:hapje-klapje-december:yes",
+    "minority:skip:leven-in-onze-stad:vervoer",
+    "walk:next:wandeling-centrum:station",
+    "walk:end:wandeling-centrum",
+    "walk:lead:wandeling-centrum",
     "lang:nl",
     "lang:en",
     "lang:xx",
@@ -804,7 +811,9 @@ sequence_strategy = st.lists(
 def test_any_sequence_of_events_is_safe(
     library: Library, onboarded: bool, sequence: list[events.Event], hint: str | None
 ) -> None:
-    engine = Engine(library, EngineConfig(contact=CONTACT, max_text_length=60))
+    engine = Engine(
+        library, EngineConfig(contact=CONTACT, max_text_length=60), FEATURES
+    )  # walks, edits, follow-ups too
     state = ParticipantState(channel="terminal", address="x")
     stored: set[tuple[str, str]] = set()
     for drawn in (ONBOARDING if onboarded else []) + sequence:

@@ -15,8 +15,9 @@ from telegram import Update
 
 from bot.clock import ManualClock
 from bot.config import Secret, Settings
-from bot.dispatch import Dispatcher
-from bot.engine import events
+from bot.content import Library
+from bot.dispatch import FEATURES, Dispatcher
+from bot.engine import CONSENT_VERSION, Engine, ParticipantState, Stage, events
 from bot.flood import FloodGate
 from bot.logs import setup_logging
 from bot.store import Store
@@ -82,7 +83,10 @@ async def test_bad_input_gets_a_polite_answer_and_stores_nothing(bot: Running) -
         assert reply.text and "Vraag 3 van 7" not in reply.text[:5]
     reply = await bot.exchange(lambda: bot.api.user_text(USER, "   "))
     assert "leeg" in (reply.text or "")
-    assert [row[0] for row in rows(bot.settings.db, "SELECT prompt_id FROM answers ORDER BY id")] == ["wonen", "vervoer"]
+    assert [row[0] for row in rows(bot.settings.db, "SELECT prompt_id FROM answers ORDER BY id")] == [
+        "wonen",
+        "vervoer",
+    ]
     # Control characters and odd Unicode are cleaned, letters of every script are kept.
     await bot.exchange(
         lambda: bot.api.user_text(USER, "Werk\u0000 voor\u202e iedereen \u0645\u0631\u062d\u0628\u0627\u200d")
@@ -191,9 +195,9 @@ async def test_the_same_update_twice_is_handled_once(settings: Settings) -> None
 async def test_flood_gate_lets_normal_use_through() -> None:
     clock = ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
     gate = FloodGate(clock)
-    for _ in range(40):  # a brisk participant: a message every two seconds
+    for _ in range(40):  # a brisk participant: a message every second and a half
         assert gate.check("a") == "ok"
-        clock.advance(timedelta(seconds=2))
+        clock.advance(timedelta(seconds=1.5))
     verdicts = [gate.check("b") for _ in range(50)]
     assert verdicts.count("warn") == 1 and verdicts.count("ok") == 20
 
@@ -239,3 +243,88 @@ async def test_backup_while_running_restores_and_reads_back(bot: Running, tmp_pa
         assert [record["prompt_id"] for record in records] == ["wonen", "vervoer"]
     finally:
         await reopened.close()
+
+
+async def test_declining_a_changed_consent_text_keeps_the_answers_and_stops_new_ones(settings: Settings) -> None:
+    clock = ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
+    store = await Store.open(settings.db)
+    try:
+        dispatcher = Dispatcher(store, settings, clock)
+        for event in (
+            events.Command("start"),
+            events.Button("lang:nl"),
+            events.Button("consent:yes"),
+            events.Button("role:resident"),
+            events.Button("a:leven-in-onze-stad:wonen:4"),
+        ):
+            await dispatcher.handle("telegram", "7", event)
+        dispatcher.engine.config = replace(dispatcher.engine.config, consent_version="a-newer-text")
+        asked = await dispatcher.handle("telegram", "7", events.Button("a:leven-in-onze-stad:vervoer:fiets"))
+        assert asked.result.answers == [] and asked.state is not None and asked.state.stage.value == "consent"
+        declined = await dispatcher.handle("telegram", "7", events.Button("consent:no"))
+        assert not declined.result.forget and "/forget" in declined.result.messages[0].text
+        assert await store.count("answers") == 1  # what they gave under the earlier text is not silently deleted
+        state = await store.load_participant("telegram", "7")
+        assert state is not None and state.paused
+    finally:
+        await store.close()
+
+
+async def test_forget_also_removes_what_organisers_were_told_about_the_participant(settings: Settings) -> None:
+    clock = ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
+    organised = replace(settings, organisers=frozenset({99}))
+    store = await Store.open(settings.db)
+    try:
+        dispatcher = Dispatcher(store, organised, clock)
+        await dispatcher.handle("telegram", "99", events.Command("start"))  # the organiser opened the bot
+        for event in (
+            events.Command("start"),
+            events.Button("lang:nl"),
+            events.Button("consent:yes"),
+            events.Button("role:resident"),
+            events.Button("a:leven-in-onze-stad:wonen:1"),
+            events.Button("a:leven-in-onze-stad:vervoer:fiets"),
+            events.Text("Ik wil niet meer leven, ik heet Jan Peeters"),
+        ):
+            await dispatcher.handle("telegram", "8", event)
+        flagged = rows(settings.db, "SELECT COUNT(*) FROM outbox WHERE address = '99' AND payload LIKE '%Peeters%'")
+        assert flagged == [(1,)]  # the organiser is told at once, with the words
+        await dispatcher.handle("telegram", "8", events.Command("forget"))
+        await dispatcher.handle("telegram", "8", events.Button("forget:yes"))
+        assert rows(settings.db, "SELECT COUNT(*) FROM outbox WHERE payload LIKE '%Peeters%'") == [(0,)]
+        assert rows(settings.db, "SELECT COUNT(*) FROM safeguarding_flags") == [(0,)]
+    finally:
+        await store.close()
+
+
+def test_editing_a_minority_voice_answer_updates_it(library: Library) -> None:
+    """A free-text answer to a choice prompt (the minority voice) is checked as free text when edited."""
+    engine = Engine(library, features=FEATURES)
+    state = ParticipantState(
+        channel="telegram",
+        address="1",
+        id=1,
+        stage=Stage.READY,
+        language="nl",
+        role="resident",
+        consent_version=CONSENT_VERSION,
+        conversation="leven-in-onze-stad",
+        prompt="werk",
+        answered=frozenset({"leven-in-onze-stad:vervoer"}),
+    )
+    stored = {
+        "id": 5,
+        "conversation": "leven-in-onze-stad",
+        "prompt_id": "vervoer",
+        "answer_type": "text",
+        "value": {"text": "Ik fiets"},
+    }
+    result = engine.handle(
+        state,
+        events.Edit("12", "Ik fiets omdat het goedkoper is"),
+        datetime(2026, 11, 26, tzinfo=UTC),
+        context={"edited_answer": stored},
+    )
+    assert [record.data for record in result.records if record.kind == "answer_edit"] == [
+        {"answer_id": 5, "value": {"text": "Ik fiets omdat het goedkoper is"}}
+    ]

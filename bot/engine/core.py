@@ -452,12 +452,25 @@ class Engine:
     def _consent(self, result: Result, agreed: bool, t: Translator, now: datetime) -> None:
         state = result.state
         _ = t.gettext
+        if not agreed and state.consent_version is not None:
+            # They agreed to an earlier text and decline the new one: nothing new is stored and nothing is sent
+            # (paused, and asked again before any answer), but deleting what they gave stays their own /forget.
+            result.state = replace(state, paused=True)
+            result.say(
+                _("Nothing was deleted.")
+                + "\n/forget — "
+                + _("delete everything about you")
+                + "\n\n"
+                + _("If you change your mind, send /start.")
+            )
+            return
         if not agreed:
             result.forget = True
             result.say(
                 _("That's fine. We have not stored anything about you, and we will not write to you again.")
                 + "\n\n"
-                + _("If you change your mind, send /start.")
+                + _("If you change your mind, send /start."),
+                kind="farewell",
             )
             return
         result.state = replace(state, consent_version=self.config.consent_version, consent_at=now)
@@ -585,7 +598,8 @@ class Engine:
                 "🗑 "
                 + t.gettext(
                     "Done: everything about you is deleted. Thank you for taking part. Send /start if you ever want to join again."
-                )
+                ),
+                kind="farewell",
             )
             return
         result.state = replace(result.state, pending=None)
@@ -593,6 +607,17 @@ class Engine:
             self._show_current(result, t, t.gettext("Nothing was deleted."))
         else:
             result.say(t.gettext("Nothing was deleted."))
+
+    def _readable(self, answer: dict[str, Any], t: Translator) -> tuple[str, str]:
+        """An answer as the participant would recognise it: the question's words and the option's label."""
+        conversation = self.library.rounds.get(answer.get("conversation", ""))
+        prompt = conversation.prompt(answer.get("prompt", "")) if conversation else None
+        if prompt is None:
+            return answer.get("prompt", "?"), _summarise(answer.get("value", {}))
+        value = answer.get("value", {})
+        option = next((opt for opt in prompt.options if opt.id == value.get("option")), None)
+        shown = pick(option.label, t.language) if option else _summarise(value)
+        return _shorten(pick(prompt.text, t.language), 50), shown
 
     def mydata(self, state: ParticipantState, stored: dict[str, Any], now: datetime) -> Result:
         """Everything stored about the participant: a readable message and the same as a JSON file."""
@@ -613,7 +638,8 @@ class Engine:
             t.format(_("Language: {language}"), language=LANGUAGES.get(state.language or "", LANGUAGES["en"]).name),
             t.format(_("Role: {role}"), role=role_names.get(state.role or "", "—")),
             t.format(
-                _("Consent given on: {date}"), date=state.consent_at.date().isoformat() if state.consent_at else "—"
+                _("Consent given on: {date}"),
+                date=t.date(state.consent_at, self.config.timezone) if state.consent_at else "—",
             ),
             t.format(_("Paused: {paused}"), paused=_("yes") if state.paused else _("no")),
             t.ngettext("You gave {count} answer.", "You gave {count} answers.", len(answers)).format(
@@ -621,7 +647,8 @@ class Engine:
             ),
         ]
         for answer in answers[:20]:
-            lines.append(f"• {answer['prompt']}: {_summarise(answer['value'])}")
+            question, value = self._readable(answer, t)
+            lines.append(f"• {question}: {value}")
         if len(answers) > 20:
             lines.append("…")
         lines += ["", _("The attached file holds all of it. Send /forget to delete everything.")]
@@ -631,6 +658,10 @@ class Engine:
         )
         result.say("\n".join(lines)[:4000], document=document, kind="mydata")
         return result
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _summarise(value: dict[str, Any]) -> str:

@@ -34,6 +34,9 @@ class EditsFeature(BaseFeature):
         prompt = conversation.prompt(stored["prompt_id"]) if conversation else None
         if prompt is None:
             return True
+        if prompt.type != "text":
+            # A text answer to a choice or scale prompt is a minority-voice answer: check it as free text.
+            prompt = prompt.model_copy(update={"type": "text", "options": ()})
         taken = take_answer(prompt, events.Text(event.text), t, engine.config.max_text_length)
         if isinstance(taken, Refusal):
             result.say("🙏 " + t.gettext("I kept your earlier answer.") + " " + taken.message)

@@ -353,7 +353,8 @@ async def write_safeguarding_flag(
 
     for address in sorted(addresses):
         language = await language_of(db, data["channel"], address)
-        await enqueue(db, data["channel"], address, flag_message(flag_id, data, language), now)
+        # Tied to the participant it is about (not the organiser it goes to), so their /forget removes it too.
+        await enqueue(db, data["channel"], address, flag_message(flag_id, data, language), now, participant_id)
 
 
 async def flag(store: Store, flag_id: int) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from bot.store.sqlite import Store, iso
 HANDLED_UPDATES_KEPT = timedelta(days=7)  # long enough to recognise a repeated update_id
 DELIVERED_MESSAGES_KEPT = timedelta(days=30)
 WALK_GROUPS_KEPT = timedelta(days=7)
+UNFINISHED_ONBOARDING_KEPT = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,16 @@ async def purge(store: Store, now: datetime, retention_months: int) -> Purged:
             "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'expired', 'cancelled', 'blocked')"
             " AND created_at < ?",
             (iso(now - DELIVERED_MESSAGES_KEPT),),
+        )
+        # Messages to no participant (a group chat, an organiser, a farewell) hold names or chat ids: a week.
+        await db.execute(
+            "DELETE FROM outbox WHERE participant_id IS NULL AND status != 'pending' AND created_at < ?",
+            (iso(now - WALK_GROUPS_KEPT),),
+        )
+        # Someone who started onboarding and never agreed: their chat id and language, no longer than a month.
+        await db.execute(
+            "DELETE FROM participants WHERE consent_version IS NULL AND updated_at < ?",
+            (iso(now - UNFINISHED_ONBOARDING_KEPT),),
         )
         # A group walk lasts an afternoon; its member list (first names of people without consent) a week at most.
         await db.execute("DELETE FROM walk_groups WHERE updated_at < ?", (iso(now - WALK_GROUPS_KEPT),))

@@ -25,6 +25,9 @@ from bot.engine.state import ParticipantState, Stage
 from bot.store.migrations import MIGRATIONS
 from bot.store.records import WRITERS
 
+# Outbox rows whose payload holds a participant's data or words: emptied once delivered or given up on.
+PRIVATE_KINDS = "('mydata', 'organiser', 'farewell')"
+
 
 def iso(moment: datetime) -> str:
     """One fixed UTC format, so that text comparison in SQL orders moments correctly."""
@@ -381,7 +384,7 @@ class Store:
         async with self.transaction() as db:
             await db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
-                " payload = CASE WHEN kind IN ('mydata', 'organiser') THEN '{}' ELSE payload END WHERE id = ?",
+                f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id = ?",
                 (iso(now), row_id),
             )
 
@@ -392,7 +395,7 @@ class Store:
         async with self.transaction() as db:
             await db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
-                f" payload = CASE WHEN kind IN ('mydata', 'organiser') THEN '{{}}' ELSE payload END WHERE id IN ({marks})",
+                f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id IN ({marks})",
                 (iso(now), *row_ids),
             )
 
@@ -404,8 +407,13 @@ class Store:
             )
 
     async def mark_failed(self, row_id: int, error: str, status: str = "failed") -> None:
+        # A message that will never go out keeps no one's words (an organiser who never opened the bot).
         async with self.transaction() as db:
-            await db.execute("UPDATE outbox SET status = ?, last_error = ? WHERE id = ?", (status, error[:500], row_id))
+            await db.execute(
+                f"UPDATE outbox SET status = ?, last_error = ?,"
+                f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id = ?",
+                (status, error[:500], row_id),
+            )
 
     async def release_in_flight(self) -> int:
         """On start: rows that were being sent when the process died go out again (at least once)."""
@@ -500,7 +508,24 @@ class Store:
             record["follow_ups"] = [
                 {"kind": r[0], "about": r[1], "state": r[2], "at": r[3]} for r in await cursor.fetchall()
             ]
+        record["earlier_versions_of_answers"] = await self._rows(
+            "SELECT a.prompt_id AS prompt, h.value, h.replaced_at FROM answer_history h"
+            " JOIN answers a ON a.id = h.answer_id WHERE a.participant_id = ? ORDER BY h.id",
+            (participant_id,),
+        )
+        record["flags_for_the_team"] = await self._rows(
+            "SELECT words, created_at FROM safeguarding_flags WHERE participant_id = ? ORDER BY id", (participant_id,)
+        )
+        record["group_walks"] = await self._rows(
+            "SELECT g.walk, m.joined_at, m.finished_at FROM walk_members m JOIN walk_groups g ON g.id = m.group_id"
+            " WHERE m.participant_id = ? OR (m.channel = ? AND m.address = ?) ORDER BY m.joined_at",
+            (participant_id, row["channel"], row["address"]),
+        )
         return record
+
+    async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+        async with self._db.execute(sql, params) as cursor:
+            return [dict(found) for found in await cursor.fetchall()]
 
     async def iter_answers(self, conversation: str | None = None) -> AsyncIterator[dict[str, Any]]:
         """Every answer with who gave it (by pseudonym), oldest first, one row at a time."""

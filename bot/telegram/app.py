@@ -35,6 +35,7 @@ from bot.telegram.convert import GroupIncoming, group_incoming, incoming
 from bot.telegram.inbox import InboxRequest, chat_address, encode
 from bot.telegram.limits import TelegramLimits
 from bot.telegram.request import AiohttpRequest
+from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,13 @@ class LiveBot:
         application.add_handler(TypeHandler(Update, on_update))
         application.add_error_handler(on_error)
         return application
+
+    async def receive_webhook(self, raw: dict[str, Any]) -> None:
+        """One update posted by Telegram: kept in the inbox first, then queued for the handlers."""
+        await self.keep_updates([raw])
+        update = Update.de_json(raw, self.application.bot)
+        if update is not None:
+            await self.application.update_queue.put(update)
 
     async def keep_updates(self, raw_updates: list[dict[str, Any]]) -> None:
         await self.store.inbox_store(
@@ -254,8 +262,19 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
 
 
-async def serve(settings: Settings, stop: asyncio.Event, *, clock: Clock | None = None, signals: bool = False) -> None:
-    """Run the bot until `stop` is set. With `signals`, SIGINT/SIGTERM stop it and SIGHUP reloads the content."""
+async def serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    clock: Clock | None = None,
+    signals: bool = False,
+    webhook: str | None = None,
+) -> None:
+    """Run the bot until `stop` is set. With `signals`, SIGINT/SIGTERM stop it and SIGHUP reloads the content.
+
+    Long polling by default; with `webhook` (a public HTTPS URL) Telegram posts updates to a small server listening
+    on SAMENSPRAAK_WEBHOOK_LISTEN (behind the operator's TLS proxy).
+    """
     store = await Store.open(settings.db)
     live = LiveBot(settings, store, clock or SystemClock())
     application = live.application
@@ -268,11 +287,19 @@ async def serve(settings: Settings, stop: asyncio.Event, *, clock: Clock | None 
         async with application:
             await live.start()
             await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0, timeout=25)
-            log.warning("samenspraak is running (%s)", settings.api_url)
-            await stop.wait()
-            await application.updater.stop()
+            if webhook:
+                server = WebhookServer(webhook, settings.webhook_listen, live.receive_webhook)
+                await server.start()
+                await application.bot.set_webhook(webhook, allowed_updates=ALLOWED_UPDATES, secret_token=server.secret)
+                log.warning("samenspraak is running by webhook (%s)", settings.api_url)
+                await stop.wait()
+                await server.stop()
+            else:
+                assert application.updater is not None
+                await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0, timeout=25)
+                log.warning("samenspraak is running (%s)", settings.api_url)
+                await stop.wait()
+                await application.updater.stop()
             await application.stop()
     finally:
         await store.close()
@@ -286,9 +313,12 @@ def run_bot(settings: Settings, webhook: str | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    if webhook:
-        print("samenspraak: webhooks are not supported yet; run without --webhook (long polling).", file=sys.stderr)
+    if webhook and not webhook.startswith("https://"):
+        print("samenspraak: --webhook needs a public https:// URL (Telegram posts only to HTTPS).", file=sys.stderr)
         return 2
-
-    asyncio.run(serve(settings, asyncio.Event(), signals=True))
+    if settings.contact == Settings().contact:
+        log.warning(
+            "SAMENSPRAAK_CONTACT is not set: the consent text names no one to contact. Set it before going live."
+        )
+    asyncio.run(serve(settings, asyncio.Event(), signals=True, webhook=webhook))
     return 0
