@@ -116,6 +116,7 @@ def main() -> None:
         conversations = Path(workdir) / "conversations"
         conversations.mkdir()
         shutil.copy(ROOT / "conversations" / f"{ROUND}.yaml", conversations)  # the round alone: no invitations
+        shutil.copytree(ROOT / "conversations" / "audio", conversations / "audio")  # its recordings
         generate(db, args.participants)
         result = asyncio.run(run(db, conversations, args.participants))
     print(json.dumps(result))

@@ -49,8 +49,12 @@ class TerminalChannel:
     buttons: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # Buttons of earlier messages stay tappable on a phone: here by their label (a prompt's, after an invitation).
     earlier: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    stamp: str | None = None  # the simulated time, printed once above the next message delivered
 
     def write(self, line: str) -> None:
+        if self.stamp is not None and line.startswith(PREFIX):
+            stamp, self.stamp = self.stamp, None
+            self.out.write(stamp + "\n")
         self.out.write(line + "\n")
         self.out.flush()
 
@@ -234,6 +238,8 @@ class Simulator:
             if not moments or min(moments) > target:
                 break
             self.clock.set(min(moments))
+            if isinstance(sender.channel, TerminalChannel):  # say when, above what goes out at this moment
+                sender.channel.stamp = f"⏰ {self._local(self.clock.now())}"
             await dispatcher.followups.tick(force=True)
             if (
                 await sender.flush(self.name) == 0
