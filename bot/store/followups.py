@@ -390,11 +390,11 @@ async def write_mark(db: aiosqlite.Connection, participant_id: int, data: dict[s
 async def open_minority_question(store: Store, participant_id: int) -> dict[str, Any] | None:
     """The minority question the participant was sent last, if it is still open: not answered or skipped, and no
     round prompt shown after it (then their next text is meant for that prompt)."""
-    async with store.db.execute(  # nearly always empty, and a primary-key range: cheap on every message
+    rows = await store.fetch_all(  # nearly always empty, and a primary-key range: cheap on every message
         "SELECT key FROM followup_marks WHERE participant_id = ? AND kind = 'minority' AND state = 'asked'",
         (participant_id,),
-    ) as cursor:
-        asked = {row[0] for row in await cursor.fetchall()}
+    )
+    asked = {row[0] for row in rows}
     if not asked:
         return None
     async with store.db.execute(

@@ -99,6 +99,14 @@ class Store:
         self.path = path
         self._lock = asyncio.Lock()
 
+    async def fetch_one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
+        """One row in one trip to aiosqlite's thread (a cursor takes three: execute, fetch, close)."""
+        rows = await self._db.execute_fetchall(sql, params)
+        return next(iter(rows), None)  # type: ignore[arg-type]
+
+    async def fetch_all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+        return list(await self._db.execute_fetchall(sql, params))
+
     @property
     def db(self) -> aiosqlite.Connection:
         """For feature query modules (`bot/store/<feature>.py`) that read; writes go through `transaction()`."""
@@ -159,13 +167,12 @@ class Store:
     # -- participants ------------------------------------------------------------------------------------------
     async def load_participant(self, channel: str, address: str) -> ParticipantState | None:
         # One round trip: the participant and the prompts they answered (a unit separator joins the keys).
-        async with self._db.execute(
+        row = await self.fetch_one(
             "SELECT p.*, (SELECT group_concat(a.conversation || ':' || a.prompt_id, char(31)) FROM answers a"
             " WHERE a.participant_id = p.id) AS answered_keys"
             " FROM participants p WHERE p.channel = ? AND p.address = ?",
             (channel, address),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         answered = frozenset(row["answered_keys"].split("\x1f")) if row["answered_keys"] else frozenset()

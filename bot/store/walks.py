@@ -94,13 +94,12 @@ async def _group_view(db: aiosqlite.Connection, row: aiosqlite.Row) -> GroupWalk
 
 async def membership(store: Store, participant_id: int) -> dict[str, Any] | None:
     """The group walk this participant walks along with and has not finished: its walk, stop and their progress."""
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT g.code, g.walk, g.stop, g.status, g.updated_at, m.reflection FROM walk_members m"
         " JOIN walk_groups g ON g.id = m.group_id WHERE m.participant_id = ? AND m.finished_at IS NULL"
         " ORDER BY m.joined_at DESC LIMIT 1",
         (participant_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
     return {

@@ -20,7 +20,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Job, Typ
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.dispatch import Dispatcher
+from bot.dispatch import Dispatcher, Handled
 from bot.engine import events
 from bot.flood import FloodGate
 from bot.group_walks import GroupEvent, handle_group
@@ -29,6 +29,7 @@ from bot.organise.access import Organisers
 from bot.organise.menus import start_live as start_organisers
 from bot.outbox import Sender
 from bot.store import Store
+from bot.store.records import SENDS_TO_OTHERS
 from bot.store.retention import purge
 from bot.telegram.channel import CHANNEL, TelegramChannel, menu_commands
 from bot.telegram.convert import GroupIncoming, group_incoming, incoming
@@ -133,7 +134,7 @@ class LiveBot:
                 organiser=await self.organisers.contains(CHANNEL, str(received.user_id)),
             )
             await self.sender.deliver(list(handled.claimed))
-        if handled.wakes_later or self.sender.retried:
+        if self.sender.retried or self._wakes_sooner(handled):
             self.sender.retried = False
             await self.arm()
 
@@ -156,6 +157,18 @@ class LiveBot:
             await self.application.bot.answer_callback_query(callback_id, text=text)
         except Exception as error:  # cosmetic: what the button did is stored either way
             log.info("could not acknowledge a button: %s", type(error).__name__)
+
+    def _wakes_sooner(self, handled: Handled) -> bool:
+        """Whether what this event scheduled is due before the armed wake-up (most reminders are not)."""
+        if not handled.wakes_later:
+            return False
+        if self._wake_job is None or self._wake_at is None:
+            return True
+        if any(record.kind in SENDS_TO_OTHERS for record in handled.result.records):
+            return True  # rows for others (a group walk's cards, an organiser's flag) are due now
+        later = [message.due_at for message in handled.result.messages if message.due_at is not None]
+        unclaimed = len(handled.result.messages) - len(handled.claimed)
+        return not later or len(later) < unclaimed or min(later) < self._wake_at
 
     def _chat_lock(self, address: str) -> asyncio.Lock:
         lock = self._chat_locks.get(address)
