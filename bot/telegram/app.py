@@ -31,7 +31,7 @@ from bot.outbox import Sender
 from bot.store import Store
 from bot.store.records import SENDS_TO_OTHERS
 from bot.store.retention import purge
-from bot.telegram.channel import CHANNEL, TelegramChannel, menu_commands
+from bot.telegram.channel import CHANNEL, EDIT_REPLY_MARKUP, TelegramChannel, menu_commands
 from bot.telegram.convert import GroupIncoming, group_incoming, incoming
 from bot.telegram.inbox import InboxRequest, chat_address, encode
 from bot.telegram.limits import TelegramLimits
@@ -187,7 +187,9 @@ class LiveBot:
         try:
             await self.application.bot.answer_callback_query(callback_id)
             if message_id is not None and answered:
-                await self.application.bot.edit_message_reply_markup(int(address), message_id, reply_markup=None)
+                await self.application.bot.do_api_request(  # the edited message is not needed back
+                    EDIT_REPLY_MARKUP, api_kwargs={"chat_id": int(address), "message_id": message_id}
+                )
         except Exception as error:  # cosmetic: the answer itself is handled either way
             log.info("could not acknowledge a button: %s", type(error).__name__)
 

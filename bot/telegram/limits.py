@@ -57,7 +57,9 @@ class TelegramLimits(AIORateLimiter):
         chat_id: object = data.get("chat_id")
         with contextlib.suppress(TypeError, ValueError):
             chat_id = int(chat_id)  # type: ignore[arg-type]
-        private = isinstance(chat_id, int) and chat_id > 0 and endpoint.startswith(("send", "edit"))
+        private = (
+            isinstance(chat_id, int) and chat_id > 0 and endpoint.lower().startswith(("send", "edit"))
+        )  # method names are case-insensitive
         if not private:
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         async with self._chat(chat_id):  # type: ignore[arg-type]
