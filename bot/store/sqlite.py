@@ -229,8 +229,8 @@ class Store:
 
     async def set_active(self, channel: str, address: str, active: bool, now: datetime) -> None:
         """Blocked (or back): a blocked participant's scheduled messages wait instead of failing over and over."""
-        async with self.transaction() as db:
-            await db.execute(
+        async with self._lock:  # one statement: atomic on its own
+            await self._db.execute(
                 "UPDATE participants SET active = ?, updated_at = ? WHERE channel = ? AND address = ?",
                 (int(active), iso(now), channel, address),
             )
@@ -388,8 +388,8 @@ class Store:
 
     async def mark_sent(self, row_id: int, now: datetime) -> None:
         # The payload may hold a /mydata file, or participants' words shown to an organiser: once delivered, drop it.
-        async with self.transaction() as db:
-            await db.execute(
+        async with self._lock:  # one statement: atomic on its own
+            await self._db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
                 f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id = ?",
                 (iso(now), row_id),
@@ -399,24 +399,24 @@ class Store:
         if not row_ids:
             return
         marks = ", ".join("?" for _ in row_ids)
-        async with self.transaction() as db:
-            await db.execute(
+        async with self._lock:  # one statement: atomic on its own
+            await self._db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
                 f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id IN ({marks})",
                 (iso(now), *row_ids),
             )
 
     async def mark_retry(self, row_id: int, error: str, retry_at: datetime) -> None:
-        async with self.transaction() as db:
-            await db.execute(
+        async with self._lock:  # one statement: atomic on its own
+            await self._db.execute(
                 "UPDATE outbox SET status = 'pending', due_at = ?, last_error = ? WHERE id = ?",
                 (iso(retry_at), error[:500], row_id),
             )
 
     async def mark_failed(self, row_id: int, error: str, status: str = "failed") -> None:
         # A message that will never go out keeps no one's words (an organiser who never opened the bot).
-        async with self.transaction() as db:
-            await db.execute(
+        async with self._lock:  # one statement: atomic on its own
+            await self._db.execute(
                 f"UPDATE outbox SET status = ?, last_error = ?,"
                 f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id = ?",
                 (status, error[:500], row_id),
@@ -465,8 +465,8 @@ class Store:
 
     async def inbox_done(self, channel: str, key: str, now: datetime) -> None:
         """For updates that change nothing stored (an ignored edit, a group message): close them anyway."""
-        async with self.transaction() as db:
-            await db.execute(
+        async with self._lock:  # one statement: atomic on its own
+            await self._db.execute(
                 "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
                 (iso(now), channel, key),
             )
