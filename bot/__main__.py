@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -52,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Every file this command writes (the database, exports, briefs, backups) holds participants' words: owner only.
+    os.umask(0o077)
     setup_logging()
     try:
         settings = load_settings(db=args.db)
