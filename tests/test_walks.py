@@ -33,7 +33,7 @@ from bot.engine.walks import WalkFeature, distance, group_action, start_group
 from bot.i18n import LANGUAGES
 from bot.telegram.channel import split_caption
 from tests.support.fake_bot_api import Call, FakeBotAPI
-from tests.support.live import Running, bot
+from tests.support.live import Running, bot, running_bot
 from tests.test_terminal import bot_lines, samenspraak
 
 __all__ = ["bot"]
@@ -589,16 +589,8 @@ async def test_a_group_walk_led_from_a_private_chat_with_a_join_code(bot: Runnin
 
 @pytest.fixture
 async def quiet_bot(quiet_all_day: Any) -> Any:
-    api = FakeBotAPI()
-    await api.start()
-    live = replace(quiet_all_day, token=replace(quiet_all_day.token, value=api.token), api_url=api.url)
-    running = Running(api, live)
-    await running.start()
-    try:
+    async with running_bot(quiet_all_day) as running:
         yield running
-    finally:
-        await running.halt()
-        await api.stop()
 
 
 async def test_walk_cards_are_never_held_by_quiet_hours(quiet_bot: Running) -> None:

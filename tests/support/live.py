@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -63,8 +64,9 @@ class Running:
         return await self.next_message(before)
 
 
-@pytest.fixture
-async def bot(settings: Settings) -> AsyncIterator[Running]:
+@asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[Running]:
+    """The real bot (`serve`) with these settings, talking to a fresh fake Bot API."""
     api = FakeBotAPI()
     await api.start()
     live_settings = replace(settings, token=replace(settings.token, value=api.token), api_url=api.url)
@@ -75,6 +77,12 @@ async def bot(settings: Settings) -> AsyncIterator[Running]:
     finally:
         await running.halt()
         await api.stop()
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[Running]:
+    async with running_bot(settings) as running:
+        yield running
 
 
 async def onboard(bot: Running, user: int = USER, language: str = "nl") -> Call:
