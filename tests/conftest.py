@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -32,11 +33,29 @@ def compiled_catalogs() -> None:
     reset_cache()
 
 
+@pytest.fixture(scope="session")
+def undated_conversations(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content without its dated meeting (17 December 2026).
+
+    Tests that run the live bot on the real clock must not change behaviour once that date has passed (the
+    meeting's idea news would start to arrive between the messages they wait for); meeting tests use their own.
+    """
+    folder = tmp_path_factory.mktemp("conversations")
+    for item in CONVERSATIONS.iterdir():
+        if item.name == "hapje-klapje-december.yaml":
+            continue
+        if item.is_dir():
+            shutil.copytree(item, folder / item.name)
+        else:
+            shutil.copy(item, folder / item.name)
+    return folder
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, undated_conversations: Path) -> Settings:
     return Settings(
         db=tmp_path / "samenspraak.sqlite3",
-        conversations=CONVERSATIONS,
+        conversations=undated_conversations,
         quiet_hours=None,
         contact="Stad Gent, dienst Participatie, participatie@example.org",
         rate_limit=False,

@@ -399,10 +399,12 @@ def test_organiser_catalogs_are_complete_with_the_same_placeholders() -> None:
     }
 
 
-def test_rehearsal_in_the_terminal_as_participant_in_arabic_and_as_organiser(tmp_path: Path) -> None:
+def test_rehearsal_in_the_terminal_as_participant_in_arabic_and_as_organiser(
+    tmp_path: Path, undated_conversations: Path
+) -> None:
     db = tmp_path / "rehearsal.sqlite3"
     environment = {
-        "SAMENSPRAAK_CONVERSATIONS": str(ROOT / "conversations"),
+        "SAMENSPRAAK_CONVERSATIONS": str(undated_conversations),
         "SAMENSPRAAK_QUIET_HOURS": "off",
         "LANG": "C.UTF-8",
         "PATH": "/usr/bin:/bin",

@@ -6,9 +6,21 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+CONVERSATIONS_IN_USE = [ROOT / "conversations"]
+
+
+@pytest.fixture(autouse=True)
+def _undated(undated_conversations: Path) -> Iterator[None]:
+    """The sample content without its dated meeting, so these rehearsals read the same after 17 December 2026."""
+    CONVERSATIONS_IN_USE[0] = undated_conversations
+    yield
+    CONVERSATIONS_IN_USE[0] = ROOT / "conversations"
 
 
 def samenspraak(
@@ -17,7 +29,7 @@ def samenspraak(
     environment = {
         **os.environ,
         "LANG": "C.UTF-8",
-        "SAMENSPRAAK_CONVERSATIONS": str(ROOT / "conversations"),
+        "SAMENSPRAAK_CONVERSATIONS": str(CONVERSATIONS_IN_USE[0]),
         "SAMENSPRAAK_QUIET_HOURS": "off",
         **(env or {}),
     }
