@@ -13,12 +13,11 @@ from bot.store.sqlite import Store, iso
 
 
 async def answer_for_message(store: Store, participant_id: int, ref: str) -> dict[str, Any] | None:
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT id, conversation, prompt_id, answer_type, value FROM answers"
         " WHERE participant_id = ? AND source_ref = ? ORDER BY id DESC LIMIT 1",
         (participant_id, ref),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
     return {

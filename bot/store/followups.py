@@ -143,10 +143,9 @@ async def invited(db: aiosqlite.Connection, meeting_id: str) -> list[tuple[Recip
 async def rsvp_of(store: Store, meeting_id: str, participant_id: int | None) -> str | None:
     if participant_id is None:
         return None
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT rsvp FROM meeting_invites WHERE meeting = ? AND participant_id = ?", (meeting_id, participant_id)
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return row[0] if row else None
 
 
@@ -332,10 +331,9 @@ async def mark_flagged(db: aiosqlite.Connection, idea_id: str, now: datetime) ->
 
 # -- the minority round ----------------------------------------------------------------------------------------------
 async def latest_answer_id(store: Store, conversation: str, prompt_id: str) -> int:
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT COALESCE(MAX(id), 0) FROM answers WHERE conversation = ? AND prompt_id = ?", (conversation, prompt_id)
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
@@ -374,11 +372,10 @@ async def mark_many(
 
 
 async def mark_of(store: Store, participant_id: int, kind: str, key: str) -> str | None:
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT state FROM followup_marks WHERE participant_id = ? AND kind = ? AND key = ?",
         (participant_id, kind, key),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return row[0] if row else None
 
 
@@ -397,23 +394,21 @@ async def open_minority_question(store: Store, participant_id: int) -> dict[str,
     asked = {row[0] for row in rows}
     if not asked:
         return None
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT payload, sent_at FROM outbox WHERE participant_id = ? AND kind = 'minority' AND status = 'sent'"
         " ORDER BY sent_at DESC, id DESC LIMIT 1",
         (participant_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
     payload, sent_at = json.loads(row[0]), row[1]
     if f"{payload.get('conversation')}:{payload.get('prompt')}" not in asked:
         return None
-    async with store.db.execute(
+    last = await store.fetch_one(
         "SELECT MAX(sent_at) FROM outbox WHERE participant_id = ? AND status = 'sent'"
         " AND kind IN ('prompt', 'next_prompt', 'reminder')",
         (participant_id,),
-    ) as cursor:
-        last = await cursor.fetchone()
+    )
     if last and last[0] and last[0] > sent_at:
         return None
     return {"conversation": payload.get("conversation"), "prompt": payload.get("prompt"), "sent_at": sent_at}

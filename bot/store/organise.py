@@ -154,10 +154,9 @@ async def enqueue(
 
 
 async def inbox_handled(store: Store, channel: str, key: str) -> bool:
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT done_at IS NOT NULL FROM inbox WHERE channel = ? AND update_key = ?", (channel, key)
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return bool(row and row[0])
 
 
@@ -201,10 +200,7 @@ FREE_TEXT = "a.answer_type = 'text' AND json_extract(a.value, '$.text') IS NOT N
 
 
 async def pending_texts(store: Store) -> int:
-    async with store.db.execute(
-        f"SELECT COUNT(*) FROM answers a WHERE a.moderation = 'pending' AND {FREE_TEXT}"
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await store.fetch_one(f"SELECT COUNT(*) FROM answers a WHERE a.moderation = 'pending' AND {FREE_TEXT}")
     return int(row[0]) if row else 0
 
 
@@ -262,10 +258,9 @@ async def announcement(store: Store, announcement_id: int) -> dict[str, Any] | N
 
 
 async def community_members(store: Store, community: str) -> int:
-    async with store.db.execute(
+    row = await store.fetch_one(
         f"SELECT COUNT(*) FROM participants p WHERE p.community = ? AND p.active = 1 AND {ENROLLED}", (community,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
@@ -358,12 +353,11 @@ async def write_safeguarding_flag(
 
 
 async def flag(store: Store, flag_id: int) -> dict[str, Any] | None:
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT f.*, p.pseudonym, p.channel, p.address, p.language FROM safeguarding_flags f"
         " JOIN participants p ON p.id = f.participant_id WHERE f.id = ?",
         (flag_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return dict(row) if row else None
 
 

@@ -31,22 +31,20 @@ async def group_by_code(store: Store, code: str) -> GroupWalk | None:
 
 
 async def open_group_in_chat(store: Store, channel: str, chat: str) -> GroupWalk | None:
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT * FROM walk_groups WHERE channel = ? AND chat = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
         (channel, chat),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return await _group_view(store.db, row) if row else None
 
 
 async def group_led_from(store: Store, channel: str, address: str) -> GroupWalk | None:
     """The open group walk a volunteer leads from their own private chat, so `/walks` can bring its buttons back."""
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT * FROM walk_groups WHERE channel = ? AND chat = ? AND volunteer = ? AND status = 'open'"
         " ORDER BY id DESC LIMIT 1",
         (channel, address, address),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return await _group_view(store.db, row) if row else None
 
 
@@ -115,23 +113,21 @@ async def membership(store: Store, participant_id: int) -> dict[str, Any] | None
 async def invitation(store: Store, channel: str, address: str) -> str | None:
     """The open group walk someone asked to join in a group chat before they had opened the bot (or finished
     starting): their name is kept until they join from their private chat."""
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT g.code FROM walk_members m JOIN walk_groups g ON g.id = m.group_id WHERE m.channel = ?"
         " AND m.address = ? AND m.name IS NOT NULL AND g.status = 'open' ORDER BY m.joined_at DESC LIMIT 1",
         (channel, address),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return row[0] if row else None
 
 
 async def follow_up_sent(store: Store, participant_id: int) -> dict[str, Any] | None:
     """The last walk follow-up delivered to this participant that they have not answered yet."""
-    async with store.db.execute(
+    row = await store.fetch_one(
         "SELECT payload, sent_at FROM outbox WHERE participant_id = ? AND kind = 'walk_followup' AND status = 'sent'"
         " ORDER BY sent_at DESC LIMIT 1",
         (participant_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None or not row["sent_at"]:
         return None
     walk = json.loads(row["payload"] or "{}").get("walk")
