@@ -90,7 +90,8 @@ class Sender:
         self.quiet_hours = quiet_hours
         self.timezone = timezone
         self.grace = grace
-        self.retried = False
+        # Called after a retry is written, so the live bot can arm its wake-up for it (the terminal needs none).
+        self.on_retry: Callable[[], Awaitable[None]] | None = None
         self.render = render
         self._slots = asyncio.Semaphore(concurrency)
         # One chat's messages go out one after the other, in order; different chats go side by side.
@@ -197,21 +198,28 @@ class Sender:
             log.info("outbox %d: participant blocked the bot", row.id)
             return "blocked", None
         except RetryLater as error:
-            if row.attempts >= MAX_ATTEMPTS:
-                await self.store.mark_failed(row.id, str(error))
-                log.warning("outbox %d: gave up after %d attempts: %s", row.id, row.attempts, error)
-                return "failed", None
-            wait = error.after if error.after is not None else min(5 * 2 ** (row.attempts - 1), 3600)
-            retry_at = now + timedelta(seconds=wait)
-            self.retried = True  # the live bot re-arms its wake-up for the retry
-            await self.store.mark_retry(row.id, str(error), retry_at)
-            log.info("outbox %d: retry in %ss (%s)", row.id, wait, error)
-            return "retry", retry_at
+            return await self._retry(row, error, now)
         except Undeliverable as error:
             await self.store.mark_failed(row.id, str(error))
             log.warning("outbox %d: undeliverable: %s", row.id, error)
             return "failed", None
+        except Exception as error:  # an error no channel foresaw must not leave the row in flight for good
+            log.exception("outbox %d: unexpected %s; retrying later", row.id, type(error).__name__)
+            return await self._retry(row, RetryLater(f"unexpected {type(error).__name__}"), now)
         return "sent", None  # marked sent by the caller, together with the rest of the chat's batch
+
+    async def _retry(self, row: OutboxRow, error: RetryLater, now: datetime) -> tuple[str, datetime | None]:
+        if row.attempts >= MAX_ATTEMPTS:
+            await self.store.mark_failed(row.id, str(error))
+            log.warning("outbox %d: gave up after %d attempts: %s", row.id, row.attempts, error)
+            return "failed", None
+        wait = error.after if error.after is not None else min(5 * 2 ** (row.attempts - 1), 3600)
+        retry_at = now + timedelta(seconds=wait)
+        await self.store.mark_retry(row.id, str(error), retry_at)
+        if self.on_retry is not None:  # written first, so the wake-up it arms sees this row
+            await self.on_retry()
+        log.info("outbox %d: retry in %ss (%s)", row.id, wait, error)
+        return "retry", retry_at
 
     def _lateness(self, due: datetime, now: datetime) -> timedelta:
         """How late a scheduled row is, not counting the quiet hours it was rightly held back by."""
@@ -228,5 +236,14 @@ class Sender:
         return self.quiet_hours.next_end(local).astimezone(moment.tzinfo)
 
     async def next_wake(self) -> datetime | None:
-        """When the sender should run next, so the live scheduler can arm one job for it."""
-        return await self.store.next_due(self.channel.name)
+        """When the sender should run next, so the live scheduler can arm one job for it.
+
+        During quiet hours only replies can go; scheduled rows wait for the end of the quiet hours, so the live
+        bot does not wake every second all night for rows it may not send.
+        """
+        now = self.clock.now()
+        if not self.quiet(now):
+            return await self.store.next_due(self.channel.name)
+        replies = await self.store.next_due(self.channel.name, include_scheduled=False)
+        quiet_end = self.not_quiet_from(now)
+        return quiet_end if replies is None else min(replies, quiet_end)

@@ -44,7 +44,8 @@ async def purge(store: Store, now: datetime, retention_months: int) -> Purged:
         )
         # Messages to no participant (a group chat, an organiser, a farewell) hold names or chat ids: a week.
         await db.execute(
-            "DELETE FROM outbox WHERE participant_id IS NULL AND status != 'pending' AND created_at < ?",
+            "DELETE FROM outbox WHERE participant_id IS NULL"
+            " AND status IN ('sent', 'failed', 'expired', 'cancelled', 'blocked') AND created_at < ?",
             (iso(now - WALK_GROUPS_KEPT),),
         )
         # Someone who started onboarding and never agreed: their chat id and language, no longer than a month.

@@ -25,6 +25,8 @@ from bot.engine.state import ParticipantState, Stage
 from bot.store.migrations import MIGRATIONS
 from bot.store.records import WRITERS
 
+MIN_SQLITE = (3, 35, 0)  # INSERT ... RETURNING
+
 # Outbox rows whose payload holds a participant's data or words: emptied once delivered or given up on.
 PRIVATE_KINDS = "('mydata', 'organiser', 'farewell')"
 
@@ -152,6 +154,11 @@ class Store:
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            raise RuntimeError(
+                f"SQLite {sqlite3.sqlite_version} is too old: Samenspraak needs {'.'.join(map(str, MIN_SQLITE))} or newer"
+                " (INSERT ... RETURNING)"
+            )
         path = Path(path)
         _create_private_file(path)
         db = await aiosqlite.connect(path, isolation_level=None)
@@ -200,7 +207,14 @@ class Store:
                     await asyncio.shield(self._db.execute("ROLLBACK"))
                 raise
             else:
-                await asyncio.shield(self._db.execute("COMMIT"))
+                try:
+                    await asyncio.shield(self._db.execute("COMMIT"))
+                except sqlite3.Error:
+                    # A failed COMMIT (disk full, I/O error) can leave the transaction open; close it, or the next
+                    # single-statement write would silently join it and be rolled back with it.
+                    with contextlib.suppress(sqlite3.OperationalError):
+                        await asyncio.shield(self._db.execute("ROLLBACK"))
+                    raise
 
     # -- participants ------------------------------------------------------------------------------------------
     async def load_participant(self, channel: str, address: str) -> ParticipantState | None:
@@ -456,12 +470,16 @@ class Store:
             cursor = await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
             return cursor.rowcount
 
-    async def next_due(self, channel: str, address: str | None = None) -> datetime | None:
+    async def next_due(
+        self, channel: str, address: str | None = None, *, include_scheduled: bool = True
+    ) -> datetime | None:
         """The earliest row that could go out, leaving aside those held for a paused or blocked participant."""
         sql = (
             "SELECT MIN(o.due_at) FROM outbox o LEFT JOIN participants p ON p.id = o.participant_id"
             " WHERE o.channel = ? AND o.status = 'pending' AND (o.scheduled = 0 OR (p.active = 1 AND p.paused = 0))"
         )
+        if not include_scheduled:
+            sql += " AND o.scheduled = 0"
         params: tuple[str, ...] = (channel,)
         if address is not None:
             sql += " AND o.address = ?"

@@ -134,8 +134,7 @@ class LiveBot:
                 organiser=await self.organisers.contains(CHANNEL, str(received.user_id)),
             )
             await self.sender.deliver(list(handled.claimed))
-        if self.sender.retried or self._wakes_sooner(handled):
-            self.sender.retried = False
+        if self._wakes_sooner(handled):
             await self.arm()
 
     async def _group_walk(self, received: GroupIncoming, key: str) -> None:
@@ -194,8 +193,10 @@ class LiveBot:
             log.info("could not acknowledge a button: %s", type(error).__name__)
 
     async def flush(self) -> None:
-        await self.sender.flush()
-        await self.arm()
+        try:
+            await self.sender.flush()
+        finally:
+            await self.arm()  # whatever happened, the next due row gets its wake-up
 
     async def arm(self) -> None:
         """One job, at the next due time, wakes the sender: the schedule lives in the database, not in memory."""
@@ -228,12 +229,13 @@ class LiveBot:
     async def start(self) -> None:
         """Recover what a crash left behind, set the menus, then send what is due."""
         self.dispatcher.bot_username = self.application.bot.username  # for the join links of group walks
+        self.sender.on_retry = self.arm
+        released = await self.store.release_in_flight()  # before the purge, which leaves pending rows alone
+        if released:
+            log.warning("%d message(s) were in flight at the last stop; sending them again", released)
         await self.purge()
         if self.application.job_queue is not None:
             self.application.job_queue.run_repeating(self.purge, interval=timedelta(days=1), first=timedelta(days=1))
-        released = await self.store.release_in_flight()
-        if released:
-            log.warning("%d message(s) were in flight at the last stop; sending them again", released)
         await self._set_default_menus()
         await start_organisers(self)
         for key, raw in await self.store.inbox_open(CHANNEL):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
 from bot.engine.core import command_menu
@@ -99,6 +99,8 @@ class TelegramChannel:
             raise RetryLater("Telegram asked to slow down", seconds) from error
         except BadRequest as error:
             raise Undeliverable(error.message) from error
+        except ChatMigrated as error:  # a group became a supergroup: this chat id is gone
+            raise Undeliverable(f"chat migrated to {error.new_chat_id}") from error
         except (TimedOut, NetworkError) as error:
             raise RetryLater(f"network: {error.message}") from error
 
