@@ -7,509 +7,71 @@ and the stop. At the end come reflection prompts, and a week later a follow-up t
 
 In a group, a volunteer moves everyone on (`/walk <id>` in a group chat, or "lead a group" from `/walks`); every
 walker gets the card in their own language in a private chat. What a group walk shares lives in its own rows; the
-decisions about it are pure functions here (`start_group`, `group_action`), used both by the engine (a volunteer
-leading from a private chat) and by `bot/group_walks.py` (a group chat, which is not a participant).
+decisions about it are pure functions in `walk_groups.py` (`start_group`, `group_action`), used both by the
+engine (a volunteer leading from a private chat) and by `bot/group_walks.py` (a group chat, which is not a
+participant). What a card looks like is in `walk_cards.py`.
 
 Walk cards are replies, never held by quiet hours; only the follow-up is scheduled.
 """
 
 from __future__ import annotations
 
-import math
-import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.clock import parse_offset
 from bot.content.checker import REQUIRED_LANGUAGE
-from bot.content.walks import Walk, picture_path
+from bot.content.walks import Walk
 from bot.engine import events
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import ButtonSpec, NewAnswer, Outgoing, Record, Result
-from bot.engine.prompts import clean_text, unsupported_message
 from bot.engine.state import ParticipantState, Stage
+from bot.engine.walk_cards import (
+    ALONE_IDLE,
+    FEATURE,
+    FOLLOW_UP_WINDOW,
+    GROUP_AFTER_END,
+    GROUP_CODE,
+    RENDERED_KINDS,
+    WALK_CODE,
+    Rows,
+    alone_rows,
+    answer_value,
+    card,
+    closing_text,
+    distance,
+    follow_up,
+    follow_up_text,
+    metres,
+    reflection_rows,
+    reflection_text,
+)
+from bot.engine.walk_groups import (
+    GroupOutcome,
+    GroupWalk,
+    Member,
+    group_action,
+    group_command,
+    start_group,
+    walk_list_text,
+)
 from bot.i18n import Translator, pick, translator
 
 if TYPE_CHECKING:
-    from bot.content.loader import Library
     from bot.engine.core import Engine
     from bot.store import Store
 
-FEATURE = "walk"
-WALK_CODE = "walk-"  # /start walk-<id>: walk alone
-GROUP_CODE = "wg-"  # /start wg-<token>: walk along with a group
-ALONE_IDLE = timedelta(hours=12)  # a walk left this long is put aside: their next message goes to the round again
-GROUP_AFTER_END = timedelta(hours=24)  # reflection answers after a group walk are taken this long
-FOLLOW_UP_WINDOW = timedelta(days=3)  # a reply this soon after the follow-up answers it
-RENDERED_KINDS = ("walk_card", "walk_end", "walk_followup")
-EARTH_RADIUS = 6_371_000.0  # metres
-Rows = tuple[tuple[ButtonSpec, ...], ...]
-
-
-def distance(latitude: float, longitude: float, other_latitude: float, other_longitude: float) -> float:
-    """Metres between two points on the earth (haversine): exact enough for a radius of tens of metres."""
-    phi1, phi2 = math.radians(latitude), math.radians(other_latitude)
-    d_phi = phi2 - phi1
-    d_lambda = math.radians(other_longitude - longitude)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS * math.asin(min(1.0, math.sqrt(a)))
-
-
-def join_link(bot_username: str | None, code: str) -> str:
-    """The deep link that opens a private chat with the bot and joins; in the terminal, the command to type."""
-    return f"https://t.me/{bot_username}?start={code}" if bot_username else f"/start {code}"
-
-
-def new_group_code() -> str:
-    return GROUP_CODE + secrets.token_hex(4)
-
-
-# -- rendering -------------------------------------------------------------------------------------------------
-def beside(text: Mapping[str, str], t: Translator) -> list[str]:
-    """Dutch first, then the participant's own language: the card helps with learning Dutch."""
-    dutch = text.get(REQUIRED_LANGUAGE, "")
-    if t.language == REQUIRED_LANGUAGE:
-        return [dutch]
-    own = text.get(t.language) or text.get("en") or ""
-    return [f"NL · {dutch}", *([own] if own and own != dutch else [])]
-
-
-def name_beside(name: Mapping[str, str], t: Translator) -> str:
-    dutch = name.get(REQUIRED_LANGUAGE, "")
-    own = name.get(t.language) or name.get("en") or dutch
-    return dutch if t.language == REQUIRED_LANGUAGE or own == dutch else f"{own} · {t.isolate(dutch)}"
-
-
-def picture_of(library: Library, walk: Walk, index: int) -> str | None:
-    source = library.sources.get(walk.id)
-    return str(picture_path(source, walk.stops[index].card.picture)) if source else None
-
-
-def card_text(walk: Walk, index: int, t: Translator, *, group: bool, lead: str = "") -> str:
-    _ = t.gettext
-    stop = walk.stops[index]
-    header = t.format(
-        _("Stop {number} of {total}: {name}"),
-        number=index + 1,
-        total=len(walk.stops),
-        name=name_beside(stop.name, t),
-    )
-    lines = [lead, ""] if lead else []
-    lines.append("📍 " + header)
-    for question in (stop.card.question, stop.card.second_question):
-        if question:
-            lines += ["", *beside(question, t)]
-    lines.append("")
-    if group:
-        lines.append(
-            "ℹ️ "
-            + _(
-                "Talk about it together, then answer here: type, send a voice message or a photo. The volunteer "
-                "tells the group when to walk on."
-            )
-        )
-    else:
-        lines.append(
-            "ℹ️ "
-            + _(
-                "Talk about it, then answer here: type, send a voice message or a photo. Tap “Next stop” when you "
-                "walk on."
-            )
-        )
-    return "\n".join(lines)
-
-
-def alone_rows(walk: Walk, index: int, t: Translator) -> Rows:
-    _ = t.gettext
-    stop = walk.stops[index]
-    if index + 1 >= len(walk.stops):
-        return ((ButtonSpec("🏁 " + _("Finish the walk"), f"walk:next:{walk.id}:{stop.id}"),),)
-    return (
-        (ButtonSpec("➡️ " + _("Next stop"), f"walk:next:{walk.id}:{stop.id}"),),
-        (ButtonSpec("⏹ " + _("End the walk here"), f"walk:end:{walk.id}"),),
-    )
-
-
-def card(library: Library, walk: Walk, index: int, t: Translator, *, group: bool, lead: str = "") -> Outgoing:
-    """A stop's card: the picture with its text as caption; a live card, never held by quiet hours."""
-    picture = picture_of(library, walk, index)
-    return Outgoing(
-        text=card_text(walk, index, t, group=group, lead=lead),
-        buttons=() if group else alone_rows(walk, index, t),
-        kind="walk",
-        data={"photo": picture} if picture else {},
-    )
-
-
-def closing_text(walk: Walk, t: Translator) -> str:
-    if walk.closing:
-        return "🏁 " + pick(walk.closing, t.language)
-    return "🏁 " + t.gettext("That was the last stop. Thank you for walking along!")
-
-
-def reflection_text(walk: Walk, number: int, t: Translator) -> str:
-    header = t.format(
-        t.gettext("Looking back: question {number} of {total}"), number=number + 1, total=len(walk.reflection)
-    )
-    return "\n".join(["💭 " + header, "", *beside(walk.reflection[number], t)])
-
-
-def reflection_rows(number: int, t: Translator) -> Rows:
-    return ((ButtonSpec("⏭ " + t.gettext("Skip this question"), f"walk:rskip:{number}"),),)
-
-
-def follow_up_text(walk: Walk, t: Translator) -> str:
-    if walk.follow_up:
-        return "🔁 " + pick(walk.follow_up, t.language)
-    return "🔁 " + t.format(
-        t.gettext(
-            "A week ago you walked “{title}”. Did you go back to one of the places? What would you like to know "
-            "more about?"
-        ),
-        title=pick(walk.title, t.language),
-    )
-
-
-def follow_up(walk: Walk, now: datetime) -> Outgoing:
-    """A week after the walk, through the durable schedule: rendered when it is sent, in the language of then."""
-    return Outgoing(
-        text="",
-        kind="walk_followup",
-        scheduled=True,
-        due_at=now + parse_offset(walk.follow_up_after),
-        data={"walk": walk.id},
-    )
-
-
-def answer_value(event: events.Event, t: Translator, max_length: int) -> tuple[str, dict[str, Any]] | str | None:
-    """(answer type, value) for a walk answer, a kind refusal, or None when the event is no answer at all."""
-    _ = t.gettext
-    hint = _("Answer with text, a voice message or a photo.")
-    if isinstance(event, events.Text):
-        text = clean_text(event.text)
-        if not text:
-            return _("That message looks empty.") + " " + hint
-        if len(text) > max_length:
-            return t.format(
-                _("Your answer is {length} characters long; the limit is {limit}. Could you make it shorter?"),
-                length=len(text),
-                limit=max_length,
-            )
-        return "text", {"text": text}
-    if isinstance(event, events.Voice):
-        return "voice", {"voice": event.file_ref, "duration": event.duration}
-    if isinstance(event, events.Photo):
-        return "photo", {"photo": event.file_ref}
-    if isinstance(event, events.Unsupported):
-        return unsupported_message(event.what, t) + " " + hint
-    return None
-
-
-def metres(value: float, t: Translator) -> str:
-    if value < 1000:
-        return t.format(t.gettext("{distance} m"), distance=t.number(int(round(value, -1))))
-    return t.format(t.gettext("{distance} km"), distance=t.number(round(value / 1000, 1)))
-
-
-# -- group walks: pure decisions -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Member:
-    address: str  # their private chat
-    participant_id: int | None  # None: they asked to join in the group chat but never opened the bot
-    name: str | None = None  # only while they have not opened the bot, so the volunteer can tell who
-    language: str | None = None
-    ready: bool = False  # a participant who agreed to the consent text and can be written to
-    answered: bool = False  # answered at the current stop
-
-
-@dataclass(frozen=True)
-class GroupWalk:
-    id: int | None
-    code: str
-    walk: str
-    channel: str
-    chat: str  # where the volunteer moves the group on: the group chat, or their own private chat
-    volunteer: str  # the volunteer's private address (their Telegram user id)
-    language: str  # of the messages in `chat`
-    stop: int = -1  # the current stop; -1 before the first
-    status: str = "open"  # open | ended
-    ended_at: datetime | None = None
-    members: tuple[Member, ...] = ()
-
-    @property
-    def in_group_chat(self) -> bool:
-        return self.chat != self.volunteer
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """A message to one walker of a group, rendered in their own language when it is sent."""
-
-    address: str
-    participant_id: int | None
-    message: Outgoing
-
-
-@dataclass(frozen=True)
-class Join:
-    address: str
-    participant_id: int | None
-    name: str | None
-
-
-@dataclass
-class GroupOutcome:
-    to_chat: list[Outgoing] = field(default_factory=list)
-    deliveries: list[Delivery] = field(default_factory=list)
-    create: GroupWalk | None = None
-    update: tuple[int, str] | None = None  # (stop, status)
-    join: Join | None = None
-    toast: str | None = None  # a short notice to the one who pressed a button in a group chat
-
-
-def group_buttons(walk: Walk, group: GroupWalk, t: Translator) -> Rows:
-    _ = t.gettext
-    rows: list[tuple[ButtonSpec, ...]] = []
-    if group.in_group_chat:
-        rows.append((ButtonSpec("🙋 " + _("I walk along"), f"wg:j:{group.code}"),))
-    following = group.stop + 1
-    if following < len(walk.stops):
-        name = pick(walk.stops[following].name, t.language)
-        label = _("Start: {name}") if group.stop < 0 else _("Next stop: {name}")
-        rows.append(
-            (
-                ButtonSpec(
-                    ("▶️ " if group.stop < 0 else "➡️ ") + t.format(label, name=name), f"wg:n:{group.code}:{group.stop}"
-                ),
-            )
-        )
-    else:
-        rows.append((ButtonSpec("🏁 " + _("Finish the walk"), f"wg:n:{group.code}:{group.stop}"),))
-    rows.append(
-        (
-            ButtonSpec("📊 " + _("How many answered?"), f"wg:s:{group.code}"),
-            ButtonSpec("⏹ " + _("End the walk"), f"wg:e:{group.code}"),
-        )
-    )
-    return tuple(rows)
-
-
-def status_message(walk: Walk, group: GroupWalk, t: Translator, bot_username: str | None, lead: str = "") -> Outgoing:
-    """What the volunteer sees: where the group is, how many answered, who has not opened the bot, the link."""
-    _ = t.gettext
-    link = join_link(bot_username, group.code)
-    walkers = [member for member in group.members if member.ready]
-    not_opened = [member.name for member in group.members if not member.ready and member.name]
-    lines = [lead, ""] if lead else []
-    lines.append("👥 " + pick(walk.title, t.language))
-    if group.stop < 0:
-        lines.append(
-            t.format(
-                _(
-                    "A group walk with {count} stops. Everyone who walks along gets each card in their own language, "
-                    "in a private chat with me. The volunteer moves the group on."
-                ),
-                count=len(walk.stops),
-            )
-        )
-        lines.append(t.format(_("Walking along: {count}"), count=len(walkers)))
-    else:
-        stop = walk.stops[group.stop]
-        header = t.format(
-            _("Stop {number} of {total}: {name}"),
-            number=group.stop + 1,
-            total=len(walk.stops),
-            name=name_beside(stop.name, t),
-        )
-        lines += ["", "📍 " + header, *beside(stop.card.question, t), ""]
-        answered = sum(1 for member in walkers if member.answered)
-        lines.append(
-            "✍️ "
-            + t.format(_("{answered} of {count} walkers answered at this stop."), answered=answered, count=len(walkers))
-        )
-    if not_opened:
-        lines.append(
-            "⏳ "
-            + t.format(
-                _("Not in a private chat with me yet (Telegram does not let me write first): {names}"),
-                names=", ".join(not_opened),
-            )
-        )
-    lines += ["", "🔗 " + t.format(_("To walk along, open: {link}"), link=link)]
-    return Outgoing(text="\n".join(lines), buttons=group_buttons(walk, group, t), kind="walk_status")
-
-
-def walk_list_text(library: Library, t: Translator) -> str:
-    _ = t.gettext
-    lines = ["🚶 " + _("Dialogue walks"), ""]
-    for walk in library.walks.values():
-        lines.append(t.format(_("{title}: {count} stops"), title=pick(walk.title, t.language), count=len(walk.stops)))
-    return "\n".join(lines)
-
-
-def start_group(
-    library: Library,
-    walk: Walk,
-    *,
-    channel: str,
-    chat: str,
-    volunteer: str,
-    language: str,
-    bot_username: str | None,
-) -> GroupOutcome:
-    """A volunteer starts a group walk: a join code, and the first status with the link to share."""
-    group = GroupWalk(
-        id=None, code=new_group_code(), walk=walk.id, channel=channel, chat=chat, volunteer=volunteer, language=language
-    )
-    t = translator(language)
-    outcome = GroupOutcome(create=group)
-    outcome.to_chat.append(status_message(walk, group, t, bot_username))
-    return outcome
-
-
-def group_command(
-    library: Library,
-    args: str,
-    existing: GroupWalk | None,
-    *,
-    channel: str,
-    chat: str,
-    volunteer: str,
-    language: str,
-    bot_username: str | None,
-) -> GroupOutcome:
-    """`/walk <id>` in a group chat."""
-    t = translator(language)
-    _ = t.gettext
-    if existing is not None and existing.walk in library.walks:
-        lead = "ℹ️ " + _("A walk is already going on in this chat. End it first to start another one.")
-        return GroupOutcome(to_chat=[status_message(library.walks[existing.walk], existing, t, bot_username, lead)])
-    walk_id = args.strip().split(" ")[0].removeprefix(WALK_CODE) if args.strip() else ""
-    walk = library.walks.get(walk_id)
-    if walk is None:
-        lines = [_("Which walk? Send /walk followed by its name:"), ""]
-        lines += [f"/walk {walk.id} — {pick(walk.title, t.language)}" for walk in library.walks.values()]
-        if not library.walks:
-            lines = [_("There are no walks right now.")]
-        return GroupOutcome(to_chat=[Outgoing(text="\n".join(lines), kind="walk_status")])
-    return start_group(
-        library, walk, channel=channel, chat=chat, volunteer=volunteer, language=language, bot_username=bot_username
-    )
-
-
-def group_action(
-    library: Library,
-    group: GroupWalk,
-    action: str,
-    argument: str,
-    *,
-    actor: str,
-    actor_name: str | None,
-    actor_participant: int | None,
-    actor_ready: bool,
-    actor_language: str | None,
-    bot_username: str | None,
-    now: datetime,
-) -> GroupOutcome:
-    """A button of a group walk: join (anyone), next stop, status or end (the volunteer alone)."""
-    walk = library.walks.get(group.walk)
-    actor_t = translator(actor_language or group.language)
-    if walk is None or group.status != "open":
-        return GroupOutcome(toast=actor_t.gettext("This group walk has ended."))
-    t = translator(group.language)
-    if action == "j":
-        return _join_from_group_chat(
-            walk, group, actor, actor_name, actor_participant, actor_ready, actor_t, t, bot_username
-        )
-    if actor != group.volunteer:
-        return GroupOutcome(toast=actor_t.gettext("Only the volunteer who started this walk can do that."))
-    if action == "s":
-        return GroupOutcome(to_chat=[status_message(walk, group, t, bot_username)])
-    if action == "e":
-        return _end_group(walk, group, t, now)
-    if action == "n":
-        if argument != str(group.stop):
-            return GroupOutcome(toast=actor_t.gettext("That button is no longer in use."))
-        if group.stop + 1 >= len(walk.stops):
-            return _end_group(walk, group, t, now)
-        return _advance(walk, group, t, bot_username)
-    return GroupOutcome(toast=actor_t.gettext("That button is no longer in use."))
-
-
-def _advance(walk: Walk, group: GroupWalk, t: Translator, bot_username: str | None) -> GroupOutcome:
-    stop = group.stop + 1
-    moved = replace(group, stop=stop, members=tuple(replace(member, answered=False) for member in group.members))
-    outcome = GroupOutcome(update=(stop, "open"))
-    for member in group.members:
-        if member.ready:
-            data = {"walk": walk.id, "stop": stop, "group": group.code}
-            outcome.deliveries.append(
-                Delivery(member.address, member.participant_id, Outgoing("", kind="walk_card", data=data))
-            )
-    outcome.to_chat.append(status_message(walk, moved, t, bot_username))
-    return outcome
-
-
-def _end_group(walk: Walk, group: GroupWalk, t: Translator, now: datetime) -> GroupOutcome:
-    outcome = GroupOutcome(update=(group.stop, "ended"))
-    walkers = [member for member in group.members if member.ready]
-    for member in walkers:
-        data = {"walk": walk.id, "group": group.code}
-        outcome.deliveries.append(
-            Delivery(member.address, member.participant_id, Outgoing("", kind="walk_end", data=data))
-        )
-        outcome.deliveries.append(Delivery(member.address, member.participant_id, follow_up(walk, now)))
-    text = "🏁 " + t.format(
-        t.ngettext(
-            "The walk is over. {count} walker gets a few questions to look back. Thank you!",
-            "The walk is over. {count} walkers get a few questions to look back. Thank you!",
-            len(walkers),
-        ),
-        count=len(walkers),
-    )
-    outcome.to_chat.append(Outgoing(text=text, kind="walk_status"))
-    return outcome
-
-
-def _join_from_group_chat(
-    walk: Walk,
-    group: GroupWalk,
-    actor: str,
-    actor_name: str | None,
-    actor_participant: int | None,
-    actor_ready: bool,
-    actor_t: Translator,
-    t: Translator,
-    bot_username: str | None,
-) -> GroupOutcome:
-    link = join_link(bot_username, group.code)
-    known = next((member for member in group.members if member.address == actor), None)
-    if known is not None and known.ready == actor_ready:  # pressed again: no second card, no second notice
-        if actor_ready:
-            return GroupOutcome(toast=actor_t.gettext("You walk along already. Your cards come in our private chat."))
-        return GroupOutcome(toast=actor_t.gettext("Open the link in the group chat to start a private chat with me."))
-    if actor_ready:
-        outcome = GroupOutcome(join=Join(actor, actor_participant, None))
-        data = {"walk": walk.id, "stop": group.stop, "group": group.code}
-        outcome.deliveries.append(Delivery(actor, actor_participant, Outgoing("", kind="walk_card", data=data)))
-        outcome.toast = actor_t.gettext("You walk along! Your cards come in our private chat.")
-        return outcome
-    # They have not opened the bot (or not finished starting): Telegram refuses a first message from a bot with
-    # 403 "can't initiate conversation", so the group chat gets the link, and the volunteer sees their name.
-    outcome = GroupOutcome(join=Join(actor, actor_participant, actor_name or "?"))
-    invite = t.format(
-        t.gettext("👋 {name}: open a private chat with me first, then you get the cards in your own language: {link}"),
-        name=actor_name or "?",
-        link=link,
-    )
-    outcome.to_chat.append(Outgoing(text=invite, kind="walk_status"))
-    # Worth a try: someone who deleted their data still has the chat open, and this reaches them.
-    private = actor_t.format(actor_t.gettext("👋 Tap to walk along with the group: {link}"), link=link)
-    outcome.deliveries.append(Delivery(actor, None, Outgoing(private, kind="walk_invite")))
-    outcome.toast = actor_t.gettext("Open the link in the group chat to start a private chat with me.")
-    return outcome
+__all__ = [
+    "GroupOutcome",
+    "GroupWalk",
+    "Member",
+    "WalkFeature",
+    "distance",
+    "group_action",
+    "group_command",
+    "start_group",
+]
 
 
 # -- the feature ------------------------------------------------------------------------------------------------
