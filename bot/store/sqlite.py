@@ -66,25 +66,9 @@ async def insert_outbox(
     *,
     sending: bool = False,
 ) -> int:
-    """The one place an outbox row is written; `sending` writes it already claimed, for delivery right away."""
-    cursor = await db.execute(
-        "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at,"
-        " status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            participant_id,
-            channel,
-            address,
-            message.kind,
-            json.dumps(message.payload(), ensure_ascii=False),
-            iso(message.due_at or now),
-            int(message.scheduled),
-            iso(now),
-            "sending" if sending else "pending",
-            1 if sending else 0,
-        ),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    """One outbox row; `sending` writes it already claimed, for delivery right away."""
+    (row_id,) = await insert_outbox_rows(db, participant_id, channel, address, [(message, sending)], now)
+    return row_id
 
 
 async def insert_outbox_rows(
@@ -95,7 +79,8 @@ async def insert_outbox_rows(
     messages: list[tuple[Outgoing, bool]],
     now: datetime,
 ) -> list[int]:
-    """All of an event's outbox rows in one statement (one trip to the database thread); their ids in order.
+    """The one place outbox rows are written: all of an event's in one statement (one trip to the database
+    thread); their ids in order.
 
     Rows of one INSERT get increasing ids in the order of its VALUES, so sorting what RETURNING gives back (in no
     promised order) lines the ids up with the messages.
@@ -577,8 +562,7 @@ class Store:
         return record
 
     async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-        async with self._db.execute(sql, params) as cursor:
-            return [dict(found) for found in await cursor.fetchall()]
+        return [dict(found) for found in await self.fetch_all(sql, params)]
 
     async def iter_answers(self, conversation: str | None = None) -> AsyncIterator[dict[str, Any]]:
         """Every answer with who gave it (by pseudonym), oldest first, one row at a time."""
