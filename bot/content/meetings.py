@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from bot.content.checker import REQUIRED_LANGUAGE, FileChecker, TextList
-from bot.content.model import ID_PATTERN, MAX_ID_LENGTH, OFFSET_PATTERN, Strict, Text, _text_map
+from bot.content.model import COMMUNITY_PATTERN, ID_PATTERN, MAX_ID_LENGTH, OFFSET_PATTERN, Strict, Text, _text_map
 
 IdeaStatus = Literal["under-discussion", "planned", "done", "not-possible"]
 IDEA_STATUSES: tuple[str, ...] = ("under-discussion", "planned", "done", "not-possible")
@@ -38,7 +38,7 @@ class Idea(Strict):
 class Meeting(Strict):
     id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)
     kind: Literal["meeting"]
-    community: str = Field(default="default", pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    community: str = Field(default="default", pattern=COMMUNITY_PATTERN)
     title: Text
     date: datetime  # local time in SAMENSPRAAK_TIMEZONE, e.g. 2026-12-17 19:00
     duration: str = Field(default="2h", pattern=OFFSET_PATTERN)

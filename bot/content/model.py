@@ -124,20 +124,28 @@ class Prompt(Strict):
     _texts = field_validator("text", "low", "high", mode="before")(_text_map)
 
 
-class Round(Strict):
-    """A Hapje!Klapje round: prompts between two meetings, answered one at a time."""
+COMMUNITY_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"  # a deep link's /start CODE
+
+
+class Conversation(Strict):
+    """What a round and a walk both have: an id, the community it is for, and a title, intro and closing."""
 
     id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)
-    kind: Literal["round"]
     title: Text
     intro: Text | None = None
     closing: Text | None = None
-    community: str = Field(default="default", pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    community: str = Field(default="default", pattern=COMMUNITY_PATTERN)
+
+    _conversation_texts = field_validator("title", "intro", "closing", mode="before")(_text_map)
+
+
+class Round(Conversation):
+    """A Hapje!Klapje round: prompts between two meetings, answered one at a time."""
+
+    kind: Literal["round"]
     reminders: Reminders = Reminders()
     pacing: Timing | None = None  # how every prompt after the first is timed, unless the prompt says `when`
     prompts: tuple[Prompt, ...] = Field(min_length=1)
-
-    _texts = field_validator("title", "intro", "closing", mode="before")(_text_map)
 
     def prompt(self, prompt_id: str) -> Prompt | None:
         return next((prompt for prompt in self.prompts if prompt.id == prompt_id), None)

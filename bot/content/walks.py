@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from bot.content.checker import MAX_BUTTON_DATA, REQUIRED_LANGUAGE, FileChecker, Loc, TextList
-from bot.content.model import ID_PATTERN, MAX_ID_LENGTH, Strict, Text, _text_map
+from bot.content.model import ID_PATTERN, MAX_ID_LENGTH, Conversation, Strict, Text, _text_map
 
 # A radius below this is smaller than a phone's GPS error in a street; above it the card comes long before the place.
 MIN_RADIUS = 10
@@ -52,21 +52,16 @@ class Stop(Strict):
     _texts = field_validator("name", mode="before")(_text_map)
 
 
-class Walk(Strict):
+class Walk(Conversation):
     """A dialogue walk: ordered stops, reflection prompts for the end, and a follow-up a week later."""
 
-    id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)
     kind: Literal["walk"]
-    title: Text
-    intro: Text | None = None
-    closing: Text | None = None
-    community: str = Field(default="default", pattern=r"^[A-Za-z0-9_-]{1,32}$")
     stops: tuple[Stop, ...] = Field(min_length=1)
     reflection: tuple[Text, ...] = ()
     follow_up: Text | None = None  # a week after the walk; a built-in question when not given
     follow_up_after: str = Field(default="7d", pattern=r"^(\d+[wdhm])+$")
 
-    _texts = field_validator("title", "intro", "closing", "follow_up", mode="before")(_text_map)
+    _texts = field_validator("follow_up", mode="before")(_text_map)
 
     @field_validator("reflection", mode="before")
     @classmethod
