@@ -28,21 +28,11 @@ from bot.i18n import LANGUAGES
 from bot.store import Store
 from bot.telegram.app import LiveBot
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.followups import START, World, with_content, write_content
+from tests.support.followups import START, World, content, with_content, world
+
+__all__ = ["content", "world"]  # fixtures, shared from tests/support/followups.py
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    return write_content(tmp_path / "conversations")
-
-
-@pytest.fixture
-async def world(settings: Settings, content: Path) -> AsyncIterator[World]:
-    opened = await World.open(with_content(settings, content))
-    yield opened
-    await opened.close()
 
 
 # -- content -----------------------------------------------------------------------------------------------------------

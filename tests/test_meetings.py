@@ -12,7 +12,6 @@ import io
 import json
 import sqlite3
 import textwrap
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,21 +24,11 @@ from bot.engine import events
 from bot.i18n import LANGUAGES
 from bot.store import organise as organisers
 from bot.terminal import Simulator
-from tests.support.followups import MEETING, START, World, with_content, write_content
+from tests.support.followups import MEETING, START, World, content, with_content, world
+
+__all__ = ["content", "world"]  # fixtures, shared from tests/support/followups.py
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    return write_content(tmp_path / "conversations")
-
-
-@pytest.fixture
-async def world(settings: Settings, content: Path) -> AsyncIterator[World]:
-    opened = await World.open(with_content(settings, content))
-    yield opened
-    await opened.close()
 
 
 def rewrite_meeting(world: World, content: Path, text: str) -> None:

@@ -4,10 +4,13 @@ whose channel records what it delivers, all on a clock the test moves."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -187,3 +190,18 @@ class World:
 
 def with_content(settings: Settings, directory: Path, **changes: Any) -> Settings:
     return replace(settings, conversations=directory, **changes)
+
+
+# Fixtures shared by tests/test_followups.py and tests/test_meetings.py: the dated test content and its world.
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    return write_content(tmp_path / "conversations")
+
+
+@pytest.fixture
+async def world(settings: Settings, content: Path) -> AsyncIterator[World]:
+    opened = await World.open(with_content(settings, content))
+    yield opened
+    await opened.close()
