@@ -9,6 +9,7 @@ with the inbox row of the update (a duplicate update does nothing twice).
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,8 +18,8 @@ from bot.engine import events
 from bot.engine.state import Stage
 from bot.engine.walks import GroupOutcome, GroupWalk, group_action, group_command
 from bot.i18n import guess_language
-from bot.store import iso
 from bot.store import walks as stored
+from bot.store.sqlite import close_inbox
 
 log = logging.getLogger(__name__)
 
@@ -93,31 +94,32 @@ async def _write(
     inbox_key: str | None,
     now: datetime,
 ) -> bool:
-    store = dispatcher.store
-    async with store.transaction() as db:
-        if inbox_key is not None:
-            cursor = await db.execute(
-                "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
-                (iso(now), received.channel, inbox_key),
-            )
-            if cursor.rowcount == 0:
-                async with db.execute(
-                    "SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (received.channel, inbox_key)
-                ) as check:
-                    if await check.fetchone() is not None:
-                        return False
-        if outcome.create is not None:
-            await stored.create_group(db, outcome.create, now)
-        if group is not None and outcome.update is not None:
-            stop, status = outcome.update
-            await stored.update_group(db, group.code, stop, status, now)
-        if group is not None and outcome.join is not None:
-            join = outcome.join
-            await stored.join_group(db, group.code, received.channel, join.address, join.participant_id, join.name, now)
-        for message in outcome.to_chat:
-            await stored.enqueue(db, received.channel, received.chat, None, message, now)
-        for delivery in outcome.deliveries:
-            await stored.enqueue(db, received.channel, delivery.address, delivery.participant_id, delivery.message, now)
+    return await dispatcher.store.write(_write_outcome, received, group, outcome, inbox_key, now)
+
+
+def _write_outcome(
+    db: sqlite3.Connection,
+    received: GroupEvent,
+    group: GroupWalk | None,
+    outcome: GroupOutcome,
+    inbox_key: str | None,
+    now: datetime,
+) -> bool:
+    """In the database thread, inside the transaction: False if the update was handled before."""
+    if inbox_key is not None and not close_inbox(db, received.channel, inbox_key, now):
+        return False
+    if outcome.create is not None:
+        stored.create_group(db, outcome.create, now)
+    if group is not None and outcome.update is not None:
+        stop, status = outcome.update
+        stored.update_group(db, group.code, stop, status, now)
+    if group is not None and outcome.join is not None:
+        join = outcome.join
+        stored.join_group(db, group.code, received.channel, join.address, join.participant_id, join.name, now)
+    for message in outcome.to_chat:
+        stored.enqueue(db, received.channel, received.chat, None, message, now)
+    for delivery in outcome.deliveries:
+        stored.enqueue(db, received.channel, delivery.address, delivery.participant_id, delivery.message, now)
     return True
 
 

@@ -21,6 +21,7 @@ from bot.i18n import pick
 from bot.organise.commands import OrganiserContext, organiser_command
 from bot.organise.i18n import ON_
 from bot.store import followups as queries
+from bot.store.sqlite import in_thread
 
 STATUS_WORDS = {
     "discussion": "under-discussion",
@@ -83,7 +84,9 @@ async def announce_due(db: aiosqlite.Connection, library: Library, now: datetime
             await queries.announced(db, news["id"], 0, now)
             continue
         recipients = await queries.theme_answerers(db, theme_prompts(library, news["community"], news["theme"]))
-        await queries.cancel_pending(db, ["idea_update"], key="idea", value=news["idea"], status="superseded")
+        await in_thread(
+            db, queries.cancel_pending, ["idea_update"], key="idea", value=news["idea"], status="superseded"
+        )
         payload = {"idea": news["idea"], "status": news["status"], "reason": news["reason"]}
         await queries.enqueue(db, [queries.NewRow(r, "idea_update", payload, now) for r in recipients], now)
         await queries.announced(db, news["id"], len(recipients), now)

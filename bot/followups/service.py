@@ -124,8 +124,11 @@ class FollowUps:
         await self.sync_ideas(meeting, now)
 
     async def _cancelled(self, db: Any, meeting: Meeting, upcoming: bool, now: datetime) -> None:
-        await queries.cancel_pending(
-            db, ["meeting_invite", "meeting_change", "meeting_reminder"], key="meeting", value=meeting.id
+        await self.store.call(
+            queries.cancel_pending,
+            ["meeting_invite", "meeting_change", "meeting_reminder"],
+            key="meeting",
+            value=meeting.id,
         )
         if upcoming:
             everyone = [recipient for recipient, _rsvp in await queries.invited(db, meeting.id)]
@@ -134,8 +137,12 @@ class FollowUps:
 
     async def _changed(self, db: Any, meeting: Meeting, changed: list[str], starts: datetime, now: datetime) -> None:
         """Tell everyone invited; move the reminders of those who said yes or maybe to the new date."""
-        await queries.cancel_pending(
-            db, ["meeting_change", "meeting_reminder"], key="meeting", value=meeting.id, status="superseded"
+        await self.store.call(
+            queries.cancel_pending,
+            ["meeting_change", "meeting_reminder"],
+            key="meeting",
+            value=meeting.id,
+            status="superseded",
         )
         rows: list[queries.NewRow] = []
         remind_at = starts - timedelta(days=1)
@@ -212,7 +219,7 @@ class FollowUps:
         if rows:
             async with self.store.transaction() as db:
                 ids = [row.recipient.participant_id for row in rows if row.recipient.participant_id is not None]
-                await queries.mark_many(db, "minority", key, ids, "asked", now)
+                await self.store.call(queries.mark_many, "minority", key, ids, "asked", now)
                 await queries.enqueue(db, rows, now)
             log.info("minority round for %s: %d participant(s) asked", key, len(rows))
         self._minority_seen[key] = latest
@@ -235,7 +242,7 @@ class FollowUps:
             for idea in forgotten:
                 await queries.mark_flagged(db, idea["id"], now)
                 for channel, address in recipients:
-                    language = await organise_queries.language_of(db, channel, address)
+                    language = await self.store.call(organise_queries.language_of, channel, address)
                     o = organiser_translator(language)
                     text = "⏳ " + o.format(
                         o.ogettext(
@@ -247,5 +254,7 @@ class FollowUps:
                         status=idea["status"],
                         weeks=weeks,
                     )
-                    await organise_queries.enqueue(db, channel, address, Outgoing(text, kind="organiser"), now)
+                    await self.store.call(
+                        organise_queries.enqueue, channel, address, Outgoing(text, kind="organiser"), now
+                    )
         log.info("%d idea(s) without news for %d weeks flagged to organisers", len(forgotten), weeks)

@@ -156,10 +156,9 @@ def run_organiser(settings: Settings, action: str, user_id: str | None, out: Tex
             changed = await queries.set_organiser(store, "telegram", user_id, active, who(), now)
             if changed:
                 # The running bot sets this chat's command menu at its next wake: organiser commands, or none.
-                language = await queries.language_of(store.db, "telegram", user_id) or "nl"
+                language = await store.call(queries.language_of, "telegram", user_id) or "nl"
                 menu = Outgoing(text="", kind="organiser-menu", menu_language=language, data={"organiser_menu": active})
-                async with store.transaction() as db:
-                    await queries.enqueue(db, "telegram", user_id, menu, now)
+                await store.write(queries.enqueue, "telegram", user_id, menu, now)
             verb = "added as organiser" if active else "no longer an organiser"
             stream.write(f"{user_id} {verb}{'' if changed else ' (nothing changed)'}\n")
             return 0

@@ -269,7 +269,7 @@ async def _run_jobs(ctx: OrganiserContext, wake: Wake | None) -> None:
             for write in later.writes:
                 await write(db)
             for message in later.replies:
-                await queries.enqueue(db, ctx.channel, ctx.address, message, later.now)
+                await ctx.store.call(queries.enqueue, ctx.channel, ctx.address, message, later.now)
     if wake is not None:
         await wake()
 

@@ -35,7 +35,7 @@ async def start_live(live: LiveBot) -> None:
     attach(live.dispatcher, live.flush)
     bot = live.application.bot
     for address in await queries.organisers(live.store, live.settings):
-        language = await queries.language_of(live.store.db, "telegram", address)
+        language = await live.store.call(queries.language_of, "telegram", address)
         try:
             await bot.set_my_commands(organiser_commands(language), scope=BotCommandScopeChat(int(address)))
         except Exception as error:  # a chat that never opened the bot cannot have a menu yet
@@ -43,7 +43,7 @@ async def start_live(live: LiveBot) -> None:
     for address in await queries.removed_organisers(live.store):
         if int(address) in live.settings.organisers:
             continue
-        language = await queries.language_of(live.store.db, "telegram", address)
+        language = await live.store.call(queries.language_of, "telegram", address)
         try:
             await bot.set_my_commands(menu_commands(language or "nl"), scope=BotCommandScopeChat(int(address)))
         except Exception as error:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from bot.store.records import writer
 from bot.store.sqlite import Store, iso
@@ -30,19 +29,18 @@ async def answer_for_message(store: Store, participant_id: int, ref: str) -> dic
 
 
 @writer("answer_edit")
-async def write_answer_edit(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+def write_answer_edit(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     # The participant id in the WHERE clause keeps an edit from ever touching someone else's answer.
-    async with db.execute(
+    row = db.execute(
         "SELECT value FROM answers WHERE id = ? AND participant_id = ?", (data["answer_id"], participant_id)
-    ) as cursor:
-        row = await cursor.fetchone()
+    ).fetchone()
     if row is None:
         return
-    await db.execute(
+    db.execute(
         "INSERT INTO answer_history (answer_id, value, replaced_at) VALUES (?, ?, ?)",
         (data["answer_id"], row[0], iso(now)),
     )
-    await db.execute(
+    db.execute(
         "UPDATE answers SET value = ?, updated_at = ?, moderation = 'pending' WHERE id = ?",
         (json.dumps(data["value"], ensure_ascii=False), iso(now), data["answer_id"]),
     )

@@ -8,6 +8,7 @@ Fan-outs (an invitation to a whole community, a status change to everyone who an
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,8 +63,8 @@ async def enqueue(db: aiosqlite.Connection, rows: Iterable[NewRow], now: datetim
     return len(values)
 
 
-async def cancel_pending(
-    db: aiosqlite.Connection,
+def cancel_pending(
+    db: sqlite3.Connection,
     kinds: Sequence[str],
     *,
     key: str,
@@ -81,8 +82,7 @@ async def cancel_pending(
     if participant_id is not None:
         sql += " AND participant_id = ?"
         params.append(participant_id)
-    cursor = await db.execute(sql, params)
-    return cursor.rowcount
+    return db.execute(sql, params).rowcount
 
 
 # -- meetings --------------------------------------------------------------------------------------------------------
@@ -157,14 +157,14 @@ async def rsvp_counts(store: Store, meeting_id: str) -> dict[str, int]:
 
 
 @writer("rsvp")
-async def write_rsvp(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+def write_rsvp(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """An RSVP replaces the previous one; a reminder for the earlier answer is cancelled (a new one comes with it)."""
-    await db.execute(
+    db.execute(
         "INSERT INTO meeting_invites (meeting, participant_id, rsvp, invited_at, answered_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (meeting, participant_id) DO UPDATE SET rsvp = excluded.rsvp, answered_at = excluded.answered_at",
         (data["meeting"], participant_id, data["rsvp"], iso(now), iso(now)),
     )
-    await cancel_pending(db, ["meeting_reminder"], key="meeting", value=data["meeting"], participant_id=participant_id)
+    cancel_pending(db, ["meeting_reminder"], key="meeting", value=data["meeting"], participant_id=participant_id)
 
 
 # -- ideas -----------------------------------------------------------------------------------------------------------
@@ -361,10 +361,10 @@ async def marked(store: Store, kind: str, key: str) -> set[int]:
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def mark_many(
-    db: aiosqlite.Connection, kind: str, key: str, participant_ids: Iterable[int], state: str, now: datetime
+def mark_many(
+    db: sqlite3.Connection, kind: str, key: str, participant_ids: Iterable[int], state: str, now: datetime
 ) -> None:
-    await db.executemany(
+    db.executemany(
         "INSERT INTO followup_marks (participant_id, kind, key, state, at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (participant_id, kind, key) DO UPDATE SET state = excluded.state, at = excluded.at",
         [(participant_id, kind, key, state, iso(now)) for participant_id in participant_ids],
@@ -380,8 +380,8 @@ async def mark_of(store: Store, participant_id: int, kind: str, key: str) -> str
 
 
 @writer("followup_mark")
-async def write_mark(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
-    await mark_many(db, data["kind"], data["key"], [participant_id], data["state"], now)
+def write_mark(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    mark_many(db, data["kind"], data["key"], [participant_id], data["state"], now)
 
 
 async def open_minority_question(store: Store, participant_id: int) -> dict[str, Any] | None:

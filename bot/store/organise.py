@@ -8,6 +8,7 @@ the bot's connection.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ import aiosqlite
 from bot.config import Settings
 from bot.engine.outgoing import Outgoing
 from bot.store.records import SENDS_TO_OTHERS, writer
-from bot.store.sqlite import OutboxRow, Store, insert_outbox, iso
+from bot.store.sqlite import OutboxRow, Store, close_inbox, in_thread, insert_outbox, iso
 
 Write = Callable[[aiosqlite.Connection], Awaitable[None]]
 
@@ -84,12 +85,11 @@ async def organiser_rows(store: Store) -> list[dict[str, Any]]:
         return [dict(row) for row in await cursor.fetchall()]
 
 
-async def language_of(db: aiosqlite.Connection, channel: str, address: str) -> str | None:
-    """The language an organiser chose as a participant, if they ever did."""
-    async with db.execute(
+def language_of(db: sqlite3.Connection, channel: str, address: str) -> str | None:
+    """The language an organiser chose as a participant, if they ever did (in the database thread)."""
+    row = db.execute(
         "SELECT language FROM participants WHERE channel = ? AND address = ?", (channel, address)
-    ) as cursor:
-        row = await cursor.fetchone()
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -120,8 +120,8 @@ async def actions(store: Store, limit: int = 100) -> list[dict[str, Any]]:
 
 
 # -- messages to organisers ------------------------------------------------------------------------------------------
-async def enqueue(
-    db: aiosqlite.Connection,
+def enqueue(
+    db: sqlite3.Connection,
     channel: str,
     address: str,
     message: Outgoing,
@@ -136,7 +136,7 @@ async def enqueue(
     (a reply); otherwise it waits for the sender's next round.
     """
     claimed = claim and message.due_at is None and not message.scheduled
-    row_id = await insert_outbox(db, participant_id, channel, address, message, now, sending=claimed)
+    row_id = insert_outbox(db, participant_id, channel, address, message, now, sending=claimed)
     if not claimed:
         return None
     return OutboxRow(
@@ -151,6 +151,12 @@ async def enqueue(
         scheduled=False,
         language=None,
     )
+
+
+def _enqueue_each(db: sqlite3.Connection, rows: list[tuple[str, str, Outgoing, int | None]], now: datetime) -> None:
+    """Many rows in one trip to the database thread (an announcement to every participant)."""
+    for channel, address, message, participant_id in rows:
+        enqueue(db, channel, address, message, now, participant_id)
 
 
 async def inbox_handled(store: Store, channel: str, key: str) -> bool:
@@ -173,26 +179,19 @@ async def commit_reply(
 
     Returns the replies, already claimed for sending, as `Dispatcher.handle` hands out a participant's replies.
     """
-    claimed: list[OutboxRow] = []
     async with store.transaction() as db:
-        if inbox_key is not None:
-            cursor = await db.execute(
-                "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
-                (iso(now), channel, inbox_key),
-            )
-            if cursor.rowcount == 0:
-                async with db.execute(
-                    "SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (channel, inbox_key)
-                ) as check:
-                    if await check.fetchone() is not None:
-                        return None
+        if inbox_key is not None and not await in_thread(db, close_inbox, channel, inbox_key, now):
+            return None
         for write in writes:
             await write(db)
-        for message in messages:
-            row = await enqueue(db, channel, address, message, now, claim=True)
-            if row is not None:
-                claimed.append(row)
-    return claimed
+        return await in_thread(db, _enqueue_replies, channel, address, list(messages), now)
+
+
+def _enqueue_replies(
+    db: sqlite3.Connection, channel: str, address: str, messages: list[Outgoing], now: datetime
+) -> list[OutboxRow]:
+    rows = (enqueue(db, channel, address, message, now, claim=True) for message in messages)
+    return [row for row in rows if row is not None]
 
 
 # -- moderation ------------------------------------------------------------------------------------------------------
@@ -285,8 +284,15 @@ def send_announcement(
             (community,),
         ) as cursor:
             recipients = [tuple(participant) for participant in await cursor.fetchall()]
-        for participant_id, channel, address, language in recipients:
-            await enqueue(db, channel, address, render(language), now, participant_id)
+        await in_thread(
+            db,
+            _enqueue_each,
+            [
+                (channel, address, render(language), participant_id)
+                for participant_id, channel, address, language in recipients
+            ],
+            now,
+        )
         await db.execute(
             "UPDATE announcements SET status = 'sent', sent_at = ?, recipients = ? WHERE id = ?",
             (iso(now), len(recipients), announcement_id),
@@ -311,45 +317,39 @@ SENDS_TO_OTHERS.add("safeguarding")
 
 
 @writer("safeguarding")
-async def write_safeguarding_flag(
-    db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime
-) -> None:
+def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """Flag an answer with words of distress, and tell every organiser of the participant's channel at once."""
     answer_id = data.get("answer_id")
     if answer_id is None:
-        async with db.execute(
+        row = db.execute(
             "SELECT id FROM answers WHERE participant_id = ? AND conversation = ? AND prompt_id = ?"
             " ORDER BY id DESC LIMIT 1",
             (participant_id, data.get("conversation"), data.get("prompt_id")),
-        ) as cursor:
-            row = await cursor.fetchone()
+        ).fetchone()
         answer_id = row[0] if row else None
     else:
-        async with db.execute(
+        row = db.execute(
             "SELECT conversation, prompt_id FROM answers WHERE id = ? AND participant_id = ?",
             (answer_id, participant_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        ).fetchone()
         if row is None:
             return
         data = {**data, "conversation": row[0], "prompt_id": row[1]}
-    cursor = await db.execute(
+    cursor = db.execute(
         "INSERT INTO safeguarding_flags (participant_id, answer_id, words, created_at) VALUES (?, ?, ?, ?)",
         (participant_id, answer_id, json.dumps(data["words"], ensure_ascii=False), iso(now)),
     )
     flag_id = cursor.lastrowid
     assert flag_id is not None
-    async with db.execute(
-        "SELECT address FROM organisers WHERE channel = ? AND active = 1", (data["channel"],)
-    ) as cursor:
-        addresses = {row[0] for row in await cursor.fetchall()} | set(data.get("organisers", []))
+    found = db.execute("SELECT address FROM organisers WHERE channel = ? AND active = 1", (data["channel"],))
+    addresses = {row[0] for row in found.fetchall()} | set(data.get("organisers", []))
     # Rendered here, in the organiser package, so the store does not need to know organiser words.
     from bot.organise.safeguarding import flag_message
 
     for address in sorted(addresses):
-        language = await language_of(db, data["channel"], address)
+        language = language_of(db, data["channel"], address)
         # Tied to the participant it is about (not the organiser it goes to), so their /forget removes it too.
-        await enqueue(db, data["channel"], address, flag_message(flag_id, data, language), now, participant_id)
+        enqueue(db, data["channel"], address, flag_message(flag_id, data, language), now, participant_id)
 
 
 async def flag(store: Store, flag_id: int) -> dict[str, Any] | None:
@@ -373,7 +373,7 @@ def handle_flag(flag_id: int, by: str, now: datetime) -> Write:
 
 def message_to_participant(participant_id: int, channel: str, address: str, message: Outgoing, now: datetime) -> Write:
     async def write(db: aiosqlite.Connection) -> None:
-        await enqueue(db, channel, address, message, now, participant_id)
+        await in_thread(db, enqueue, channel, address, message, now, participant_id)
 
     return write
 

@@ -6,14 +6,14 @@ transaction, so a feature's rows commit together with the answer and the outbox 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-# writer(db, participant_id, data, now)
-Writer = Callable[[aiosqlite.Connection, int, dict[str, Any], datetime], Awaitable[None]]
+# writer(db, participant_id, data, now): plain functions, run in the database thread with the event's other
+# statements (one trip for the whole transaction; see `in_thread` in bot/store/sqlite.py).
+Writer = Callable[[sqlite3.Connection, int, dict[str, Any], datetime], None]
 
 WRITERS: dict[str, Writer] = {}
 

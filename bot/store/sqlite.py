@@ -11,12 +11,12 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -56,8 +56,41 @@ class OutboxRow:
     language: str | None  # the participant's stored language, for anything rendered at sending time
 
 
-async def insert_outbox(
-    db: aiosqlite.Connection,
+T = TypeVar("T")
+
+
+async def in_thread(db: aiosqlite.Connection, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run `function(connection, *args)` in aiosqlite's database thread: many statements in one trip.
+
+    A trip to that thread (a queue, a wake-up of the event loop, the GIL changing hands) costs more than most of
+    our statements do, and under load it was what bounded the bot's throughput (benchmarks/throughput.py). aiosqlite
+    has no public call for this; `_execute` is the one its own methods use, and tests/test_store.py pins it.
+    """
+    return await db._execute(function, db._conn, *args, **kwargs)
+
+
+def _transact(db: sqlite3.Connection, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """BEGIN, `function`, COMMIT, in the database thread: a cancelled caller cannot leave it half done."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        value = function(db, *args, **kwargs)
+    except BaseException:
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.execute("ROLLBACK")
+        raise
+    try:
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        # A failed COMMIT (disk full, I/O error) can leave the transaction open: close it, or the next
+        # single-statement write would silently join it and be rolled back with it.
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.execute("ROLLBACK")
+        raise
+    return value
+
+
+def insert_outbox(
+    db: sqlite3.Connection,
     participant_id: int | None,
     channel: str,
     address: str,
@@ -67,20 +100,19 @@ async def insert_outbox(
     sending: bool = False,
 ) -> int:
     """One outbox row; `sending` writes it already claimed, for delivery right away."""
-    (row_id,) = await insert_outbox_rows(db, participant_id, channel, address, [(message, sending)], now)
+    (row_id,) = insert_outbox_rows(db, participant_id, channel, address, [(message, sending)], now)
     return row_id
 
 
-async def insert_outbox_rows(
-    db: aiosqlite.Connection,
+def insert_outbox_rows(
+    db: sqlite3.Connection,
     participant_id: int | None,
     channel: str,
     address: str,
     messages: list[tuple[Outgoing, bool]],
     now: datetime,
 ) -> list[int]:
-    """The one place outbox rows are written: all of an event's in one statement (one trip to the database
-    thread); their ids in order.
+    """The one place outbox rows are written: all of an event's in one statement; their ids in order.
 
     Rows of one INSERT get increasing ids in the order of its VALUES, so sorting what RETURNING gives back (in no
     promised order) lines the ids up with the messages.
@@ -102,12 +134,127 @@ async def insert_outbox_rows(
             "sending" if sending else "pending",
             1 if sending else 0,
         ]
-    rows = await db.execute_fetchall(
+    rows = db.execute(
         "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at,"
         f" status, attempts) VALUES {marks} RETURNING id",
         values,
-    )
+    ).fetchall()
     return sorted(row[0] for row in rows)
+
+
+def close_inbox(db: sqlite3.Connection, channel: str, key: str, now: datetime) -> bool:
+    """Mark a stored update handled, in the transaction that stores what it caused; False if it was handled
+    before (do nothing twice). Once handled, the raw update (names, message text) is not needed: only its key."""
+    cursor = db.execute(
+        "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
+        (iso(now), channel, key),
+    )
+    if cursor.rowcount:
+        return True
+    seen = db.execute("SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (channel, key)).fetchone()
+    return seen is None
+
+
+def save_participant(db: sqlite3.Connection, state: ParticipantState, now: datetime) -> int:
+    values = {
+        "pseudonym": state.pseudonym,
+        "channel": state.channel,
+        "address": state.address,
+        "stage": state.stage.value,
+        "language": state.language,
+        "community": state.community,
+        "role": state.role,
+        "consent_version": state.consent_version,
+        "consent_at": iso(state.consent_at) if state.consent_at else None,
+        "paused": int(state.paused),
+        "active": int(state.active),
+        "conversation": state.conversation,
+        "prompt": state.prompt,
+        "pending": state.pending,
+        "features": json.dumps(state.features, ensure_ascii=False, sort_keys=True),
+        "updated_at": iso(now),
+    }
+    if state.id is None:
+        values["created_at"] = iso(now)
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = db.execute(f"INSERT INTO participants ({columns}) VALUES ({marks})", tuple(values.values()))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+    assignments = ", ".join(f"{key} = ?" for key in values)
+    db.execute(f"UPDATE participants SET {assignments} WHERE id = ?", (*values.values(), state.id))
+    return state.id
+
+
+def apply_event(
+    db: sqlite3.Connection, result: Result, now: datetime, inbox: tuple[str, str] | None, claim: bool
+) -> tuple[ParticipantState | None, list[OutboxRow]]:
+    """Everything one event changed, inside its transaction: (None, []) if its update was handled before."""
+    state = result.state
+    if inbox is not None and not close_inbox(db, *inbox, now):
+        return None, []
+    if result.forget:
+        if state.id is not None:
+            db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
+        db.execute("DELETE FROM inbox WHERE channel = ? AND address = ?", (state.channel, state.address))
+        # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id.
+        db.execute("DELETE FROM walk_members WHERE channel = ? AND address = ?", (state.channel, state.address))
+        db.execute(
+            "DELETE FROM outbox WHERE channel = ? AND address = ? AND participant_id IS NULL",
+            (state.channel, state.address),
+        )
+        participant_id = None
+    else:
+        participant_id = save_participant(db, state, now)
+        if result.answers or any(message.kind == "reminder" for message in result.messages):
+            # A reminder is only for the prompt that is open now: an answer or a new prompt ends it.
+            db.execute(
+                "UPDATE outbox SET status = 'cancelled' WHERE participant_id = ? AND kind = 'reminder'"
+                " AND status = 'pending'",
+                (participant_id,),
+            )
+        db.executemany(
+            "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, walk_stop,"
+            " minority, source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    participant_id,
+                    answer.conversation,
+                    answer.prompt_id,
+                    answer.answer_type,
+                    json.dumps(answer.value, ensure_ascii=False),
+                    answer.walk_stop,
+                    int(answer.minority),
+                    answer.source_ref,
+                    iso(now),
+                    iso(now),
+                )
+                for answer in result.answers
+            ],
+        )
+        for record in result.records:
+            WRITERS[record.kind](db, participant_id, record.data, now)
+    sending = [claim and message.due_at is None and not message.scheduled for message in result.messages]
+    row_ids = insert_outbox_rows(
+        db, participant_id, state.channel, state.address, list(zip(result.messages, sending, strict=True)), now
+    )
+    claimed = [
+        OutboxRow(
+            id=row_id,
+            participant_id=participant_id,
+            channel=state.channel,
+            address=state.address,
+            kind=message.kind,
+            payload=message.payload(),
+            due_at=now,
+            attempts=1,
+            scheduled=False,
+            language=state.language,
+        )
+        for message, row_id, now_and_unscheduled in zip(result.messages, row_ids, sending, strict=True)
+        if now_and_unscheduled
+    ]
+    return replace(state, id=participant_id), claimed
 
 
 def _create_private_file(path: Path) -> None:
@@ -136,6 +283,15 @@ class Store:
     def db(self) -> aiosqlite.Connection:
         """For feature query modules (`bot/store/<feature>.py`) that read; writes go through `transaction()`."""
         return self._db
+
+    async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`function(connection, *args)` in the database thread: reads, or writes inside `transaction()`."""
+        return await in_thread(self._db, function, *args, **kwargs)
+
+    async def write(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`function(connection, *args)` as one transaction, BEGIN to COMMIT in one trip to the database thread."""
+        async with self._lock:
+            return await in_thread(self._db, _transact, function, *args, **kwargs)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -234,36 +390,6 @@ class Store:
             features=json.loads(row["features"] or "{}"),
         )
 
-    async def _save_participant(self, db: aiosqlite.Connection, state: ParticipantState, now: datetime) -> int:
-        values = {
-            "pseudonym": state.pseudonym,
-            "channel": state.channel,
-            "address": state.address,
-            "stage": state.stage.value,
-            "language": state.language,
-            "community": state.community,
-            "role": state.role,
-            "consent_version": state.consent_version,
-            "consent_at": iso(state.consent_at) if state.consent_at else None,
-            "paused": int(state.paused),
-            "active": int(state.active),
-            "conversation": state.conversation,
-            "prompt": state.prompt,
-            "pending": state.pending,
-            "features": json.dumps(state.features, ensure_ascii=False, sort_keys=True),
-            "updated_at": iso(now),
-        }
-        if state.id is None:
-            values["created_at"] = iso(now)
-            columns = ", ".join(values)
-            marks = ", ".join("?" for _ in values)
-            cursor = await db.execute(f"INSERT INTO participants ({columns}) VALUES ({marks})", tuple(values.values()))
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
-        assignments = ", ".join(f"{key} = ?" for key in values)
-        await db.execute(f"UPDATE participants SET {assignments} WHERE id = ?", (*values.values(), state.id))
-        return state.id
-
     async def set_active(self, channel: str, address: str, active: bool, now: datetime) -> None:
         """Blocked (or back): a blocked participant's scheduled messages wait instead of failing over and over."""
         async with self._lock:  # one statement: atomic on its own
@@ -287,81 +413,7 @@ class Store:
 
         The rows are durable before they are sent: if the process dies now, start-up releases and sends them.
         """
-        state = result.state
-        claimed: list[OutboxRow] = []
-        async with self.transaction() as db:
-            if inbox is not None:
-                # Once handled, the raw update (names, message text) is not needed: keep only its key.
-                cursor = await db.execute(
-                    "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
-                    (iso(now), *inbox),
-                )
-                if cursor.rowcount == 0:
-                    async with db.execute("SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", inbox) as check:
-                        if await check.fetchone() is not None:
-                            return None, []  # seen and handled before: do nothing twice
-            if result.forget:
-                if state.id is not None:
-                    await db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
-                await db.execute("DELETE FROM inbox WHERE channel = ? AND address = ?", (state.channel, state.address))
-                # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id.
-                await db.execute(
-                    "DELETE FROM walk_members WHERE channel = ? AND address = ?", (state.channel, state.address)
-                )
-                await db.execute(
-                    "DELETE FROM outbox WHERE channel = ? AND address = ? AND participant_id IS NULL",
-                    (state.channel, state.address),
-                )
-                participant_id = None
-            else:
-                participant_id = await self._save_participant(db, state, now)
-                if result.answers or any(message.kind == "reminder" for message in result.messages):
-                    # A reminder is only for the prompt that is open now: an answer or a new prompt ends it.
-                    await db.execute(
-                        "UPDATE outbox SET status = 'cancelled' WHERE participant_id = ? AND kind = 'reminder'"
-                        " AND status = 'pending'",
-                        (participant_id,),
-                    )
-                for answer in result.answers:
-                    await db.execute(
-                        "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, walk_stop,"
-                        " minority, source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            participant_id,
-                            answer.conversation,
-                            answer.prompt_id,
-                            answer.answer_type,
-                            json.dumps(answer.value, ensure_ascii=False),
-                            answer.walk_stop,
-                            int(answer.minority),
-                            answer.source_ref,
-                            iso(now),
-                            iso(now),
-                        ),
-                    )
-                for record in result.records:
-                    await WRITERS[record.kind](db, participant_id, record.data, now)
-            sending = [claim and message.due_at is None and not message.scheduled for message in result.messages]
-            row_ids = await insert_outbox_rows(
-                db, participant_id, state.channel, state.address, list(zip(result.messages, sending, strict=True)), now
-            )
-            for message, row_id, now_and_unscheduled in zip(result.messages, row_ids, sending, strict=True):
-                if now_and_unscheduled:
-                    claimed.append(
-                        OutboxRow(
-                            id=row_id,
-                            participant_id=participant_id,
-                            channel=state.channel,
-                            address=state.address,
-                            kind=message.kind,
-                            payload=message.payload(),
-                            due_at=now,
-                            attempts=1,
-                            scheduled=False,
-                            language=state.language,
-                        )
-                    )
-        return replace(state, id=participant_id), claimed
+        return await self.write(apply_event, result, now, inbox, claim)
 
     # -- outbox ------------------------------------------------------------------------------------------------
     async def claim_due(

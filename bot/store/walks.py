@@ -9,6 +9,7 @@ commit together or not at all.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -144,43 +145,43 @@ async def follow_up_sent(store: Store, participant_id: int) -> dict[str, Any] | 
 
 
 # -- writing (inside a transaction) ----------------------------------------------------------------------------
-async def enqueue(
-    db: aiosqlite.Connection, channel: str, address: str, participant_id: int | None, message: Outgoing, now: datetime
+def enqueue(
+    db: sqlite3.Connection, channel: str, address: str, participant_id: int | None, message: Outgoing, now: datetime
 ) -> None:
     """An outbox row for someone other than the participant of the event: a group chat, or another walker."""
-    await insert_outbox(db, participant_id, channel, address, message, now)
+    insert_outbox(db, participant_id, channel, address, message, now)
 
 
-async def create_group(db: aiosqlite.Connection, group: GroupWalk, now: datetime) -> None:
+def create_group(db: sqlite3.Connection, group: GroupWalk, now: datetime) -> None:
     # Group walks untouched for a week go when a new one starts (ended, or left open by a volunteer who went):
     # the volunteer's address and the names of those who never opened the bot are not kept for long.
-    await db.execute("DELETE FROM walk_groups WHERE updated_at < ?", (iso(now - KEEP_IDLE),))
-    await db.execute(
+    db.execute("DELETE FROM walk_groups WHERE updated_at < ?", (iso(now - KEEP_IDLE),))
+    db.execute(
         "INSERT INTO walk_groups (code, walk, channel, chat, volunteer, language, stop, status, created_at,"
         " updated_at) VALUES (?, ?, ?, ?, ?, ?, -1, 'open', ?, ?)",
         (group.code, group.walk, group.channel, group.chat, group.volunteer, group.language, iso(now), iso(now)),
     )
 
 
-async def update_group(db: aiosqlite.Connection, code: str, stop: int, status: str, now: datetime) -> None:
-    await db.execute(
+def update_group(db: sqlite3.Connection, code: str, stop: int, status: str, now: datetime) -> None:
+    db.execute(
         "UPDATE walk_groups SET stop = ?, stop_at = ?, status = ?, updated_at = ? WHERE code = ?",
         (stop, iso(now), status, iso(now), code),
     )
     if status == "ended":
         # Someone who never opened the bot leaves nothing behind once the walk is over; no name is kept.
-        await db.execute(
+        db.execute(
             "DELETE FROM walk_members WHERE participant_id IS NULL AND group_id = (SELECT id FROM walk_groups"
             " WHERE code = ?)",
             (code,),
         )
-        await db.execute(
+        db.execute(
             "UPDATE walk_members SET name = NULL WHERE group_id = (SELECT id FROM walk_groups WHERE code = ?)", (code,)
         )
 
 
-async def join_group(
-    db: aiosqlite.Connection,
+def join_group(
+    db: sqlite3.Connection,
     code: str,
     channel: str,
     address: str,
@@ -190,17 +191,16 @@ async def join_group(
 ) -> None:
     """Add a walker. `name` only for someone who asked in the group chat before they could be written to; joining
     from their private chat forgets it."""
-    async with db.execute("SELECT id FROM walk_groups WHERE code = ?", (code,)) as cursor:
-        row = await cursor.fetchone()
+    row = db.execute("SELECT id FROM walk_groups WHERE code = ?", (code,)).fetchone()
     if row is None:
         return
     if participant_id is not None:
         # One group walk at a time: joining another finishes the earlier one.
-        await db.execute(
+        db.execute(
             "UPDATE walk_members SET finished_at = ? WHERE participant_id = ? AND group_id != ? AND finished_at IS NULL",
             (iso(now), participant_id, row[0]),
         )
-    await db.execute(
+    db.execute(
         "INSERT INTO walk_members (group_id, channel, address, participant_id, name, joined_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, channel, address) DO UPDATE SET"
         " participant_id = COALESCE(excluded.participant_id, participant_id), name = excluded.name,"
@@ -209,10 +209,10 @@ async def join_group(
     )
 
 
-async def member_progress(
-    db: aiosqlite.Connection, participant_id: int, code: str, reflection: int, finished: bool, now: datetime
+def member_progress(
+    db: sqlite3.Connection, participant_id: int, code: str, reflection: int, finished: bool, now: datetime
 ) -> None:
-    await db.execute(
+    db.execute(
         "UPDATE walk_members SET reflection = ?, finished_at = ? WHERE participant_id = ?"
         " AND group_id = (SELECT id FROM walk_groups WHERE code = ?)",
         (reflection, iso(now) if finished else None, participant_id, code),
@@ -244,7 +244,7 @@ def outgoing_data(message: Outgoing) -> dict[str, Any]:
 
 # -- writers for `Result.records` ------------------------------------------------------------------------------
 @writer("walk_group_create")
-async def _write_create(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+def _write_create(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     group = GroupWalk(
         id=None,
         code=data["code"],
@@ -254,28 +254,28 @@ async def _write_create(db: aiosqlite.Connection, participant_id: int, data: dic
         volunteer=data["volunteer"],
         language=data["language"],
     )
-    await create_group(db, group, now)
+    create_group(db, group, now)
 
 
 @writer("walk_group_update")
-async def _write_update(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
-    await update_group(db, data["code"], data["stop"], data["status"], now)
+def _write_update(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    update_group(db, data["code"], data["stop"], data["status"], now)
 
 
 @writer("walk_join")
-async def _write_join(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
-    await join_group(db, data["code"], data["channel"], data["address"], participant_id, None, now)
+def _write_join(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    join_group(db, data["code"], data["channel"], data["address"], participant_id, None, now)
 
 
 @writer("walk_member")
-async def _write_member(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
-    await member_progress(db, participant_id, data["code"], data["reflection"], data["finished"], now)
+def _write_member(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    member_progress(db, participant_id, data["code"], data["reflection"], data["finished"], now)
 
 
 SENDS_TO_OTHERS.add("walk_outbox")
 
 
 @writer("walk_outbox")
-async def _write_outbox(db: aiosqlite.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+def _write_outbox(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     for row in data["rows"]:
-        await enqueue(db, row["channel"], row["address"], row.get("participant_id"), outgoing_from(row["message"]), now)
+        enqueue(db, row["channel"], row["address"], row.get("participant_id"), outgoing_from(row["message"]), now)
