@@ -6,6 +6,8 @@ Telegram and the terminal both call `Dispatcher.handle`, so a rehearsal behaves 
 from __future__ import annotations
 
 import logging
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +31,7 @@ from bot.organise import commands as organise
 from bot.organise.safeguarding import inspect as safeguard
 from bot.store import OutboxRow, Store
 from bot.store.records import SENDS_TO_OTHERS
+from bot.store.sqlite import read_participant
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,24 @@ class Handled:
             record.kind in SENDS_TO_OTHERS
             for record in self.result.records  # a group walk's cards to its walkers
         )
+
+
+def read_event(
+    db: sqlite3.Connection,
+    channel: str,
+    address: str,
+    event: events.Event,
+    community: str,
+    features: Sequence[Feature],
+) -> tuple[ParticipantState, dict[str, Any]]:
+    """The participant and what each feature needs for this event, read in one trip to the database thread."""
+    state = read_participant(db, channel, address) or ParticipantState(
+        channel=channel, address=address, community=community
+    )
+    context: dict[str, Any] = {}
+    for feature in features:
+        context.update(feature.context(db, state, event))
+    return state, context
 
 
 def load_content(settings: Settings) -> Library:
@@ -124,9 +145,9 @@ class Dispatcher:
         organiser: bool = False,
     ) -> Handled:
         now = self.clock.now()
-        state = await self.store.load_participant(channel, address)
-        if state is None:
-            state = ParticipantState(channel=channel, address=address, community=self.settings.default_community)
+        state, loaded = await self.store.call(
+            read_event, channel, address, event, self.settings.default_community, self.engine.features
+        )
         verdict = self.flood.check(f"{channel}:{address}") if self.flood else "ok"
         if verdict != "ok":
             return await self._flooded(state, verdict, now, channel, inbox_key)
@@ -135,10 +156,7 @@ class Dispatcher:
         if isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
             result = self.engine.mydata(state, await self.store.participant_record(state.id), now)
         else:
-            context: dict[str, Any] = {"bot_username": self.bot_username}
-            for feature in self.engine.features:
-                context.update(await feature.context(self.store, state, event))
-            result = self.engine.handle(state, event, now, hint, context)
+            result = self.engine.handle(state, event, now, hint, {"bot_username": self.bot_username, **loaded})
         if organiser:
             result.messages = organise.with_organiser_menu(result.messages)
         safeguard(self, result)  # words of distress in an answer: flagged to organisers with the answer

@@ -7,10 +7,13 @@ of the participant behind, and the file must be private and backed up consistent
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
 import stat
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -165,6 +168,26 @@ async def test_apply_is_one_transaction(store: Store, settings: Settings) -> Non
     # The store is still usable afterwards.
     await saved_participant(store)
     assert await store.count("answers") == 1
+
+
+async def test_a_write_runs_whole_in_the_database_thread_even_when_its_caller_is_cancelled(store: Store) -> None:
+    """Store.write sends BEGIN, the function and COMMIT as one call to aiosqlite's thread (through its
+    `_execute`, which this pins): a caller cancelled meanwhile cannot leave the transaction open or half done."""
+    threads: list[str] = []
+
+    def slow(db: sqlite3.Connection, key: str) -> None:
+        threads.append(threading.current_thread().name)
+        db.execute("INSERT INTO inbox (channel, update_key, raw, received_at) VALUES ('t', ?, '', 'now')", (key,))
+        time.sleep(0.05)  # in the database thread: the event loop goes on and cancels the caller meanwhile
+
+    task = asyncio.create_task(store.write(slow, "1"))
+    await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await store.write(slow, "2")  # queued behind the first: it finds no transaction left open
+    assert await store.count("inbox") == 2
+    assert threads[0] != threading.current_thread().name
 
 
 async def test_apply_updates_an_existing_participant(store: Store) -> None:

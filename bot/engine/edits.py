@@ -17,8 +17,9 @@ from bot.engine.state import ParticipantState
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from bot.engine.core import Engine
-    from bot.store import Store
 
 
 class EditsFeature(BaseFeature):
@@ -47,9 +48,9 @@ class EditsFeature(BaseFeature):
         result.say("✏️ " + t.gettext("I updated your answer."))
         return True
 
-    async def context(self, store: Store, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
         if not isinstance(event, events.Edit) or state.id is None:
             return {}
         from bot.store.edits import answer_for_message
 
-        return {"edited_answer": await answer_for_message(store, state.id, event.ref)}
+        return {"edited_answer": answer_for_message(db, state.id, event.ref)}

@@ -16,8 +16,9 @@ from bot.engine.state import ParticipantState
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from bot.engine.core import Engine
-    from bot.store import Store
 
 
 class Feature(Protocol):
@@ -35,8 +36,10 @@ class Feature(Protocol):
         """Take a non-button, non-command event before the round does; True when it was taken."""
         ...
 
-    async def context(self, store: Store, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
-        """What this feature needs from the store for this event; handed to the engine as `result.context`."""
+    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+        """What this feature needs from the store for this event; handed to the engine as `result.context`.
+
+        Run in the database thread with the participant's own row, so an event's reads take one trip there."""
         ...
 
     # Optional hooks, looked up by name (a feature without them is left out):
@@ -60,5 +63,5 @@ class BaseFeature:
     def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
         return False
 
-    async def context(self, store: Store, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
         return {}

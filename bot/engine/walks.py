@@ -59,8 +59,9 @@ from bot.engine.walk_groups import (
 from bot.i18n import Translator, pick, translator
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from bot.engine.core import Engine
-    from bot.store import Store
 
 __all__ = [
     "GroupOutcome",
@@ -107,7 +108,7 @@ class WalkFeature(BaseFeature):
     def commands(self) -> Mapping[str, Any]:
         return {"walks": self._walks_command, "walk": self._walk_command}
 
-    async def context(self, store: Store, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
         from bot.store import walks as stored
 
         found: dict[str, Any] = {}
@@ -120,15 +121,15 @@ class WalkFeature(BaseFeature):
         if code is None and isinstance(pending, str) and pending.startswith(GROUP_CODE):
             code = pending
         if code:
-            found["walk_group"] = await stored.group_by_code(store, code)
+            found["walk_group"] = stored.group_by_code(db, code)
         if state.id is not None:
-            found["walk_member"] = await stored.membership(store, state.id)
+            found["walk_member"] = stored.membership(db, state.id)
             if isinstance(event, events.Text | events.Voice | events.Photo):
-                found["walk_follow_up"] = await stored.follow_up_sent(store, state.id)
+                found["walk_follow_up"] = stored.follow_up_sent(db, state.id)
         if isinstance(event, events.Command) and event.name.lower() in ("walks", "walk"):
-            found["walk_led"] = await stored.group_led_from(store, state.channel, state.address)
+            found["walk_led"] = stored.group_led_from(db, state.channel, state.address)
         if isinstance(event, events.Button) and event.data.startswith("role:"):
-            found["walk_invitation"] = await stored.invitation(store, state.channel, state.address)
+            found["walk_invitation"] = stored.invitation(db, state.channel, state.address)
         return found
 
     # -- hooks of the core -------------------------------------------------------------------------------------

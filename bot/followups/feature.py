@@ -23,8 +23,9 @@ from bot.i18n import Translator
 from bot.store import followups as queries
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from bot.engine.core import Engine
-    from bot.store import Store
 
 IDEAS = "followups.ideas"
 MINORITY = "followups.minority"
@@ -59,18 +60,18 @@ class FollowUpsFeature(BaseFeature):
             return True
         return False
 
-    async def context(self, store: Store, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
         if state.id is None or state.stage != Stage.READY:
             return {}
         if isinstance(event, events.Command) and event.name.lower() == "ideas":
-            return {IDEAS: await queries.ideas(store, state.community, told_only=True)}
+            return {IDEAS: queries.ideas(db, state.community, told_only=True)}
         found: dict[str, Any] = {}
         if isinstance(event, events.Text | events.Voice):
-            question = await queries.open_minority_question(store, state.id)
+            question = queries.open_minority_question(db, state.id)
             if question:
                 found[MINORITY] = question
         if pacing.waiting(state) is not None and not isinstance(event, events.Command | events.Button | events.Edit):
-            found[UNSENT] = await queries.prompt_on_its_way(store, state.id)
+            found[UNSENT] = queries.prompt_on_its_way(db, state.id)
         return found
 
 

@@ -127,7 +127,7 @@ def _usage(ctx: OrganiserContext) -> str:
 
 async def _list(ctx: OrganiserContext) -> None:
     o = ctx.o
-    found = await queries.ideas(ctx.store)
+    found = await ctx.store.call(queries.ideas)
     lines = ["💡 " + o.ogettext("Ideas from meetings:")]
     if not found:
         lines.append(o.ogettext("None yet."))

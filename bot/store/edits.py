@@ -8,15 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from bot.store.records import writer
-from bot.store.sqlite import Store, iso
+from bot.store.sqlite import iso
 
 
-async def answer_for_message(store: Store, participant_id: int, ref: str) -> dict[str, Any] | None:
-    row = await store.fetch_one(
+def answer_for_message(db: sqlite3.Connection, participant_id: int, ref: str) -> dict[str, Any] | None:
+    row = db.execute(
         "SELECT id, conversation, prompt_id, answer_type, value FROM answers"
         " WHERE participant_id = ? AND source_ref = ? ORDER BY id DESC LIMIT 1",
         (participant_id, ref),
-    )
+    ).fetchone()
     if row is None:
         return None
     return {

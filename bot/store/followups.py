@@ -181,7 +181,7 @@ async def idea(store: Store, idea_id: str) -> dict[str, Any] | None:
     return _idea(row) if row else None
 
 
-async def ideas(store: Store, community: str | None = None, *, told_only: bool = False) -> list[dict[str, Any]]:
+def ideas(db: sqlite3.Connection, community: str | None = None, *, told_only: bool = False) -> list[dict[str, Any]]:
     """Ideas, oldest first; `told_only` keeps those participants have heard of (their meeting is over)."""
     conditions = []
     params: list[Any] = []
@@ -193,8 +193,7 @@ async def ideas(store: Store, community: str | None = None, *, told_only: bool =
             "EXISTS (SELECT 1 FROM idea_history h WHERE h.idea = ideas.id AND h.announced_at IS NOT NULL)"
         )
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
-    async with store.db.execute(f"SELECT * FROM ideas{where} ORDER BY created_at, id", params) as cursor:
-        return [_idea(row) for row in await cursor.fetchall()]
+    return [_idea(row) for row in db.execute(f"SELECT * FROM ideas{where} ORDER BY created_at, id", params).fetchall()]
 
 
 async def idea_count(store: Store) -> int:
@@ -384,44 +383,44 @@ def write_mark(db: sqlite3.Connection, participant_id: int, data: dict[str, Any]
     mark_many(db, data["kind"], data["key"], [participant_id], data["state"], now)
 
 
-async def open_minority_question(store: Store, participant_id: int) -> dict[str, Any] | None:
+def open_minority_question(db: sqlite3.Connection, participant_id: int) -> dict[str, Any] | None:
     """The minority question the participant was sent last, if it is still open: not answered or skipped, and no
     round prompt shown after it (then their next text is meant for that prompt)."""
-    rows = await store.fetch_all(  # nearly always empty, and a primary-key range: cheap on every message
+    rows = db.execute(  # nearly always empty, and a primary-key range: cheap on every message
         "SELECT key FROM followup_marks WHERE participant_id = ? AND kind = 'minority' AND state = 'asked'",
         (participant_id,),
-    )
+    ).fetchall()
     asked = {row[0] for row in rows}
     if not asked:
         return None
-    row = await store.fetch_one(
+    row = db.execute(
         "SELECT payload, sent_at FROM outbox WHERE participant_id = ? AND kind = 'minority' AND status = 'sent'"
         " ORDER BY sent_at DESC, id DESC LIMIT 1",
         (participant_id,),
-    )
+    ).fetchone()
     if row is None:
         return None
     payload, sent_at = json.loads(row[0]), row[1]
     if f"{payload.get('conversation')}:{payload.get('prompt')}" not in asked:
         return None
-    last = await store.fetch_one(
+    last = db.execute(
         "SELECT MAX(sent_at) FROM outbox WHERE participant_id = ? AND status = 'sent'"
         " AND kind IN ('prompt', 'next_prompt', 'reminder')",
         (participant_id,),
-    )
+    ).fetchone()
     if last and last[0] and last[0] > sent_at:
         return None
     return {"conversation": payload.get("conversation"), "prompt": payload.get("prompt"), "sent_at": sent_at}
 
 
-async def prompt_on_its_way(store: Store, participant_id: int) -> bool:
+def prompt_on_its_way(db: sqlite3.Connection, participant_id: int) -> bool:
     """A delayed prompt whose moment has come is waiting in the outbox (quiet hours, a pause, a restart)."""
-    async with store.db.execute(
+    found = db.execute(
         "SELECT 1 FROM outbox WHERE participant_id = ? AND kind = 'next_prompt' AND status IN ('pending', 'sending')"
         " LIMIT 1",
         (participant_id,),
-    ) as cursor:
-        return await cursor.fetchone() is not None
+    )
+    return found.fetchone() is not None
 
 
 async def next_news(store: Store) -> datetime | None:

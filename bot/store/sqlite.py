@@ -155,6 +155,39 @@ def close_inbox(db: sqlite3.Connection, channel: str, key: str, now: datetime) -
     return seen is None
 
 
+def read_participant(db: sqlite3.Connection, channel: str, address: str) -> ParticipantState | None:
+    # One round trip: the participant and the prompts they answered (a unit separator joins the keys).
+    row = db.execute(
+        "SELECT p.*, (SELECT group_concat(a.conversation || ':' || a.prompt_id, char(31)) FROM answers a"
+        " WHERE a.participant_id = p.id) AS answered_keys"
+        " FROM participants p WHERE p.channel = ? AND p.address = ?",
+        (channel, address),
+    ).fetchone()
+    if row is None:
+        return None
+    answered = frozenset(row["answered_keys"].split("\x1f")) if row["answered_keys"] else frozenset()
+    return ParticipantState(
+        id=row["id"],
+        channel=row["channel"],
+        address=row["address"],
+        pseudonym=row["pseudonym"],
+        stage=Stage(row["stage"]),
+        language=row["language"],
+        community=row["community"],
+        role=row["role"],
+        consent_version=row["consent_version"],
+        consent_at=parse_iso(row["consent_at"]),
+        paused=bool(row["paused"]),
+        active=bool(row["active"]),
+        conversation=row["conversation"],
+        prompt=row["prompt"],
+        answered=answered,
+        pending=row["pending"],
+        created_at=parse_iso(row["created_at"]),
+        features=json.loads(row["features"] or "{}"),
+    )
+
+
 def save_participant(db: sqlite3.Connection, state: ParticipantState, now: datetime) -> int:
     values = {
         "pseudonym": state.pseudonym,
@@ -359,36 +392,7 @@ class Store:
 
     # -- participants ------------------------------------------------------------------------------------------
     async def load_participant(self, channel: str, address: str) -> ParticipantState | None:
-        # One round trip: the participant and the prompts they answered (a unit separator joins the keys).
-        row = await self.fetch_one(
-            "SELECT p.*, (SELECT group_concat(a.conversation || ':' || a.prompt_id, char(31)) FROM answers a"
-            " WHERE a.participant_id = p.id) AS answered_keys"
-            " FROM participants p WHERE p.channel = ? AND p.address = ?",
-            (channel, address),
-        )
-        if row is None:
-            return None
-        answered = frozenset(row["answered_keys"].split("\x1f")) if row["answered_keys"] else frozenset()
-        return ParticipantState(
-            id=row["id"],
-            channel=row["channel"],
-            address=row["address"],
-            pseudonym=row["pseudonym"],
-            stage=Stage(row["stage"]),
-            language=row["language"],
-            community=row["community"],
-            role=row["role"],
-            consent_version=row["consent_version"],
-            consent_at=parse_iso(row["consent_at"]),
-            paused=bool(row["paused"]),
-            active=bool(row["active"]),
-            conversation=row["conversation"],
-            prompt=row["prompt"],
-            answered=answered,
-            pending=row["pending"],
-            created_at=parse_iso(row["created_at"]),
-            features=json.loads(row["features"] or "{}"),
-        )
+        return await self.call(read_participant, channel, address)
 
     async def set_active(self, channel: str, address: str, active: bool, now: datetime) -> None:
         """Blocked (or back): a blocked participant's scheduled messages wait instead of failing over and over."""

@@ -13,58 +13,54 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.engine.outgoing import Outgoing
 from bot.engine.walks import GroupWalk, Member
 from bot.store.records import SENDS_TO_OTHERS, writer
-from bot.store.sqlite import Store, insert_outbox, iso, parse_iso
+from bot.store.sqlite import insert_outbox, iso, parse_iso
 
 # Group walks untouched this long are deleted with their members when the next one starts.
 KEEP_IDLE = timedelta(days=7)
 
 
 # -- reading ---------------------------------------------------------------------------------------------------
-async def group_by_code(store: Store, code: str) -> GroupWalk | None:
-    async with store.db.execute("SELECT * FROM walk_groups WHERE code = ?", (code,)) as cursor:
-        row = await cursor.fetchone()
-    return await _group_view(store.db, row) if row else None
+def group_by_code(db: sqlite3.Connection, code: str) -> GroupWalk | None:
+    row = db.execute("SELECT * FROM walk_groups WHERE code = ?", (code,)).fetchone()
+    return _group_view(db, row) if row else None
 
 
-async def open_group_in_chat(store: Store, channel: str, chat: str) -> GroupWalk | None:
-    row = await store.fetch_one(
+def open_group_in_chat(db: sqlite3.Connection, channel: str, chat: str) -> GroupWalk | None:
+    row = db.execute(
         "SELECT * FROM walk_groups WHERE channel = ? AND chat = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
         (channel, chat),
-    )
-    return await _group_view(store.db, row) if row else None
+    ).fetchone()
+    return _group_view(db, row) if row else None
 
 
-async def group_led_from(store: Store, channel: str, address: str) -> GroupWalk | None:
+def group_led_from(db: sqlite3.Connection, channel: str, address: str) -> GroupWalk | None:
     """The open group walk a volunteer leads from their own private chat, so `/walks` can bring its buttons back."""
-    row = await store.fetch_one(
+    row = db.execute(
         "SELECT * FROM walk_groups WHERE channel = ? AND chat = ? AND volunteer = ? AND status = 'open'"
         " ORDER BY id DESC LIMIT 1",
         (channel, address, address),
-    )
-    return await _group_view(store.db, row) if row else None
+    ).fetchone()
+    return _group_view(db, row) if row else None
 
 
-async def _group_view(db: aiosqlite.Connection, row: aiosqlite.Row) -> GroupWalk:
+def _group_view(db: sqlite3.Connection, row: sqlite3.Row) -> GroupWalk:
     """The group with its members, and whether each answered at the current stop (for the volunteer's count)."""
-    async with db.execute(
+    member_rows = db.execute(
         "SELECT m.address, m.participant_id, m.name, p.language, p.stage, p.active FROM walk_members m"
         " LEFT JOIN participants p ON p.id = m.participant_id WHERE m.group_id = ? ORDER BY m.joined_at, m.address",
         (row["id"],),
-    ) as cursor:
-        member_rows = await cursor.fetchall()
+    ).fetchall()
     answered: set[int] = set()
     if row["stop"] >= 0 and row["stop_at"]:
-        async with db.execute(
+        found = db.execute(
             "SELECT DISTINCT a.participant_id FROM answers a JOIN walk_members m ON m.participant_id = a.participant_id"
             " WHERE m.group_id = ? AND a.conversation = ? AND a.walk_stop IS NOT NULL AND a.created_at >= ?",
             (row["id"], row["walk"], row["stop_at"]),
-        ) as cursor:
-            answered = {r[0] for r in await cursor.fetchall()}
+        )
+        answered = {r[0] for r in found.fetchall()}
     members = tuple(
         Member(
             address=r["address"],
@@ -91,14 +87,14 @@ async def _group_view(db: aiosqlite.Connection, row: aiosqlite.Row) -> GroupWalk
     )
 
 
-async def membership(store: Store, participant_id: int) -> dict[str, Any] | None:
+def membership(db: sqlite3.Connection, participant_id: int) -> dict[str, Any] | None:
     """The group walk this participant walks along with and has not finished: its walk, stop and their progress."""
-    row = await store.fetch_one(
+    row = db.execute(
         "SELECT g.code, g.walk, g.stop, g.status, g.updated_at, m.reflection FROM walk_members m"
         " JOIN walk_groups g ON g.id = m.group_id WHERE m.participant_id = ? AND m.finished_at IS NULL"
         " ORDER BY m.joined_at DESC LIMIT 1",
         (participant_id,),
-    )
+    ).fetchone()
     if row is None:
         return None
     return {
@@ -111,36 +107,36 @@ async def membership(store: Store, participant_id: int) -> dict[str, Any] | None
     }
 
 
-async def invitation(store: Store, channel: str, address: str) -> str | None:
+def invitation(db: sqlite3.Connection, channel: str, address: str) -> str | None:
     """The open group walk someone asked to join in a group chat before they had opened the bot (or finished
     starting): their name is kept until they join from their private chat."""
-    row = await store.fetch_one(
+    row = db.execute(
         "SELECT g.code FROM walk_members m JOIN walk_groups g ON g.id = m.group_id WHERE m.channel = ?"
         " AND m.address = ? AND m.name IS NOT NULL AND g.status = 'open' ORDER BY m.joined_at DESC LIMIT 1",
         (channel, address),
-    )
+    ).fetchone()
     return row[0] if row else None
 
 
-async def follow_up_sent(store: Store, participant_id: int) -> dict[str, Any] | None:
+def follow_up_sent(db: sqlite3.Connection, participant_id: int) -> dict[str, Any] | None:
     """The last walk follow-up delivered to this participant that they have not answered yet."""
-    row = await store.fetch_one(
+    row = db.execute(
         "SELECT payload, sent_at FROM outbox WHERE participant_id = ? AND kind = 'walk_followup' AND status = 'sent'"
         " ORDER BY sent_at DESC LIMIT 1",
         (participant_id,),
-    )
+    ).fetchone()
     if row is None or not row["sent_at"]:
         return None
     walk = json.loads(row["payload"] or "{}").get("walk")
     if not walk:
         return None
-    async with store.db.execute(
+    answered = db.execute(
         "SELECT 1 FROM answers WHERE participant_id = ? AND conversation = ? AND prompt_id = 'follow-up'"
         " AND created_at >= ? LIMIT 1",
         (participant_id, walk, row["sent_at"]),
-    ) as cursor:
-        if await cursor.fetchone() is not None:
-            return None
+    ).fetchone()
+    if answered is not None:
+        return None
     return {"walk": walk, "sent_at": parse_iso(row["sent_at"])}
 
 
