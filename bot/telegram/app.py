@@ -42,7 +42,10 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 MAX_SLEEP = timedelta(minutes=5)  # wake now and then even with nothing due: cheap, and heals a missed arm
-FOLLOW_UP_EVERY = timedelta(minutes=1)  # invitations for newcomers, the minority round, idea news after a reload
+FOLLOW_UP_EVERY = timedelta(minutes=1)
+# Most of an update's time is spent waiting (for Telegram's answer, for the database thread): with 8 at a time the
+# bot idled at a third of a core under load (benchmarks/throughput.py); gains stopped at 64.
+CONCURRENT_UPDATES = 64  # invitations for newcomers, the minority round, idea news after a reload
 
 
 class LiveBot:
@@ -79,7 +82,7 @@ class LiveBot:
             .get_updates_request(InboxRequest(self.keep_updates, read_timeout=30, connection_pool_size=2))
             # Updates of different chats are handled side by side; one chat's updates wait for each other
             # (`_chat_lock`), so a participant's state is never read and written by two handlers at once.
-            .concurrent_updates(8)
+            .concurrent_updates(CONCURRENT_UPDATES)
         )
         if self.settings.rate_limit:
             # AIORateLimiter, tuned so it never bursts past Telegram's limits (bot/telegram/limits.py).

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -42,6 +45,7 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
+                cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets no cookies: skip the jar on every call
             )
 
     async def shutdown(self) -> None:
@@ -78,7 +82,8 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect_timeout,
             sock_read=read_timeout,
         )
-        body: aiohttp.FormData | dict[str, str] | None
+        body: aiohttp.FormData | bytes | None
+        headers = None
         if files:
             form = aiohttp.FormData()
             for name, value in fields.items():
@@ -92,10 +97,14 @@ class AiohttpRequest(BaseRequest):
                 else:
                     form.add_field(name, upload)
             body = form
+        elif fields:
+            # Encoded here: handed a dict, aiohttp tries every payload type before it builds a form of it.
+            body = urlencode(fields).encode()
+            headers = FORM
         else:
-            body = fields or None
+            body = None
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as response:
+            async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
             raise TimedOut from error
