@@ -42,10 +42,10 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 MAX_SLEEP = timedelta(minutes=5)  # wake now and then even with nothing due: cheap, and heals a missed arm
-FOLLOW_UP_EVERY = timedelta(minutes=1)
+FOLLOW_UP_EVERY = timedelta(minutes=1)  # invitations for newcomers, the minority round, idea news after a reload
 # Most of an update's time is spent waiting (for Telegram's answer, for the database thread): with 8 at a time the
-# bot idled at a third of a core under load (benchmarks/throughput.py); gains stopped at 64.
-CONCURRENT_UPDATES = 64  # invitations for newcomers, the minority round, idea news after a reload
+# main thread sat idle 40% of the time under load (benchmarks/throughput.py); gains stopped at 64.
+CONCURRENT_UPDATES = 64
 
 
 class LiveBot:
