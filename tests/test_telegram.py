@@ -11,6 +11,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.store import Store
+from bot.telegram.channel import Uploads
 from tests.support.fake_bot_api import Call
 from tests.support.live import USER, Running, answers, bot, onboard, participant
 
@@ -49,6 +50,32 @@ async def test_onboarding_and_an_answer_over_telegram(bot: Running) -> None:
     stored = participant(bot.settings.db, str(USER))
     assert stored is not None and stored["language"] == "nl" and stored["role"] == "newcomer"
     assert str(USER) not in str(stored["pseudonym"])
+
+
+async def test_a_recording_goes_up_once_and_then_by_its_file_id(bot: Running) -> None:
+    """Five hundred newcomers hear the same prompt: Telegram gets the file once, and its file_id after that."""
+    api = bot.api
+    await onboard(bot)
+    await onboard(bot, user=USER + 1)
+    await api.wait_for(lambda sent: len([c for c in sent if c.method == "sendVoice"]) == 2)
+    first, second = [c for c in api.sent if c.method == "sendVoice"]
+    assert isinstance(first.params["voice"], bytes)
+    uploaded = next(m["voice"]["file_id"] for (chat, _id), m in api.messages.items() if chat == USER and "voice" in m)
+    assert second.chat_id == USER + 1 and second.params["voice"] == uploaded
+
+
+def test_a_file_changed_on_disk_is_uploaded_again(tmp_path: Path) -> None:
+    recording = tmp_path / "wonen-nl.ogg"
+    recording.write_bytes(b"OggS first")
+    uploads = Uploads()
+    assert uploads.file_id(recording) is None
+    uploads.remember(recording, "voice-1")
+    assert uploads.file_id(recording) == "voice-1"
+    recording.write_bytes(b"OggS recorded again")  # an organiser replaced the recording
+    assert uploads.file_id(recording) is None
+    uploads.remember(recording, "voice-2")
+    recording.unlink()
+    assert uploads.file_id(recording) is None
 
 
 async def test_every_answer_type_and_wrong_input(bot: Running) -> None:

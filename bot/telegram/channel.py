@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
@@ -85,11 +86,59 @@ async def send_text(bot: ExtBot[None], chat_id: int, text: str, keyboard: dict[s
     await bot.do_api_request(SEND_MESSAGE, api_kwargs=arguments)
 
 
+class Uploads:
+    """Telegram keeps every file a bot sent: a prompt's recording or a walk card's picture goes up once, and to
+    everyone after that by the file_id Telegram gave it (no upload, no disk read). A file changed on disk since
+    (an organiser recorded the prompt again) is uploaded afresh; the ids live as long as the process."""
+
+    def __init__(self) -> None:
+        self._ids: dict[Path, tuple[tuple[int, int], str]] = {}
+
+    @staticmethod
+    def _signature(path: Path) -> tuple[int, int] | None:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    def file_id(self, path: Path) -> str | None:
+        known = self._ids.get(path)
+        return known[1] if known is not None and known[0] == self._signature(path) else None
+
+    def remember(self, path: Path, file_id: str | None) -> None:
+        signature = self._signature(path)
+        if file_id and signature is not None:
+            self._ids[path] = (signature, file_id)
+
+    def forget(self, path: Path) -> None:
+        self._ids.pop(path, None)
+
+
 class TelegramChannel:
     name = CHANNEL
 
     def __init__(self, bot: ExtBot[None]) -> None:
         self.bot = bot
+        self.uploads = Uploads()
+
+    async def _content_file(
+        self, path: Path, send: Callable[[InputFile | str], Awaitable[Message]], sent_id: Callable[[Message], str]
+    ) -> bool:
+        """Send a file of the content by its file_id when Telegram has it, else upload it; False if it is missing."""
+        known = self.uploads.file_id(path)
+        if known is not None:
+            try:
+                await send(known)
+                return True
+            except BadRequest:  # Telegram no longer knows it: upload it again
+                self.uploads.forget(path)
+        content = await asyncio.to_thread(_read_file, path)
+        if content is None:
+            return False
+        message = await send(InputFile(content, filename=path.name))
+        self.uploads.remember(path, sent_id(message))
+        return True
 
     async def deliver(self, row: OutboxRow) -> None:
         try:
@@ -116,29 +165,30 @@ class TelegramChannel:
         payload = row.payload
         text = str(payload.get("text", ""))
         picture = payload.get("photo")  # a picture shipped with the content (a walk card), the text as its caption
-        content = await asyncio.to_thread(_read_file, Path(picture)) if picture else None
-        if picture and content is not None:
-            caption, text = split_caption(text)
-            await self.bot.send_photo(
-                chat_id,
-                InputFile(content, filename=Path(picture).name),
-                caption=caption or None,
-                reply_markup=None if text else markup(payload.get("buttons", [])),
+        if picture:
+            caption, rest = split_caption(text)
+            keyboard = None if rest else markup(payload.get("buttons", []))
+            shown = await self._content_file(
+                Path(picture),
+                lambda photo: self.bot.send_photo(chat_id, photo, caption=caption or None, reply_markup=keyboard),
+                lambda message: message.photo[-1].file_id if message.photo else "",
             )
-        elif picture:
-            log.warning("picture %s is missing; the card goes without it", Path(picture).name)
+            if shown:
+                text = rest
+            else:
+                log.warning("picture %s is missing; the card goes without it", Path(picture).name)
         chunks = split_text(text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             if chunk:
                 await send_text(self.bot, chat_id, chunk, inline_keyboard(payload.get("buttons", [])) if last else None)
         recording = payload.get("voice")  # the prompt read aloud in their language, for people who read little
-        if recording:
-            sound = await asyncio.to_thread(_read_file, Path(recording))
-            if sound is not None:
-                await self.bot.send_voice(chat_id, InputFile(sound, filename=Path(recording).name))
-            else:
-                log.warning("recording %s is missing; the prompt goes without it", Path(recording).name)
+        if recording and not await self._content_file(
+            Path(recording),
+            lambda voice: self.bot.send_voice(chat_id, voice),
+            lambda message: message.voice.file_id if message.voice else "",
+        ):
+            log.warning("recording %s is missing; the prompt goes without it", Path(recording).name)
         photo_bytes = payload.get("photo_bytes")
         if photo_bytes:  # a picture made by the bot (an organiser's /stats chart), base64 in the payload
             await self.bot.send_photo(chat_id, InputFile(base64.b64decode(photo_bytes), filename="chart.png"))
