@@ -17,7 +17,7 @@ from typing import Any
 import aiosqlite
 
 from bot.store.records import writer
-from bot.store.sqlite import Store, iso, parse_iso
+from bot.store.sqlite import OUTBOX_INSERT, OUTBOX_VALUES, Store, iso, outbox_values, parse_iso
 
 # Participants who count: they agreed to a consent text and finished onboarding (as in bot/store/organise.py).
 ENROLLED = "p.stage = 'ready' AND p.consent_version IS NOT NULL"
@@ -42,24 +42,21 @@ class NewRow:
 
 
 async def enqueue(db: aiosqlite.Connection, rows: Iterable[NewRow], now: datetime) -> int:
+    """Rows for many recipients at once (a meeting's invitations, an idea's news): one executemany, no ids back."""
     values = [
-        (
+        outbox_values(
             row.recipient.participant_id,
             row.recipient.channel,
             row.recipient.address,
             row.kind,
-            json.dumps({"text": "", **row.payload}, ensure_ascii=False),
-            iso(row.due_at),
-            int(row.scheduled),
-            iso(now),
+            {"text": "", **row.payload},
+            row.due_at,
+            row.scheduled,
+            now,
         )
         for row in rows
     ]
-    await db.executemany(
-        "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        values,
-    )
+    await db.executemany(OUTBOX_INSERT + OUTBOX_VALUES, values)
     return len(values)
 
 

@@ -107,6 +107,40 @@ def insert_outbox(
     return row_id
 
 
+# Every outbox row is written through these two: the columns, and one row's values in their order.
+OUTBOX_INSERT = (
+    "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at, status,"
+    " attempts) VALUES "
+)
+OUTBOX_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def outbox_values(
+    participant_id: int | None,
+    channel: str,
+    address: str,
+    kind: str,
+    payload: dict[str, Any],
+    due_at: datetime,
+    scheduled: bool,
+    now: datetime,
+    sending: bool = False,
+) -> tuple[Any, ...]:
+    """One row's values; `sending` writes it already claimed, for delivery right away."""
+    return (
+        participant_id,
+        channel,
+        address,
+        kind,
+        json.dumps(payload, ensure_ascii=False),
+        iso(due_at),
+        int(scheduled),
+        iso(now),
+        "sending" if sending else "pending",
+        1 if sending else 0,
+    )
+
+
 def insert_outbox_rows(
     db: sqlite3.Connection,
     participant_id: int | None,
@@ -115,33 +149,30 @@ def insert_outbox_rows(
     messages: list[tuple[Outgoing, bool]],
     now: datetime,
 ) -> list[int]:
-    """The one place outbox rows are written: all of an event's in one statement; their ids in order.
+    """One recipient's rows (an event's replies) in one statement; their ids in order.
 
     Rows of one INSERT get increasing ids in the order of its VALUES, so sorting what RETURNING gives back (in no
     promised order) lines the ids up with the messages.
     """
     if not messages:
         return []
-    marks = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in messages)
-    values: list[Any] = []
-    for message, sending in messages:
-        values += [
+    values = [
+        value
+        for message, sending in messages
+        for value in outbox_values(
             participant_id,
             channel,
             address,
             message.kind,
-            json.dumps(message.payload(), ensure_ascii=False),
-            iso(message.due_at or now),
-            int(message.scheduled),
-            iso(now),
-            "sending" if sending else "pending",
-            1 if sending else 0,
-        ]
-    rows = db.execute(
-        "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at,"
-        f" status, attempts) VALUES {marks} RETURNING id",
-        values,
-    ).fetchall()
+            message.payload(),
+            message.due_at or now,
+            message.scheduled,
+            now,
+            sending,
+        )
+    ]
+    marks = ", ".join(OUTBOX_VALUES for _ in messages)
+    rows = db.execute(f"{OUTBOX_INSERT}{marks} RETURNING id", values).fetchall()
     return sorted(row[0] for row in rows)
 
 
