@@ -24,6 +24,7 @@ import pytest
 from bot.config import Settings
 from bot.engine import Document, NewAnswer, Outgoing, ParticipantState, Result, Stage, answer_key
 from bot.store import Store
+from bot.store import sqlite as sqlite_store
 from bot.store.migrations import MIGRATIONS
 
 NOW = datetime(2026, 12, 1, 10, 30, 15, 123456, tzinfo=UTC)
@@ -395,6 +396,45 @@ async def test_release_in_flight(store: Store, settings: Settings) -> None:
     assert [(row.payload["text"], row.attempts) for row in again] == [("twee", 2), ("drie", 1)]
     assert await store.release_in_flight() == 2
     assert await store.release_in_flight() == 0
+
+
+async def test_rows_delivered_while_the_store_is_busy_are_marked_sent_together(store: Store) -> None:
+    """Group commit: deliveries that finish while another write holds the lock share one UPDATE and one commit,
+    and each caller returns only once its rows are marked."""
+    await _queue(store, ready_state(), *(Outgoing(f"bericht {n}") for n in range(6)))
+    rows = await store.claim_due("telegram", NOW)
+    statements: list[str] = []
+    await store.db.set_trace_callback(statements.append)
+    async with store.transaction():  # another event's transaction is being written
+        marking = [asyncio.create_task(store.mark_sent_many([row.id], NOW)) for row in rows[:5]]
+        gone = asyncio.create_task(store.mark_sent(rows[5].id, NOW))
+        await asyncio.sleep(0.01)
+        assert not any(task.done() for task in [*marking, gone])
+        gone.cancel()  # its sender was stopped: its row is marked all the same
+    await asyncio.gather(*marking)
+    await store.db.set_trace_callback(None)
+    assert len([sql for sql in statements if sql.startswith("UPDATE outbox SET status = 'sent'")]) == 1
+    assert [row["status"] for row in await store.outbox_rows("telegram")] == ["sent"] * 6
+
+
+async def test_a_failed_mark_reaches_every_waiter_and_the_next_one_works(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _queue(store, ready_state(), Outgoing("een"), Outgoing("twee"))
+    rows = await store.claim_due("telegram", NOW)
+
+    def disk_full(db: sqlite3.Connection, row_ids: list[int], now: datetime) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(sqlite_store, "_mark_sent", disk_full)
+    async with store.transaction():
+        marking = [asyncio.create_task(store.mark_sent(row.id, NOW)) for row in rows]
+        await asyncio.sleep(0)
+    outcomes = await asyncio.gather(*marking, return_exceptions=True)
+    assert all(isinstance(outcome, sqlite3.OperationalError) for outcome in outcomes)
+    monkeypatch.undo()
+    await store.mark_sent_many([row.id for row in rows], NOW)
+    assert [row["status"] for row in await store.outbox_rows("telegram")] == ["sent", "sent"]
 
 
 async def test_mark_sent_clears_a_mydata_payload(store: Store) -> None:

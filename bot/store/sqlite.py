@@ -324,6 +324,25 @@ def apply_event(
     return replace(state, id=participant_id), claimed
 
 
+@dataclass
+class _SentMarks:
+    ids: list[int]
+    now: datetime
+    done: asyncio.Future[None]
+
+
+def _mark_sent(db: sqlite3.Connection, row_ids: list[int], now: datetime) -> None:
+    # The payload may hold a /mydata file, or participants' words shown to an organiser: once delivered, drop it.
+    for start in range(0, len(row_ids), 5000):  # well below SQLite's limit of host parameters
+        chunk = row_ids[start : start + 5000]
+        db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
+            f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END"
+            f" WHERE id IN ({', '.join('?' for _ in chunk)})",
+            (iso(now), *chunk),
+        )
+
+
 def _create_private_file(path: Path) -> None:
     """Create the database owner-only before SQLite does, so answers are never world-readable, not even briefly."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -337,6 +356,8 @@ class Store:
         self._db = db
         self.path = path
         self._lock = asyncio.Lock()
+        self._marks: _SentMarks | None = None  # rows delivered, waiting to be marked sent together
+        self._marking: set[asyncio.Task[None]] = set()
 
     async def fetch_one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
         """One row in one trip to aiosqlite's thread (a cursor takes three: execute, fetch, close)."""
@@ -380,6 +401,7 @@ class Store:
         return store
 
     async def close(self) -> None:
+        await asyncio.gather(*self._marking, return_exceptions=True)  # marks still on their way
         await self._db.close()
 
     async def _migrate(self) -> None:
@@ -504,24 +526,37 @@ class Store:
         ]
 
     async def mark_sent(self, row_id: int, now: datetime) -> None:
-        # The payload may hold a /mydata file, or participants' words shown to an organiser: once delivered, drop it.
-        async with self._lock:  # one statement: atomic on its own
-            await self._db.execute(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
-                f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id = ?",
-                (iso(now), row_id),
-            )
+        await self.mark_sent_many([row_id], now)
 
     async def mark_sent_many(self, row_ids: list[int], now: datetime) -> None:
+        """Rows Telegram has, marked sent once this returns.
+
+        Group commit: rows delivered while another write holds the lock wait for it together and are marked in one
+        statement and one commit (under load, dozens of replies at a time), not one trip and one commit each.
+        """
         if not row_ids:
             return
-        marks = ", ".join("?" for _ in row_ids)
-        async with self._lock:  # one statement: atomic on its own
-            await self._db.execute(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
-                f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id IN ({marks})",
-                (iso(now), *row_ids),
-            )
+        if self._marks is None:
+            self._marks = _SentMarks([], now, asyncio.get_running_loop().create_future())
+            task = asyncio.create_task(self._write_marks())
+            self._marking.add(task)
+            task.add_done_callback(self._marking.discard)
+        marks = self._marks
+        marks.ids.extend(row_ids)
+        marks.now = max(marks.now, now)
+        await asyncio.shield(marks.done)  # a cancelled caller leaves the others' marks to be written
+
+    async def _write_marks(self) -> None:
+        async with self._lock:
+            marks, self._marks = self._marks, None
+            assert marks is not None
+            try:
+                await in_thread(self._db, _transact, _mark_sent, marks.ids, marks.now)
+            except BaseException as error:
+                marks.done.set_exception(error)
+                marks.done.exception()  # handed to the waiters; not also "never retrieved" if they were cancelled
+            else:
+                marks.done.set_result(None)
 
     async def mark_retry(self, row_id: int, error: str, retry_at: datetime) -> None:
         async with self._lock:  # one statement: atomic on its own
