@@ -114,6 +114,16 @@ def ready_chat(engine: Engine, language: str = "en") -> Chat:
     return chat
 
 
+def test_an_earlier_role_button_changes_the_role_and_says_so(engine: Engine) -> None:
+    """The role keyboard stays in the chat: a later press corrects what they told us, and they see it was taken,
+    with the question they are on."""
+    chat = ready_chat(engine, "nl")
+    result = chat.press("role:volunteer")
+    assert chat.state.role == "volunteer" and chat.state.prompt == "wonen"
+    shown = last(result).text
+    assert shown.startswith("✅ Rol: Ik ben vrijwilliger") and "Vraag 1 van 7" in shown
+
+
 def advance_to(chat: Chat, prompt_id: str) -> None:
     """Answer the prompts before `prompt_id` rightly."""
     while chat.state.prompt != prompt_id:

@@ -19,7 +19,7 @@ from bot.content.loader import Library
 from bot.content.model import Prompt, Round
 from bot.engine import events, pacing
 from bot.engine.features import Feature
-from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_rows
+from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_names, role_rows
 from bot.engine.outgoing import ButtonSpec, Document, NewAnswer, Outgoing, Result
 from bot.engine.prompts import Refusal, prompt_audio, render_prompt, take_answer, take_button
 from bot.engine.state import ROLES, ParticipantState, Stage
@@ -358,8 +358,8 @@ class Engine:
                 lead = "🙏 " + t.gettext("Thank you. Let's begin!")
                 if not self._feature_hook("on_ready", result, t, lead):  # e.g. the walk of their deep link
                     self._start_round(result, t, lead)
-            else:
-                self._show_current(result, t)
+            else:  # an earlier role keyboard: they change what they told us, and see that it was taken
+                self._show_current(result, t, "✅ " + t.format(t.gettext("Role: {role}"), role=role_names(t)[rest]))
         elif kind == "forget" and rest in ("yes", "no"):
             self._confirm_forget(result, rest == "yes", t)
         elif kind in ("a", "skip"):
@@ -625,18 +625,12 @@ class Engine:
         _ = t.gettext
         result = Result(state=replace(state, pending=None))
         answers = stored.get("answers", [])
-        role_names = {
-            "resident": _("I live here"),
-            "newcomer": _("I am new in the city"),
-            "volunteer": _("I am a volunteer"),
-            "unsaid": _("I'd rather not say"),
-        }
         lines = [
             "🗂 " + _("Here is everything we have stored about you."),
             "",
             t.format(_("Your code: {code}"), code=state.pseudonym),
             t.format(_("Language: {language}"), language=LANGUAGES.get(state.language or "", LANGUAGES["en"]).name),
-            t.format(_("Role: {role}"), role=role_names.get(state.role or "", "—")),
+            t.format(_("Role: {role}"), role=role_names(t).get(state.role or "", "—")),
             t.format(
                 _("Consent given on: {date}"),
                 date=t.date(state.consent_at, self.config.timezone) if state.consent_at else "—",

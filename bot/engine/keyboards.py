@@ -26,14 +26,18 @@ def consent_rows(t: Translator) -> tuple[Row, ...]:
     return ((ButtonSpec("✅ " + _("I agree"), "consent:yes"),), (ButtonSpec(_("No, thank you"), "consent:no"),))
 
 
-def role_rows(t: Translator) -> tuple[Row, ...]:
+def role_names(t: Translator) -> dict[str, str]:
     _ = t.gettext
-    return (
-        (ButtonSpec(_("I live here"), "role:resident"),),
-        (ButtonSpec(_("I am new in the city"), "role:newcomer"),),
-        (ButtonSpec(_("I am a volunteer"), "role:volunteer"),),
-        (ButtonSpec(_("I'd rather not say"), "role:unsaid"),),
-    )
+    return {
+        "resident": _("I live here"),
+        "newcomer": _("I am new in the city"),
+        "volunteer": _("I am a volunteer"),
+        "unsaid": _("I'd rather not say"),
+    }
+
+
+def role_rows(t: Translator) -> tuple[Row, ...]:
+    return tuple((ButtonSpec(label, f"role:{role}"),) for role, label in role_names(t).items())
 
 
 def forget_rows(t: Translator) -> tuple[Row, ...]:
