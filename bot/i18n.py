@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 import io
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -148,6 +150,11 @@ class Translator:
     def format(self, template: str, **values: object) -> str:
         """Fill a translated template, isolating every inserted value for right-to-left languages."""
         return template.format(**{key: self.isolate(value) for key, value in values.items()})
+
+    def join(self, items: Iterable[str]) -> str:
+        """A list as the language writes one ("de datum, de plaats en wat mee"; Arabic joins with و, Tigrinya with
+        ን), each item kept in its own direction."""
+        return format_list([self.isolate(item) for item in items], locale=self.locale)
 
     def number(self, value: float) -> str:
         """A number as the participant's language writes it (2,3 km in Dutch, 2.3 km in English)."""

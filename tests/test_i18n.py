@@ -98,6 +98,13 @@ def test_right_to_left_messages_isolate_inserted_values() -> None:
     assert translator("nl").format("{x}", x="Gent") == "Gent"  # no marks in left-to-right languages
 
 
+def test_lists_are_joined_as_each_language_joins_them() -> None:
+    assert translator("nl").join(["Eva", "Gert", "Noor"]) == "Eva, Gert en Noor"
+    assert translator("fr").join(["Eva", "Gert"]) == "Eva et Gert"
+    arabic = translator("ar").join(["Eva", "Gert"])
+    assert arabic == f"{FSI}Eva{PDI} و{FSI}Gert{PDI}"  # each Latin name keeps its direction
+
+
 def test_a_prompt_in_arabic_keeps_dutch_names_and_numbers_readable(library: Library) -> None:
     engine = Engine(library)
     state = ParticipantState(channel="terminal", address="x")

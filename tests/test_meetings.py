@@ -125,6 +125,9 @@ async def test_a_change_and_a_cancellation_are_told_to_everyone_invited(world: W
     assert set(changes) == {"fien", "gert"}
     assert "vrijdag 11 december 2026" in changes["fien"].text and "De Kring" in changes["fien"].text
     assert "الجمعة" in changes["gert"].text  # Friday, in Arabic
+    # What changed is listed as each language writes a list: "de datum en het uur en de plaats", Arabic with و.
+    assert "en de plaats" in changes["fien"].text
+    assert "، " not in changes["gert"].text.split("\n")[0] and "و" in changes["gert"].text.split("\n")[0]
     assert changes["gert"].buttons  # can they still come? They can answer again
     reminders = await world.rows("meeting_reminder")
     assert [(r["status"], json.loads(r["payload"])["starts"][:16]) for r in reminders] == [

@@ -138,7 +138,7 @@ def status_message(walk: Walk, group: GroupWalk, t: Translator, bot_username: st
             "⏳ "
             + t.format(
                 _("Not in a private chat with me yet (Telegram does not let me write first): {names}"),
-                names=", ".join(not_opened),
+                names=t.join(not_opened),
             )
         )
     lines += ["", "🔗 " + t.format(_("To walk along, open: {link}"), link=link)]

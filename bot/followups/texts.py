@@ -79,7 +79,7 @@ def invitation(t: Translator, meeting: Meeting, zone: ZoneInfo) -> str:
 def change_notice(t: Translator, meeting: Meeting, zone: ZoneInfo, changed: list[str]) -> str:
     _ = t.gettext
     names = {"date": _("the date and time"), "place": _("the place"), "bring": _("what to bring")}
-    what = ", ".join(names[item] for item in changed if item in names) or _("the details")
+    what = t.join(names[item] for item in changed if item in names) or _("the details")
     lines = [
         "✏️ "
         + t.format(_("Something changed for {meeting}: {what}."), meeting=pick(meeting.title, t.language), what=what),
