@@ -331,6 +331,17 @@ class _SentMarks:
     done: asyncio.Future[None]
 
 
+def _claim(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:
+    rows = db.execute(sql, params).fetchall()
+    if rows:
+        marks = ", ".join("?" for _ in rows)
+        db.execute(
+            f"UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN ({marks})",
+            [row["id"] for row in rows],
+        )
+    return rows
+
+
 def _mark_sent(db: sqlite3.Connection, row_ids: list[int], now: datetime) -> None:
     # The payload may hold a /mydata file, or participants' words shown to an organiser: once delivered, drop it.
     for start in range(0, len(row_ids), 5000):  # well below SQLite's limit of host parameters
@@ -500,15 +511,7 @@ class Store:
             f" WHERE {' AND '.join(conditions)} ORDER BY o.due_at, o.id LIMIT ?"
         )
         params.append(limit)
-        async with self.transaction() as db:
-            async with db.execute(sql, params) as cursor:
-                rows = await cursor.fetchall()
-            if rows:
-                marks = ", ".join("?" for _ in rows)
-                await db.execute(
-                    f"UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN ({marks})",
-                    [row["id"] for row in rows],
-                )
+        rows = await self.write(_claim, sql, params)
         return [
             OutboxRow(
                 id=row["id"],
@@ -576,8 +579,8 @@ class Store:
 
     async def release_in_flight(self) -> int:
         """On start: rows that were being sent when the process died go out again (at least once)."""
-        async with self.transaction() as db:
-            cursor = await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+        async with self._lock:  # one statement: atomic on its own
+            cursor = await self._db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
             return cursor.rowcount
 
     async def next_due(
@@ -606,11 +609,11 @@ class Store:
     # -- inbox -------------------------------------------------------------------------------------------------
     async def inbox_store(self, channel: str, entries: list[tuple[str, str | None, str]], now: datetime) -> None:
         """Keep raw updates before they are confirmed to Telegram, so a crash cannot lose them."""
-        async with self.transaction() as db:
-            await db.executemany(
-                "INSERT OR IGNORE INTO inbox (channel, update_key, address, raw, received_at) VALUES (?, ?, ?, ?, ?)",
-                [(channel, key, address, raw, iso(now)) for key, address, raw in entries],
-            )
+        await self.write(
+            sqlite3.Connection.executemany,
+            "INSERT OR IGNORE INTO inbox (channel, update_key, address, raw, received_at) VALUES (?, ?, ?, ?, ?)",
+            [(channel, key, address, raw, iso(now)) for key, address, raw in entries],
+        )
 
     async def inbox_open(self, channel: str) -> list[tuple[str, str]]:
         async with self._db.execute(
