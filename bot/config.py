@@ -80,7 +80,7 @@ class Settings:
     organisers: frozenset[int] = frozenset()
     timezone: ZoneInfo = ZoneInfo("Europe/Brussels")
     quiet_hours: QuietHours | None = QuietHours(time(21), time(9))
-    contact: str = "the participation team of your city"
+    contact: str = ""  # unset: the consent text names "the city's participation team", in the participant's language
     max_text_length: int = 2000
     default_community: str = "default"
     rate_limit: bool = True

@@ -218,6 +218,19 @@ def test_declining_consent_forgets_politely(engine: Engine) -> None:
     assert "/start" in text
 
 
+@pytest.mark.parametrize(
+    ("language", "phrase"), [("nl", "het participatieteam van de stad"), ("ar", "فريق المشاركة في المدينة")]
+)
+def test_without_a_contact_the_consent_names_the_team_in_the_participants_language(
+    library: Library, language: str, phrase: str
+) -> None:
+    """Until SAMENSPRAAK_CONTACT is set, no English words inside a Dutch or Arabic consent text."""
+    chat = Chat(Engine(library, EngineConfig()))
+    chat.command("start")
+    consent = all_text(chat.press(f"lang:{language}"))
+    assert phrase in consent and "participation team" not in consent
+
+
 def test_agreeing_asks_the_role(engine: Engine) -> None:
     chat = Chat(engine)
     chat.command("start")

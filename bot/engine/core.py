@@ -32,12 +32,18 @@ PARTICIPANT_COMMANDS = ("start", "language", "help", "mydata", "forget", "pause"
 
 @dataclass(frozen=True)
 class EngineConfig:
-    contact: str = "the participation team of your city"
+    contact: str = ""
     max_text_length: int = 2000
     retention_months: int = 24
     consent_version: str = CONSENT_VERSION
     timezone: ZoneInfo = ZoneInfo("Europe/Brussels")  # the city's: fixed-time and cron prompts are read in it
     quiet_hours: QuietHours | None = None  # to say truthfully when a delayed prompt will arrive
+
+
+def responsible(t: Translator, contact: str) -> str:
+    """Who answers for the data: SAMENSPRAAK_CONTACT as the city wrote it, or, until it is set, a phrase in the
+    participant's own language rather than an English one inside a Dutch or Arabic consent text."""
+    return contact or t.gettext("the city's participation team")
 
 
 def answer_key(conversation: str, prompt: str) -> str:
@@ -116,7 +122,7 @@ class Engine:
                 "📄 " + _("Before we start: what happens with your answers"),
                 t.format(
                     _("• Who is responsible: {contact}. You can ask them anything about your data."),
-                    contact=self.config.contact,
+                    contact=responsible(t, self.config.contact),
                 ),
                 _(
                     "• What we store: your language, whether you live here, are new or volunteer, and your answers "
@@ -574,7 +580,10 @@ class Engine:
                 ),
                 # A line of its own, so the translated line above keeps its translations.
                 _("In French: Télé-Accueil on 107 (day and night), Centre de Prévention du Suicide on 0800 32 123."),
-                t.format(_("Questions about the project or your data: {contact}."), contact=self.config.contact),
+                t.format(
+                    _("Questions about the project or your data: {contact}."),
+                    contact=responsible(t, self.config.contact),
+                ),
             ]
         )
 

@@ -336,7 +336,7 @@ def run_bot(settings: Settings, webhook: str | None = None) -> int:
     if webhook and not webhook.startswith("https://"):
         print("samenspraak: --webhook needs a public https:// URL (Telegram posts only to HTTPS).", file=sys.stderr)
         return 2
-    if settings.contact == Settings().contact:
+    if not settings.contact:
         log.warning(
             "SAMENSPRAAK_CONTACT is not set: the consent text names no one to contact. Set it before going live."
         )
