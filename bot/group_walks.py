@@ -81,23 +81,12 @@ async def handle_group(dispatcher: Dispatcher, received: GroupEvent, inbox_key: 
             bot_username=dispatcher.bot_username,
             now=now,
         )
-    if not await _write(dispatcher, received, group, outcome, inbox_key, now):
+    if not await store.write(_write, received, group, outcome, inbox_key, now):
         return None  # handled before
     return outcome.toast
 
 
-async def _write(
-    dispatcher: Dispatcher,
-    received: GroupEvent,
-    group: GroupWalk | None,
-    outcome: GroupOutcome,
-    inbox_key: str | None,
-    now: datetime,
-) -> bool:
-    return await dispatcher.store.write(_write_outcome, received, group, outcome, inbox_key, now)
-
-
-def _write_outcome(
+def _write(
     db: sqlite3.Connection,
     received: GroupEvent,
     group: GroupWalk | None,
