@@ -437,6 +437,31 @@ async def test_a_failed_mark_reaches_every_waiter_and_the_next_one_works(
     assert [row["status"] for row in await store.outbox_rows("telegram")] == ["sent", "sent"]
 
 
+async def test_a_mark_writer_cancelled_never_leaves_its_waiters_hanging(store: Store) -> None:
+    """At shutdown the loop cancels every task: a group commit cancelled before its write began lets its waiters
+    go (their rows stay in flight and are sent again at the next start), and later marks start a group of their
+    own; one cancelled while writing hands its waiters the write's real outcome."""
+    await _queue(store, ready_state(), Outgoing("een"), Outgoing("twee"), Outgoing("drie"))
+    first, second, third = await store.claim_due("telegram", NOW)
+    async with store.transaction():
+        waiting = asyncio.create_task(store.mark_sent(first.id, NOW))
+        await asyncio.sleep(0)
+        for writer in list(store._marking):
+            writer.cancel()
+        await asyncio.sleep(0.01)
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(waiting, 1)
+    await asyncio.wait_for(store.mark_sent(second.id, NOW), 1)
+
+    waiting = asyncio.create_task(store.mark_sent(third.id, NOW))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # the writer has the lock and its write is on its way to the database thread
+    for writer in list(store._marking):
+        writer.cancel()
+    await asyncio.wait_for(waiting, 1)
+    assert [row["status"] for row in await store.outbox_rows("telegram")] == ["sending", "sent", "sent"]
+
+
 async def test_mark_sent_clears_a_mydata_payload(store: Store) -> None:
     document = Document("samenspraak-p-1.json", '{"answers": ["geheim"]}')
     await _queue(store, ready_state(), Outgoing("Hier is alles", kind="mydata", document=document), Outgoing("ok"))

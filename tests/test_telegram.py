@@ -64,16 +64,39 @@ async def test_a_recording_goes_up_once_and_then_by_its_file_id(bot: Running) ->
     assert second.chat_id == USER + 1 and second.params["voice"] == uploaded
 
 
+async def test_a_file_id_telegram_no_longer_knows_is_uploaded_again_and_other_errors_keep_it(bot: Running) -> None:
+    api = bot.api
+    await onboard(bot)
+    await api.wait_for(lambda sent: any(c.method == "sendVoice" for c in sent))
+    api.fail_next("sendVoice", 400, "Bad Request: wrong file identifier/HTTP URL specified", chat_id=USER + 1)
+    await onboard(bot, user=USER + 1)
+    await api.wait_for(lambda sent: any(c.method == "sendVoice" and c.chat_id == USER + 1 for c in sent))
+    again = next(c for c in api.sent if c.method == "sendVoice" and c.chat_id == USER + 1)
+    assert isinstance(again.params["voice"], bytes)  # uploaded afresh
+
+    api.fail_next("sendVoice", 400, "Bad Request: VOICE_MESSAGES_FORBIDDEN", chat_id=USER + 2)
+    await onboard(bot, user=USER + 2)  # this person does not take voice messages: nothing to do with the file
+    await onboard(bot, user=USER + 3)
+    await api.wait_for(lambda sent: any(c.method == "sendVoice" and c.chat_id == USER + 3 for c in sent))
+    later = next(c for c in api.sent if c.method == "sendVoice" and c.chat_id == USER + 3)
+    assert isinstance(later.params["voice"], str)  # still sent by the id Telegram gave
+    assert not any(c.method == "sendVoice" and c.chat_id == USER + 2 for c in api.sent)
+
+
 def test_a_file_changed_on_disk_is_uploaded_again(tmp_path: Path) -> None:
     recording = tmp_path / "wonen-nl.ogg"
     recording.write_bytes(b"OggS first")
     uploads = Uploads()
     assert uploads.file_id(recording) is None
-    uploads.remember(recording, "voice-1")
+    read = uploads.signature(recording)
+    uploads.remember(recording, read, "voice-1")
     assert uploads.file_id(recording) == "voice-1"
     recording.write_bytes(b"OggS recorded again")  # an organiser replaced the recording
     assert uploads.file_id(recording) is None
-    uploads.remember(recording, "voice-2")
+    read = uploads.signature(recording)
+    recording.write_bytes(b"OggS and again, while the upload was on its way")
+    uploads.remember(recording, read, "voice-2")  # Telegram got the version before: not the one on disk now
+    assert uploads.file_id(recording) is None
     recording.unlink()
     assert uploads.file_id(recording) is None
 

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,7 +43,8 @@ def iso(moment: datetime) -> str:
 def parse_iso(text: str | None) -> datetime | None:
     if not text:
         return None
-    return datetime.fromisoformat(text)  # reads the trailing Z as UTC (Python 3.11+)
+    moment = datetime.fromisoformat(text)  # reads the trailing Z as UTC (Python 3.11+)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -328,7 +330,8 @@ def apply_event(
 class _SentMarks:
     ids: list[int]
     now: datetime
-    done: asyncio.Future[None]
+    done: asyncio.Future[None]  # what the waiters await
+    write: asyncio.Future[None] | None = None  # once begun
 
 
 def _claim(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:
@@ -340,6 +343,19 @@ def _claim(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.
             [row["id"] for row in rows],
         )
     return rows
+
+
+def _settle(done: asyncio.Future[None], write: asyncio.Future[None]) -> None:
+    """Hand a group's waiters the outcome of its write."""
+    if done.done():
+        return
+    if write.cancelled():
+        done.cancel()
+    elif (error := write.exception()) is not None:
+        done.set_exception(error)
+        done.exception()  # retrieved: waiters that were cancelled meanwhile leave no "never retrieved" warning
+    else:
+        done.set_result(None)
 
 
 def _mark_sent(db: sqlite3.Connection, row_ids: list[int], now: datetime) -> None:
@@ -388,7 +404,11 @@ class Store:
         return await in_thread(self._db, function, *args, **kwargs)
 
     async def write(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """`function(connection, *args)` as one transaction, BEGIN to COMMIT in one trip to the database thread."""
+        """`function(connection, *args)` as one transaction, BEGIN to COMMIT in one trip to the database thread.
+
+        Once sent there it runs whole: a caller cancelled meanwhile (only at shutdown) gets CancelledError, yet the
+        transaction commits; rows it claimed stay in flight and `release_in_flight` sends them at the next start.
+        """
         async with self._lock:
             return await in_thread(self._db, _transact, function, *args, **kwargs)
 
@@ -539,27 +559,32 @@ class Store:
         """
         if not row_ids:
             return
-        if self._marks is None:
-            self._marks = _SentMarks([], now, asyncio.get_running_loop().create_future())
-            task = asyncio.create_task(self._write_marks())
-            self._marking.add(task)
-            task.add_done_callback(self._marking.discard)
         marks = self._marks
+        if marks is None:
+            marks = self._marks = _SentMarks([], now, asyncio.get_running_loop().create_future())
+            task = asyncio.create_task(self._write_marks(marks))
+            self._marking.add(task)
+            task.add_done_callback(partial(self._writer_ended, marks))
         marks.ids.extend(row_ids)
         marks.now = max(marks.now, now)
         await asyncio.shield(marks.done)  # a cancelled caller leaves the others' marks to be written
 
-    async def _write_marks(self) -> None:
+    async def _write_marks(self, marks: _SentMarks) -> None:
         async with self._lock:
-            marks, self._marks = self._marks, None
-            assert marks is not None
-            try:
-                await in_thread(self._db, _transact, _mark_sent, marks.ids, marks.now)
-            except BaseException as error:
-                marks.done.set_exception(error)
-                marks.done.exception()  # handed to the waiters; not also "never retrieved" if they were cancelled
-            else:
-                marks.done.set_result(None)
+            self._marks = None  # from here on, rows delivered start the next group
+            marks.write = asyncio.ensure_future(in_thread(self._db, _transact, _mark_sent, marks.ids, marks.now))
+            marks.write.add_done_callback(partial(_settle, marks.done))
+            # The waiters hear the write's own outcome (through `_settle`), also if this task is cancelled
+            # meanwhile: the write goes on in the database thread regardless.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(marks.write)
+
+    def _writer_ended(self, marks: _SentMarks, task: asyncio.Task[None]) -> None:
+        self._marking.discard(task)
+        if marks.write is None:  # cancelled before its write began (the loop shutting down)
+            if self._marks is marks:
+                self._marks = None
+            marks.done.cancel()  # not written: the rows stay in flight and go again at the next start
 
     async def mark_retry(self, row_id: int, error: str, retry_at: datetime) -> None:
         async with self._lock:  # one statement: atomic on its own

@@ -95,7 +95,7 @@ class Uploads:
         self._ids: dict[Path, tuple[tuple[int, int], str]] = {}
 
     @staticmethod
-    def _signature(path: Path) -> tuple[int, int] | None:
+    def signature(path: Path) -> tuple[int, int] | None:
         try:
             info = path.stat()
         except OSError:
@@ -104,12 +104,13 @@ class Uploads:
 
     def file_id(self, path: Path) -> str | None:
         known = self._ids.get(path)
-        return known[1] if known is not None and known[0] == self._signature(path) else None
+        return known[1] if known is not None and known[0] == self.signature(path) else None
 
-    def remember(self, path: Path, file_id: str | None) -> None:
-        signature = self._signature(path)
-        if file_id and signature is not None:
-            self._ids[path] = (signature, file_id)
+    def remember(self, path: Path, read: tuple[int, int] | None, file_id: str | None) -> None:
+        """`read`: the file's signature from before it was read, so a file replaced during the upload is not
+        taken for the one Telegram got."""
+        if file_id and read is not None and read == self.signature(path):
+            self._ids[path] = (read, file_id)
 
     def forget(self, path: Path) -> None:
         self._ids.pop(path, None)
@@ -131,13 +132,16 @@ class TelegramChannel:
             try:
                 await send(known)
                 return True
-            except BadRequest:  # Telegram no longer knows it: upload it again
-                self.uploads.forget(path)
+            except BadRequest as error:
+                if "file" not in error.message.lower():
+                    raise  # about this chat or message, not the file: the id stays good for everyone else
+                self.uploads.forget(path)  # "wrong file identifier": Telegram no longer knows it; upload again
+        read = self.uploads.signature(path)
         content = await asyncio.to_thread(_read_file, path)
         if content is None:
             return False
         message = await send(InputFile(content, filename=path.name))
-        self.uploads.remember(path, sent_id(message))
+        self.uploads.remember(path, read, sent_id(message))
         return True
 
     async def deliver(self, row: OutboxRow) -> None:
