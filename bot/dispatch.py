@@ -30,8 +30,8 @@ from bot.i18n import LANGUAGES
 from bot.organise import commands as organise
 from bot.organise.safeguarding import inspect as safeguard
 from bot.store import OutboxRow, Store
+from bot.store.events import read_participant
 from bot.store.records import SENDS_TO_OTHERS
-from bot.store.sqlite import read_participant
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from bot.engine.state import Stage
 from bot.engine.walks import GroupOutcome, GroupWalk, group_action, group_command
 from bot.i18n import guess_language
 from bot.store import walks as stored
-from bot.store.sqlite import close_inbox
+from bot.store.events import close_inbox
 
 log = logging.getLogger(__name__)
 

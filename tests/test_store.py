@@ -426,7 +426,7 @@ async def test_a_failed_mark_reaches_every_waiter_and_the_next_one_works(
     def disk_full(db: sqlite3.Connection, row_ids: list[int], now: datetime) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(sqlite_store, "_mark_sent", disk_full)
+    monkeypatch.setattr(sqlite_store, "mark_sent_rows", disk_full)
     async with store.transaction():
         marking = [asyncio.create_task(store.mark_sent(row.id, NOW)) for row in rows]
         await asyncio.sleep(0)

@@ -21,7 +21,7 @@ from bot.i18n import pick
 from bot.organise.commands import OrganiserContext, organiser_command
 from bot.organise.i18n import ON_
 from bot.store import followups as queries
-from bot.store.sqlite import in_thread
+from bot.store.connection import in_thread
 
 STATUS_WORDS = {
     "discussion": "under-discussion",

@@ -7,8 +7,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from bot.store.connection import iso
 from bot.store.records import writer
-from bot.store.sqlite import iso
 
 
 def answer_for_message(db: sqlite3.Connection, participant_id: int, ref: str) -> dict[str, Any] | None:

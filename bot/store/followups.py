@@ -16,8 +16,10 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.connection import iso, parse_iso
+from bot.store.outbox_rows import OUTBOX_INSERT, OUTBOX_VALUES, outbox_values
 from bot.store.records import writer
-from bot.store.sqlite import OUTBOX_INSERT, OUTBOX_VALUES, Store, iso, outbox_values, parse_iso
+from bot.store.sqlite import Store
 
 # Participants who count: they agreed to a consent text and finished onboarding (as in bot/store/organise.py).
 ENROLLED = "p.stage = 'ready' AND p.consent_version IS NOT NULL"

@@ -17,8 +17,11 @@ import aiosqlite
 
 from bot.config import Settings
 from bot.engine.outgoing import Outgoing
+from bot.store.connection import in_thread, iso
+from bot.store.events import close_inbox
+from bot.store.outbox_rows import OutboxRow, insert_outbox
 from bot.store.records import SENDS_TO_OTHERS, writer
-from bot.store.sqlite import OutboxRow, Store, close_inbox, in_thread, insert_outbox, iso
+from bot.store.sqlite import Store
 
 Write = Callable[[aiosqlite.Connection], Awaitable[None]]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.store.sqlite import Store, iso
+from bot.store.connection import iso
+from bot.store.sqlite import Store
 
 HANDLED_UPDATES_KEPT = timedelta(days=7)  # long enough to recognise a repeated update_id
 DELIVERED_MESSAGES_KEPT = timedelta(days=30)

@@ -1,7 +1,8 @@
 """The one source of truth: participants, answers, conversation state, the outbox and the inbox, in SQLite.
 
-Callers speak in intents (`apply`, `claim_due`, `mark_sent`); the SQL lives here with its migrations, so another
-backend (PostgreSQL for deployments that outgrow one machine) implements the same methods.
+Callers speak in intents (`apply`, `claim_due`, `mark_sent`); the SQL lives in this package with its migrations
+(an event's own rows in events.py, the outbox's in outbox_rows.py, the database thread in connection.py), so
+another backend (PostgreSQL for deployments that outgrow one machine) implements the same methods.
 """
 
 from __future__ import annotations
@@ -13,317 +14,22 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import aiosqlite
 
-from bot.engine.outgoing import Outgoing, Result
-from bot.engine.state import ParticipantState, Stage
+from bot.engine.outgoing import Result
+from bot.engine.state import ParticipantState
+from bot.store.connection import T, in_thread, iso, parse_iso, transact
+from bot.store.events import apply_event, read_participant
 from bot.store.migrations import MIGRATIONS
-from bot.store.records import WRITERS
+from bot.store.outbox_rows import PRIVATE_KINDS, OutboxRow, claim_rows, mark_sent_rows
 
 MIN_SQLITE = (3, 35, 0)  # INSERT ... RETURNING
-
-# Outbox rows whose payload holds a participant's data or words: emptied once delivered or given up on.
-PRIVATE_KINDS = "('mydata', 'organiser', 'farewell')"
-
-
-def iso(moment: datetime) -> str:
-    """One fixed UTC format, so that text comparison in SQL orders moments correctly.
-
-    `isoformat` writes the same text as strftime("%Y-%m-%dT%H:%M:%S.%fZ") at a third of its cost (several per event).
-    """
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def parse_iso(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    moment = datetime.fromisoformat(text)  # reads the trailing Z as UTC (Python 3.11+)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    id: int
-    participant_id: int | None
-    channel: str
-    address: str
-    kind: str
-    payload: dict[str, Any]
-    due_at: datetime
-    attempts: int
-    scheduled: bool
-    language: str | None  # the participant's stored language, for anything rendered at sending time
-
-
-T = TypeVar("T")
-
-
-async def in_thread(db: aiosqlite.Connection, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run `function(connection, *args)` in aiosqlite's database thread: many statements in one trip.
-
-    A trip to that thread (a queue, a wake-up of the event loop, the GIL changing hands) costs more than most of
-    our statements do, and under load it was what bounded the bot's throughput (benchmarks/throughput.py). aiosqlite
-    has no public call for this; `_execute` is the one its own methods use, and tests/test_store.py pins it.
-    """
-    return await db._execute(function, db._conn, *args, **kwargs)
-
-
-def _transact(db: sqlite3.Connection, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """BEGIN, `function`, COMMIT, in the database thread: a cancelled caller cannot leave it half done."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        value = function(db, *args, **kwargs)
-    except BaseException:
-        with contextlib.suppress(sqlite3.OperationalError):
-            db.execute("ROLLBACK")
-        raise
-    try:
-        db.execute("COMMIT")
-    except sqlite3.Error:
-        # A failed COMMIT (disk full, I/O error) can leave the transaction open: close it, or the next
-        # single-statement write would silently join it and be rolled back with it.
-        with contextlib.suppress(sqlite3.OperationalError):
-            db.execute("ROLLBACK")
-        raise
-    return value
-
-
-def insert_outbox(
-    db: sqlite3.Connection,
-    participant_id: int | None,
-    channel: str,
-    address: str,
-    message: Outgoing,
-    now: datetime,
-    *,
-    sending: bool = False,
-) -> int:
-    """One outbox row; `sending` writes it already claimed, for delivery right away."""
-    (row_id,) = insert_outbox_rows(db, participant_id, channel, address, [(message, sending)], now)
-    return row_id
-
-
-# Every outbox row is written through these two: the columns, and one row's values in their order.
-OUTBOX_INSERT = (
-    "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at, status,"
-    " attempts) VALUES "
-)
-OUTBOX_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-
-def outbox_values(
-    participant_id: int | None,
-    channel: str,
-    address: str,
-    kind: str,
-    payload: dict[str, Any],
-    due_at: datetime,
-    scheduled: bool,
-    now: datetime,
-    sending: bool = False,
-) -> tuple[Any, ...]:
-    """One row's values; `sending` writes it already claimed, for delivery right away."""
-    return (
-        participant_id,
-        channel,
-        address,
-        kind,
-        json.dumps(payload, ensure_ascii=False),
-        iso(due_at),
-        int(scheduled),
-        iso(now),
-        "sending" if sending else "pending",
-        1 if sending else 0,
-    )
-
-
-def insert_outbox_rows(
-    db: sqlite3.Connection,
-    participant_id: int | None,
-    channel: str,
-    address: str,
-    messages: list[tuple[Outgoing, bool]],
-    now: datetime,
-) -> list[int]:
-    """One recipient's rows (an event's replies) in one statement; their ids in order.
-
-    Rows of one INSERT get increasing ids in the order of its VALUES, so sorting what RETURNING gives back (in no
-    promised order) lines the ids up with the messages.
-    """
-    if not messages:
-        return []
-    values = [
-        value
-        for message, sending in messages
-        for value in outbox_values(
-            participant_id,
-            channel,
-            address,
-            message.kind,
-            message.payload(),
-            message.due_at or now,
-            message.scheduled,
-            now,
-            sending,
-        )
-    ]
-    marks = ", ".join(OUTBOX_VALUES for _ in messages)
-    rows = db.execute(f"{OUTBOX_INSERT}{marks} RETURNING id", values).fetchall()
-    return sorted(row[0] for row in rows)
-
-
-def close_inbox(db: sqlite3.Connection, channel: str, key: str, now: datetime) -> bool:
-    """Mark a stored update handled, in the transaction that stores what it caused; False if it was handled
-    before (do nothing twice). Once handled, the raw update (names, message text) is not needed: only its key."""
-    cursor = db.execute(
-        "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
-        (iso(now), channel, key),
-    )
-    if cursor.rowcount:
-        return True
-    seen = db.execute("SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (channel, key)).fetchone()
-    return seen is None
-
-
-def read_participant(db: sqlite3.Connection, channel: str, address: str) -> ParticipantState | None:
-    # One round trip: the participant and the prompts they answered (a unit separator joins the keys).
-    row = db.execute(
-        "SELECT p.*, (SELECT group_concat(a.conversation || ':' || a.prompt_id, char(31)) FROM answers a"
-        " WHERE a.participant_id = p.id) AS answered_keys"
-        " FROM participants p WHERE p.channel = ? AND p.address = ?",
-        (channel, address),
-    ).fetchone()
-    if row is None:
-        return None
-    answered = frozenset(row["answered_keys"].split("\x1f")) if row["answered_keys"] else frozenset()
-    return ParticipantState(
-        id=row["id"],
-        channel=row["channel"],
-        address=row["address"],
-        pseudonym=row["pseudonym"],
-        stage=Stage(row["stage"]),
-        language=row["language"],
-        community=row["community"],
-        role=row["role"],
-        consent_version=row["consent_version"],
-        consent_at=parse_iso(row["consent_at"]),
-        paused=bool(row["paused"]),
-        active=bool(row["active"]),
-        conversation=row["conversation"],
-        prompt=row["prompt"],
-        answered=answered,
-        pending=row["pending"],
-        created_at=parse_iso(row["created_at"]),
-        features=json.loads(row["features"] or "{}"),
-    )
-
-
-def save_participant(db: sqlite3.Connection, state: ParticipantState, now: datetime) -> int:
-    values = {
-        "pseudonym": state.pseudonym,
-        "channel": state.channel,
-        "address": state.address,
-        "stage": state.stage.value,
-        "language": state.language,
-        "community": state.community,
-        "role": state.role,
-        "consent_version": state.consent_version,
-        "consent_at": iso(state.consent_at) if state.consent_at else None,
-        "paused": int(state.paused),
-        "active": int(state.active),
-        "conversation": state.conversation,
-        "prompt": state.prompt,
-        "pending": state.pending,
-        "features": json.dumps(state.features, ensure_ascii=False, sort_keys=True),
-        "updated_at": iso(now),
-    }
-    if state.id is None:
-        values["created_at"] = iso(now)
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cursor = db.execute(f"INSERT INTO participants ({columns}) VALUES ({marks})", tuple(values.values()))
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-    assignments = ", ".join(f"{key} = ?" for key in values)
-    db.execute(f"UPDATE participants SET {assignments} WHERE id = ?", (*values.values(), state.id))
-    return state.id
-
-
-def apply_event(
-    db: sqlite3.Connection, result: Result, now: datetime, inbox: tuple[str, str] | None, claim: bool
-) -> tuple[ParticipantState | None, list[OutboxRow]]:
-    """Everything one event changed, inside its transaction: (None, []) if its update was handled before."""
-    state = result.state
-    if inbox is not None and not close_inbox(db, *inbox, now):
-        return None, []
-    if result.forget:
-        if state.id is not None:
-            db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
-        db.execute("DELETE FROM inbox WHERE channel = ? AND address = ?", (state.channel, state.address))
-        # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id.
-        db.execute("DELETE FROM walk_members WHERE channel = ? AND address = ?", (state.channel, state.address))
-        db.execute(
-            "DELETE FROM outbox WHERE channel = ? AND address = ? AND participant_id IS NULL",
-            (state.channel, state.address),
-        )
-        participant_id = None
-    else:
-        participant_id = save_participant(db, state, now)
-        if result.answers or any(message.kind == "reminder" for message in result.messages):
-            # A reminder is only for the prompt that is open now: an answer or a new prompt ends it.
-            db.execute(
-                "UPDATE outbox SET status = 'cancelled' WHERE participant_id = ? AND kind = 'reminder'"
-                " AND status = 'pending'",
-                (participant_id,),
-            )
-        db.executemany(
-            "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, walk_stop,"
-            " minority, source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    participant_id,
-                    answer.conversation,
-                    answer.prompt_id,
-                    answer.answer_type,
-                    json.dumps(answer.value, ensure_ascii=False),
-                    answer.walk_stop,
-                    int(answer.minority),
-                    answer.source_ref,
-                    iso(now),
-                    iso(now),
-                )
-                for answer in result.answers
-            ],
-        )
-        for record in result.records:
-            WRITERS[record.kind](db, participant_id, record.data, now)
-    sending = [claim and message.due_at is None and not message.scheduled for message in result.messages]
-    row_ids = insert_outbox_rows(
-        db, participant_id, state.channel, state.address, list(zip(result.messages, sending, strict=True)), now
-    )
-    claimed = [
-        OutboxRow(
-            id=row_id,
-            participant_id=participant_id,
-            channel=state.channel,
-            address=state.address,
-            kind=message.kind,
-            payload=message.payload(),
-            due_at=now,
-            attempts=1,
-            scheduled=False,
-            language=state.language,
-        )
-        for message, row_id, now_and_unscheduled in zip(result.messages, row_ids, sending, strict=True)
-        if now_and_unscheduled
-    ]
-    return replace(state, id=participant_id), claimed
 
 
 @dataclass
@@ -332,17 +38,6 @@ class _SentMarks:
     now: datetime
     done: asyncio.Future[None]  # what the waiters await
     write: asyncio.Future[None] | None = None  # once begun
-
-
-def _claim(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:
-    rows = db.execute(sql, params).fetchall()
-    if rows:
-        marks = ", ".join("?" for _ in rows)
-        db.execute(
-            f"UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN ({marks})",
-            [row["id"] for row in rows],
-        )
-    return rows
 
 
 def _settle(done: asyncio.Future[None], write: asyncio.Future[None]) -> None:
@@ -356,18 +51,6 @@ def _settle(done: asyncio.Future[None], write: asyncio.Future[None]) -> None:
         done.exception()  # retrieved: waiters that were cancelled meanwhile leave no "never retrieved" warning
     else:
         done.set_result(None)
-
-
-def _mark_sent(db: sqlite3.Connection, row_ids: list[int], now: datetime) -> None:
-    # The payload may hold a /mydata file, or participants' words shown to an organiser: once delivered, drop it.
-    for start in range(0, len(row_ids), 5000):  # well below SQLite's limit of host parameters
-        chunk = row_ids[start : start + 5000]
-        db.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
-            f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END"
-            f" WHERE id IN ({', '.join('?' for _ in chunk)})",
-            (iso(now), *chunk),
-        )
 
 
 def _create_private_file(path: Path) -> None:
@@ -410,7 +93,7 @@ class Store:
         transaction commits; rows it claimed stay in flight and `release_in_flight` sends them at the next start.
         """
         async with self._lock:
-            return await in_thread(self._db, _transact, function, *args, **kwargs)
+            return await in_thread(self._db, transact, function, *args, **kwargs)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -531,7 +214,7 @@ class Store:
             f" WHERE {' AND '.join(conditions)} ORDER BY o.due_at, o.id LIMIT ?"
         )
         params.append(limit)
-        rows = await self.write(_claim, sql, params)
+        rows = await self.write(claim_rows, sql, params)
         return [
             OutboxRow(
                 id=row["id"],
@@ -572,7 +255,7 @@ class Store:
     async def _write_marks(self, marks: _SentMarks) -> None:
         async with self._lock:
             self._marks = None  # from here on, rows delivered start the next group
-            marks.write = asyncio.ensure_future(in_thread(self._db, _transact, _mark_sent, marks.ids, marks.now))
+            marks.write = asyncio.ensure_future(in_thread(self._db, transact, mark_sent_rows, marks.ids, marks.now))
             marks.write.add_done_callback(partial(_settle, marks.done))
             # The waiters hear the write's own outcome (through `_settle`), also if this task is cancelled
             # meanwhile: the write goes on in the database thread regardless.

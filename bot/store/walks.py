@@ -15,8 +15,9 @@ from typing import Any
 
 from bot.engine.outgoing import Outgoing
 from bot.engine.walks import GroupWalk, Member
+from bot.store.connection import iso, parse_iso
+from bot.store.outbox_rows import insert_outbox
 from bot.store.records import SENDS_TO_OTHERS, writer
-from bot.store.sqlite import insert_outbox, iso, parse_iso
 
 # Group walks untouched this long are deleted with their members when the next one starts.
 KEEP_IDLE = timedelta(days=7)

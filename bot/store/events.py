@@ -1,0 +1,165 @@
+"""One event's own rows: the participant it concerns, read, and everything it changed, written in one transaction.
+
+Plain functions run in the database thread (`Store.call`, `Store.write`), so an event costs two trips there.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from datetime import datetime
+
+from bot.engine.outgoing import Result
+from bot.engine.state import ParticipantState, Stage
+from bot.store.connection import iso, parse_iso
+from bot.store.outbox_rows import OutboxRow, insert_outbox_rows
+from bot.store.records import WRITERS
+
+
+def close_inbox(db: sqlite3.Connection, channel: str, key: str, now: datetime) -> bool:
+    """Mark a stored update handled, in the transaction that stores what it caused; False if it was handled
+    before (do nothing twice). Once handled, the raw update (names, message text) is not needed: only its key."""
+    cursor = db.execute(
+        "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND update_key = ? AND done_at IS NULL",
+        (iso(now), channel, key),
+    )
+    if cursor.rowcount:
+        return True
+    seen = db.execute("SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (channel, key)).fetchone()
+    return seen is None
+
+
+def read_participant(db: sqlite3.Connection, channel: str, address: str) -> ParticipantState | None:
+    # One round trip: the participant and the prompts they answered (a unit separator joins the keys).
+    row = db.execute(
+        "SELECT p.*, (SELECT group_concat(a.conversation || ':' || a.prompt_id, char(31)) FROM answers a"
+        " WHERE a.participant_id = p.id) AS answered_keys"
+        " FROM participants p WHERE p.channel = ? AND p.address = ?",
+        (channel, address),
+    ).fetchone()
+    if row is None:
+        return None
+    answered = frozenset(row["answered_keys"].split("\x1f")) if row["answered_keys"] else frozenset()
+    return ParticipantState(
+        id=row["id"],
+        channel=row["channel"],
+        address=row["address"],
+        pseudonym=row["pseudonym"],
+        stage=Stage(row["stage"]),
+        language=row["language"],
+        community=row["community"],
+        role=row["role"],
+        consent_version=row["consent_version"],
+        consent_at=parse_iso(row["consent_at"]),
+        paused=bool(row["paused"]),
+        active=bool(row["active"]),
+        conversation=row["conversation"],
+        prompt=row["prompt"],
+        answered=answered,
+        pending=row["pending"],
+        created_at=parse_iso(row["created_at"]),
+        features=json.loads(row["features"] or "{}"),
+    )
+
+
+def save_participant(db: sqlite3.Connection, state: ParticipantState, now: datetime) -> int:
+    values = {
+        "pseudonym": state.pseudonym,
+        "channel": state.channel,
+        "address": state.address,
+        "stage": state.stage.value,
+        "language": state.language,
+        "community": state.community,
+        "role": state.role,
+        "consent_version": state.consent_version,
+        "consent_at": iso(state.consent_at) if state.consent_at else None,
+        "paused": int(state.paused),
+        "active": int(state.active),
+        "conversation": state.conversation,
+        "prompt": state.prompt,
+        "pending": state.pending,
+        "features": json.dumps(state.features, ensure_ascii=False, sort_keys=True),
+        "updated_at": iso(now),
+    }
+    if state.id is None:
+        values["created_at"] = iso(now)
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = db.execute(f"INSERT INTO participants ({columns}) VALUES ({marks})", tuple(values.values()))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+    assignments = ", ".join(f"{key} = ?" for key in values)
+    db.execute(f"UPDATE participants SET {assignments} WHERE id = ?", (*values.values(), state.id))
+    return state.id
+
+
+def apply_event(
+    db: sqlite3.Connection, result: Result, now: datetime, inbox: tuple[str, str] | None, claim: bool
+) -> tuple[ParticipantState | None, list[OutboxRow]]:
+    """Everything one event changed, inside its transaction: (None, []) if its update was handled before."""
+    state = result.state
+    if inbox is not None and not close_inbox(db, *inbox, now):
+        return None, []
+    if result.forget:
+        if state.id is not None:
+            db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
+        db.execute("DELETE FROM inbox WHERE channel = ? AND address = ?", (state.channel, state.address))
+        # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id.
+        db.execute("DELETE FROM walk_members WHERE channel = ? AND address = ?", (state.channel, state.address))
+        db.execute(
+            "DELETE FROM outbox WHERE channel = ? AND address = ? AND participant_id IS NULL",
+            (state.channel, state.address),
+        )
+        participant_id = None
+    else:
+        participant_id = save_participant(db, state, now)
+        if result.answers or any(message.kind == "reminder" for message in result.messages):
+            # A reminder is only for the prompt that is open now: an answer or a new prompt ends it.
+            db.execute(
+                "UPDATE outbox SET status = 'cancelled' WHERE participant_id = ? AND kind = 'reminder'"
+                " AND status = 'pending'",
+                (participant_id,),
+            )
+        db.executemany(
+            "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, walk_stop,"
+            " minority, source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    participant_id,
+                    answer.conversation,
+                    answer.prompt_id,
+                    answer.answer_type,
+                    json.dumps(answer.value, ensure_ascii=False),
+                    answer.walk_stop,
+                    int(answer.minority),
+                    answer.source_ref,
+                    iso(now),
+                    iso(now),
+                )
+                for answer in result.answers
+            ],
+        )
+        for record in result.records:
+            WRITERS[record.kind](db, participant_id, record.data, now)
+    sending = [claim and message.due_at is None and not message.scheduled for message in result.messages]
+    row_ids = insert_outbox_rows(
+        db, participant_id, state.channel, state.address, list(zip(result.messages, sending, strict=True)), now
+    )
+    claimed = [
+        OutboxRow(
+            id=row_id,
+            participant_id=participant_id,
+            channel=state.channel,
+            address=state.address,
+            kind=message.kind,
+            payload=message.payload(),
+            due_at=now,
+            attempts=1,
+            scheduled=False,
+            language=state.language,
+        )
+        for message, row_id, now_and_unscheduled in zip(result.messages, row_ids, sending, strict=True)
+        if now_and_unscheduled
+    ]
+    return replace(state, id=participant_id), claimed

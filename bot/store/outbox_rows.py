@@ -1,0 +1,141 @@
+"""Rows of the outbox table: written, claimed for sending and marked sent, inside the database thread.
+
+Every message the bot sends is one of these rows, replies and follow-ups alike (`bot/outbox/` sends them).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.engine.outgoing import Outgoing
+from bot.store.connection import iso
+
+# Outbox rows whose payload holds a participant's data or words: emptied once delivered or given up on.
+PRIVATE_KINDS = "('mydata', 'organiser', 'farewell')"
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    participant_id: int | None
+    channel: str
+    address: str
+    kind: str
+    payload: dict[str, Any]
+    due_at: datetime
+    attempts: int
+    scheduled: bool
+    language: str | None  # the participant's stored language, for anything rendered at sending time
+
+
+# Every outbox row is written through these two: the columns, and one row's values in their order.
+OUTBOX_INSERT = (
+    "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, scheduled, created_at, status,"
+    " attempts) VALUES "
+)
+
+
+OUTBOX_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def outbox_values(
+    participant_id: int | None,
+    channel: str,
+    address: str,
+    kind: str,
+    payload: dict[str, Any],
+    due_at: datetime,
+    scheduled: bool,
+    now: datetime,
+    sending: bool = False,
+) -> tuple[Any, ...]:
+    """One row's values; `sending` writes it already claimed, for delivery right away."""
+    return (
+        participant_id,
+        channel,
+        address,
+        kind,
+        json.dumps(payload, ensure_ascii=False),
+        iso(due_at),
+        int(scheduled),
+        iso(now),
+        "sending" if sending else "pending",
+        1 if sending else 0,
+    )
+
+
+def insert_outbox(
+    db: sqlite3.Connection,
+    participant_id: int | None,
+    channel: str,
+    address: str,
+    message: Outgoing,
+    now: datetime,
+    *,
+    sending: bool = False,
+) -> int:
+    """One outbox row; `sending` writes it already claimed, for delivery right away."""
+    (row_id,) = insert_outbox_rows(db, participant_id, channel, address, [(message, sending)], now)
+    return row_id
+
+
+def insert_outbox_rows(
+    db: sqlite3.Connection,
+    participant_id: int | None,
+    channel: str,
+    address: str,
+    messages: list[tuple[Outgoing, bool]],
+    now: datetime,
+) -> list[int]:
+    """One recipient's rows (an event's replies) in one statement; their ids in order.
+
+    Rows of one INSERT get increasing ids in the order of its VALUES, so sorting what RETURNING gives back (in no
+    promised order) lines the ids up with the messages.
+    """
+    if not messages:
+        return []
+    values = [
+        value
+        for message, sending in messages
+        for value in outbox_values(
+            participant_id,
+            channel,
+            address,
+            message.kind,
+            message.payload(),
+            message.due_at or now,
+            message.scheduled,
+            now,
+            sending,
+        )
+    ]
+    marks = ", ".join(OUTBOX_VALUES for _ in messages)
+    rows = db.execute(f"{OUTBOX_INSERT}{marks} RETURNING id", values).fetchall()
+    return sorted(row[0] for row in rows)
+
+
+def claim_rows(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:
+    rows = db.execute(sql, params).fetchall()
+    if rows:
+        marks = ", ".join("?" for _ in rows)
+        db.execute(
+            f"UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN ({marks})",
+            [row["id"] for row in rows],
+        )
+    return rows
+
+
+def mark_sent_rows(db: sqlite3.Connection, row_ids: list[int], now: datetime) -> None:
+    # The payload may hold a /mydata file, or participants' words shown to an organiser: once delivered, drop it.
+    for start in range(0, len(row_ids), 5000):  # well below SQLite's limit of host parameters
+        chunk = row_ids[start : start + 5000]
+        db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,"
+            f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END"
+            f" WHERE id IN ({', '.join('?' for _ in chunk)})",
+            (iso(now), *chunk),
+        )
