@@ -8,8 +8,8 @@ and the stop. At the end come reflection prompts, and a week later a follow-up t
 In a group, a volunteer moves everyone on (`/walk <id>` in a group chat, or "lead a group" from `/walks`); every
 walker gets the card in their own language in a private chat. What a group walk shares lives in its own rows; the
 decisions about it are pure functions in `walk_groups.py` (`start_group`, `group_action`), used both by the
-engine (a volunteer leading from a private chat) and by `bot/group_walks.py` (a group chat, which is not a
-participant). What a card looks like is in `walk_cards.py`.
+engine (`walk_along.py`: a volunteer leading from a private chat, a walker joining) and by `bot/group_walks.py`
+(a group chat, which is not a participant). What a card looks like is in `walk_cards.py`.
 
 Walk cards are replies, never held by quiet hours; only the follow-up is scheduled.
 """
@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk
-from bot.engine import events
+from bot.engine import events, walk_along
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import ButtonSpec, NewAnswer, Outgoing, Record, Result
 from bot.engine.state import ParticipantState, Stage
@@ -103,7 +103,7 @@ class WalkFeature(BaseFeature):
     rendered_kinds = RENDERED_KINDS
 
     def buttons(self) -> Mapping[str, Any]:
-        return {"walk": self._button, "wg": self._group_button}
+        return {"walk": self._button, "wg": walk_along.group_button}
 
     def commands(self) -> Mapping[str, Any]:
         return {"walks": self._walks_command, "walk": self._walk_command}
@@ -156,7 +156,8 @@ class WalkFeature(BaseFeature):
 
     def _begin(self, engine: Engine, result: Result, code: str, t: Translator, lead: str) -> None:
         if code.startswith(GROUP_CODE):
-            self._join_by_code(engine, result, code, t, lead)
+            if walk_along.join(engine, result, t, lead, self._list_rows(engine, result, t)):
+                result.state = with_walk_state(result.state, {})  # walking along with a group puts a walk alone aside
             return
         walk = engine.library.walks.get(code.removeprefix(WALK_CODE))
         if walk is None:
@@ -409,7 +410,7 @@ class WalkFeature(BaseFeature):
         if action == "go" and argument in engine.library.walks:
             self._start_alone(engine, result, engine.library.walks[argument], t)
         elif action == "lead" and argument in engine.library.walks:
-            self._lead(engine, result, engine.library.walks[argument], t)
+            walk_along.lead_group(engine, result, engine.library.walks[argument])
         elif action == "list":
             self._list(engine, result, t)
         elif action == "next" and session and session.group is None and session.phase == "stops":
@@ -432,113 +433,6 @@ class WalkFeature(BaseFeature):
             if action not in ("go", "lead", "list", "next", "end", "rskip"):
                 result.refused = f"unknown walk button {rest[:40]!r}"
             self._stale_card(engine, result, session, t)
-
-    def _group_button(self, engine: Engine, result: Result, rest: str, t: Translator) -> None:
-        """A volunteer leading a group from their private chat presses next, status or end."""
-        action, _sep, rest = rest.partition(":")
-        code, _sep, argument = rest.partition(":")
-        group = result.context.get("walk_group")
-        if group is None or group.code != code:
-            result.refused = f"button for an unknown group walk {code[:16]!r}"
-            result.say("⌛ " + t.gettext("That button is no longer in use."))
-            return
-        state = result.state
-        outcome = group_action(
-            engine.library,
-            group,
-            action,
-            argument,
-            actor=state.address,
-            actor_name=None,
-            actor_participant=state.id,
-            actor_ready=True,
-            actor_language=state.language,
-            bot_username=result.context.get("bot_username"),
-            now=result.now or datetime.now(UTC),
-        )
-        self._apply(result, group, outcome)
-
-    def _apply(self, result: Result, group: GroupWalk, outcome: GroupOutcome) -> None:
-        """A group decision as this event's result: messages to this chat, records for everything shared."""
-        from bot.store.walks import outgoing_data  # the data shape its writer reads back
-
-        state = result.state
-        if outcome.create is not None:
-            created = outcome.create
-            result.records.append(
-                Record(
-                    "walk_group_create",
-                    {
-                        "code": created.code,
-                        "walk": created.walk,
-                        "channel": created.channel,
-                        "chat": created.chat,
-                        "volunteer": created.volunteer,
-                        "language": created.language,
-                    },
-                )
-            )
-        if outcome.update is not None:
-            stop, status = outcome.update
-            result.records.append(Record("walk_group_update", {"code": group.code, "stop": stop, "status": status}))
-        rows = []
-        for message in outcome.to_chat:
-            if group.chat == state.address and group.channel == state.channel:
-                result.messages.append(message)
-            else:
-                rows.append({"channel": group.channel, "address": group.chat, "message": outgoing_data(message)})
-        for delivery in outcome.deliveries:
-            rows.append(
-                {
-                    "channel": group.channel,
-                    "address": delivery.address,
-                    "participant_id": delivery.participant_id,
-                    "message": outgoing_data(delivery.message),
-                }
-            )
-        if rows:
-            result.records.append(Record("walk_outbox", {"rows": rows}))
-        if outcome.toast:
-            result.say(outcome.toast)
-
-    def _lead(self, engine: Engine, result: Result, walk: Walk, t: Translator) -> None:
-        state = result.state
-        outcome = start_group(
-            engine.library,
-            walk,
-            channel=state.channel,
-            chat=state.address,
-            volunteer=state.address,
-            language=state.language or REQUIRED_LANGUAGE,
-            bot_username=result.context.get("bot_username"),
-        )
-        assert outcome.create is not None
-        self._apply(result, outcome.create, outcome)
-
-    def _join_by_code(self, engine: Engine, result: Result, code: str, t: Translator, lead: str) -> None:
-        _ = t.gettext
-        group = result.context.get("walk_group")
-        walk = engine.library.walks.get(group.walk) if group else None
-        if group is None or walk is None or group.status != "open":
-            result.say(
-                (lead + "\n\n" if lead else "") + "⌛ " + _("This group walk has ended."),
-                *self._list_rows(engine, result, t),
-            )
-            return
-        state = result.state
-        result.state = with_walk_state(state, {})  # walking along with a group puts a walk alone aside
-        result.records.append(
-            Record("walk_join", {"code": group.code, "channel": state.channel, "address": state.address})
-        )
-        parts = [lead] if lead else []
-        parts.append("👥 " + t.format(_("You walk along with the group: {title}"), title=pick(walk.title, t.language)))
-        if walk.intro:
-            parts.append(pick(walk.intro, t.language))
-        if group.stop < 0:
-            parts.append(_("The volunteer starts at the first stop; each card comes here, in your language."))
-        result.say("\n\n".join(parts))
-        if group.stop >= 0:
-            result.messages.append(card(engine.library, walk, group.stop, t, group=True))
 
     def _list_rows(self, engine: Engine, result: Result, t: Translator) -> Rows:
         _ = t.gettext

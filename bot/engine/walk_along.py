@@ -1,0 +1,132 @@
+"""A participant's side of a group walk: leading one from their private chat, joining one by its link, and a
+group decision (`walk_groups.py`) turned into this event's messages and records.
+
+The group chat's side is `bot/group_walks.py`; what is shared lives in the group's own rows (`bot/store/walks.py`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bot.content.checker import REQUIRED_LANGUAGE
+from bot.content.walks import Walk
+from bot.engine.outgoing import Record, Result
+from bot.engine.walk_cards import Rows, card
+from bot.engine.walk_groups import GroupOutcome, GroupWalk, group_action, start_group
+from bot.i18n import Translator, pick
+
+if TYPE_CHECKING:
+    from bot.engine.core import Engine
+
+
+def group_button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
+    """A volunteer leading a group from their private chat presses next, status or end."""
+    action, _sep, rest = rest.partition(":")
+    code, _sep, argument = rest.partition(":")
+    group = result.context.get("walk_group")
+    if group is None or group.code != code:
+        result.refused = f"button for an unknown group walk {code[:16]!r}"
+        result.say("⌛ " + t.gettext("That button is no longer in use."))
+        return
+    state = result.state
+    outcome = group_action(
+        engine.library,
+        group,
+        action,
+        argument,
+        actor=state.address,
+        actor_name=None,
+        actor_participant=state.id,
+        actor_ready=True,
+        actor_language=state.language,
+        bot_username=result.context.get("bot_username"),
+        now=result.now or datetime.now(UTC),
+    )
+    apply_outcome(result, group, outcome)
+
+
+def apply_outcome(result: Result, group: GroupWalk, outcome: GroupOutcome) -> None:
+    """A group decision as this event's result: messages to this chat, records for everything shared."""
+    from bot.store.walks import outgoing_data  # the data shape its writer reads back
+
+    state = result.state
+    if outcome.create is not None:
+        created = outcome.create
+        result.records.append(
+            Record(
+                "walk_group_create",
+                {
+                    "code": created.code,
+                    "walk": created.walk,
+                    "channel": created.channel,
+                    "chat": created.chat,
+                    "volunteer": created.volunteer,
+                    "language": created.language,
+                },
+            )
+        )
+    if outcome.update is not None:
+        stop, status = outcome.update
+        result.records.append(Record("walk_group_update", {"code": group.code, "stop": stop, "status": status}))
+    rows = []
+    for message in outcome.to_chat:
+        if group.chat == state.address and group.channel == state.channel:
+            result.messages.append(message)
+        else:
+            rows.append({"channel": group.channel, "address": group.chat, "message": outgoing_data(message)})
+    for delivery in outcome.deliveries:
+        rows.append(
+            {
+                "channel": group.channel,
+                "address": delivery.address,
+                "participant_id": delivery.participant_id,
+                "message": outgoing_data(delivery.message),
+            }
+        )
+    if rows:
+        result.records.append(Record("walk_outbox", {"rows": rows}))
+    if outcome.toast:
+        result.say(outcome.toast)
+
+
+def lead_group(engine: Engine, result: Result, walk: Walk) -> None:
+    """A volunteer starts a group walk from their private chat: the group's buttons come here."""
+    state = result.state
+    outcome = start_group(
+        engine.library,
+        walk,
+        channel=state.channel,
+        chat=state.address,
+        volunteer=state.address,
+        language=state.language or REQUIRED_LANGUAGE,
+        bot_username=result.context.get("bot_username"),
+    )
+    assert outcome.create is not None
+    apply_outcome(result, outcome.create, outcome)
+
+
+def join(engine: Engine, result: Result, t: Translator, lead: str, walks_rows: Rows) -> bool:
+    """Walk along with the group of a join link (`/start wg-<code>`); False, with `walks_rows` offered, if it
+    has ended."""
+    _ = t.gettext
+    group = result.context.get("walk_group")
+    walk = engine.library.walks.get(group.walk) if group else None
+    if group is None or walk is None or group.status != "open":
+        result.say(
+            (lead + "\n\n" if lead else "") + "⌛ " + _("This group walk has ended."),
+            *walks_rows,
+        )
+        return False
+    state = result.state
+    result.records.append(Record("walk_join", {"code": group.code, "channel": state.channel, "address": state.address}))
+    parts = [lead] if lead else []
+    parts.append("👥 " + t.format(_("You walk along with the group: {title}"), title=pick(walk.title, t.language)))
+    if walk.intro:
+        parts.append(pick(walk.intro, t.language))
+    if group.stop < 0:
+        parts.append(_("The volunteer starts at the first stop; each card comes here, in your language."))
+    result.say("\n\n".join(parts))
+    if group.stop >= 0:
+        result.messages.append(card(engine.library, walk, group.stop, t, group=True))
+    return True
