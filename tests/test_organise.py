@@ -23,13 +23,14 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.content.loader import Library
 from bot.dispatch import Dispatcher
-from bot.engine import Engine, events
+from bot.engine import events
+from bot.engine.notices import help_text
 from bot.engine.outgoing import NewAnswer, Result
 from bot.i18n import locales_dir, translator
 from bot.organise import access
 from bot.organise.brief import build_brief
 from bot.organise.commands import COMMANDS
-from bot.organise.safeguarding import distress_words
+from bot.organise.safeguarding import care_message, distress_words
 from bot.store import Store
 from tests.support.fake_bot_api import Call
 from tests.support.live import Running, bot
@@ -362,11 +363,11 @@ def test_distress_words_in_any_language_and_only_whole_words(library: Library) -
     assert distress_words("", library) == []
 
 
-def test_help_names_the_belgian_emergency_and_listening_lines(library: Library) -> None:
+def test_help_and_the_care_message_name_the_belgian_emergency_and_listening_lines() -> None:
     for language in ("nl", "fr", "ar"):
-        text = Engine(library).help_text(translator(language))
-        for number in ("112", "106", "1813", "107", "0800 32 123"):
-            assert number in text, (language, number)
+        for text in (help_text(translator(language), ""), care_message(language, "").text):
+            for number in ("112", "106", "1813", "107", "0800 32 123"):
+                assert number in text, (language, number)
 
 
 def test_organiser_catalogs_are_complete_with_the_same_placeholders() -> None:

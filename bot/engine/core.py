@@ -6,7 +6,6 @@ tests are three thin callers of the same function, and a round rehearsed in the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -20,7 +19,8 @@ from bot.content.model import Prompt, Round
 from bot.engine import events, pacing
 from bot.engine.features import Feature
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_names, role_rows
-from bot.engine.outgoing import ButtonSpec, Document, NewAnswer, Outgoing, Result
+from bot.engine.notices import consent_text, help_text, mydata_message
+from bot.engine.outgoing import ButtonSpec, NewAnswer, Outgoing, Result
 from bot.engine.prompts import Refusal, prompt_audio, render_prompt, take_answer, take_button
 from bot.engine.state import ROLES, ParticipantState, Stage
 from bot.i18n import LANGUAGES, Translator, available_languages, guess_language, pick, translator
@@ -38,12 +38,6 @@ class EngineConfig:
     consent_version: str = CONSENT_VERSION
     timezone: ZoneInfo = ZoneInfo("Europe/Brussels")  # the city's: fixed-time and cron prompts are read in it
     quiet_hours: QuietHours | None = None  # to say truthfully when a delayed prompt will arrive
-
-
-def responsible(t: Translator, contact: str) -> str:
-    """Who answers for the data: SAMENSPRAAK_CONTACT as the city wrote it, or, until it is set, a phrase in the
-    participant's own language rather than an English one inside a Dutch or Arabic consent text."""
-    return contact or t.gettext("the city's participation team")
 
 
 def answer_key(conversation: str, prompt: str) -> str:
@@ -115,42 +109,9 @@ class Engine:
             lines.append("Welke taal wil je gebruiken?")
         result.say("\n\n".join(lines), *language_rows(guess))
 
-    def consent_text(self, t: Translator) -> str:
-        _ = t.gettext
-        return "\n\n".join(
-            [
-                "📄 " + _("Before we start: what happens with your answers"),
-                t.format(
-                    _("• Who is responsible: {contact}. You can ask them anything about your data."),
-                    contact=responsible(t, self.config.contact),
-                ),
-                _(
-                    "• What we store: your language, whether you live here, are new or volunteer, and your answers "
-                    "(text, voice messages, photos, places). We do not store your name or phone number; you get a "
-                    "random code instead."
-                ),
-                _("• Telegram carries the messages between you and us; Telegram's own privacy policy applies to that."),
-                _(
-                    "• Who sees it: the city's participation team. Short quotes may be read at a meeting, without "
-                    "your name, and only after a team member has checked them."
-                ),
-                t.format(
-                    t.ngettext(
-                        "• How long: until the project ends, and at most {months} month.",
-                        "• How long: until the project ends, and at most {months} months.",
-                        self.config.retention_months,
-                    ),
-                    months=self.config.retention_months,
-                ),
-                _("• Leaving: send /mydata to see everything we have, and /forget to delete all of it, at any time."),
-                _("• You must be 13 or older to take part."),
-                _("Do you agree?"),
-            ]
-        )
-
     def _ask_consent(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.CONSENT)
-        result.say(self.consent_text(t), *consent_rows(t))
+        result.say(consent_text(t, self.config.contact, self.config.retention_months), *consent_rows(t))
 
     def _ask_role(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.ROLE)
@@ -497,7 +458,7 @@ class Engine:
         elif name == "language":
             result.say(_("Which language do you want to use?"), *language_rows(state.language))
         elif name == "help":
-            result.say(self.help_text(t))
+            result.say(help_text(t, self.config.contact))
         elif name == "forget":
             self._ask_forget(result, t)
         elif name == "pause":
@@ -523,7 +484,7 @@ class Engine:
             # The caller answers /mydata through `mydata`, with what the store holds; this only happens without it.
             result.say(_("Here is everything we have stored about you."))
         else:
-            result.say(_("Sorry, I don't know that command.") + "\n\n" + self.help_text(t))
+            result.say(_("Sorry, I don't know that command.") + "\n\n" + help_text(t, self.config.contact))
 
     def _start(self, result: Result, code: str, t: Translator, hint: str | None) -> None:
         if code and self._feature_hook("on_start", result, code, t):
@@ -556,36 +517,12 @@ class Engine:
         )
         return result
 
-    def help_text(self, t: Translator) -> str:
-        _ = t.gettext
-        return "\n".join(
-            [
-                "ℹ️ "
-                + _(
-                    "Samenspraak asks you short questions about life in the city. Answer with a button, text, a voice message, a photo or a place."
-                ),
-                "",
-                "/language — " + _("choose another language"),
-                "/pause — " + _("no new questions for a while"),
-                "/resume — " + _("continue with the questions"),
-                "/ideas — " + _("what became of the ideas from the meetings"),
-                "/mydata — " + _("see everything we stored about you"),
-                "/forget — " + _("delete everything about you"),
-                "/walks — " + _("dialogue walks through the city"),
-                "/help — " + _("this message"),
-                "",
-                "⚠️ "
-                + _(
-                    "This is not an emergency line. In an emergency call 112. To talk to someone, call Tele-Onthaal on 106 (day and night). Suicide prevention line: 1813."
-                ),
-                # A line of its own, so the translated line above keeps its translations.
-                _("In French: Télé-Accueil on 107 (day and night), Centre de Prévention du Suicide on 0800 32 123."),
-                t.format(
-                    _("Questions about the project or your data: {contact}."),
-                    contact=responsible(t, self.config.contact),
-                ),
-            ]
-        )
+    def mydata(self, state: ParticipantState, stored: dict[str, Any], now: datetime) -> Result:
+        """/mydata, answered with what the store holds (the dispatcher reads it)."""
+        result = Result(state=replace(state, pending=None))
+        text, document = mydata_message(self.library, state, stored, self.translator_for(state), self.config.timezone)
+        result.say(text, document=document, kind="mydata")
+        return result
 
     def _ask_forget(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, pending="forget")
@@ -617,87 +554,5 @@ class Engine:
         else:
             result.say(t.gettext("Nothing was deleted."))
 
-    def _readable(self, answer: dict[str, Any], t: Translator) -> tuple[str, str]:
-        """An answer as the participant would recognise it: the question's words and the option's label."""
-        conversation = self.library.rounds.get(answer.get("conversation", ""))
-        prompt = conversation.prompt(answer.get("prompt", "")) if conversation else None
-        if prompt is None:
-            return answer.get("prompt", "?"), _summarise(answer.get("value", {}))
-        value = answer.get("value", {})
-        option = next((opt for opt in prompt.options if opt.id == value.get("option")), None)
-        shown = pick(option.label, t.language) if option else _summarise(value)
-        return _shorten(pick(prompt.text, t.language), 50), shown
 
-    def mydata(self, state: ParticipantState, stored: dict[str, Any], now: datetime) -> Result:
-        """Everything stored about the participant: a readable message and the same as a JSON file."""
-        t = translator(state.language or "en")
-        _ = t.gettext
-        result = Result(state=replace(state, pending=None))
-        answers = stored.get("answers", [])
-        lines = [
-            "🗂 " + _("Here is everything we have stored about you."),
-            "",
-            t.format(_("Your code: {code}"), code=state.pseudonym),
-            t.format(_("Language: {language}"), language=LANGUAGES.get(state.language or "", LANGUAGES["en"]).name),
-            t.format(_("Role: {role}"), role=role_names(t).get(state.role or "", "—")),
-            t.format(
-                _("Consent given on: {date}"),
-                date=t.date(state.consent_at, self.config.timezone) if state.consent_at else "—",
-            ),
-            t.format(_("Paused: {paused}"), paused=_("yes") if state.paused else _("no")),
-            t.ngettext("You gave {count} answer.", "You gave {count} answers.", len(answers)).format(
-                count=t.isolate(len(answers))
-            ),
-        ]
-        for answer in answers[:20]:
-            question, value = self._readable(answer, t)
-            lines.append(f"• {question}: {value}")
-        if len(answers) > 20:
-            lines.append("…")
-        lines += ["", _("The attached file holds all of it. Send /forget to delete everything.")]
-        document = Document(
-            filename=f"samenspraak-{state.pseudonym}.json",
-            content=json.dumps(stored, ensure_ascii=False, indent=2, default=str),
-        )
-        result.say("\n".join(lines)[:4000], document=document, kind="mydata")
-        return result
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _summarise(value: dict[str, Any]) -> str:
-    if "text" in value:
-        text = str(value["text"])
-        return text if len(text) <= 60 else text[:57] + "…"
-    if "option" in value:
-        return str(value["option"])
-    if "value" in value:
-        return str(value["value"])
-    if "voice" in value:
-        return "🎤"
-    if "photo" in value:
-        return "📷"
-    if "latitude" in value:
-        return f"📍 {value['latitude']}, {value['longitude']}"
-    return "—"
-
-
-def command_menu(t: Translator) -> list[tuple[str, str]]:
-    """The participant's command menu in their language (Telegram shows it next to the text field)."""
-    _ = t.gettext
-    return [
-        ("start", _("start or continue")),
-        ("language", _("choose another language")),
-        ("pause", _("no new questions for a while")),
-        ("resume", _("continue with the questions")),
-        ("ideas", _("what became of the ideas from the meetings")),
-        ("mydata", _("see everything we stored about you")),
-        ("forget", _("delete everything about you")),
-        ("walks", _("dialogue walks through the city")),
-        ("help", _("help and contact")),
-    ]
-
-
-__all__ = ["PARTICIPANT_COMMANDS", "ButtonSpec", "Engine", "EngineConfig", "answer_key", "command_menu"]
+__all__ = ["PARTICIPANT_COMMANDS", "ButtonSpec", "Engine", "EngineConfig", "answer_key"]

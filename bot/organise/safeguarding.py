@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bot.content.loader import Library
-from bot.engine.core import responsible
+from bot.engine.notices import help_lines
 from bot.engine.outgoing import Outgoing, Record, Result
 from bot.i18n import translator
 from bot.organise.commands import OrganiserContext, button, organiser_button
@@ -159,12 +159,7 @@ def care_message(language: str | None, contact: str) -> Outgoing:
             "danger or thinking about ending your life, please talk to someone now."
         ),
         "",
-        "⚠️ "
-        + _(
-            "This is not an emergency line. In an emergency call 112. To talk to someone, call Tele-Onthaal on 106 (day and night). Suicide prevention line: 1813."
-        ),
-        _("In French: Télé-Accueil on 107 (day and night), Centre de Prévention du Suicide on 0800 32 123."),
-        t.format(_("Questions about the project or your data: {contact}."), contact=responsible(t, contact)),
+        *help_lines(t, contact),
     ]
     return Outgoing(text="\n".join(lines), kind="care")
 

@@ -13,7 +13,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
-from bot.engine.core import command_menu
+from bot.engine.notices import command_menu
 from bot.i18n import translator
 from bot.organise.menus import organiser_commands
 from bot.outbox import Blocked, RetryLater, Undeliverable
