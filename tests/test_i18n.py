@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from babel import Locale
 from babel.messages.plurals import PLURALS, get_plural
-from babel.messages.pofile import read_po
 
 from bot.content import Library
 from bot.engine import Engine, ParticipantState, events
 from bot.i18n import FSI, LANGUAGES, PDI, available_languages, guess_language, locales_dir, pick, translator
+from tests.support.catalogs import assert_complete, read_catalog
 
-PLACEHOLDER = re.compile(r"\{\w+\}")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 
@@ -30,14 +28,9 @@ def test_all_eleven_languages_have_a_catalog() -> None:
 
 @pytest.mark.parametrize("path", catalogs(), ids=lambda path: path.parts[-3])
 def test_catalog_is_complete_with_the_same_placeholders_and_right_plurals(path: Path) -> None:
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
+    catalog = read_catalog(path)
     language = path.parts[-3]
     assert catalog.locale is not None and str(catalog.locale) == language
-    template = locales_dir() / "samenspraak.pot"
-    with template.open("rb") as handle:
-        expected = {message.id for message in read_po(handle) if message.id}
-    assert {message.id for message in catalog if message.id} == expected, "catalog out of date: run pybabel update"
     # gettext's own table where Babel has one (Turkish and Persian: one form), CLDR's rules otherwise.
     expected_forms = (
         get_plural(language).num_plurals
@@ -45,23 +38,11 @@ def test_catalog_is_complete_with_the_same_placeholders_and_right_plurals(path: 
         else len(Locale.parse(language).plural_form.tags | {"other"})
     )
     assert catalog.num_plurals == expected_forms
-    for message in catalog:
-        if not message.id:
-            continue
-        assert not message.fuzzy, message.id
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert all(strings), f"untranslated: {ids[0]!r}"
-        if isinstance(message.id, tuple):
-            assert len(strings) == catalog.num_plurals, f"wrong plural count for {ids[0]!r}"
-        wanted = set(PLACEHOLDER.findall(ids[-1]))
-        for text in strings:
-            assert set(PLACEHOLDER.findall(text)) == wanted, f"placeholders differ in {ids[0]!r}: {text!r}"
+    assert_complete(catalog, locales_dir() / "samenspraak.pot", "run pybabel update")
 
 
 def test_arabic_has_six_plural_forms_and_picks_the_right_one() -> None:
-    with (locales_dir() / "ar" / "LC_MESSAGES" / "samenspraak.po").open("rb") as handle:
-        catalog = read_po(handle)
+    catalog = read_catalog(locales_dir() / "ar" / "LC_MESSAGES" / "samenspraak.po")
     singular, plural = "You gave {count} answer.", "You gave {count} answers."
     forms = catalog[singular].string
     assert len(forms) == 6 and all(forms)

@@ -32,6 +32,7 @@ from bot.organise.brief import build_brief
 from bot.organise.commands import COMMANDS
 from bot.organise.safeguarding import care_message, distress_words
 from bot.store import Store
+from tests.support.catalogs import assert_complete, read_catalog
 from tests.support.fake_bot_api import Call
 from tests.support.live import Running, bot
 
@@ -371,24 +372,8 @@ def test_help_and_the_care_message_name_the_belgian_emergency_and_listening_line
 
 
 def test_organiser_catalogs_are_complete_with_the_same_placeholders() -> None:
-    template = locales_dir() / "organiser.pot"
-    with template.open("rb") as handle:
-        expected = {message.id for message in read_po(handle) if message.id}
-    with (locales_dir() / "nl" / "LC_MESSAGES" / "organiser.po").open("rb") as handle:
-        dutch = read_po(handle)
-    assert {message.id for message in dutch if message.id} == expected, "run pybabel update -D organiser"
-    for message in dutch:
-        if not message.id:
-            continue
-        assert not message.fuzzy, message.id
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert all(strings), f"untranslated: {ids[0]!r}"
-        wanted = {part for part in ids[-1].split("{")[1:]}
-        for text in strings:
-            assert {part.split("}")[0] for part in text.split("{")[1:]} == {part.split("}")[0] for part in wanted}, ids[
-                0
-            ]
+    dutch = read_catalog(locales_dir() / "nl" / "LC_MESSAGES" / "organiser.po")
+    assert_complete(dutch, locales_dir() / "organiser.pot", "run pybabel update -D organiser")
     assert (locales_dir() / "en" / "LC_MESSAGES" / "organiser.po").is_file()
     # The participants' catalog holds none of the organiser's words.
     with (locales_dir() / "samenspraak.pot").open("rb") as handle:
