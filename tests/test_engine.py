@@ -633,6 +633,21 @@ def test_an_answer_while_paused_is_stored_but_the_next_prompt_waits(engine: Engi
     assert result.state.paused is True
 
 
+def test_while_paused_a_message_never_answers_the_question_not_shown_yet(engine: Engine) -> None:
+    """Found trying the simulator: after one answer while paused, the next message was stored as the answer to the
+    following question, which they had never seen, and /resume skipped it."""
+    chat = ready_chat(engine)
+    chat.command("pause")
+    chat.send(events.Text("4"))  # the question they have: still theirs to answer
+    later = chat.send(events.Text("Met de fiets"))
+    assert later.answers == [] and "/resume" in all_text(later)
+    assert chat.state.prompt == "vervoer" and [a.prompt_id for a in chat.answers] == ["wonen"]
+    resumed = chat.command("resume")
+    assert "Question 2 of 7" in last(resumed).text
+    answered = chat.press(f"a:{ROUND}:vervoer:fiets")
+    assert [a.prompt_id for a in answered.answers] == ["vervoer"]
+
+
 def test_forget_asks_to_confirm_then_forgets(engine: Engine) -> None:
     chat = ready_chat(engine)
     chat.press(f"a:{ROUND}:wonen:4")

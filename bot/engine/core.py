@@ -191,6 +191,7 @@ class Engine:
         buttons: tuple[tuple[ButtonSpec, ...], ...],
     ) -> None:
         """Send a prompt now, and schedule its reminders; the store cancels them once it is answered."""
+        result.state = pacing.with_mine(result.state, held=None)  # shown now: theirs to answer
         language = result.state.language or "en"
         result.say(text, *buttons, kind="prompt", data=self.prompt_audio(conversation, prompt, language))
         if result.now is None:
@@ -279,6 +280,9 @@ class Engine:
             lead = thanks + ("\n\n" + paused if state.paused else "")
             pacing.wait_for(self, result, conversation, following, due, t, lead, announce=not state.paused)
         elif state.paused:
+            result.state = pacing.with_mine(
+                result.state, held={"conversation": conversation.id, "prompt": following.id}
+            )
             result.say(
                 thanks + "\n\n" + t.gettext("You paused the questions. Send /resume when you want the next one.")
             )
@@ -303,6 +307,9 @@ class Engine:
         prompt = self._prompt(state)
         if conversation is None or prompt is None:
             self._show_current(result, t)
+            return
+        if state.paused and pacing.held(state):  # a question they have not seen: not what this message answers
+            result.say(t.gettext("You paused the questions. Send /resume when you want the next one."))
             return
         taken = take_answer(prompt, event, t, self.config.max_text_length)
         if isinstance(taken, Refusal):

@@ -108,6 +108,15 @@ def waiting(state: ParticipantState) -> dict[str, Any] | None:
     return mark
 
 
+def held(state: ParticipantState) -> bool:
+    """Their prompt was not shown because they paused: until /resume shows it, it is not theirs to answer."""
+    mark = mine(state).get("held")
+    return isinstance(mark, dict) and (mark.get("conversation"), mark.get("prompt")) == (
+        state.conversation,
+        state.prompt,
+    )
+
+
 def waiting_until(state: ParticipantState, now: datetime | None) -> datetime | None:
     """When the participant's prompt is due, if that is still ahead: until then it is not theirs to answer."""
     mark = waiting(state)
