@@ -150,6 +150,24 @@ async def test_a_change_and_a_cancellation_are_told_to_everyone_invited(world: W
     assert not [m for m in later if m.kind in ("meeting_reminder", "meeting_change", "meeting_invite")]
 
 
+async def test_someone_who_paused_still_hears_of_a_cancellation_before_the_day(world: World, content: Path) -> None:
+    """Review finding: a cancellation sent while a participant had paused expired after the grace period, and
+    they could turn up to a cancelled meeting. Like an invitation, it now waits for them until the day."""
+    await world.join("kato")
+    await world.join("lore")
+    await world.advance(timedelta(minutes=1))
+    await world.press("kato", "rsvp:buurtavond:yes")
+    await world.press("lore", "rsvp:buurtavond:yes")
+    await world.send("kato", events.Command("pause"))
+    rewrite_meeting(world, content, MEETING.replace("title:", "cancelled: true\ntitle:"))
+    told = await world.advance(timedelta(minutes=1))
+    assert [m.address for m in told if m.kind == "meeting_cancelled"] == ["lore"]
+    await world.advance(timedelta(days=2))  # well past the grace period
+    resumed = await world.send("kato", events.Command("resume"))
+    resumed += await world.advance(timedelta(minutes=1))
+    assert [m.kind for m in resumed].count("meeting_cancelled") == 1
+
+
 # -- "you said, we did" ------------------------------------------------------------------------------------------------
 async def test_idea_news_reaches_who_answered_its_theme_in_their_language_after_the_meeting(world: World) -> None:
     await world.join("hanne")

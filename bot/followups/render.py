@@ -60,6 +60,8 @@ async def meeting_cancelled(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing 
     meeting = dispatcher.engine.library.meetings.get(str(row.payload.get("meeting")))
     if meeting is None or not meeting.cancelled:
         return None  # taken back before the news went out
+    if texts.starts(meeting, dispatcher.engine.config.timezone) <= dispatcher.clock.now():
+        return None  # held (a pause, a block) until the day has passed: news of no use any more
     return Outgoing(texts.cancellation(translator(row.language), meeting, dispatcher.engine.config.timezone))
 
 

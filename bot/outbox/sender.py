@@ -41,9 +41,10 @@ RENDERED_KINDS = frozenset(
     }
 )
 # Follow-ups that are never stale while their render still finds them relevant: a prompt that waited for its moment
-# is the participant's current prompt however late (expired, they would wait for it forever), and an invitation or
-# a change notice matters until the meeting begins (their render checks). Everything else expires after the grace.
-NEVER_EXPIRE = frozenset({"next_prompt", "meeting_invite", "meeting_change"})
+# is the participant's current prompt however late (expired, they would wait for it forever), and an invitation, a
+# change notice or a cancellation matters until the meeting would have begun (their render checks): someone who
+# paused must not turn up to a cancelled meeting. Everything else expires after the grace.
+NEVER_EXPIRE = frozenset({"next_prompt", "meeting_invite", "meeting_change", "meeting_cancelled"})
 
 
 class Blocked(Exception):
