@@ -648,6 +648,18 @@ def test_while_paused_a_message_never_answers_the_question_not_shown_yet(engine:
     assert [a.prompt_id for a in answered.answers] == ["vervoer"]
 
 
+def test_a_live_location_moving_on_never_repeats_a_step(engine: Engine) -> None:
+    """Review finding: before consent (or after the consent text changed) every update of a shared live location
+    answered with the whole consent text again."""
+    chat = Chat(engine)
+    chat.command("start")
+    chat.press("lang:nl")
+    moving = chat.send(events.Location(51.05, 3.72, live=True, moved=True))
+    assert sent_now(moving) == [] and moving.answers == []
+    shared = chat.send(events.Location(51.05, 3.72))  # a new share is a message: they are told where they are
+    assert sent_now(shared)
+
+
 def test_forget_asks_to_confirm_then_forgets(engine: Engine) -> None:
     chat = ready_chat(engine)
     chat.press(f"a:{ROUND}:wonen:4")

@@ -80,8 +80,11 @@ class Engine:
             self._ask_forget(result, t)
         else:
             result.state = replace(result.state, pending=None)
-            if not self._feature_message(result, event, t) and not isinstance(event, events.Edit):
-                self._message(result, event, t, now)  # an edit no feature took is ignored quietly
+            if self._feature_message(result, event, t) or isinstance(event, events.Edit):
+                return result  # an edit no feature took is ignored quietly
+            if isinstance(event, events.Location) and event.moved:
+                return result  # a live location moving on answers nothing; each update must not repeat a step
+            self._message(result, event, t, now)
         return result
 
     def _feature_message(self, result: Result, event: events.Event, t: Translator) -> bool:
