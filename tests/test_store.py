@@ -523,6 +523,28 @@ async def test_forget_deletes_everything_of_the_chat(store: Store, settings: Set
     assert [(row.participant_id, row.payload["text"]) for row in rows] == [(None, "🗑 Klaar: alles over jou is gewist.")]
 
 
+async def test_forget_removes_the_group_walks_a_volunteer_led(store: Store, settings: Settings) -> None:
+    """Review finding: the volunteer's chat id stayed in walk_groups (volunteer, chat) for up to a week."""
+    volunteer = await saved_participant(store)
+    walker = await saved_participant(store, address="777")
+    with sqlite3.connect(settings.db) as db:
+        db.execute(
+            "INSERT INTO walk_groups (code, walk, channel, chat, volunteer, language, created_at, updated_at)"
+            " VALUES ('wg-1', 'centrum', 'telegram', ?, ?, 'nl', 'x', 'x')",
+            (ADDRESS, ADDRESS),
+        )
+        db.execute(
+            "INSERT INTO walk_members (group_id, channel, address, participant_id, joined_at)"
+            " VALUES (1, 'telegram', '777', ?, 'x')",
+            (walker.id,),
+        )
+    goodbye = Result(state=volunteer, forget=True)
+    await store.apply(goodbye, NOW)
+    assert query(settings.db, "SELECT * FROM walk_groups") == []
+    assert query(settings.db, "SELECT * FROM walk_members") == []
+    assert await store.load_participant("telegram", "777") is not None
+
+
 async def test_declining_consent_before_being_saved_leaves_only_the_goodbye(store: Store, settings: Settings) -> None:
     await store.inbox_store("telegram", [("7", "31", "/start"), ("8", "31", "consent:no")], NOW)
     result = Result(state=ParticipantState(channel="telegram", address="31"), forget=True)

@@ -178,7 +178,7 @@ async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
         messages_others=True,
     )
     ctx.change(queries.handle_flag(flag["id"], ctx.who, ctx.now))
-    ctx.log("safeguarding-care", flag=flag["id"], pseudonym=flag["pseudonym"])
+    ctx.log("safeguarding-care", flag=flag["id"])  # no pseudonym: the log outlives a /forget
     ctx.reply("✅ " + o.format(o.ogettext("The help lines were sent to {pseudonym}."), pseudonym=flag["pseudonym"]))
 
 
@@ -190,7 +190,7 @@ async def mark_handled(ctx: OrganiserContext, rest: str) -> None:
         ctx.reply(o.ogettext("This flag no longer exists: the participant may have deleted their data."))
         return
     ctx.change(queries.handle_flag(flag["id"], ctx.who, ctx.now))
-    ctx.log("safeguarding-handled", flag=flag["id"], pseudonym=flag["pseudonym"])
+    ctx.log("safeguarding-handled", flag=flag["id"])
     ctx.reply("✅ " + o.format(o.ogettext("Flag for {pseudonym} marked as handled."), pseudonym=flag["pseudonym"]))
 
 

@@ -105,8 +105,10 @@ def apply_event(
         if state.id is not None:
             db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
         db.execute("DELETE FROM inbox WHERE channel = ? AND address = ?", (state.channel, state.address))
-        # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id.
+        # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id; a group walk
+        # they led holds their chat as its volunteer (its walkers' memberships go with it).
         db.execute("DELETE FROM walk_members WHERE channel = ? AND address = ?", (state.channel, state.address))
+        db.execute("DELETE FROM walk_groups WHERE channel = ? AND volunteer = ?", (state.channel, state.address))
         db.execute(
             "DELETE FROM outbox WHERE channel = ? AND address = ? AND participant_id IS NULL",
             (state.channel, state.address),
