@@ -660,6 +660,14 @@ def test_a_live_location_moving_on_never_repeats_a_step(engine: Engine) -> None:
     assert sent_now(shared)
 
 
+def test_mydata_from_someone_not_stored_says_so_and_keeps_nothing(engine: Engine) -> None:
+    """Found by exploratory testing: after declining or /forget, /mydata said "Here is everything we have stored
+    about you" with nothing after it, and the question itself stored a new participant row."""
+    result = Chat(engine).send(events.Command("mydata"), hint="ar")
+    assert result.forget is True and result.answers == []
+    assert all_text(result) == "لم نحفظ أي شيء عنك. أرسل /start إذا أردت أن تشارك."
+
+
 def test_forget_asks_to_confirm_then_forgets(engine: Engine) -> None:
     chat = ready_chat(engine)
     chat.press(f"a:{ROUND}:wonen:4")

@@ -491,8 +491,10 @@ class Engine:
             else:
                 self._repeat_step(result, t)
         elif name == "mydata":
-            # The caller answers /mydata through `mydata`, with what the store holds; this only happens without it.
-            result.say(_("Here is everything we have stored about you."))
+            # The dispatcher answers /mydata through `mydata` for someone stored; here nobody is (never started,
+            # declined, or forgotten): say so, and keep no row of the asking either.
+            result.forget = state.id is None
+            result.say(_("We have nothing stored about you. Send /start if you want to take part."))
         else:
             result.say(_("Sorry, I don't know that command.") + "\n\n" + help_text(t, self.config.contact))
 
