@@ -373,10 +373,22 @@ async def test_scheduled_rows_of_inactive_participants_wait(store: Store) -> Non
     assert [row.payload["text"] for row in await store.claim_due("telegram", NOW)] == ["herinnering"]
 
 
-async def test_an_answer_cancels_the_pending_reminders(store: Store, settings: Settings) -> None:
-    reminder = Outgoing("", kind="reminder", scheduled=True, due_at=NOW + timedelta(days=2))
+async def test_an_answer_cancels_the_pending_reminders_of_its_own_prompt(store: Store, settings: Settings) -> None:
+    reminder = Outgoing(
+        "",
+        kind="reminder",
+        scheduled=True,
+        due_at=NOW + timedelta(days=2),
+        data={"conversation": ROUND, "prompt": "vervoer"},
+    )
     saved = await _queue(store, ready_state(), reminder)
     await _queue(store, ready_state("777"), reminder)
+    # Review finding: any answer (a walk card, the minority question) cancelled every reminder, also that of the
+    # round prompt still open. A walk answer leaves it.
+    walk = NewAnswer("wandeling-centrum", "station", "text", {"text": "De trein"}, walk_stop="station")
+    await store.apply(Result(state=saved, answers=[walk]), NOW)
+    rows = query(settings.db, "SELECT address, kind, status FROM outbox WHERE kind = 'reminder' ORDER BY id")
+    assert rows == [(ADDRESS, "reminder", "pending"), ("777", "reminder", "pending")]
     answered = replace(saved, answered=frozenset({answer_key(ROUND, "vervoer")}), prompt="werk")
     await store.apply(Result(state=answered, answers=answers_for("vervoer")), NOW)
     rows = query(settings.db, "SELECT address, kind, status FROM outbox WHERE kind = 'reminder' ORDER BY id")

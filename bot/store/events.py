@@ -116,12 +116,19 @@ def apply_event(
         participant_id = None
     else:
         participant_id = save_participant(db, state, now)
-        if result.answers or any(message.kind == "reminder" for message in result.messages):
-            # A reminder is only for the prompt that is open now: an answer or a new prompt ends it.
+        if any(message.kind == "reminder" for message in result.messages):
+            # A reminder is only for the prompt that is open now: a new prompt ends the earlier one's.
             db.execute(
                 "UPDATE outbox SET status = 'cancelled' WHERE participant_id = ? AND kind = 'reminder'"
                 " AND status = 'pending'",
                 (participant_id,),
+            )
+        else:  # an answer ends the reminders of its own prompt, not those of a round prompt still open
+            db.executemany(
+                "UPDATE outbox SET status = 'cancelled' WHERE participant_id = ? AND kind = 'reminder'"
+                " AND status = 'pending' AND json_extract(payload, '$.conversation') = ?"
+                " AND json_extract(payload, '$.prompt') = ?",
+                [(participant_id, answer.conversation, answer.prompt_id) for answer in result.answers],
             )
         db.executemany(
             "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, walk_stop,"
