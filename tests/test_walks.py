@@ -585,6 +585,13 @@ async def test_a_group_walk_led_from_a_private_chat_with_a_join_code(bot: Runnin
     refused = await next_to(api, AMINA, before_amina)
     assert "volontaire" in (refused.text or "")  # Amina reads French
     assert db_rows(bot.settings.db, "SELECT stop FROM walk_groups") == [(0,)]
+    # Found by exploratory testing: "Lead a group" pressed again opened a second group, and the walkers of the
+    # first were left with no one to move them on. The volunteer gets the group they lead back instead.
+    before = len(to_chat(api, VOLUNTEER))
+    api.user_callback(VOLUNTEER, f"walk:lead:{WALK}")
+    again = await next_to(api, VOLUNTEER, before, "👥")
+    assert "Je begeleidt al een groepswandeling" in (again.text or "") and code in (again.text or "")
+    assert db_rows(bot.settings.db, "SELECT code FROM walk_groups") == [(code,)]
 
 
 @pytest.fixture

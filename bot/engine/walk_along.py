@@ -13,8 +13,8 @@ from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk
 from bot.engine.outgoing import Record, Result
 from bot.engine.walk_cards import Rows, card
-from bot.engine.walk_groups import GroupOutcome, GroupWalk, group_action, start_group
-from bot.i18n import Translator, pick
+from bot.engine.walk_groups import GroupOutcome, GroupWalk, group_action, start_group, status_message
+from bot.i18n import Translator, pick, translator
 
 if TYPE_CHECKING:
     from bot.engine.core import Engine
@@ -90,9 +90,17 @@ def apply_outcome(result: Result, group: GroupWalk, outcome: GroupOutcome) -> No
         result.say(outcome.toast)
 
 
-def lead_group(engine: Engine, result: Result, walk: Walk) -> None:
-    """A volunteer starts a group walk from their private chat: the group's buttons come here."""
+def lead_group(engine: Engine, result: Result, walk: Walk, t: Translator) -> None:
+    """A volunteer starts a group walk from their private chat: the group's buttons come here. One at a time:
+    a second one would leave the walkers of the first with no one to move them on."""
     state = result.state
+    led = result.context.get("walk_led")
+    led_walk = engine.library.walks.get(led.walk) if led is not None and led.status == "open" else None
+    if led is not None and led_walk is not None:
+        notice = "👥 " + t.gettext("You already lead a group walk. End it before you start another one.")
+        bot_username = result.context.get("bot_username")
+        result.messages.append(status_message(led_walk, led, translator(led.language), bot_username, notice))
+        return
     outcome = start_group(
         engine.library,
         walk,

@@ -126,7 +126,8 @@ class WalkFeature(BaseFeature):
             found["walk_member"] = stored.membership(db, state.id)
             if isinstance(event, events.Text | events.Voice | events.Photo):
                 found["walk_follow_up"] = stored.follow_up_sent(db, state.id)
-        if isinstance(event, events.Command) and event.name.lower() in ("walks", "walk"):
+        leading = isinstance(event, events.Button) and event.data.startswith("walk:lead:")
+        if leading or (isinstance(event, events.Command) and event.name.lower() in ("walks", "walk")):
             found["walk_led"] = stored.group_led_from(db, state.channel, state.address)
         if isinstance(event, events.Button) and event.data.startswith("role:"):
             found["walk_invitation"] = stored.invitation(db, state.channel, state.address)
@@ -410,7 +411,7 @@ class WalkFeature(BaseFeature):
         if action == "go" and argument in engine.library.walks:
             self._start_alone(engine, result, engine.library.walks[argument], t)
         elif action == "lead" and argument in engine.library.walks:
-            walk_along.lead_group(engine, result, engine.library.walks[argument])
+            walk_along.lead_group(engine, result, engine.library.walks[argument], t)
         elif action == "list":
             self._list(engine, result, t)
         elif action == "next" and session and session.group is None and session.phase == "stops":
