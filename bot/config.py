@@ -90,6 +90,11 @@ class Settings:
     idea_stale_weeks: int = 6  # an idea without a status change this long is flagged to organisers
 
     @property
+    def organiser_files(self) -> Path:
+        """Where exports and briefs wait to be sent: beside the database (owner-only, like it)."""
+        return self.db.parent / "organiser-files"
+
+    @property
     def bot_api_base(self) -> str:
         return self.api_url.rstrip("/") + "/bot"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import time
 from dataclasses import replace
@@ -21,7 +22,7 @@ from bot.engine import CONSENT_VERSION, Engine, ParticipantState, Stage, events
 from bot.flood import FloodGate
 from bot.logs import setup_logging
 from bot.store import Store
-from bot.store.retention import months_before, purge
+from bot.store.retention import months_before, purge, purge_files
 from tests.support.live import USER, Running, answers, bot, onboard, participant
 
 __all__ = ["bot"]
@@ -221,6 +222,33 @@ async def test_retention_deletes_old_answers_and_handled_updates(settings: Setti
     finally:
         await store.close()
     assert months_before(datetime(2026, 3, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
+
+
+async def test_an_export_no_message_will_send_is_deleted(settings: Settings) -> None:
+    """Review finding: an export whose message failed or was blocked (or whose job a restart lost) stayed in
+    organiser-files/ for good, with everyone's answers in it."""
+    store = await Store.open(settings.db)
+    try:
+        folder = settings.organiser_files
+        folder.mkdir()
+        waiting, failed, writing = folder / "waiting.xlsx", folder / "failed.xlsx", folder / "writing.xlsx"
+        for file in (waiting, failed, writing):
+            file.write_bytes(b"answers")
+        hours_ago = time.time() - 2 * 3600
+        for file in (waiting, failed):
+            os.utime(file, (hours_ago, hours_ago))
+        for path, status in ((waiting, "pending"), (failed, "failed")):
+            payload = json.dumps({"text": "", "document": {"path": str(path), "filename": path.name}})
+            with sqlite3.connect(settings.db) as db:
+                db.execute(
+                    "INSERT INTO outbox (channel, address, kind, payload, due_at, created_at, status)"
+                    " VALUES ('telegram', '1', 'organiser', ?, 'x', 'x', ?)",
+                    (payload, status),
+                )
+        assert await purge_files(store, folder, datetime.now(UTC)) == 1
+        assert sorted(file.name for file in folder.iterdir()) == ["waiting.xlsx", "writing.xlsx"]
+    finally:
+        await store.close()
 
 
 async def test_backup_while_running_restores_and_reads_back(bot: Running, tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ class OrganiserContext:
     @property
     def files(self) -> Path:
         """Where exports and briefs wait to be sent: beside the database, owner-only."""
-        folder = self.settings.db.parent / "organiser-files"
+        folder = self.settings.organiser_files
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return folder
 

@@ -6,8 +6,10 @@ and its edit history with it.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.store.connection import iso
 from bot.store.sqlite import Store
@@ -16,6 +18,7 @@ HANDLED_UPDATES_KEPT = timedelta(days=7)  # long enough to recognise a repeated 
 DELIVERED_MESSAGES_KEPT = timedelta(days=30)
 WALK_GROUPS_KEPT = timedelta(days=7)
 UNFINISHED_ONBOARDING_KEPT = timedelta(days=30)
+UNSENT_FILE_KEPT = timedelta(hours=1)  # an export still being written is touched all the time: never this old
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,26 @@ async def purge(store: Store, now: datetime, retention_months: int) -> Purged:
         # A group walk lasts an afternoon; its member list (first names of people without consent) a week at most.
         await db.execute("DELETE FROM walk_groups WHERE updated_at < ?", (iso(now - WALK_GROUPS_KEPT),))
     return Purged(answers.rowcount, inbox.rowcount, outbox.rowcount)
+
+
+async def purge_files(store: Store, folder: Path, now: datetime) -> int:
+    """Exports and briefs no message will send any more (it failed, was blocked, or a restart lost the job that
+    wrote it): they hold everyone's answers, also of people who have since used /forget."""
+    rows = await store.fetch_all(
+        "SELECT json_extract(payload, '$.document.path') FROM outbox WHERE status IN ('pending', 'sending')"
+        " AND json_extract(payload, '$.document.path') IS NOT NULL"
+    )
+    return await asyncio.to_thread(_remove_unsent, folder, {str(row[0]) for row in rows}, now)
+
+
+def _remove_unsent(folder: Path, waiting: set[str], now: datetime) -> int:
+    if not folder.is_dir():
+        return 0
+    kept = {Path(path).resolve() for path in waiting}
+    removed = 0
+    for file in folder.iterdir():
+        idle = now.timestamp() - file.stat().st_mtime
+        if file.is_file() and file.resolve() not in kept and idle > UNSENT_FILE_KEPT.total_seconds():
+            file.unlink(missing_ok=True)
+            removed += 1
+    return removed

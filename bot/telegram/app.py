@@ -30,7 +30,7 @@ from bot.organise.menus import start_live as start_organisers
 from bot.outbox import Sender
 from bot.store import Store
 from bot.store.records import SENDS_TO_OTHERS
-from bot.store.retention import purge
+from bot.store.retention import purge, purge_files
 from bot.telegram.channel import CHANNEL, EDIT_REPLY_MARKUP, TelegramChannel, menu_commands
 from bot.telegram.convert import GroupIncoming, group_incoming, incoming
 from bot.telegram.inbox import InboxRequest, chat_address, encode
@@ -228,6 +228,9 @@ class LiveBot:
             log.warning(
                 "retention: deleted %d answer(s) older than %d months", purged.answers, self.settings.retention_months
             )
+        files = await purge_files(self.store, self.settings.organiser_files, self.clock.now())
+        if files:
+            log.warning("retention: deleted %d organiser file(s) no message will send", files)
 
     async def start(self) -> None:
         """Recover what a crash left behind, set the menus, then send what is due."""
