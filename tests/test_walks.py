@@ -308,6 +308,18 @@ def test_nothing_is_stored_before_consent_and_the_walk_waits_for_it(engine: Engi
     assert "pending" not in walker.state.features["walk"]
 
 
+def test_a_walk_link_opened_after_the_consent_text_changed_starts_once_they_agree_again(engine: Engine) -> None:
+    """Review finding: the link got "Welcome back" and a round question, the walk waited in their state, and after
+    agreeing again they got the round: the walk never came."""
+    walker = Walker(engine)
+    walker.state = replace(walker.state, consent_version="an-earlier-text")
+    asked = walker.send(events.Command("start", f"walk-{WALK}"))
+    assert "consent:yes" in [button.data for message in asked.messages for row in message.buttons for button in row]
+    agreed = walker.send(events.Button("consent:yes"))
+    assert "Wandeling door het centrum" in texts(agreed)
+    assert "pending" not in walker.state.features.get("walk", {})
+
+
 def test_a_live_location_without_a_walk_is_ignored_quietly(engine: Engine) -> None:
     walker = Walker(engine)
     moved = walker.send(events.Location(*PARK, live=True, moved=True))

@@ -453,9 +453,11 @@ class Engine:
         result.state = replace(state, consent_version=self.config.consent_version, consent_at=now)
         if state.role is None:
             self._ask_role(result, t)
-        else:
+        else:  # agreed again to a changed text: what they came for (a walk's join link) goes first
             result.state = replace(result.state, stage=Stage.READY)
-            self._show_current(result, t, "✅ " + _("Thank you."))
+            lead = "✅ " + _("Thank you.")
+            if not self._feature_hook("on_ready", result, t, lead):
+                self._show_current(result, t, lead)
 
     # -- commands ----------------------------------------------------------------------------------------------
     def _command(self, result: Result, command: events.Command, t: Translator, now: datetime, hint: str | None) -> None:
@@ -514,7 +516,11 @@ class Engine:
             if state.stage == Stage.READY:
                 self._start_round(result, t)
                 return
-        if state.stage == Stage.READY:
+        if state.stage == Stage.READY and state.consent_version != self.config.consent_version:
+            # Before anything else (a walk's join link waits in the walk's state until they agree again).
+            result.say(t.gettext("Our consent text has changed. Please read it again before you answer."))
+            self._ask_consent(result, t)
+        elif state.stage == Stage.READY:
             self._show_current(result, t, "👋 " + t.gettext("Welcome back!"))
         else:
             self._repeat_step(result, t)
