@@ -116,6 +116,7 @@ async def test_changing_your_mind_cancels_the_reminder(world: World) -> None:
 async def test_a_change_and_a_cancellation_are_told_to_everyone_invited(world: World, content: Path) -> None:
     await world.join("fien")
     await world.join("gert", language="ar")
+    await world.advance(timedelta(hours=1))  # their invitations go out
     await world.press("fien", "rsvp:buurtavond:yes")
     rewrite_meeting(
         world, content, MEETING.replace("2026-12-10 19:00", "2026-12-11 19:30").replace("Buurthuis De Vonk", "De Kring")
@@ -166,6 +167,26 @@ async def test_someone_who_paused_still_hears_of_a_cancellation_before_the_day(w
     resumed = await world.send("kato", events.Command("resume"))
     resumed += await world.advance(timedelta(minutes=1))
     assert [m.kind for m in resumed].count("meeting_cancelled") == 1
+
+
+async def test_news_of_a_meeting_goes_only_to_who_was_invited_already(world: World, content: Path) -> None:
+    """Review finding: with `invite: 5d`, people whose invitation had not gone out yet got "Something changed"
+    about a meeting they never heard of, and the invitation kept its old moment (after the change notice, or,
+    for a meeting moved earlier, after the meeting itself)."""
+    rewrite_meeting(world, content, MEETING.replace("duration: 2h", "duration: 2h\ninvite: 5d"))
+    await world.join("mila")
+    await world.advance(timedelta(minutes=1))
+    assert [row["status"] for row in await world.rows("meeting_invite")] == ["pending"]
+    moved = MEETING.replace("duration: 2h", "duration: 2h\ninvite: 5d").replace("2026-12-10 19:00", "2026-12-08 19:00")
+    rewrite_meeting(world, content, moved)
+    told = await world.advance(timedelta(minutes=1))
+    assert not [m for m in told if m.kind == "meeting_change"]
+    invitation = (await world.rows("meeting_invite"))[0]
+    assert invitation["status"] == "pending" and invitation["due_at"].startswith("2026-12-03T18:00")
+    rewrite_meeting(world, content, moved.replace("title:", "cancelled: true\ntitle:"))
+    told = await world.advance(timedelta(minutes=1))
+    assert not [m for m in told if m.kind == "meeting_cancelled"]
+    assert [row["status"] for row in await world.rows("meeting_invite")] == ["cancelled"]
 
 
 # -- "you said, we did" ------------------------------------------------------------------------------------------------

@@ -124,19 +124,20 @@ class FollowUps:
         await self.sync_ideas(meeting, now)
 
     async def _cancelled(self, db: Any, meeting: Meeting, upcoming: bool, now: datetime) -> None:
+        told = [recipient for recipient, _rsvp in await queries.invited(db, meeting.id)]  # before the cancelling
         await self.store.call(
             queries.cancel_pending,
             ["meeting_invite", "meeting_change", "meeting_reminder"],
             key="meeting",
             value=meeting.id,
         )
-        if upcoming:
-            everyone = [recipient for recipient, _rsvp in await queries.invited(db, meeting.id)]
-            rows = [queries.NewRow(r, "meeting_cancelled", {"meeting": meeting.id}, now) for r in everyone]
+        if upcoming:  # only who heard of it: an invitation that never went out is simply not sent
+            rows = [queries.NewRow(r, "meeting_cancelled", {"meeting": meeting.id}, now) for r in told]
             await queries.enqueue(db, rows, now)
 
     async def _changed(self, db: Any, meeting: Meeting, changed: list[str], starts: datetime, now: datetime) -> None:
-        """Tell everyone invited; move the reminders of those who said yes or maybe to the new date."""
+        """Tell everyone whose invitation went out; move the reminders of those who said yes or maybe, and the
+        invitations still waiting, to the new date."""
         await self.store.call(
             queries.cancel_pending,
             ["meeting_change", "meeting_reminder"],
@@ -144,6 +145,9 @@ class FollowUps:
             value=meeting.id,
             status="superseded",
         )
+        if "date" in changed:
+            due = starts - offset(meeting.invite) if meeting.invite else now
+            await self.store.call(queries.retime_invitations, meeting.id, due, now)
         rows: list[queries.NewRow] = []
         remind_at = starts - timedelta(days=1)
         for recipient, rsvp in await queries.invited(db, meeting.id):

@@ -130,10 +130,14 @@ async def invite(db: aiosqlite.Connection, meeting_id: str, recipients: Sequence
 
 
 async def invited(db: aiosqlite.Connection, meeting_id: str) -> list[tuple[Recipient, str | None]]:
-    """Everyone invited to the meeting, with their RSVP (None before they answered)."""
+    """Everyone whose invitation went out (or who answered it), with their RSVP (None before they answered). An
+    invitation still waiting to go (its moment, quiet hours, a pause) shows the meeting as it is when it is sent:
+    no news needed."""
     async with db.execute(
         "SELECT p.id, p.channel, p.address, i.rsvp FROM meeting_invites i JOIN participants p"
-        " ON p.id = i.participant_id WHERE i.meeting = ? ORDER BY p.id",
+        " ON p.id = i.participant_id WHERE i.meeting = ? AND (i.rsvp IS NOT NULL OR NOT EXISTS (SELECT 1 FROM"
+        " outbox o WHERE o.participant_id = i.participant_id AND o.kind = 'meeting_invite'"
+        " AND o.status IN ('pending', 'sending') AND json_extract(o.payload, '$.meeting') = i.meeting)) ORDER BY p.id",
         (meeting_id,),
     ) as cursor:
         return [(Recipient(row[0], row[1], row[2]), row[3]) for row in await cursor.fetchall()]
@@ -426,3 +430,12 @@ async def next_news(store: Store) -> datetime | None:
     async with store.db.execute("SELECT MIN(announce_at) FROM idea_history WHERE announced_at IS NULL") as cursor:
         row = await cursor.fetchone()
     return parse_iso(row[0]) if row and row[0] else None
+
+
+def retime_invitations(db: sqlite3.Connection, meeting_id: str, due: datetime, now: datetime) -> int:
+    """A meeting moved: invitations still waiting go at the new moment (never after the meeting has begun)."""
+    return db.execute(
+        "UPDATE outbox SET due_at = ? WHERE kind = 'meeting_invite' AND status = 'pending'"
+        " AND json_extract(payload, '$.meeting') = ?",
+        (iso(max(due, now)), meeting_id),
+    ).rowcount
