@@ -337,7 +337,15 @@ def test_choice_answered_by_typing_the_number(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "option"),
-    [("By bus or tram", "bus-tram"), ("by car", "auto"), ("Met de fiets", "fiets"), ("TE VOET", "te-voet")],
+    [
+        ("By bus or tram", "bus-tram"),
+        ("by car", "auto"),
+        ("Met de fiets", "fiets"),
+        ("TE VOET", "te-voet"),
+        ("٢", "fiets"),  # found by exploratory testing: Arabic-Indic digits were refused at a choice
+        ("۴", "auto"),  # and Persian ones
+        ("بالدراجة الهوائية", "fiets"),  # the label typed without its shadda
+    ],
 )
 def test_choice_answered_by_typing_the_label(engine: Engine, typed: str, option: str) -> None:
     chat = ready_chat(engine)

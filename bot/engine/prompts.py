@@ -90,11 +90,19 @@ def clean_text(text: str) -> str:
     return "".join(kept).strip()
 
 
+def _loose(text: str) -> str:
+    """A label as people type it: any case, without accents or Arabic vowel marks (a shadda left out)."""
+    decomposed = unicodedata.normalize("NFD", text.strip().casefold())
+    return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+
+
 def _option_for_text(prompt: Prompt, text: str, t: Translator) -> str | None:
-    wanted = text.strip().casefold()
+    wanted = _loose(text)
+    # isdecimal: "٢" (Arabic-Indic) and "۲" (Persian) are the number 2 as much as "2" is.
+    number_typed = int(wanted) if wanted.isdecimal() else None
     for number, option in enumerate(prompt.options, start=1):
-        labels = {label.casefold() for label in option.label.values()} | {pick(option.label, t.language).casefold()}
-        if wanted == str(number) or wanted in labels:
+        labels = {_loose(label) for label in option.label.values()} | {_loose(pick(option.label, t.language))}
+        if number_typed == number or wanted in labels:
             return option.id
     return None
 
