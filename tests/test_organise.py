@@ -423,6 +423,28 @@ def test_rehearsal_in_the_terminal_as_participant_in_arabic_and_as_organiser(
     assert "📎" not in participant and "Live" not in participant
 
 
+async def test_an_export_of_a_name_that_does_not_exist_is_refused_not_empty(
+    settings: Settings, store: Store, library: Library
+) -> None:
+    """Found by exploratory testing: '/export pdf' or a misspelt round gave an export of 0 answers, which reads as
+    'nobody answered'. It now says which names exist; a walk's id is a name too."""
+    from bot.store import organise as queries
+
+    clock = ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
+    dispatcher = Dispatcher(store, settings, clock, library)
+    await queries.set_organiser(store, "terminal", "staff", True, "test", clock.now())
+    for wanted in ("pdf", "csv levenin"):
+        await dispatcher.handle("terminal", "staff", events.Command("export", wanted), organiser=True)
+    await dispatcher.handle("terminal", "staff", events.Command("export", "csv wandeling-centrum"), organiser=True)
+    texts = [
+        row[0]
+        for row in query(settings.db, "SELECT json_extract(payload, '$.text') FROM outbox WHERE address = 'staff'")
+    ]
+    assert [text.split(".")[0] for text in texts[:2]] == ["❌ Er is geen ronde pdf", "❌ Er is geen ronde levenin"]
+    assert "leven-in-onze-stad" in texts[0] and "wandeling-centrum" in texts[0]
+    assert texts[2].startswith("⏳")
+
+
 async def test_an_export_too_big_for_telegram_says_how_to_make_it_on_the_server(
     settings: Settings, store: Store, library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:

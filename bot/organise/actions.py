@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.content.model import Round
@@ -38,6 +39,18 @@ def _command_line(fmt: str, separator: str, selection: Selection, since: str, un
     return " ".join(parts)
 
 
+def _no_such_round(ctx: OrganiserContext, wanted: str, known: Iterable[str]) -> None:
+    o = ctx.o
+    ctx.reply(
+        "❌ "
+        + o.format(
+            o.ogettext("There is no round {conversation}. Rounds: {rounds}"),
+            conversation=wanted,
+            rounds=", ".join(sorted(known)) or "—",
+        )
+    )
+
+
 @organiser_command("export", ON_("every answer as a file: /export [xlsx|csv|csv;|json] [conversation] [live]"))
 async def export(ctx: OrganiserContext, args: str) -> None:
     """A zipped export, sent as a document; bigger than Telegram allows, it says how to make it on the server."""
@@ -64,8 +77,11 @@ async def export(ctx: OrganiserContext, args: str) -> None:
                 since, selection = value, replace(selection, since=moment)
             else:
                 until, selection = value, replace(selection, until=moment)
-        else:
+        elif token in ctx.library.rounds or token in ctx.library.walks:
             selection = replace(selection, conversation=token)
+        else:  # a typo must not give an empty export that looks like "no answers yet"
+            _no_such_round(ctx, token, [*ctx.library.rounds, *ctx.library.walks])
+            return
     ctx.reply("⏳ " + o.ogettext("Preparing the export; it comes as a zip file in a moment."))
     ctx.log("export", format=fmt, separator=separator, **selection.describe())
     settings = ctx.settings
@@ -117,14 +133,7 @@ async def brief(ctx: OrganiserContext, args: str) -> None:
     wanted = args.strip().split()[0] if args.strip() else ""
     conversation = _round(ctx, wanted)
     if conversation is None:
-        ctx.reply(
-            "❌ "
-            + o.format(
-                o.ogettext("There is no round {conversation}. Rounds: {rounds}"),
-                conversation=wanted or "—",
-                rounds=", ".join(sorted(ctx.library.rounds)) or "—",
-            )
-        )
+        _no_such_round(ctx, wanted or "—", ctx.library.rounds)
         return
     ctx.log("brief", conversation=conversation.id)
     ctx.reply("⏳ " + o.ogettext("Preparing the meeting brief."))
@@ -148,14 +157,7 @@ async def stats(ctx: OrganiserContext, args: str) -> None:
     wanted = args.strip().split()[0] if args.strip() else ""
     conversation = _round(ctx, wanted)
     if wanted and conversation is None:
-        ctx.reply(
-            "❌ "
-            + o.format(
-                o.ogettext("There is no round {conversation}. Rounds: {rounds}"),
-                conversation=wanted,
-                rounds=", ".join(sorted(ctx.library.rounds)) or "—",
-            )
-        )
+        _no_such_round(ctx, wanted, ctx.library.rounds)
         return
     view = await live_view(ctx.store, ctx.library, conversation, ctx.settings.timezone, ctx.now, o)
     ctx.reply(view.text, photo=view.chart)
