@@ -278,6 +278,8 @@ def test_walking_alone_from_the_deep_link_to_the_follow_up(engine: Engine) -> No
     walker.send(events.Button("walk:rskip:1"))
     done = walker.send(events.Text("Waar kan ik sporten?"))
     assert done.answers[0].prompt_id == "reflection-3" and "walk" not in done.state.features
+    # Found by exploratory testing: after the walk the round never began for someone who came for the walk.
+    assert "Leven in onze stad" in texts(done) and done.state.prompt is not None
 
     # A week later the follow-up was delivered; the next message answers it, the one after goes to the round.
     walker.now = NOW + timedelta(days=7, minutes=5)
