@@ -515,6 +515,14 @@ async def test_forget_deletes_everything_of_the_chat(store: Store, settings: Set
     assert query(settings.db, "SELECT * FROM participants WHERE address = ?", (ADDRESS,)) == []
     assert query(settings.db, "SELECT * FROM answers WHERE participant_id = ?", (saved.id,)) == []
     assert query(settings.db, "SELECT * FROM inbox WHERE address = ?", (ADDRESS,)) == []
+    # Review finding: the /forget update was deleted with the rest, so Telegram delivering it again was not known as
+    # a repeat and re-created a participant row. Its key stays, without address or text.
+    assert query(settings.db, "SELECT update_key, address, raw FROM inbox WHERE update_key = '51'") == [
+        ("51", None, "")
+    ]
+    again = Result(state=ParticipantState(channel="telegram", address=ADDRESS), forget=True)
+    assert await store.apply(again, NOW, inbox=("telegram", "51")) is None
+    assert query(settings.db, "SELECT * FROM participants WHERE address = ?", (ADDRESS,)) == []
     assert query(
         settings.db, "SELECT participant_id, json_extract(payload, '$.text') FROM outbox WHERE address = ?", (ADDRESS,)
     ) == [(None, "🗑 Klaar: alles over jou is gewist.")]

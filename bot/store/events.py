@@ -104,7 +104,11 @@ def apply_event(
     if result.forget:
         if state.id is not None:
             db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
-        db.execute("DELETE FROM inbox WHERE channel = ? AND address = ?", (state.channel, state.address))
+        # Their raw updates go; the keys stay (no address, no text) so a repeated update is still known as one.
+        db.execute(
+            "UPDATE inbox SET raw = '', address = NULL, done_at = COALESCE(done_at, ?) WHERE channel = ? AND address = ?",
+            (iso(now), state.channel, state.address),
+        )
         # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id; a group walk
         # they led holds their chat as its volunteer (its walkers' memberships go with it).
         db.execute("DELETE FROM walk_members WHERE channel = ? AND address = ?", (state.channel, state.address))
