@@ -592,6 +592,10 @@ async def test_participant_record_holds_the_answers(store: Store) -> None:
         (ROUND, "ontmoeten", "voice", {"voice": "voice-file", "duration": 9}),
     ]
     assert {"kind": "reminder", "status": "pending"}.items() <= record["scheduled_messages"][-1].items()
+    # Review finding: what the team decided about quoting a text, and the messages sent to them, were missing.
+    assert [a["moderation"] for a in record["answers"]] == [None, "pending", None]
+    assert [a["minority_view"] for a in record["answers"]] == [False, False, False]
+    assert "messages_to_you" in record and "group_walks_you_led" in record
     json.dumps(record, ensure_ascii=False)  # it goes out as a file
     assert await store.participant_record(999_999) == {}
 

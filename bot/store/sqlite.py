@@ -347,8 +347,8 @@ class Store:
             return {}
         participant = {key: row[key] for key in row.keys() if key != "id"}  # noqa: SIM118 - a Row iterates values
         async with self._db.execute(
-            "SELECT conversation, prompt_id, answer_type, value, created_at FROM answers WHERE participant_id = ?"
-            " ORDER BY id",
+            "SELECT conversation, prompt_id, answer_type, value, created_at, updated_at, walk_stop, minority,"
+            " moderation FROM answers WHERE participant_id = ? ORDER BY id",
             (participant_id,),
         ) as cursor:
             answers = [
@@ -358,15 +358,23 @@ class Store:
                     "type": r[2],
                     "value": json.loads(r[3]),
                     "created_at": r[4],
+                    "changed_at": r[5] if r[5] != r[4] else None,
+                    "walk_stop": r[6],
+                    "minority_view": bool(r[7]),
+                    # What the team decided about quoting it (free texts): pending, approved or hidden.
+                    "moderation": r[8] if r[2] == "text" else None,
                 }
                 for r in await cursor.fetchall()
             ]
         async with self._db.execute(
-            "SELECT kind, due_at, status FROM outbox WHERE participant_id = ? AND status = 'pending'",
-            (participant_id,),
-        ) as cursor:
-            scheduled = [{"kind": r[0], "due_at": r[1], "status": r[2]} for r in await cursor.fetchall()]
+            "SELECT kind, due_at, status, sent_at FROM outbox WHERE participant_id = ? ORDER BY id", (participant_id,)
+        ) as cursor:  # messages to them, kept a month after sending (their text is in the chat itself)
+            messages = [
+                {"kind": r[0], "due_at": r[1], "status": r[2], "sent_at": r[3]} for r in await cursor.fetchall()
+            ]
+        scheduled = [message for message in messages if message["status"] == "pending"]
         record = {"participant": participant, "answers": answers, "scheduled_messages": scheduled}
+        record["messages_to_you"] = [message for message in messages if message["status"] != "pending"]
         # Follow-ups (migration 5): what they answered to meeting invitations, and minority questions asked.
         async with self._db.execute(
             "SELECT meeting, rsvp, invited_at, answered_at FROM meeting_invites WHERE participant_id = ?",
@@ -388,12 +396,18 @@ class Store:
             (participant_id,),
         )
         record["flags_for_the_team"] = await self._rows(
-            "SELECT words, created_at FROM safeguarding_flags WHERE participant_id = ? ORDER BY id", (participant_id,)
+            "SELECT words, created_at, handled_at FROM safeguarding_flags WHERE participant_id = ? ORDER BY id",
+            (participant_id,),
         )
         record["group_walks"] = await self._rows(
             "SELECT g.walk, m.joined_at, m.finished_at FROM walk_members m JOIN walk_groups g ON g.id = m.group_id"
             " WHERE m.participant_id = ? OR (m.channel = ? AND m.address = ?) ORDER BY m.joined_at",
             (participant_id, row["channel"], row["address"]),
+        )
+        record["group_walks_you_led"] = await self._rows(
+            "SELECT walk, status, created_at, updated_at FROM walk_groups WHERE channel = ? AND volunteer = ?"
+            " ORDER BY id",
+            (row["channel"], row["address"]),
         )
         return record
 
