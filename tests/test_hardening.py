@@ -218,7 +218,10 @@ async def test_retention_deletes_old_answers_and_handled_updates(settings: Setti
         purged = await purge(store, later, settings.retention_months)
         assert purged.answers == 1 and purged.inbox == 1 and purged.outbox >= 1
         assert await store.count("answers") == 0
-        assert await store.load_participant("telegram", "9") is not None  # the person stays, their old answers go
+        # Review finding: the person stayed (chat id, language, role) though the consent text promises "at most 24
+        # months"; someone silent for longer goes with all their rows.
+        assert await store.load_participant("telegram", "9") is None
+        assert await store.count("outbox") == 0
     finally:
         await store.close()
     assert months_before(datetime(2026, 3, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)

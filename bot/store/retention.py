@@ -52,6 +52,9 @@ async def purge(store: Store, now: datetime, retention_months: int) -> Purged:
             " AND status IN ('sent', 'failed', 'expired', 'cancelled', 'blocked') AND created_at < ?",
             (iso(now - WALK_GROUPS_KEPT),),
         )
+        # Someone who has not written for longer than the retention period: the person goes with all that hangs on
+        # them (the consent text promises "at most N months"; the old answers are gone by now already).
+        await db.execute("DELETE FROM participants WHERE updated_at < ?", (cutoff,))
         # Someone who started onboarding and never agreed: their chat id and language, no longer than a month.
         await db.execute(
             "DELETE FROM participants WHERE consent_version IS NULL AND updated_at < ?",
