@@ -129,6 +129,16 @@ def test_cron_fires_at_ten_local_time_on_both_sides_of_a_change_of_clocks() -> N
     assert {moment.astimezone(BRUSSELS).hour for moment in (spring, after_spring, autumn, after_autumn)} == {10}
 
 
+def test_a_gap_in_days_keeps_the_hour_of_the_city_across_a_change_of_clocks() -> None:
+    """Review finding: "2d" was added in UTC, so an answer on Friday 27 March 2026 at 20:30 gave Sunday 21:30
+    summer time, inside quiet hours: the prompt waited until Monday morning."""
+    friday_evening = datetime(2026, 3, 27, 19, 30, tzinfo=UTC)  # 20:30 CET
+    sunday = pacing.later(friday_evening, timedelta(days=2), BRUSSELS)
+    assert sunday.astimezone(BRUSSELS).hour == 20 and sunday.astimezone(BRUSSELS).minute == 30
+    october = pacing.later(datetime(2026, 10, 23, 18, 30, tzinfo=UTC), timedelta(days=2), BRUSSELS)
+    assert october.astimezone(BRUSSELS).hour == 20
+
+
 # -- quiet hours -------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("evening", "morning_utc"),

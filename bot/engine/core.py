@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import parse_offset
 from bot.config import QuietHours
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
@@ -197,19 +196,8 @@ class Engine:
         result.state = pacing.with_mine(result.state, held=None)  # shown now: theirs to answer
         language = result.state.language or "en"
         result.say(text, *buttons, kind="prompt", data=self.prompt_audio(conversation, prompt, language))
-        if result.now is None:
-            return
-        gap = parse_offset(conversation.reminders.after)
-        for number in range(1, conversation.reminders.count + 1):
-            result.messages.append(
-                Outgoing(
-                    text="",
-                    kind="reminder",
-                    scheduled=True,
-                    due_at=result.now + gap * number,
-                    data={"conversation": conversation.id, "prompt": prompt.id},
-                )
-            )
+        if result.now is not None:
+            result.messages.extend(pacing.reminders(conversation, prompt, result.now, self.config.timezone))
 
     def render_reminder(self, language: str | None, conversation_id: str, prompt_id: str) -> Outgoing | None:
         """A reminder, rendered when it is sent, in the language the participant has then."""

@@ -10,7 +10,7 @@ is due, a message from the participant is answered with when the question comes,
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -136,6 +136,12 @@ def timing_of(conversation: Round, prompt: Prompt) -> Timing | None:
     return conversation.pacing
 
 
+def later(moment: datetime, gap: timedelta, zone: ZoneInfo) -> datetime:
+    """`moment` plus `gap` on the city's clocks: "2d" after 20:30 is 20:30 two days on, also across a change
+    between summer and winter time (in UTC it would be 19:30 or 21:30, and could fall in quiet hours)."""
+    return (moment.astimezone(zone) + gap).astimezone(UTC)
+
+
 def due_at(
     conversation: Round, prompt: Prompt, state: ParticipantState, now: datetime | None, zone: ZoneInfo
 ) -> datetime | None:
@@ -144,9 +150,9 @@ def due_at(
     if timing is None or now is None:
         return None
     if timing.after_answer is not None:
-        moment = now + offset(timing.after_answer)
+        moment = later(now, offset(timing.after_answer), zone)
     elif timing.after_joining is not None:
-        moment = (joined_at(state, conversation.id) or now) + offset(timing.after_joining)
+        moment = later(joined_at(state, conversation.id) or now, offset(timing.after_joining), zone)
     elif timing.at is not None:
         moment = local(timing.at, zone)
     else:
@@ -200,14 +206,15 @@ def when_text(t: Translator, moment: datetime, zone: ZoneInfo, now: datetime) ->
 
 
 # -- waiting for a prompt ----------------------------------------------------------------------------------------------
-def reminders(conversation: Round, prompt: Prompt, start: datetime) -> list[Outgoing]:
+def reminders(conversation: Round, prompt: Prompt, start: datetime, zone: ZoneInfo) -> list[Outgoing]:
+    """The prompt's reminders, counted from when it goes out; rendered when sent, cancelled once it is answered."""
     gap = parse_offset(conversation.reminders.after)
     return [
         Outgoing(
             text="",
             kind="reminder",
             scheduled=True,
-            due_at=start + gap * number,
+            due_at=later(start, gap * number, zone),
             data={"conversation": conversation.id, "prompt": prompt.id},
         )
         for number in range(1, conversation.reminders.count + 1)
@@ -246,7 +253,7 @@ def wait_for(
     data = {"conversation": conversation.id, "prompt": prompt.id}
     result.messages.append(Outgoing(text="", kind=NEXT_PROMPT, scheduled=True, due_at=due, data=data))
     # Reminders count from when the prompt goes out; the store cancels the earlier prompt's ones.
-    result.messages.extend(reminders(conversation, prompt, due))
+    result.messages.extend(reminders(conversation, prompt, due, engine.config.timezone))
 
 
 def show_waiting(engine: Engine, result: Result, t: Translator, lead: str) -> bool:
