@@ -122,8 +122,9 @@ def read_event(
         name, _sep, args = text[1:].partition(" ")
         return events.Command(name.split("@")[0], args.strip())
     # On a scale, a typed number is the value, whatever the button order (right-to-left reverses it).
-    for label, data in buttons:
-        if text.isdecimal() and label.rsplit(" ", 1)[-1] == text:
+    for label, data in buttons:  # "۲" (Persian) is 2 as much as "2" is: never a button position on a scale
+        value = label.rsplit(" ", 1)[-1]
+        if text.isdecimal() and value.isdecimal() and int(value) == int(text):
             return events.Button(data)
     if buttons and text.isdigit() and 1 <= int(text) <= len(buttons):
         return events.Button(buttons[int(text) - 1][1])

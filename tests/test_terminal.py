@@ -145,3 +145,15 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
     bad = samenspraak("check", str(broken), db=tmp_path / "x.sqlite3")
     assert bad.returncode == 1
     assert f"{broken / 'round.yaml'}:6: prompts.0.type: unknown answer type 'dance'" in bad.stdout
+
+
+def test_a_number_in_any_script_on_a_right_to_left_scale_is_the_value_not_a_position() -> None:
+    """Found by exploratory testing: in Farsi, '۲' on the (reversed) scale pressed the second button, "🙂 4"."""
+    from bot.engine import events
+    from bot.terminal import read_event
+
+    reversed_scale = [
+        (f"{face} {value}", f"a:r:wonen:{value}") for face, value in zip("😀🙂😐🙁😞", (5, 4, 3, 2, 1), strict=True)
+    ]
+    for typed in ("2", "۲", "٢"):
+        assert read_event(typed, reversed_scale) == events.Button("a:r:wonen:2")
