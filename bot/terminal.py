@@ -128,7 +128,10 @@ def read_event(
             return events.Button(data)
     if buttons and text.isdigit() and 1 <= int(text) <= len(buttons):
         return events.Button(buttons[int(text) - 1][1])
-    for label, data in [*buttons, *(earlier or [])]:
+    # A label names a button of an earlier message too (as tapping an old keyboard would); a bare number only
+    # ever means one of the buttons shown last (found by exploratory testing: "4" typed at a walk card pressed
+    # the "🙂 4" of the round's scale shown before it).
+    for label, data in [*buttons, *([] if text.isdecimal() else earlier or [])]:
         if text.casefold() == label.casefold() or text.casefold() == label.split(" ", 1)[-1].casefold():
             return events.Button(data)
     return events.Text(line.rstrip("\n"))

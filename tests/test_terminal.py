@@ -157,3 +157,13 @@ def test_a_number_in_any_script_on_a_right_to_left_scale_is_the_value_not_a_posi
     ]
     for typed in ("2", "۲", "٢"):
         assert read_event(typed, reversed_scale) == events.Button("a:r:wonen:2")
+
+
+def test_a_bare_number_never_presses_a_button_of_an_earlier_message() -> None:
+    from bot.engine import events
+    from bot.terminal import read_event
+
+    card = [("➡️ Volgende plek", "walk:next:w:station"), ("⏹ Stop de wandeling hier", "walk:end:w")]
+    earlier = [("🙂 4", "a:r:wonen:4")]
+    assert read_event("4", card, earlier) == events.Text("4")  # an answer at the card, as on a phone
+    assert read_event("🙂 4", card, earlier) == events.Button("a:r:wonen:4")  # the old keyboard, by its label
