@@ -322,6 +322,15 @@ def test_a_walk_link_opened_after_the_consent_text_changed_starts_once_they_agre
     assert "pending" not in walker.state.features.get("walk", {})
 
 
+def test_resume_during_a_walk_shows_its_card_not_the_round(engine: Engine) -> None:
+    walker = Walker(engine)
+    walker.send(events.Command("start", f"walk-{WALK}"))
+    walker.send(events.Command("pause"))
+    resumed = walker.send(events.Command("resume"))
+    assert "Hoe ben je in deze stad aangekomen?" in texts(resumed) and "Leven in onze stad" not in texts(resumed)
+    assert resumed.messages[0].data["photo"].endswith("station.png")
+
+
 def test_a_live_location_without_a_walk_is_ignored_quietly(engine: Engine) -> None:
     walker = Walker(engine)
     moved = walker.send(events.Location(*PARK, live=True, moved=True))

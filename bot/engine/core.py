@@ -471,10 +471,11 @@ class Engine:
             )
         elif name == "resume":
             result.state = replace(result.state, paused=False)
-            if state.stage == Stage.READY:
-                self._show_current(result, t, "▶️ " + _("Welcome back!"))
-            else:
+            lead = "▶️ " + _("Welcome back!")
+            if state.stage != Stage.READY:
                 self._repeat_step(result, t)
+            elif not self._feature_hook("on_resume", result, t, lead):  # e.g. the card of the walk they are on
+                self._show_current(result, t, lead)
         elif name in self.feature_commands:
             if state.stage == Stage.READY and state.consent_version == self.config.consent_version:
                 self.feature_commands[name](self, result, command, t)

@@ -47,6 +47,8 @@ class Feature(Protocol):
     #       Before consent it may only remember the code (in its state) and return False: onboarding goes on.
     #   on_ready(engine, result, t, lead) -> bool   onboarding just finished; True when the feature took over
     #       from the round (e.g. the walk a participant came for).
+    #   on_resume(engine, result, t, lead) -> bool  /resume: True when the feature showed where they are (a walk's
+    #       card) instead of the round's question.
 
 
 class BaseFeature:

@@ -155,6 +155,19 @@ class WalkFeature(BaseFeature):
         self._begin(engine, result, str(code), t, lead)
         return True
 
+    def on_resume(self, engine: Engine, result: Result, t: Translator, lead: str) -> bool:
+        """/resume during a walk alone shows its card again, not the round's question (found by exploratory
+        testing: the walk seemed gone)."""
+        session = self._session(engine, result)
+        if session is None or session.group is not None:
+            return False
+        if session.phase == "reflection":
+            text = lead + "\n\n" + reflection_text(session.walk, session.reflection, t)
+            result.say(text, *reflection_rows(session.reflection, t))
+        else:
+            result.messages.append(card(engine.library, session.walk, session.stop, t, group=False, lead=lead))
+        return True
+
     def _begin(self, engine: Engine, result: Result, code: str, t: Translator, lead: str) -> None:
         if code.startswith(GROUP_CODE):
             if walk_along.join(engine, result, t, lead, self._list_rows(engine, result, t)):
