@@ -210,10 +210,13 @@ class WalkFeature(BaseFeature):
         result.answers.append(NewAnswer(walk.id, stop.id, answer_type, value, walk_stop=stop.id, source_ref=ref))
         if session.group is None:
             result.state = self._touch(result)
-            result.say(
-                "✅ " + _("Thank you, your answer is saved. Add more if you like, or tap “Next stop”."),
-                *alone_rows(walk, session.stop, t),
+            last = session.stop == len(walk.stops) - 1  # its button is "Finish the walk", not "Next stop"
+            thanks = (
+                _("Thank you, your answer is saved.")
+                if last
+                else _("Thank you, your answer is saved. Add more if you like, or tap “Next stop”.")
             )
+            result.say("✅ " + thanks, *alone_rows(walk, session.stop, t))
         else:
             result.say(
                 "✅ " + _("Thank you, your answer is saved. Add more if you like; the volunteer moves the group on.")
