@@ -102,6 +102,14 @@ async def test_participants_are_invited_and_reminded_the_day_before_if_they_migh
     # Nobody is invited twice, however often the bot looks.
     await world.dispatcher.followups.tick(force=True)
     assert len(await world.rows("meeting_invite")) == 3
+    # Found by exploratory testing: "maybe" while the evening runs (19:00-21:00) was told it had already taken
+    # place; it is taken until the meeting ends.
+    await world.advance(datetime(2026, 12, 10, 18, 15, tzinfo=UTC) - world.clock.now())  # 19:15 in Brussels
+    during = await world.press("no", "rsvp:buurtavond:maybe")
+    assert "⌛" not in during[0].text
+    await world.advance(timedelta(hours=2))
+    after = await world.press("no", "rsvp:buurtavond:yes")
+    assert after[0].text.startswith("⌛")
 
 
 async def test_changing_your_mind_cancels_the_reminder(world: World) -> None:

@@ -90,7 +90,7 @@ def rsvp(engine: Engine, result: Result, rest: str, t: Translator) -> None:
     if meeting.cancelled:
         result.say(texts.cancellation(t, meeting, zone))
         return
-    if texts.starts(meeting, zone) <= now:
+    if texts.ends(meeting, zone) <= now:  # while it runs, "I'm coming" is still news for the team
         result.say("⌛ " + t.gettext("This meeting has already taken place. Thank you!"))
         return
     result.records.append(Record("rsvp", {"meeting": meeting.id, "rsvp": answer}))

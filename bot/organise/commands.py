@@ -297,7 +297,10 @@ async def reload(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     library = ctx.dispatcher.reload_content()
     if library.ok:
-        text = "✅ " + o.format(o.ogettext("Content reloaded: {count} conversation(s)."), count=len(library.rounds))
+        text = "✅ " + o.format(
+            o.ogettext("Content reloaded: {count} conversation(s)."),
+            count=len(library.rounds) + len(library.walks) + len(library.meetings),
+        )
         warnings = [str(problem) for problem in library.problems]
         if warnings:
             text += "\n" + "\n".join(warnings[:20])
