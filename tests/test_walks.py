@@ -331,6 +331,16 @@ def test_resume_during_a_walk_shows_its_card_not_the_round(engine: Engine) -> No
     assert resumed.messages[0].data["photo"].endswith("station.png")
 
 
+def test_the_last_card_points_to_the_button_it_has(library: Library) -> None:
+    from bot.engine.walk_cards import card_text
+    from bot.i18n import translator
+
+    walk = library.walks[WALK]
+    last = card_text(walk, len(walk.stops) - 1, translator("nl"), group=False)
+    assert "Rond de wandeling af" in last and "Volgende plek" not in last
+    assert "Volgende plek" in card_text(walk, 0, translator("nl"), group=False)
+
+
 def test_a_live_location_without_a_walk_is_ignored_quietly(engine: Engine) -> None:
     walker = Walker(engine)
     moved = walker.send(events.Location(*PARK, live=True, moved=True))

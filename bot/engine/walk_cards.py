@@ -94,6 +94,14 @@ def card_text(walk: Walk, index: int, t: Translator, *, group: bool, lead: str =
                 "tells the group when to walk on."
             )
         )
+    elif index + 1 >= len(walk.stops):  # the last stop: its button finishes the walk
+        lines.append(
+            "ℹ️ "
+            + _(
+                "Talk about it, then answer here: type, send a voice message or a photo. Tap “Finish the walk” when "
+                "you are done."
+            )
+        )
     else:
         lines.append(
             "ℹ️ "
