@@ -145,12 +145,14 @@ class Dispatcher:
         organiser: bool = False,
     ) -> Handled:
         now = self.clock.now()
+        verdict = self.flood.check(f"{channel}:{address}") if self.flood else "ok"
+        if verdict != "ok":  # a burst costs one read of the participant, not every feature's
+            known = await self.store.load_participant(channel, address)
+            fallback = ParticipantState(channel=channel, address=address, community=self.settings.default_community)
+            return await self._flooded(known or fallback, verdict, now, channel, inbox_key)
         state, loaded = await self.store.call(
             read_event, channel, address, event, self.settings.default_community, self.engine.features
         )
-        verdict = self.flood.check(f"{channel}:{address}") if self.flood else "ok"
-        if verdict != "ok":
-            return await self._flooded(state, verdict, now, channel, inbox_key)
         if organiser and organise.claims(event):
             return await organise.handle(self, state, event, now, inbox_key=inbox_key, hint=hint)
         if isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:

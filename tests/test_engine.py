@@ -672,7 +672,7 @@ def test_mydata_from_someone_not_stored_says_so_and_keeps_nothing(engine: Engine
     """Found by exploratory testing: after declining or /forget, /mydata said "Here is everything we have stored
     about you" with nothing after it, and the question itself stored a new participant row."""
     result = Chat(engine).send(events.Command("mydata"), hint="ar")
-    assert result.forget is True and result.answers == []
+    assert result.keep_nothing and not result.forget and result.answers == []
     assert all_text(result) == "لم نحفظ أي شيء عنك. أرسل /start إذا أردت أن تشارك."
 
 

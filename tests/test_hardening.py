@@ -227,6 +227,30 @@ async def test_retention_deletes_old_answers_and_handled_updates(settings: Setti
     assert months_before(datetime(2026, 3, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
 
 
+async def test_mydata_from_someone_unknown_keeps_nothing_and_loses_nothing(settings: Settings) -> None:
+    """Review finding: answering /mydata through the /forget path marked the chat's next update (same batch) as
+    handled, so it was dropped, and deleted a group walk the person led from a group chat."""
+    clock = ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
+    store = await Store.open(settings.db)
+    try:
+        dispatcher = Dispatcher(store, settings, clock)
+        with sqlite3.connect(settings.db) as db:
+            db.execute(
+                "INSERT INTO walk_groups (code, walk, channel, chat, volunteer, language, created_at, updated_at)"
+                " VALUES ('wg-1', 'wandeling-centrum', 'telegram', '-100', '9', 'nl', 'x', 'x')"
+            )
+        await store.inbox_store("telegram", [("1", "9", "{}"), ("2", "9", "{}")], clock.now())
+        asked = await dispatcher.handle("telegram", "9", events.Command("mydata"), inbox_key="1")
+        assert "nothing stored" in asked.result.messages[0].text
+        assert await store.load_participant("telegram", "9") is None
+        started = await dispatcher.handle("telegram", "9", events.Command("start"), inbox_key="2")
+        assert not started.duplicate and started.claimed  # the welcome goes out
+        with sqlite3.connect(settings.db) as db:
+            assert db.execute("SELECT code FROM walk_groups").fetchall() == [("wg-1",)]
+    finally:
+        await store.close()
+
+
 async def test_an_export_no_message_will_send_is_deleted(settings: Settings) -> None:
     """Review finding: an export whose message failed or was blocked (or whose job a restart lost) stayed in
     organiser-files/ for good, with everyone's answers in it."""

@@ -566,12 +566,21 @@ async def test_forget_removes_the_group_walks_a_volunteer_led(store: Store, sett
 
 
 async def test_declining_consent_before_being_saved_leaves_only_the_goodbye(store: Store, settings: Settings) -> None:
-    await store.inbox_store("telegram", [("7", "31", "/start"), ("8", "31", "consent:no")], NOW)
-    result = Result(state=ParticipantState(channel="telegram", address="31"), forget=True)
+    await store.inbox_store("telegram", [("7", "31", "/start"), ("8", "31", "consent:no"), ("9", "31", "/start")], NOW)
+    started = await store.apply(
+        Result(state=ParticipantState(channel="telegram", address="31")), NOW, inbox=("telegram", "7")
+    )
+    assert started is not None
+    result = Result(state=started, forget=True)
     result.say("Geen probleem.")
     assert await store.apply(result, NOW, inbox=("telegram", "8")) is not None
     assert await store.count("participants") == 0
-    assert await store.inbox_open("telegram") == []
+    # What they sent after it, in the same batch, is still theirs to be handled (a /start again).
+    assert await store.inbox_open("telegram") == [("9", "/start")]
+    assert query(settings.db, "SELECT update_key, address, raw FROM inbox WHERE done_at IS NOT NULL ORDER BY 1") == [
+        ("7", None, ""),
+        ("8", None, ""),
+    ]
     assert query(settings.db, "SELECT participant_id, address FROM outbox") == [(None, "31")]
 
 

@@ -484,7 +484,7 @@ class Engine:
         elif name == "mydata":
             # The dispatcher answers /mydata through `mydata` for someone stored; here nobody is (never started,
             # declined, or forgotten): say so, and keep no row of the asking either.
-            result.forget = state.id is None
+            result.keep_nothing = True
             result.say(_("We have nothing stored about you. Send /start if you want to take part."))
         else:
             result.say(_("Sorry, I don't know that command.") + "\n\n" + help_text(t, self.config.contact))

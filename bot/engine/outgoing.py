@@ -84,6 +84,7 @@ class Result:
     records: list[Record] = field(default_factory=list)
     context: Mapping[str, Any] = field(default_factory=dict)  # what features loaded from the store for this event
     forget: bool = False  # delete the participant and all that is stored about them
+    keep_nothing: bool = False  # someone not stored (a /mydata before /start): answer them, store no row of them
     refused: str | None = None  # a forged or stale button, logged by the caller (pseudonym only)
 
     def say(self, text: str, *buttons: tuple[ButtonSpec, ...], **options: Any) -> None:

@@ -101,13 +101,16 @@ def apply_event(
     state = result.state
     if inbox is not None and not close_inbox(db, *inbox, now):
         return None, []
-    if result.forget:
+    if result.keep_nothing and state.id is None:
+        participant_id = None  # answered, and no row kept of someone we know nothing of
+    elif result.forget:
         if state.id is not None:
             db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
-        # Their raw updates go; the keys stay (no address, no text) so a repeated update is still known as one.
+        # Their handled updates keep only their keys (no address, no text), so a repeated one is still known as one.
+        # Updates not handled yet (later in the same batch) are left to be handled, and emptied then.
         db.execute(
-            "UPDATE inbox SET raw = '', address = NULL, done_at = COALESCE(done_at, ?) WHERE channel = ? AND address = ?",
-            (iso(now), state.channel, state.address),
+            "UPDATE inbox SET raw = '', address = NULL WHERE channel = ? AND address = ? AND done_at IS NOT NULL",
+            (state.channel, state.address),
         )
         # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id; a group walk
         # they led holds their chat as its volunteer (its walkers' memberships go with it).
