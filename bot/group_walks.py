@@ -1,7 +1,7 @@
 """A group walk's messages in a group chat: `/walk <id>` from a volunteer, and the group walk's buttons.
 
 A group chat is not a participant, so these do not go through `Dispatcher.handle`; they take the same path in
-small: read what is needed, let the pure decisions in `bot/engine/walks.py` decide, and write the group's new
+small: read what is needed, let the pure decisions in `bot/engine/walk_groups.py` decide, and write the group's new
 state, the messages to the group chat and the cards to every walker's private chat in one transaction, together
 with the inbox row of the update (a duplicate update does nothing twice).
 """

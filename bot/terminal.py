@@ -129,8 +129,7 @@ def read_event(
     if buttons and text.isdigit() and 1 <= int(text) <= len(buttons):
         return events.Button(buttons[int(text) - 1][1])
     # A label names a button of an earlier message too (as tapping an old keyboard would); a bare number only
-    # ever means one of the buttons shown last (found by exploratory testing: "4" typed at a walk card pressed
-    # the "🙂 4" of the round's scale shown before it).
+    # ever means one of the buttons shown last: typed at a walk card, "4" is an answer, not the old scale's "🙂 4".
     for label, data in [*buttons, *([] if text.isdecimal() else earlier or [])]:
         if text.casefold() == label.casefold() or text.casefold() == label.split(" ", 1)[-1].casefold():
             return events.Button(data)

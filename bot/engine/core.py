@@ -1,7 +1,8 @@
 """The conversation engine: (participant state, event, now) -> new state, answers to store, messages to send.
 
-It imports nothing from Telegram and touches no database, so the Telegram adapter, the terminal simulator and the
-tests are three thin callers of the same function, and a round rehearsed in the terminal behaves the same on a phone.
+It imports nothing from Telegram and touches no database (what a feature needs from the store is read for it by
+the dispatcher and handed in as context), so the Telegram adapter, the terminal simulator and the tests are three
+thin callers of the same function, and a round rehearsed in the terminal behaves the same on a phone.
 """
 
 from __future__ import annotations

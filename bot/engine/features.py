@@ -39,7 +39,8 @@ class Feature(Protocol):
     def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
         """What this feature needs from the store for this event; handed to the engine as `result.context`.
 
-        Run in the database thread with the participant's own row, so an event's reads take one trip there."""
+        The dispatcher runs it in the database thread, in the same call that reads the participant (an event's
+        reads are one trip there): plain, quick SQLite reads only, no awaiting."""
         ...
 
     # Optional hooks, looked up by name (a feature without them is left out):

@@ -156,8 +156,8 @@ class WalkFeature(BaseFeature):
         return True
 
     def on_resume(self, engine: Engine, result: Result, t: Translator, lead: str) -> bool:
-        """/resume during a walk alone shows its card again, not the round's question (found by exploratory
-        testing: the walk seemed gone)."""
+        """/resume during a walk alone shows its card again: with the round's question instead, the walk would
+        seem gone."""
         session = self._session(engine, result)
         if session is None or session.group is not None:
             return False
@@ -409,7 +409,7 @@ class WalkFeature(BaseFeature):
 
     def _then_the_round(self, engine: Engine, result: Result, t: Translator) -> None:
         """A walk done, the questions about the city go on where they were, or begin for someone who came for the
-        walk (found by exploratory testing: the round stalled silently after a walk)."""
+        walk: otherwise the round would stall without a word until they happened to write."""
         if result.state.paused:
             return
         conversation = engine._round(result.state)

@@ -31,7 +31,7 @@ def close_inbox(db: sqlite3.Connection, channel: str, key: str, now: datetime) -
 
 
 def read_participant(db: sqlite3.Connection, channel: str, address: str) -> ParticipantState | None:
-    # One round trip: the participant and the prompts they answered (a unit separator joins the keys).
+    # One query: the participant and the prompts they answered (a unit separator joins the keys).
     row = db.execute(
         "SELECT p.*, (SELECT group_concat(a.conversation || ':' || a.prompt_id, char(31)) FROM answers a"
         " WHERE a.participant_id = p.id) AS answered_keys"

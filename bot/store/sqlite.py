@@ -79,7 +79,8 @@ class Store:
 
     @property
     def db(self) -> aiosqlite.Connection:
-        """For feature query modules (`bot/store/<feature>.py`) that read; writes go through `transaction()`."""
+        """For feature query modules (`bot/store/<feature>.py`) that read; writes go through `write()` or
+        `transaction()`."""
         return self._db
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
