@@ -76,7 +76,7 @@ class Engine:
             self._command(result, event, t, now, hint)
         elif isinstance(event, events.Button):
             self._button(result, event.data, t, now, hint)
-        elif result.state.pending == "forget" and isinstance(event, events.Text) and not self._prompt(result.state):
+        elif result.state.pending == "forget" and isinstance(event, events.Text) and not self.current_prompt(result.state):
             self._ask_forget(result, t)
         else:
             result.state = replace(result.state, pending=None)
@@ -130,7 +130,7 @@ class Engine:
         elif stage == Stage.ROLE:
             self._ask_role(result, t)
         else:
-            self._show_current(result, t)
+            self.show_current(result, t)
 
     # -- rounds ------------------------------------------------------------------------------------------------
     def _round(self, state: ParticipantState) -> Round | None:
@@ -138,7 +138,7 @@ class Engine:
             return self.library.rounds[state.conversation]
         return self.library.round_for(state.community)
 
-    def _prompt(self, state: ParticipantState) -> Prompt | None:
+    def current_prompt(self, state: ParticipantState) -> Prompt | None:
         conversation = self._round(state)
         if conversation is None or state.prompt is None or conversation.id != state.conversation:
             return None
@@ -226,11 +226,11 @@ class Engine:
             "You answered every question of this round. Thank you! We will tell you what the city does with it."
         )
 
-    def _show_current(self, result: Result, t: Translator, lead: str = "") -> None:
+    def show_current(self, result: Result, t: Translator, lead: str = "") -> None:
         if pacing.show_waiting(self, result, t, lead):
             return  # their next prompt waits for its moment: they were told when
         conversation = self._round(result.state)
-        prompt = self._prompt(result.state)
+        prompt = self.current_prompt(result.state)
         if conversation and prompt:
             text, buttons = render_prompt(conversation, prompt, t)
             self._ask(result, conversation, prompt, (lead + "\n\n" if lead else "") + text, buttons)
@@ -243,6 +243,19 @@ class Engine:
                     "There is no open question for you right now. We will write to you when there is a new one."
                 )
             )
+
+    def continue_round(self, result: Result, t: Translator) -> None:
+        """After something else (a walk), the questions about the city go on where they were, or begin for someone
+        who came for that: otherwise the round would stall without a word until they happened to write."""
+        if result.state.paused:
+            return
+        conversation = self._round(result.state)
+        if conversation is None:
+            return
+        if result.state.conversation != conversation.id:
+            self._start_round(result, t)
+        elif self.current_prompt(result.state) is not None:
+            self.show_current(result, t, "📬 " + t.gettext("Here is your next question."))
 
     def _store_and_advance(
         self,
@@ -296,9 +309,9 @@ class Engine:
             self._ask_consent(result, t)
             return
         conversation = self._round(state)
-        prompt = self._prompt(state)
+        prompt = self.current_prompt(state)
         if conversation is None or prompt is None:
-            self._show_current(result, t)
+            self.show_current(result, t)
             return
         if state.paused and pacing.held(state):  # a question they have not seen: not what this message answers
             result.say(t.gettext("You paused the questions. Send /resume when you want the next one."))
@@ -325,7 +338,7 @@ class Engine:
                 if not self._feature_hook("on_ready", result, t, lead):  # e.g. the walk of their deep link
                     self._start_round(result, t, lead)
             else:  # an earlier role keyboard: they change what they told us, and see that it was taken
-                self._show_current(result, t, "✅ " + t.format(t.gettext("Role: {role}"), role=role_names(t)[rest]))
+                self.show_current(result, t, "✅ " + t.format(t.gettext("Role: {role}"), role=role_names(t)[rest]))
         elif kind == "forget" and rest in ("yes", "no"):
             self._confirm_forget(result, rest == "yes", t)
         elif kind in ("a", "skip"):
@@ -446,7 +459,7 @@ class Engine:
             result.state = replace(result.state, stage=Stage.READY)
             lead = "✅ " + _("Thank you.")
             if not self._feature_hook("on_ready", result, t, lead):
-                self._show_current(result, t, lead)
+                self.show_current(result, t, lead)
 
     # -- commands ----------------------------------------------------------------------------------------------
     def _command(self, result: Result, command: events.Command, t: Translator, now: datetime, hint: str | None) -> None:
@@ -476,7 +489,7 @@ class Engine:
             if state.stage != Stage.READY:
                 self._repeat_step(result, t)
             elif not self._feature_hook("on_resume", result, t, lead):  # e.g. the card of the walk they are on
-                self._show_current(result, t, lead)
+                self.show_current(result, t, lead)
         elif name in self.feature_commands:
             if state.stage == Stage.READY and state.consent_version == self.config.consent_version:
                 self.feature_commands[name](self, result, command, t)
@@ -511,7 +524,7 @@ class Engine:
             result.say(t.gettext("Our consent text has changed. Please read it again before you answer."))
             self._ask_consent(result, t)
         elif state.stage == Stage.READY:
-            self._show_current(result, t, "👋 " + t.gettext("Welcome back!"))
+            self.show_current(result, t, "👋 " + t.gettext("Welcome back!"))
         else:
             self._repeat_step(result, t)
 
@@ -558,7 +571,7 @@ class Engine:
             return
         result.state = replace(result.state, pending=None)
         if result.state.stage == Stage.READY:
-            self._show_current(result, t, t.gettext("Nothing was deleted."))
+            self.show_current(result, t, t.gettext("Nothing was deleted."))
         else:
             result.say(t.gettext("Nothing was deleted."))
 

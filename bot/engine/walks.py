@@ -383,7 +383,7 @@ class WalkFeature(BaseFeature):
         else:
             result.state = with_walk_state(result.state, {})
             result.say(text)
-            self._then_the_round(engine, result, t)
+            engine.continue_round(result, t)
 
     def _next_reflection(self, engine: Engine, result: Result, session: Session, t: Translator, lead: str) -> None:
         walk = session.walk
@@ -403,22 +403,9 @@ class WalkFeature(BaseFeature):
                 + "\n\n🙏 "
                 + t.gettext("Thank you for looking back with us. In a week I will ask you one more question.")
             )
-            self._then_the_round(engine, result, t)
+            engine.continue_round(result, t)
         else:
             result.say(lead + "\n\n" + reflection_text(walk, following, t), *reflection_rows(following, t))
-
-    def _then_the_round(self, engine: Engine, result: Result, t: Translator) -> None:
-        """A walk done, the questions about the city go on where they were, or begin for someone who came for the
-        walk: otherwise the round would stall without a word until they happened to write."""
-        if result.state.paused:
-            return
-        conversation = engine._round(result.state)
-        if conversation is None:
-            return
-        if result.state.conversation != conversation.id:
-            engine._start_round(result, t)
-        elif engine._prompt(result.state) is not None:
-            engine._show_current(result, t, "📬 " + t.gettext("Here is your next question."))
 
     def _stale_card(self, engine: Engine, result: Result, session: Session | None, t: Translator) -> None:
         notice = "⌛ " + t.gettext("That button is no longer in use.")

@@ -56,7 +56,7 @@ class FollowUpsFeature(BaseFeature):
         if result.context.get(UNSENT):
             # Due, but still on its way: show it now rather than take this message as the answer to a question
             # they have not seen. Showing it clears the mark, so the scheduled row will not send it again.
-            engine._show_current(result, t, "📬 " + t.gettext("Here is your next question."))
+            engine.show_current(result, t, "📬 " + t.gettext("Here is your next question."))
             return True
         return False
 
@@ -143,11 +143,11 @@ def minority_button(engine: Engine, result: Result, rest: str, t: Translator) ->
 
 def back_to_round(engine: Engine, result: Result, t: Translator, lead: str) -> None:
     """After a follow-up, show where the participant is in the round (without repeating a prompt's reminders)."""
-    prompt = engine._prompt(result.state)
+    prompt = engine.current_prompt(result.state)
     if prompt is None or pacing.waiting_until(result.state, result.now) is not None:
         result.say(lead)
         return
-    engine._show_current(result, t, lead + "\n\n" + t.gettext("Back to the questions:"))
+    engine.show_current(result, t, lead + "\n\n" + t.gettext("Back to the questions:"))
 
 
 # -- ideas -------------------------------------------------------------------------------------------------------------
