@@ -137,6 +137,9 @@ def test_a_gap_in_days_keeps_the_hour_of_the_city_across_a_change_of_clocks() ->
     assert sunday.astimezone(BRUSSELS).hour == 20 and sunday.astimezone(BRUSSELS).minute == 30
     october = pacing.later(datetime(2026, 10, 23, 18, 30, tzinfo=UTC), timedelta(days=2), BRUSSELS)
     assert october.astimezone(BRUSSELS).hour == 20
+    # A gap in hours is real time: three hours stay three hours across the change.
+    saturday_night = datetime(2026, 3, 28, 23, 30, tzinfo=UTC)
+    assert pacing.later(saturday_night, timedelta(hours=3), BRUSSELS) - saturday_night == timedelta(hours=3)
 
 
 # -- quiet hours -------------------------------------------------------------------------------------------------------

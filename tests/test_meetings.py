@@ -31,6 +31,15 @@ __all__ = ["content", "world"]  # fixtures, shared from tests/support/followups.
 ROOT = Path(__file__).resolve().parent.parent
 
 
+async def organisers_rsvp(world: World, name: str) -> str | None:
+    """The RSVP stored for a participant of the world, read as the organisers' brief would."""
+    row = await world.store.fetch_one(
+        "SELECT i.rsvp FROM meeting_invites i JOIN participants p ON p.id = i.participant_id WHERE p.address = ?",
+        (name,),
+    )
+    return row[0] if row else None
+
+
 def rewrite_meeting(world: World, content: Path, text: str) -> None:
     (content / "buurtavond.yaml").write_text(text, encoding="utf-8")
     assert world.dispatcher.reload_content().ok
@@ -107,6 +116,7 @@ async def test_participants_are_invited_and_reminded_the_day_before_if_they_migh
     await world.advance(datetime(2026, 12, 10, 18, 15, tzinfo=UTC) - world.clock.now())  # 19:15 in Brussels
     during = await world.press("no", "rsvp:buurtavond:maybe")
     assert "⌛" not in during[0].text
+    assert await organisers_rsvp(world, "no") == "maybe"
     await world.advance(timedelta(hours=2))
     after = await world.press("no", "rsvp:buurtavond:yes")
     assert after[0].text.startswith("⌛")

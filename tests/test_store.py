@@ -587,9 +587,17 @@ async def test_declining_consent_before_being_saved_leaves_only_the_goodbye(stor
 # -- reading back ---------------------------------------------------------------------------------------------------
 
 
-async def test_participant_record_holds_the_answers(store: Store) -> None:
+async def test_participant_record_holds_the_answers(store: Store, settings: Settings) -> None:
     saved = await saved_participant(store, prompts=("wonen", "werk", "ontmoeten"))
+    await _queue(store, saved, Outgoing("Welkom"))
+    await store.mark_sent_many([row.id for row in await store.claim_due("telegram", NOW)], NOW)
     await _queue(store, saved, Outgoing("herinnering", kind="reminder", scheduled=True, due_at=NOW + timedelta(days=7)))
+    with sqlite3.connect(settings.db) as db:
+        db.execute(
+            "INSERT INTO walk_groups (code, walk, channel, chat, volunteer, language, created_at, updated_at)"
+            " VALUES ('wg-1', 'wandeling-centrum', 'telegram', '-100', ?, 'nl', 'x', 'x')",
+            (ADDRESS,),
+        )
     record = await store.participant_record(saved.id or 0)
     assert record["participant"]["pseudonym"] == saved.pseudonym
     assert record["participant"]["language"] == "nl"
@@ -604,7 +612,9 @@ async def test_participant_record_holds_the_answers(store: Store) -> None:
     # Review finding: what the team decided about quoting a text, and the messages sent to them, were missing.
     assert [a["moderation"] for a in record["answers"]] == [None, "pending", None]
     assert [a["minority_view"] for a in record["answers"]] == [False, False, False]
-    assert "messages_to_you" in record and "group_walks_you_led" in record
+    assert ("reply", "sent") in [(m["kind"], m["status"]) for m in record["messages_to_you"]]
+    assert all(m["status"] != "pending" for m in record["messages_to_you"])
+    assert [walk["walk"] for walk in record["group_walks_you_led"]] == ["wandeling-centrum"]
     json.dumps(record, ensure_ascii=False)  # it goes out as a file
     assert await store.participant_record(999_999) == {}
 

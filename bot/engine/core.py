@@ -540,7 +540,7 @@ class Engine:
 
     def mydata(self, state: ParticipantState, stored: dict[str, Any], now: datetime) -> Result:
         """/mydata, answered with what the store holds (the dispatcher reads it)."""
-        result = Result(state=replace(state, pending=None))
+        result = Result(state=replace(state, pending=None), now=now)
         text, document = mydata_message(self.library, state, stored, self.translator_for(state), self.config.timezone)
         result.say(text, document=document, kind="mydata")
         return result

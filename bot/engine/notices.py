@@ -115,7 +115,7 @@ def mydata_message(
         ),
     ]
     for answer in answers[:20]:
-        question, value = readable(library, answer, t)
+        question, value = _readable(library, answer, t)
         lines.append(f"• {question}: {value}")
     if len(answers) > 20:
         lines.append("…")
@@ -127,7 +127,7 @@ def mydata_message(
     return "\n".join(lines)[:4000], document
 
 
-def readable(library: Library, answer: dict[str, Any], t: Translator) -> tuple[str, str]:
+def _readable(library: Library, answer: dict[str, Any], t: Translator) -> tuple[str, str]:
     """An answer as the participant would recognise it: the question's words and the option's label."""
     conversation = library.rounds.get(answer.get("conversation", ""))
     prompt = conversation.prompt(answer.get("prompt", "")) if conversation else None

@@ -137,8 +137,11 @@ def timing_of(conversation: Round, prompt: Prompt) -> Timing | None:
 
 
 def later(moment: datetime, gap: timedelta, zone: ZoneInfo) -> datetime:
-    """`moment` plus `gap` on the city's clocks: "2d" after 20:30 is 20:30 two days on, also across a change
-    between summer and winter time (in UTC it would be 19:30 or 21:30, and could fall in quiet hours)."""
+    """`moment` plus `gap`; whole days on the city's clocks: "2d" after 20:30 is 20:30 two days on, also across a
+    change between summer and winter time (in UTC it would be 19:30 or 21:30, and could fall in quiet hours).
+    A gap in hours is real time: "3h" stays three hours."""
+    if gap % timedelta(days=1):
+        return moment + gap
     return (moment.astimezone(zone) + gap).astimezone(UTC)
 
 
