@@ -441,7 +441,7 @@ def test_a_text_over_the_limit(library: Library) -> None:
     assert [a.value for a in accepted.answers] == [{"text": "y" * 50}]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\u200b\u2066 \n"])
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u2066 \n", "\u200d", "\u200c\u200d", "\u3164", "\u2800 \u2800"])
 def test_an_empty_text(engine: Engine, text: str) -> None:
     chat = ready_chat(engine)
     advance_to(chat, "werk")

@@ -352,7 +352,7 @@ class Engine:
         elif kind in ("lang", "consent", "role", "forget", *self.feature_buttons):
             self._stale(result, t)
         else:
-            result.refused = f"unknown button data {data[:64]!r}"
+            result.refused = f"unknown button data ({len(data)} characters)"
             self._stale(result, t)
 
     def stale(self, result: Result, t: Translator) -> None:
@@ -375,7 +375,7 @@ class Engine:
         conversation = self.library.rounds.get(conversation_id)
         prompt = conversation.prompt(prompt_id) if conversation else None
         if conversation is None or prompt is None:
-            result.refused = f"button for unknown prompt {conversation_id}:{prompt_id}"
+            result.refused = "button for a prompt that does not exist"
             self._stale(result, t)
             return
         if state.stage != Stage.READY:
@@ -400,7 +400,7 @@ class Engine:
             return
         taken = take_button(prompt, value)
         if taken is None:
-            result.refused = f"value {value[:20]!r} not offered by {prompt_id}"
+            result.refused = f"a value not offered by {prompt_id}"
             self._stale(result, t)
             return
         self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t)
@@ -408,7 +408,7 @@ class Engine:
     def _choose_language(self, result: Result, code: str, now: datetime, hint: str | None) -> None:
         state = result.state
         if code not in available_languages():
-            result.refused = f"unknown language {code[:8]!r}"
+            result.refused = "unknown language"
             self._ask_language(result, translator(state.language or "en"), state.language)
             return
         t = translator(code)

@@ -90,6 +90,16 @@ def clean_text(text: str) -> str:
     return "".join(kept).strip()
 
 
+# Characters that draw nothing, though they are letters or symbols to Unicode: Hangul fillers, the blank Braille
+# pattern (used to send "empty" messages), and the joiners kept for Persian and Arabic.
+BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u200c\u200d")
+
+
+def visible(text: str) -> bool:
+    """Whether a text shows anything at all: a message of blanks is no answer."""
+    return any(not char.isspace() and char not in BLANK for char in text)
+
+
 def _loose(text: str) -> str:
     """A label as people type it: any case, without accents or Arabic vowel marks (a shadda left out)."""
     decomposed = unicodedata.normalize("NFD", text.strip().casefold())
@@ -132,7 +142,7 @@ def take_answer(prompt: Prompt, event: events.Event, t: Translator, max_length: 
         text = clean_text(event.text)
         if prompt.type == "text":
             limit = prompt.max_length or max_length
-            if not text:
+            if not visible(text):
                 return Refusal(_("That message looks empty.") + " " + expected)
             if len(text) > limit:
                 return Refusal(

@@ -26,7 +26,7 @@ def group_button(engine: Engine, result: Result, rest: str, t: Translator) -> No
     code, _sep, argument = rest.partition(":")
     group = result.context.get("walk_group")
     if group is None or group.code != code:
-        result.refused = f"button for an unknown group walk {code[:16]!r}"
+        result.refused = "button for an unknown group walk"
         result.say("⌛ " + t.gettext("That button is no longer in use."))
         return
     state = result.state

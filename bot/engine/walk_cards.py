@@ -14,7 +14,7 @@ from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk, picture_path
 from bot.engine import events
 from bot.engine.outgoing import ButtonSpec, Outgoing
-from bot.engine.prompts import clean_text, unsupported_message
+from bot.engine.prompts import clean_text, unsupported_message, visible
 from bot.i18n import Translator, pick
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def answer_value(event: events.Event, t: Translator, max_length: int) -> tuple[s
     hint = _("Answer with text, a voice message or a photo.")
     if isinstance(event, events.Text):
         text = clean_text(event.text)
-        if not text:
+        if not visible(text):
             return _("That message looks empty.") + " " + hint
         if len(text) > max_length:
             return t.format(

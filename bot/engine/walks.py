@@ -450,7 +450,7 @@ class WalkFeature(BaseFeature):
             self._next_reflection(engine, result, session, t, "⏭ " + t.gettext("Skipped."))
         else:
             if action not in ("go", "lead", "list", "next", "end", "rskip"):
-                result.refused = f"unknown walk button {rest[:40]!r}"
+                result.refused = f"unknown walk button ({len(rest)} characters)"
             self._stale_card(engine, result, session, t)
 
     def _list_rows(self, engine: Engine, result: Result, t: Translator) -> Rows:

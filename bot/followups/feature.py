@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bot.engine import events, pacing
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import NewAnswer, Outgoing, Record, Result
-from bot.engine.prompts import clean_text
+from bot.engine.prompts import clean_text, visible
 from bot.engine.state import ParticipantState, Stage
 from bot.followups import texts
 from bot.i18n import Translator
@@ -82,7 +82,7 @@ def rsvp(engine: Engine, result: Result, rest: str, t: Translator) -> None:
     meeting = engine.library.meetings.get(meeting_id)
     zone = engine.config.timezone
     if meeting is None or answer not in texts.RSVP:
-        result.refused = f"RSVP for unknown meeting or answer {rest[:40]!r}"
+        result.refused = "RSVP for an unknown meeting or answer"
         engine.stale(result, t)
         return
     now = result.now
@@ -119,7 +119,7 @@ def minority_answer(
     else:
         text = clean_text(event.text)
         limit = engine.config.max_text_length
-        if not text or len(text) > limit:
+        if not visible(text) or len(text) > limit:
             return False  # the round's own checks answer an empty or overlong text kindly
         answer_type, value, ref = "text", {"text": text}, event.ref
     result.answers.append(NewAnswer(conversation_id, prompt_id, answer_type, value, minority=True, source_ref=ref))
@@ -134,7 +134,7 @@ def minority_answer(
 def minority_button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
     action, _sep, key = rest.partition(":")
     if action != "skip" or key.count(":") != 1:
-        result.refused = f"unknown minority button {rest[:40]!r}"
+        result.refused = f"unknown minority button ({len(rest)} characters)"
         engine.stale(result, t)
         return
     result.records.append(Record("followup_mark", {"kind": "minority", "key": key, "state": "skipped"}))

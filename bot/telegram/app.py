@@ -120,6 +120,8 @@ class LiveBot:
             if in_group is not None:
                 await self._group_walk(in_group, key)
                 return
+            if update.callback_query is not None:  # a button we take no action on still stops spinning
+                self._in_background(self._answer_button(update.callback_query.id, None))
             await self.store.inbox_done(CHANNEL, key, self.clock.now())
             return
         if received.callback_id is not None:
@@ -188,12 +190,16 @@ class LiveBot:
         """Stop the button's spinner; after an answer, take the keyboard away so it cannot be given twice."""
         try:
             await self.application.bot.answer_callback_query(callback_id)
-            if message_id is not None and answered:
-                await self.application.bot.do_api_request(  # the edited message is not needed back
-                    EDIT_REPLY_MARKUP, api_kwargs={"chat_id": int(address), "message_id": message_id}
-                )
-        except Exception as error:  # cosmetic: the answer itself is handled either way
+        except Exception as error:  # cosmetic ("query is too old" after a restart): the answer is handled either way
             log.info("could not acknowledge a button: %s", type(error).__name__)
+        if message_id is None or not answered:
+            return
+        try:  # apart from the acknowledgement: a keyboard left in place invites the same answer twice
+            await self.application.bot.do_api_request(  # the edited message is not needed back
+                EDIT_REPLY_MARKUP, api_kwargs={"chat_id": int(address), "message_id": message_id}
+            )
+        except Exception as error:
+            log.info("could not remove an answered keyboard: %s", type(error).__name__)
 
     async def flush(self) -> None:
         try:

@@ -160,7 +160,7 @@ class TelegramChannel:
         except BadRequest as error:
             raise Undeliverable(error.message) from error
         except ChatMigrated as error:  # a group became a supergroup: this chat id is gone
-            raise Undeliverable(f"chat migrated to {error.new_chat_id}") from error
+            raise Undeliverable("chat migrated to a supergroup") from error  # no chat id: it goes to the log
         except (TimedOut, NetworkError) as error:
             raise RetryLater(f"network: {error.message}") from error
 
