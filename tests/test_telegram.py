@@ -83,6 +83,24 @@ async def test_a_file_id_telegram_no_longer_knows_is_uploaded_again_and_other_er
     assert not any(c.method == "sendVoice" and c.chat_id == USER + 2 for c in api.sent)
 
 
+async def test_a_service_message_in_the_private_chat_is_passed_over_quietly(bot: Running) -> None:
+    """Review finding: pinning a message or setting an auto-delete timer got "I can't use this as an answer"
+    with the question again, and made a participant row for someone who had never started."""
+    api = bot.api
+    await onboard(bot)
+    before = len(bot.messages())
+    pin = api._user_message(USER, message_auto_delete_timer_changed={"message_auto_delete_time": 86400})
+    api.push_update({"message": pin})
+    stranger = api._user_message(USER + 7, write_access_allowed={"from_request": True})
+    api.push_update({"message": stranger})
+    await api.wait_for(lambda _sent: api.pending_updates() == 0)
+    reply = await bot.exchange(lambda: api.user_text(USER, "hallo"))  # the next real message still gets its reply
+    assert len(bot.messages()) == before + 1 and reply.chat_id == USER
+    assert participant(bot.settings.db, str(USER + 7)) is None
+    with sqlite3.connect(bot.settings.db) as db:
+        assert db.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone()[0] == 0
+
+
 def test_a_file_changed_on_disk_is_uploaded_again(tmp_path: Path) -> None:
     recording = tmp_path / "wonen-nl.ogg"
     recording.write_bytes(b"OggS first")

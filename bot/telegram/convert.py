@@ -31,7 +31,8 @@ def _command(message: Message) -> events.Command | None:
     return events.Command(name, text[entity.length :].strip())
 
 
-def message_event(message: Message) -> events.Event:
+def message_event(message: Message) -> events.Event | None:
+    """None for a service message (a pin, an auto-delete timer, a wallpaper): nothing the participant said."""
     if message.forward_origin is not None:
         return events.Unsupported("forwarded")  # an answer is the participant's own words
     if message.text is not None:
@@ -47,6 +48,8 @@ def message_event(message: Message) -> events.Event:
     for kind in UNSUPPORTED_KINDS:
         if getattr(message, kind, None):
             return events.Unsupported(kind)
+    if message.effective_attachment is None and message.caption is None:
+        return None
     return events.Unsupported("other")
 
 
@@ -81,7 +84,8 @@ def incoming(update: Update) -> Incoming | None:
     message = update.message
     if message is None or message.chat.type != Chat.PRIVATE:
         return None
-    return Incoming(str(message.chat.id), user.id, message_event(message), user.language_code)
+    event = message_event(message)
+    return Incoming(str(message.chat.id), user.id, event, user.language_code) if event is not None else None
 
 
 @dataclass(frozen=True)
