@@ -101,6 +101,22 @@ async def test_a_service_message_in_the_private_chat_is_passed_over_quietly(bot:
         assert db.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone()[0] == 0
 
 
+async def test_a_recording_telegram_refuses_once_does_not_send_the_question_again(bot: Running) -> None:
+    """Review finding: the text went out, the recording after it got a 502, and the whole row was retried: the
+    question came again, up to eight times. The recording is an extra: the row counts as sent."""
+    api = bot.api
+    api.fail_next("sendVoice", 502, "Bad Gateway")
+    await onboard(bot)
+
+    def prompt_row() -> tuple[str, int] | None:
+        with sqlite3.connect(bot.settings.db) as db:
+            return db.execute("SELECT status, attempts FROM outbox WHERE kind = 'prompt' ORDER BY id").fetchone()
+
+    await api.wait_for(lambda _sent: (prompt_row() or ("",))[0] == "sent")
+    assert prompt_row() == ("sent", 1)
+    assert sum("Vraag 1 van 7" in (c.text or "") for c in bot.messages()) == 1
+
+
 def test_a_file_changed_on_disk_is_uploaded_again(tmp_path: Path) -> None:
     recording = tmp_path / "wonen-nl.ogg"
     recording.write_bytes(b"OggS first")

@@ -187,12 +187,8 @@ class TelegramChannel:
             if chunk:
                 await send_text(self.bot, chat_id, chunk, inline_keyboard(payload.get("buttons", [])) if last else None)
         recording = payload.get("voice")  # the prompt read aloud in their language, for people who read little
-        if recording and not await self._content_file(
-            Path(recording),
-            lambda voice: self.bot.send_voice(chat_id, voice),
-            lambda message: message.voice.file_id if message.voice else "",
-        ):
-            log.warning("recording %s is missing; the prompt goes without it", Path(recording).name)
+        if recording:
+            await self._after_the_text(self._recording(chat_id, Path(recording)), "a prompt's recording")
         photo_bytes = payload.get("photo_bytes")
         if photo_bytes:  # a picture made by the bot (an organiser's /stats chart), base64 in the payload
             await self.bot.send_photo(chat_id, InputFile(base64.b64decode(photo_bytes), filename="chart.png"))
@@ -215,4 +211,23 @@ class TelegramChannel:
             commands = menu_commands(language)
             if payload.get("organiser_menu"):
                 commands = organiser_commands(language)
-            await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+            await self._after_the_text(
+                self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id)), "a chat's command menu"
+            )
+
+    async def _recording(self, chat_id: int, recording: Path) -> None:
+        if not await self._content_file(
+            recording,
+            lambda voice: self.bot.send_voice(chat_id, voice),
+            lambda message: message.voice.file_id if message.voice else "",
+        ):
+            log.warning("recording %s is missing; the prompt goes without it", recording.name)
+
+    @staticmethod
+    async def _after_the_text(call: Awaitable[object], what: str) -> None:
+        """An extra that follows a message already delivered: if it fails, the row is not sent again, or the
+        participant would get the same question up to eight times for a recording Telegram refused once."""
+        try:
+            await call
+        except Exception as error:
+            log.info("%s was not delivered: %s", what, type(error).__name__)
