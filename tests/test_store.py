@@ -307,6 +307,17 @@ async def _queue(store: Store, state: ParticipantState, *messages: Outgoing) -> 
     return saved
 
 
+async def test_an_update_overtaken_by_a_later_one_of_its_chat_is_not_replayed(store: Store) -> None:
+    """Review finding: an update whose handling failed stayed open and was replayed at the next start as the
+    answer to whatever question the participant had reached meanwhile."""
+    await store.inbox_store(
+        "telegram", [("1", "9", "oud"), ("2", "9", "later"), ("3", "9", "nieuw"), ("4", "8", "ander")], NOW
+    )
+    await store.inbox_done("telegram", "2", NOW)
+    assert await store.inbox_close_overtaken("telegram", NOW) == 1
+    assert await store.inbox_open("telegram") == [("3", "nieuw"), ("4", "ander")]
+
+
 async def test_claim_due_hands_a_row_out_once(store: Store) -> None:
     saved = await _queue(store, ready_state(), Outgoing("nu"))
     first = await store.claim_due("telegram", NOW)

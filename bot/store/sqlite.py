@@ -331,6 +331,19 @@ class Store:
         ) as cursor:
             return [(row[0], row[1]) for row in await cursor.fetchall()]
 
+    async def inbox_close_overtaken(self, channel: str, now: datetime) -> int:
+        """Updates left open (their handling failed) that a later update of the same chat has overtaken: replayed
+        now, they would answer whatever question the participant has reached since. Closed, not handled."""
+        async with self._lock:  # one statement: atomic on its own
+            cursor = await self._db.execute(
+                "UPDATE inbox SET done_at = ?, raw = '' WHERE channel = ? AND done_at IS NULL AND address IS NOT NULL"
+                " AND EXISTS (SELECT 1 FROM inbox later WHERE later.channel = inbox.channel"
+                " AND later.address = inbox.address AND later.done_at IS NOT NULL"
+                " AND CAST(later.update_key AS INTEGER) > CAST(inbox.update_key AS INTEGER))",
+                (iso(now), channel),
+            )
+            return cursor.rowcount
+
     async def inbox_done(self, channel: str, key: str, now: datetime) -> None:
         """For updates that change nothing stored (an ignored edit, a group message): close them anyway."""
         async with self._lock:  # one statement: atomic on its own

@@ -250,6 +250,10 @@ class LiveBot:
             self.application.job_queue.run_repeating(self.purge, interval=timedelta(days=1), first=timedelta(days=1))
         await self._set_default_menus()
         await start_organisers(self)
+        overtaken = await self.store.inbox_close_overtaken(CHANNEL, self.clock.now())
+        if overtaken:
+            log.warning("%d update(s) that failed before later ones of their chat were not replayed", overtaken)
+        await self.flush()  # what was in flight at the last stop goes before the replies to replayed updates
         for key, raw in await self.store.inbox_open(CHANNEL):
             update = Update.de_json(json.loads(raw), self.application.bot)
             log.info("handling update %s stored before the last stop", key)
