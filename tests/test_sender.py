@@ -63,6 +63,26 @@ async def test_an_unforeseen_error_is_retried_not_left_in_flight(store: Store) -
     assert [row["status"] for row in await store.outbox_rows("telegram")] == ["sent"]
 
 
+async def test_a_reply_written_while_an_earlier_one_waits_for_its_retry_goes_after_it(store: Store) -> None:
+    """Review finding: the reply "saved + question 2" failed and waited for its retry; the participant sent /help,
+    and the help came first. Replies written meanwhile now wait behind the earlier one."""
+    clock = ManualClock(datetime(2026, 11, 26, 12, tzinfo=UTC))
+    channel = Flaky()
+    sender = Sender(store, channel, clock)
+    await write_reply(store, clock.now())
+    assert await sender.flush() == 0  # the first reply fails: retry in 5 seconds
+    state = await store.load_participant("telegram", "5")
+    assert state is not None
+    result = Result(state=state)
+    result.messages.append(Outgoing(text="help"))
+    _saved, claimed = await store.apply_and_claim(result, clock.now())
+    assert await sender.deliver(claimed) == 0  # held behind the first
+    clock.advance(timedelta(seconds=6))
+    assert await sender.flush() == 2
+    first, second = [row["id"] for row in await store.outbox_rows("telegram")]
+    assert channel.delivered == [first, second]
+
+
 async def test_during_quiet_hours_the_wake_up_waits_for_their_end(store: Store) -> None:
     night = datetime(2026, 11, 26, 23, tzinfo=BRUSSELS)
     clock = ManualClock(night)
