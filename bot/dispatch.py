@@ -9,7 +9,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
@@ -34,6 +34,8 @@ from bot.store.events import read_participant
 from bot.store.records import SENDS_TO_OTHERS
 
 log = logging.getLogger(__name__)
+
+BACKLOG = timedelta(seconds=30)  # a message older than this when handled was waiting, not sent in a burst
 
 # Organiser commands and buttons: a registry in bot/organise/commands.py, consulted for organisers only.
 
@@ -143,9 +145,12 @@ class Dispatcher:
         hint: str | None = None,
         inbox_key: str | None = None,
         organiser: bool = False,
+        sent_at: datetime | None = None,
     ) -> Handled:
         now = self.clock.now()
-        verdict = self.flood.check(f"{channel}:{address}") if self.flood else "ok"
+        # A backlog (sent while the bot was down, arriving in one batch) is no burst: only live messages count.
+        live = sent_at is None or now - sent_at < BACKLOG
+        verdict = self.flood.check(f"{channel}:{address}") if self.flood and live else "ok"
         if verdict != "ok":  # a burst costs one read of the participant, not every feature's
             known = await self.store.load_participant(channel, address)
             fallback = ParticipantState(channel=channel, address=address, community=self.settings.default_community)

@@ -124,6 +124,27 @@ async def test_forged_and_stale_buttons_are_refused_and_logged_by_pseudonym(
     assert not [line for line in refused if "geheim" in line or "nope" in line]
 
 
+async def test_a_backlog_after_downtime_is_no_flood(settings: Settings) -> None:
+    """Review finding: 25 messages sent over an hour while the bot was down arrive in one batch; judged by
+    handling time they were a burst ("slow down", the rest unstored). Only live messages count now."""
+    clock = ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
+    store = await Store.open(settings.db)
+    try:
+        dispatcher = Dispatcher(store, settings, clock, flood=FloodGate(clock))
+        an_hour_ago = clock.now() - timedelta(hours=1)
+        waited = [
+            await dispatcher.handle("telegram", "9", events.Command("help"), sent_at=an_hour_ago + timedelta(minutes=n))
+            for n in range(25)
+        ]
+        assert all("112" in handled.result.messages[0].text for handled in waited)
+        live = [
+            await dispatcher.handle("telegram", "9", events.Command("help"), sent_at=clock.now()) for _ in range(25)
+        ]
+        assert any("quickly" in message.text for handled in live for message in handled.result.messages)
+    finally:
+        await store.close()
+
+
 async def test_a_flood_is_answered_once_and_not_stored(bot: Running) -> None:
     await reach_text_prompt(bot)
     for number in range(50):

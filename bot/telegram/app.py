@@ -137,6 +137,7 @@ class LiveBot:
                 hint=received.hint,
                 inbox_key=key,
                 organiser=await self.organisers.contains(CHANNEL, str(received.user_id)),
+                sent_at=received.sent_at,
             )
             await self.sender.deliver(list(handled.claimed))
         if self._wakes_sooner(handled):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from telegram import Chat, Message, Update
 from telegram.constants import MessageEntityType
@@ -20,6 +21,7 @@ class Incoming:
     hint: str | None  # Telegram's language_code
     callback_id: str | None = None
     callback_message_id: int | None = None
+    sent_at: datetime | None = None  # when Telegram received a message (buttons carry no such moment)
 
 
 def _command(message: Message) -> events.Command | None:
@@ -85,7 +87,9 @@ def incoming(update: Update) -> Incoming | None:
     if message is None or message.chat.type != Chat.PRIVATE:
         return None
     event = message_event(message)
-    return Incoming(str(message.chat.id), user.id, event, user.language_code) if event is not None else None
+    if event is None:
+        return None
+    return Incoming(str(message.chat.id), user.id, event, user.language_code, sent_at=message.date)
 
 
 @dataclass(frozen=True)
