@@ -76,7 +76,11 @@ class Engine:
             self._command(result, event, t, now, hint)
         elif isinstance(event, events.Button):
             self._button(result, event.data, t, now, hint)
-        elif result.state.pending == "forget" and isinstance(event, events.Text) and not self.current_prompt(result.state):
+        elif (
+            result.state.pending == "forget"
+            and isinstance(event, events.Text)
+            and not self.current_prompt(result.state)
+        ):
             self._ask_forget(result, t)
         else:
             result.state = replace(result.state, pending=None)
