@@ -13,7 +13,7 @@ from datetime import datetime
 from bot.engine.outgoing import Result
 from bot.engine.state import ParticipantState, Stage
 from bot.store.connection import iso, parse_iso
-from bot.store.outbox_rows import OutboxRow, insert_outbox_rows
+from bot.store.outbox_rows import OutboxRow, insert_and_claim
 from bot.store.records import WRITERS
 
 
@@ -158,24 +158,7 @@ def apply_event(
         )
         for record in result.records:
             WRITERS[record.kind](db, participant_id, record.data, now)
-    sending = [claim and message.due_at is None and not message.scheduled for message in result.messages]
-    row_ids = insert_outbox_rows(
-        db, participant_id, state.channel, state.address, list(zip(result.messages, sending, strict=True)), now
+    claimed = insert_and_claim(
+        db, participant_id, state.channel, state.address, result.messages, now, claim=claim, language=state.language
     )
-    claimed = [
-        OutboxRow(
-            id=row_id,
-            participant_id=participant_id,
-            channel=state.channel,
-            address=state.address,
-            kind=message.kind,
-            payload=message.payload(),
-            due_at=now,
-            attempts=1,
-            scheduled=False,
-            language=state.language,
-        )
-        for message, row_id, now_and_unscheduled in zip(result.messages, row_ids, sending, strict=True)
-        if now_and_unscheduled
-    ]
     return replace(state, id=participant_id), claimed

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.engine.outgoing import Outgoing
 from bot.store.connection import in_thread, iso
 from bot.store.events import close_inbox
-from bot.store.outbox_rows import OutboxRow, insert_outbox
+from bot.store.outbox_rows import OutboxRow, insert_and_claim
 from bot.store.records import SENDS_TO_OTHERS, writer
 from bot.store.sqlite import Store
 
@@ -138,22 +138,8 @@ def enqueue(
     With `claim` the row is written already in flight and returned, for the caller to hand to the sender at once
     (a reply); otherwise it waits for the sender's next round.
     """
-    claimed = claim and message.due_at is None and not message.scheduled
-    row_id = insert_outbox(db, participant_id, channel, address, message, now, sending=claimed)
-    if not claimed:
-        return None
-    return OutboxRow(
-        id=row_id,
-        participant_id=participant_id,
-        channel=channel,
-        address=address,
-        kind=message.kind,
-        payload=message.payload(),
-        due_at=now,
-        attempts=1,
-        scheduled=False,
-        language=None,
-    )
+    claimed = insert_and_claim(db, participant_id, channel, address, [message], now, claim=claim, language=None)
+    return claimed[0] if claimed else None
 
 
 def _enqueue_each(db: sqlite3.Connection, rows: list[tuple[str, str, Outgoing, int | None]], now: datetime) -> None:
@@ -193,8 +179,7 @@ async def commit_reply(
 def _enqueue_replies(
     db: sqlite3.Connection, channel: str, address: str, messages: list[Outgoing], now: datetime
 ) -> list[OutboxRow]:
-    rows = (enqueue(db, channel, address, message, now, claim=True) for message in messages)
-    return [row for row in rows if row is not None]
+    return insert_and_claim(db, None, channel, address, messages, now, claim=True, language=None)
 
 
 # -- moderation ------------------------------------------------------------------------------------------------------

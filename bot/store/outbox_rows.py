@@ -118,6 +118,39 @@ def insert_outbox_rows(
     return sorted(row[0] for row in rows)
 
 
+def insert_and_claim(
+    db: sqlite3.Connection,
+    participant_id: int | None,
+    channel: str,
+    address: str,
+    messages: list[Outgoing],
+    now: datetime,
+    *,
+    claim: bool,
+    language: str | None,
+) -> list[OutboxRow]:
+    """One recipient's rows; with `claim`, those due now (replies) are written already in flight and handed back,
+    for the caller to give to the sender at once. Scheduled ones wait for the sender's rounds."""
+    sending = [claim and message.due_at is None and not message.scheduled for message in messages]
+    row_ids = insert_outbox_rows(db, participant_id, channel, address, list(zip(messages, sending, strict=True)), now)
+    return [
+        OutboxRow(
+            id=row_id,
+            participant_id=participant_id,
+            channel=channel,
+            address=address,
+            kind=message.kind,
+            payload=message.payload(),
+            due_at=now,
+            attempts=1,
+            scheduled=False,
+            language=language,
+        )
+        for message, row_id, now_and_unscheduled in zip(messages, row_ids, sending, strict=True)
+        if now_and_unscheduled
+    ]
+
+
 def claim_rows(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:
     rows = db.execute(sql, params).fetchall()
     if rows:
