@@ -95,9 +95,8 @@ class Sender:
         self.on_retry: Callable[[], Awaitable[None]] | None = None
         self.render = render
         self._slots = asyncio.Semaphore(concurrency)
-        # Chats with a message waiting for its retry, and when: a reply written meanwhile waits behind it.
-        self._retrying: dict[str, datetime] = {}
-        self._first_waiting: dict[str, int] = {}  # the id of the message that waits, per chat
+        # Per chat, the reply waiting for its retry and when it is retried: one written meanwhile waits behind it.
+        self._waiting: dict[str, tuple[int, datetime]] = {}
         # One chat's messages go out one after the other, in order; different chats go side by side.
         self._chat_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
@@ -153,14 +152,12 @@ class Sender:
 
     async def _send_rows(self, rows: list[OutboxRow], sent: list[int]) -> int:
         delivered = 0
-        waiting = self._retrying.get(rows[0].address)
-        if waiting is not None and rows[0].id > self._first_waiting.get(rows[0].address, 0):
+        waiting = self._waiting.get(rows[0].address)
+        if waiting is not None and rows[0].id > waiting[0]:
             # An earlier message of this chat waits for its retry: what was written since goes after it, not first.
-            for later in rows:
-                await self.store.mark_retry(later.id, "waiting for an earlier message", waiting)
+            await self._behind(rows, waiting[1])
             return 0
-        self._retrying.pop(rows[0].address, None)
-        self._first_waiting.pop(rows[0].address, None)
+        self._waiting.pop(rows[0].address, None)
         for index, row in enumerate(rows):
             outcome, retry_at = await self._send(row)
             if outcome == "sent":
@@ -174,12 +171,15 @@ class Sender:
                 # Keep this chat's order: what follows waits for the one that could not go, and so does what is
                 # written for this chat before it went.
                 if not row.scheduled:  # a reminder held by quiet hours must not hold the replies back
-                    self._retrying[row.address] = retry_at
-                    self._first_waiting[row.address] = row.id
-                for later in rows[index + 1 :]:
-                    await self.store.mark_retry(later.id, "waiting for an earlier message", retry_at)
+                    self._waiting[row.address] = (row.id, retry_at)
+                await self._behind(rows[index + 1 :], retry_at)
                 break
         return delivered
+
+    async def _behind(self, rows: list[OutboxRow], retry_at: datetime) -> None:
+        """These rows go after an earlier one of their chat, retried at `retry_at`."""
+        for row in rows:
+            await self.store.mark_retry(row.id, "waiting for an earlier message", retry_at)
 
     async def _hold_for_blocked(self, row: OutboxRow) -> None:
         """A scheduled message waits until they unblock; a reply to something they said is dropped."""
