@@ -341,6 +341,14 @@ def test_the_last_card_points_to_the_button_it_has(library: Library) -> None:
     assert "Volgende plek" in card_text(walk, 0, translator("nl"), group=False)
 
 
+def test_a_join_link_of_a_walk_that_ended_offers_the_walks(engine: Engine) -> None:
+    walker = Walker(engine)
+    ended = walker.send(events.Command("start", "wg-bestaatniet"))  # the store found no such group
+    assert "Deze groepswandeling is voorbij." in texts(ended)
+    assert f"walk:go:{WALK}" in [button.data for row in ended.messages[-1].buttons for button in row]
+    assert not ended.records
+
+
 def test_a_live_location_without_a_walk_is_ignored_quietly(engine: Engine) -> None:
     walker = Walker(engine)
     moved = walker.send(events.Location(*PARK, live=True, moved=True))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk
 from bot.engine.outgoing import Record, Result
-from bot.engine.walk_cards import Rows, card
+from bot.engine.walk_cards import card
 from bot.engine.walk_groups import GroupOutcome, GroupWalk, group_action, start_group, status_message
 from bot.i18n import Translator, pick, translator
 
@@ -114,17 +114,12 @@ def lead_group(engine: Engine, result: Result, walk: Walk, t: Translator) -> Non
     apply_outcome(result, outcome.create, outcome)
 
 
-def join(engine: Engine, result: Result, t: Translator, lead: str, walks_rows: Rows) -> bool:
-    """Walk along with the group of a join link (`/start wg-<code>`); False, with `walks_rows` offered, if it
-    has ended."""
+def join(engine: Engine, result: Result, t: Translator, lead: str) -> bool:
+    """Walk along with the group of a join link (`/start wg-<code>`); False, saying nothing, if it has ended."""
     _ = t.gettext
     group = result.context.get("walk_group")
     walk = engine.library.walks.get(group.walk) if group else None
     if group is None or walk is None or group.status != "open":
-        result.say(
-            (lead + "\n\n" if lead else "") + "⌛ " + _("This group walk has ended."),
-            *walks_rows,
-        )
         return False
     state = result.state
     result.records.append(Record("walk_join", {"code": group.code, "channel": state.channel, "address": state.address}))

@@ -170,8 +170,11 @@ class WalkFeature(BaseFeature):
 
     def _begin(self, engine: Engine, result: Result, code: str, t: Translator, lead: str) -> None:
         if code.startswith(GROUP_CODE):
-            if walk_along.join(engine, result, t, lead, self._list_rows(engine, result, t)):
+            if walk_along.join(engine, result, t, lead):
                 result.state = with_walk_state(result.state, {})  # walking along with a group puts a walk alone aside
+            else:
+                ended = (lead + "\n\n" if lead else "") + "⌛ " + t.gettext("This group walk has ended.")
+                result.say(ended, *self._list_rows(engine, result, t))
             return
         walk = engine.library.walks.get(code.removeprefix(WALK_CODE))
         if walk is None:
