@@ -79,13 +79,8 @@ def help_text(t: Translator, contact: str) -> str:
                 "Samenspraak asks you short questions about life in the city. Answer with a button, text, a voice message, a photo or a place."
             ),
             "",
-            "/language — " + _("choose another language"),
-            "/pause — " + _("no new questions for a while"),
-            "/resume — " + _("continue with the questions"),
-            "/ideas — " + _("what became of the ideas from the meetings"),
-            "/mydata — " + _("see everything we stored about you"),
-            "/forget — " + _("delete everything about you"),
-            "/walks — " + _("dialogue walks through the city"),
+            # The command menu's own words, so /help and the menu never tell two stories.
+            *(f"/{name} — {what}" for name, what in command_menu(t) if name not in ("start", "help")),
             "/help — " + _("this message"),
             "",
             *help_lines(t, contact),
