@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import gettext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from babel import Locale
-from babel.messages.plurals import PLURALS, get_plural
 
 from bot.content import Library
 from bot.engine import Engine, ParticipantState, events
@@ -31,14 +31,64 @@ def test_catalog_is_complete_with_the_same_placeholders_and_right_plurals(path: 
     catalog = read_catalog(path)
     language = path.parts[-3]
     assert catalog.locale is not None and str(catalog.locale) == language
-    # gettext's own table where Babel has one (Turkish and Persian: one form), CLDR's rules otherwise.
-    expected_forms = (
-        get_plural(language).num_plurals
-        if language in PLURALS
-        else len(Locale.parse(language).plural_form.tags | {"other"})
-    )
-    assert catalog.num_plurals == expected_forms
+    assert catalog.num_plurals == PLURAL_FORMS[language]
     assert_complete(catalog, locales_dir() / "samenspraak.pot", "run pybabel update")
+
+
+# The number of plural forms each catalog must have, pinned here rather than read from the installed Babel (whose
+# tables change between releases: Babel 2.15 gave Persian and Turkish a second form and French a third). These are
+# CLDR 47's cardinal plural rules as Babel 2.19 gives them (`Locale.parse(code).plural_form`, plus "other").
+PLURAL_FORMS = {
+    "nl": 2,
+    "en": 2,
+    "fr": 3,
+    "ar": 6,
+    "tr": 2,
+    "uk": 3,
+    "ru": 3,
+    "fa": 2,
+    "prs": 2,
+    "ps": 2,
+    "ti": 2,
+    "so": 2,
+}
+
+
+def test_pinned_plural_counts_match_cldr_as_the_locked_babel_gives_them() -> None:
+    """When the lock moves Babel to a release with other plural rules, this says which catalogs need new forms.
+
+    Catalogs count whole numbers only, so a CLDR category used for fractions alone (Russian and Ukrainian "other")
+    has no slot."""
+    for language, forms in PLURAL_FORMS.items():
+        rule = Locale.parse(babel_locale(language)).plural_form
+        assert len({rule(count) for count in WHOLE_NUMBERS}) == forms, language
+
+
+def test_plural_formulas_pick_the_cldr_category_of_each_number() -> None:
+    """Each catalog's own Plural-Forms formula agrees with CLDR, so translation tools label the slots rightly."""
+    for path in catalogs():
+        language = path.parts[-3]
+        rule = Locale.parse(babel_locale(language)).plural_form
+        order = PLURAL_ORDER.get(language, ("one", "other"))
+        slot = gettext.c2py(read_catalog(path).plural_expr)
+        for count in WHOLE_NUMBERS:
+            assert order[slot(count)] == rule(count), (language, count)
+
+
+WHOLE_NUMBERS = (*range(0, 250), 1000, 1001, 100_000, 1_000_000, 2_000_000)
+
+
+def babel_locale(language: str) -> str:
+    return (LANGUAGES[language].babel or language) if language in LANGUAGES else {"prs": "fa_AF"}[language]
+
+
+# The slot order of gettext for languages with more than two forms (GNU gettext's and Babel's tables).
+PLURAL_ORDER = {
+    "fr": ("one", "many", "other"),
+    "ar": ("zero", "one", "two", "few", "many", "other"),
+    "uk": ("one", "few", "many"),
+    "ru": ("one", "few", "many"),
+}
 
 
 def test_arabic_has_six_plural_forms_and_picks_the_right_one() -> None:
@@ -47,8 +97,8 @@ def test_arabic_has_six_plural_forms_and_picks_the_right_one() -> None:
     forms = catalog[singular].string
     assert len(forms) == 6 and all(forms)
     arabic = translator("ar")
-    # zero, one, two, few (3-10), many (11-99), other (100-102): gettext's order for Arabic
-    for count, index in ((0, 0), (1, 1), (2, 2), (3, 3), (10, 3), (11, 5), (99, 5), (100, 4), (102, 4)):
+    # zero, one, two, few (3-10), many (11-99), other (100-102): gettext's and CLDR's order for Arabic
+    for count, index in ((0, 0), (1, 1), (2, 2), (3, 3), (10, 3), (11, 4), (99, 4), (100, 5), (102, 5)):
         assert arabic.ngettext(singular, plural, count) == forms[index], count
 
 
@@ -170,18 +220,32 @@ def test_check_reports_recordings_and_refuses_a_missing_one(tmp_path: Path) -> N
     assert f"{broken}:10: recording '../outside.ogg' must be a path inside the conversations folder" in out.getvalue()
 
 
-def test_a_stale_catalog_is_compiled_on_first_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edited_catalog_is_read_as_written_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A .po newer than its .mo wins, compiled in memory: an install folder stays as the wheel left it."""
+    import os
     import shutil
+
+    from babel.messages.mofile import write_mo
 
     from bot.i18n import reset_cache
 
     copy = tmp_path / "locales"
     shutil.copytree(locales_dir() / "nl", copy / "nl", ignore=shutil.ignore_patterns("*.mo"))
+    po_path = copy / "nl" / "LC_MESSAGES" / "samenspraak.po"
+    stale = read_catalog(po_path)
+    stale["Do you agree?"].string = "Oud"
+    with (copy / "nl" / "LC_MESSAGES" / "samenspraak.mo").open("wb") as handle:
+        write_mo(handle, stale)
+    compiled_at = (copy / "nl" / "LC_MESSAGES" / "samenspraak.mo").stat().st_mtime
+    os.utime(po_path, (compiled_at + 60, compiled_at + 60))  # edited after the .mo was compiled
+    before = sorted(path.name for path in (copy / "nl" / "LC_MESSAGES").iterdir())
     monkeypatch.setenv("SAMENSPRAAK_LOCALES", str(copy))
     reset_cache()
     try:
         assert translator("nl").gettext("Do you agree?") == "Ga je akkoord?"
-        assert (copy / "nl" / "LC_MESSAGES" / "samenspraak.mo").is_file()
+        assert sorted(path.name for path in (copy / "nl" / "LC_MESSAGES").iterdir()) == before
     finally:
         monkeypatch.delenv("SAMENSPRAAK_LOCALES")
         reset_cache()
