@@ -1,8 +1,9 @@
 """Participant-facing strings in the participant's own language.
 
-Catalogs live in `locales/<lang>/LC_MESSAGES/samenspraak.po`. A compiled `.mo` is used when it is at least as new
-as its `.po`; otherwise the `.po` is compiled in memory, so a catalog edited without `pybabel compile` is never
-served stale. Adding a language is adding a catalog (and a line to `LANGUAGES` for its name and direction).
+Catalogs are written in `locales/<lang>/LC_MESSAGES/<domain>.po`. An installed package carries them compiled in
+`bot/locales/` (setup.py compiles them when the wheel is built); a checkout reads the `.po` files and compiles them
+in memory, so an edited catalog is never served stale and nothing is ever written into the install. Adding a
+language is adding a catalog (and a line to `LANGUAGES` for its name and direction).
 """
 
 from __future__ import annotations
@@ -70,22 +71,27 @@ LANGUAGE_ALIASES = {
 }
 
 
+PACKAGED_LOCALES = Path(__file__).resolve().parent / "locales"  # compiled into the wheel by setup.py
+SOURCE_LOCALES = Path(__file__).resolve().parent.parent / "locales"  # the .po files of a checkout
+
+
 def locales_dir() -> Path:
+    """Where the catalogs are: `SAMENSPRAAK_LOCALES`, else the installed package's, else the checkout's."""
     configured = os.environ.get("SAMENSPRAAK_LOCALES")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parent.parent / "locales"
+    return PACKAGED_LOCALES if PACKAGED_LOCALES.is_dir() else SOURCE_LOCALES
+
+
+def has_catalog(language: str, domain: str = DOMAIN) -> bool:
+    folder = locales_dir() / language / "LC_MESSAGES"
+    return (folder / f"{domain}.mo").is_file() or (folder / f"{domain}.po").is_file()
 
 
 @cache
 def available_languages() -> tuple[str, ...]:
     """Languages that have a participant catalog, in the order of `LANGUAGES` (Dutch first)."""
-    root = locales_dir()
-    return tuple(
-        code
-        for code in LANGUAGES
-        if code == SOURCE_LANGUAGE or (root / code / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
-    )
+    return tuple(code for code in LANGUAGES if code == SOURCE_LANGUAGE or has_catalog(code))
 
 
 def guess_language(language_code: str | None) -> str | None:
@@ -99,28 +105,23 @@ def guess_language(language_code: str | None) -> str | None:
     return base if base in available_languages() else None
 
 
-def _load_catalog(path: Path) -> gettext.GNUTranslations:
-    mo_path = path.with_suffix(".mo")
-    if mo_path.is_file() and mo_path.stat().st_mtime >= path.stat().st_mtime:
+def load_translations(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """One language's catalog of `domain`: the compiled `.mo` unless its `.po` is newer, else the `.po` compiled in
+    memory; no catalog gives the source strings. Read-only: an install folder may not be writable, and a `.mo`
+    written at run time would outlive the edit that made it stale."""
+    folder = locales_dir() / language / "LC_MESSAGES"
+    po_path, mo_path = folder / f"{domain}.po", folder / f"{domain}.mo"
+    if mo_path.is_file() and (not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
         with mo_path.open("rb") as handle:
             return gettext.GNUTranslations(handle)
-    with path.open("rb") as handle:
-        catalog = read_po(handle, domain=DOMAIN)
+    if not po_path.is_file():
+        return gettext.NullTranslations()
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, domain=domain)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    _save_compiled(mo_path, buffer.getvalue())
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
-
-
-def _save_compiled(mo_path: Path, compiled: bytes) -> None:
-    """Keep the catalog compiled on first use after an install or an edit; a read-only install just skips it."""
-    temporary = mo_path.with_suffix(f".mo.{os.getpid()}")
-    try:
-        temporary.write_bytes(compiled)
-        os.replace(temporary, mo_path)  # atomic: another process never reads half a catalog
-    except OSError:
-        temporary.unlink(missing_ok=True)
 
 
 class Translator:
@@ -171,13 +172,11 @@ class Translator:
 @cache
 def translator(language: str | None) -> Translator:
     code = language if language in LANGUAGES else SOURCE_LANGUAGE
-    path = locales_dir() / code / "LC_MESSAGES" / f"{DOMAIN}.po"
-    translations: gettext.NullTranslations = _load_catalog(path) if path.is_file() else gettext.NullTranslations()
-    return Translator(code, translations)
+    return Translator(code, load_translations(code))
 
 
 def reset_cache() -> None:
-    """Forget loaded catalogs (after `pybabel compile`, or in tests that write catalogs)."""
+    """Forget loaded catalogs (after a catalog was edited, or in tests that write catalogs)."""
     translator.cache_clear()
     available_languages.cache_clear()
 

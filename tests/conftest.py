@@ -1,11 +1,9 @@
-"""Shared fixtures: a real SQLite file per test, the real sample content, catalogs compiled as at install time."""
+"""Shared fixtures: a real SQLite file per test, the real sample content and catalogs."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,22 +13,11 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.config import Settings
 from bot.content import Library, load_library
-from bot.i18n import LANGUAGES, reset_cache
+from bot.i18n import LANGUAGES
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSATIONS = ROOT / "conversations"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs() -> None:
-    """Build the .mo files the way installs and the Docker image do, so tests run what users get."""
-    subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(ROOT / "locales"), "-D", "samenspraak"],
-        check=True,
-        capture_output=True,
-    )
-    reset_cache()
 
 
 @pytest.fixture(scope="session")
