@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
@@ -15,7 +16,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="samenspraak",
         description="Samenspraak: a multilingual Telegram bot for civic participation. Without a subcommand it runs "
-        "the Telegram bot when a token is configured, and the terminal chat simulator otherwise.",
+        "the Telegram bot when a token is configured, and otherwise the terminal chat simulator on a rehearsal "
+        "database (data/rehearsal.sqlite3 beside the configured one).",
     )
     parser.add_argument("--db", help="database file (default: SAMENSPRAAK_DB or data/samenspraak.sqlite3)")
     sub = parser.add_subparsers(dest="command")
@@ -62,6 +64,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"samenspraak: {error}", file=sys.stderr)
         return 2
     command = args.command or ("run" if settings.token else "chat")
+    if args.command is None and command == "chat":
+        settings = rehearsal_settings(settings, explicit_db=args.db is not None)
+        print(
+            f"samenspraak: no bot token is set (SAMENSPRAAK_TOKEN), so this is the rehearsal simulator, writing to "
+            f"{settings.db} (type :help for its commands).",
+            file=sys.stderr,
+        )
+    needs_content = command == "chat" or (command == "run" and bool(settings.token))  # no token: run says that first
+    if needs_content and (missing := content_missing(settings.conversations)):
+        print(missing, file=sys.stderr)
+        return 2
     if command == "chat":
         from bot.terminal import run_chat
 
@@ -99,6 +112,35 @@ def main(argv: list[str] | None = None) -> int:
     if command == "backup":
         return _backup(settings, Path(args.file))
     return 2
+
+
+REHEARSAL_DB = "rehearsal.sqlite3"
+
+
+def rehearsal_settings(settings: Settings, *, explicit_db: bool) -> Settings:
+    """A bare `samenspraak` without a token rehearses; it must never write rehearsals into the live database, so it
+    uses a rehearsal database beside the configured one unless `--db` names one."""
+    if explicit_db:
+        return settings
+    return replace(settings, db=settings.db.parent / REHEARSAL_DB)
+
+
+def content_missing(folder: Path) -> str | None:
+    """What to say when there are no conversation files where the bot looks: where it looked and how to point it
+    elsewhere, instead of a bot that answers every participant "there are no questions now"."""
+    if folder.is_dir() and any(folder.glob("*.y*ml")):
+        return None
+    where = folder.resolve()
+    why = (
+        "SAMENSPRAAK_CONVERSATIONS"
+        if "SAMENSPRAAK_CONVERSATIONS" in os.environ
+        else f"the default, relative to the current folder {Path.cwd()}"
+    )
+    return (
+        f"samenspraak: no conversation files in {where} ({why}). Run samenspraak from the project folder, which "
+        "holds conversations/, or point at your content with SAMENSPRAAK_CONVERSATIONS=/path/to/conversations "
+        '(or conversations = "..." in samenspraak.toml).'
+    )
 
 
 def _backup(settings: Settings, target: Path) -> int:

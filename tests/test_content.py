@@ -90,7 +90,7 @@ BROKEN = {
     "yaml-syntax": (
         changed("      nl: Vertel\n", "      nl: Vertel: nu meteen\n"),
         ("nl: Vertel: nu", 1),
-        "YAML syntax",
+        "put a text that contains ': ' between quotes",
     ),
     "unknown-answer-type": (
         changed("    type: text\n", "    type: dance\n"),
@@ -297,3 +297,45 @@ def test_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     code, lines = check(tmp_path / "bestaat-niet")
     assert code == 1
     assert any("conversation folder does not exist" in line for line in lines)
+
+
+def test_three_different_mistakes_are_all_reported_in_one_pass(tmp_path: Path) -> None:
+    """A key typo, a text without Dutch and an unknown answer type: an organiser fixes all three after one run."""
+    text = (
+        VALID.replace("    text:\n      nl: Vertel\n", "    txet:\n      nl: Vertel\n")
+        .replace("          nl: Nee\n          en: No thanks\n", "          en: No thanks\n")
+        .replace("    type: text\n", "    type: tekst\n")
+    )
+    path = tmp_path / "drie-fouten.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, lines = check(tmp_path)
+    assert code == 1
+    assert any(line.startswith(f"{path}:{line_of(text, 'txet:')}: ") and "unknown field" in line for line in lines)
+    assert any(
+        line.startswith(f"{path}:{line_of(text, 'type: tekst')}: ") and "unknown answer type 'tekst'" in line
+        for line in lines
+    )
+    assert any(
+        line.startswith(f"{path}:{line_of(text, 'label:', 2)}: ") and "missing Dutch (nl) text" in line
+        for line in lines
+    ), lines
+
+
+@pytest.mark.parametrize(
+    ("text", "marker", "words"),
+    [
+        ("id: proef\nkind: round\ntitle:\n\tnl: Proef\n", "\tnl", "a tab character"),
+        ("id: proef\nkind: round\ntitle: {nl: Wat denk je?}\n", "title:", "put the text between quotes"),
+        ("id: proef\nkind: round\ntitle:\n  nl: Proef\n en: Trial\n", " en:", "indentation"),
+        ("id: proef\nkind: round\ntitle:\n  nl:Proef\n  en: Trial\n", "  en:", "a space after the colon"),
+    ],
+    ids=["tab", "question-mark-in-braces", "indentation", "missing-space"],
+)
+def test_yaml_syntax_errors_are_said_for_organisers(tmp_path: Path, text: str, marker: str, words: str) -> None:
+    path = tmp_path / "kapot.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, lines = check(tmp_path)
+    assert code == 1
+    reported = [line for line in lines if line.startswith(f"{path}:")]
+    assert len(reported) == 1 and words in reported[0], reported
+    assert reported[0].startswith(f"{path}:{line_of(text, marker)}: YAML: "), reported

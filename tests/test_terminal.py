@@ -167,3 +167,40 @@ def test_a_bare_number_never_presses_a_button_of_an_earlier_message() -> None:
     earlier = [("🙂 4", "a:r:wonen:4")]
     assert read_event("4", card, earlier) == events.Text("4")  # an answer at the card, as on a phone
     assert read_event("🙂 4", card, earlier) == events.Button("a:r:wonen:4")  # the old keyboard, by its label
+
+
+def bare(cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`samenspraak` with no subcommand, no --db and no token, as a new user first types it."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("SAMENSPRAAK_")}
+    environment.update({"LANG": "C.UTF-8", "SAMENSPRAAK_QUIET_HOURS": "off", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="/start\n:quit\n",
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_bare_samenspraak_rehearses_on_a_rehearsal_database_and_says_so(tmp_path: Path) -> None:
+    result = bare(tmp_path, {"SAMENSPRAAK_CONVERSATIONS": str(CONVERSATIONS_IN_USE[0])})
+    assert result.returncode == 0, result.stderr
+    assert "bot> " in result.stdout
+    notice = [line for line in result.stderr.splitlines() if line]
+    assert len(notice) == 1 and "no bot token" in notice[0] and "rehearsal" in notice[0], result.stderr
+    assert (tmp_path / "data" / "rehearsal.sqlite3").is_file()
+    assert not (tmp_path / "data" / "samenspraak.sqlite3").exists()
+    # A configured live database (as in the Docker image) is never the one a rehearsal writes to.
+    live = tmp_path / "volume" / "samenspraak.sqlite3"
+    bare(tmp_path, {"SAMENSPRAAK_CONVERSATIONS": str(CONVERSATIONS_IN_USE[0]), "SAMENSPRAAK_DB": str(live)})
+    assert (live.parent / "rehearsal.sqlite3").is_file() and not live.exists()
+
+
+def test_outside_the_project_folder_chat_says_where_it_looked_for_content(tmp_path: Path) -> None:
+    result = bare(tmp_path, {})
+    assert result.returncode == 2
+    assert f"no conversation files in {tmp_path / 'conversations'}" in result.stderr
+    assert "SAMENSPRAAK_CONVERSATIONS" in result.stderr and "bot> " not in result.stdout

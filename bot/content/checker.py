@@ -14,9 +14,10 @@ from typing import Any
 import yaml
 
 from bot.content.model import ANSWER_TYPES
+from bot.content.syntax import REQUIRED_LANGUAGE as REQUIRED_LANGUAGE  # re-exported: every kind checks it
+from bot.content.syntax import syntax_problem
 
 MAX_LABEL_LENGTH = 40  # longer button labels are cut off on small phones
-REQUIRED_LANGUAGE = "nl"
 MAX_BUTTON_DATA = 64  # bytes of callback_data Telegram accepts
 
 Loc = tuple[int | str, ...]
@@ -142,11 +143,10 @@ class FileChecker:
 
 def parse_file(path: Path) -> tuple[LineDict | None, list[Problem]]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        return None, [Problem(path, line, f"YAML syntax: {error.problem or error}")]
+        return None, [Problem(path, *syntax_problem(error, text))]
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         return None, [Problem(path, 1, f"cannot read file: {error}")]
     if not isinstance(data, LineDict):

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from bot.content.checker import FileChecker, Problem, friendly, parse_file
 from bot.content.kinds import KINDS
 from bot.content.model import Round
+from bot.content.syntax import missing_dutch
 
 __all__ = ["Library", "Problem", "load_library"]
 
@@ -77,6 +78,7 @@ def load_library(directory: Path, languages: tuple[str, ...] = ()) -> Library:
             for detail in error.errors():
                 checker.problem(tuple(detail["loc"]), friendly(detail))
             library.problems.extend(checker.problems)
+            library.problems.extend(Problem(path, line, message) for line, message in missing_dutch(data))
             continue
         kind.check(checker, conversation)
         conversation_id = getattr(conversation, "id", path.stem)
