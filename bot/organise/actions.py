@@ -20,6 +20,8 @@ EXPORT_FORMATS = {"xlsx": ("xlsx", ","), "csv": ("csv", ","), "csv;": ("csv", ";
 def _round(ctx: OrganiserContext, wanted: str) -> Round | None:
     if wanted:
         return ctx.library.rounds.get(wanted)
+    if ctx.scope is not None:  # a community organiser: the first round of their communities
+        return next((r for r in ctx.library.rounds.values() if r.community in ctx.scope), None)
     return ctx.library.round_for(ctx.settings.default_community)
 
 
@@ -56,7 +58,7 @@ async def export(ctx: OrganiserContext, args: str) -> None:
     """A zipped export, sent as a document; bigger than Telegram allows, it says how to make it on the server."""
     o = ctx.o
     fmt, separator = "xlsx", ","
-    selection = Selection()
+    selection = Selection(communities=ctx.scope)  # a community organiser's export holds their communities only
     since = until = ""
     for token in args.split():
         word = token.lower()
