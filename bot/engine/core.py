@@ -106,6 +106,16 @@ class Engine:
                 return True
         return False
 
+    def contact_for(self, state: ParticipantState, t: Translator) -> str:
+        """Who is responsible: the community's own contact (a `community` file), else SAMENSPRAAK_CONTACT."""
+        own = self.library.communities_of.get(state.community)
+        return pick(own.contact, t.language) if own is not None and own.contact else self.config.contact
+
+    def community_language(self, community: str) -> str | None:
+        """The language a community's participants are offered first when Telegram gives no hint."""
+        own = self.library.communities_of.get(community)
+        return own.language if own is not None else None
+
     def translator_for(self, state: ParticipantState) -> Translator:
         return translator(state.language or "en")
 
@@ -120,7 +130,7 @@ class Engine:
 
     def _ask_consent(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.CONSENT)
-        result.say(consent_text(t, self.config.contact, self.config.retention_months), *consent_rows(t))
+        result.say(consent_text(t, self.contact_for(result.state, t), self.config.retention_months), *consent_rows(t))
 
     def _ask_role(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.ROLE)
@@ -508,7 +518,7 @@ class Engine:
         elif name == "language":
             result.say(_("Which language do you want to use?"), *language_rows(state.language))
         elif name == "help":
-            result.say(help_text(t, self.config.contact))
+            result.say(help_text(t, self.contact_for(result.state, t)))
         elif name == "forget":
             self._ask_forget(result, t)
         elif name == "pause":
@@ -537,7 +547,9 @@ class Engine:
             result.keep_nothing = True
             result.say(_("We have nothing stored about you. Send /start if you want to take part."))
         else:
-            result.say(_("Sorry, I don't know that command.") + "\n\n" + help_text(t, self.config.contact))
+            result.say(
+                _("Sorry, I don't know that command.") + "\n\n" + help_text(t, self.contact_for(result.state, t))
+            )
 
     def _start(self, result: Result, code: str, t: Translator, hint: str | None) -> None:
         if code and self._feature_hook("on_start", result, code, t):
@@ -547,7 +559,7 @@ class Engine:
         if state.stage == Stage.LANGUAGE and state.id is None:
             if community:
                 result.state = replace(state, community=community)
-            guess = guess_language(hint)
+            guess = guess_language(hint) or self.community_language(result.state.community)
             self._ask_language(result, translator(guess or "en"), guess)
             return
         if community and community != state.community:

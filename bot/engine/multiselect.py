@@ -52,7 +52,7 @@ def rows(conversation: Round, prompt: Prompt, t: Translator, picked: list[str]) 
 
 def _labels(prompt: Prompt, picked: list[str], t: Translator) -> str:
     labels = {option.id: pick(option.label, t.language) for option in prompt.options}
-    return ", ".join(t.isolate(labels[option]) for option in picked)
+    return ", ".join(labels[option] for option in picked)
 
 
 def _keep(result: Result, conversation: Round, prompt: Prompt, picked: list[str]) -> None:

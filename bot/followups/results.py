@@ -53,9 +53,9 @@ def _shown(prompt: Prompt) -> bool:
     return prompt.type in ("choice", "scale")
 
 
-def _lines(prompt: Prompt, counts: Mapping[str, int], t: Translator) -> tuple[list[str], list[Bar]]:
-    """What each number in the picture stands for, with its share, and the bars of the picture."""
-    total = sum(counts.values()) or 1
+def _lines(prompt: Prompt, counts: Mapping[str, int], answered: int, t: Translator) -> tuple[list[str], list[Bar]]:
+    """What each number in the picture stands for, with its share of the people who answered, and the bars."""
+    total = answered or sum(counts.values()) or 1
     if prompt.type == "scale":
         keys = [(str(value), f"{SCALE_FACES[value]} {value}") for value in range(1, 6)]
     else:
@@ -77,10 +77,11 @@ def results_message(conversation: Round, data: Mapping[str, Any], t: Translator)
         counts = data["counts"].get(prompt.id)
         if not _shown(prompt) or not counts:
             continue
-        lines, bars = _lines(prompt, counts, t)
+        answered = data.get("answers", {}).get(prompt.id, 0)
+        lines, bars = _lines(prompt, counts, answered, t)
         question = t.format(_("Question {number}: {text}"), number=number, text=pick(prompt.text, t.language))
         parts.append("\n".join([question, *lines]))
-        sections.append((f"{number}.", bars, None))
+        sections.append((f"{number}.", bars, answered or None))  # a full bar: everyone who answered it
     if data.get("minority_voice"):
         parts.append("🗣 " + _("A voice from the minority:") + "\n“" + t.isolate(data["minority_voice"]) + "”")
     parts.append("💡 " + _("What the city does with the ideas: /ideas"))

@@ -135,6 +135,7 @@ def round_results(db: sqlite3.Connection, conversation: str, channel: str) -> di
         (conversation, channel),
     ).fetchone()[0]
     counts: dict[str, Counter[str]] = {}
+    answers: Counter[str] = Counter()  # people who answered each prompt: a multiple choice's shares are of them
     for prompt_id, value in db.execute(
         "SELECT a.prompt_id, a.value FROM answers a JOIN participants p ON p.id = a.participant_id"
         " WHERE a.conversation = ? AND p.channel = ? AND a.minority = 0 AND a.answer_type IN ('choice', 'scale')",
@@ -145,13 +146,14 @@ def round_results(db: sqlite3.Connection, conversation: str, channel: str) -> di
         if "value" in data:
             chosen = [str(data["value"])]
         counts.setdefault(prompt_id, Counter()).update(str(option) for option in chosen)
+        answers[prompt_id] += 1
     voice = db.execute(
         "SELECT json_extract(a.value, '$.text') FROM answers a JOIN participants p ON p.id = a.participant_id"
         " WHERE a.conversation = ? AND p.channel = ? AND a.minority = 1 AND a.moderation = 'approved'"
         " AND json_extract(a.value, '$.text') IS NOT NULL ORDER BY a.id DESC LIMIT 1",
         (conversation, channel),
     ).fetchone()
-    return {"took_part": took_part, "counts": counts, "minority_voice": voice[0] if voice else None}
+    return {"took_part": took_part, "counts": counts, "answers": answers, "minority_voice": voice[0] if voice else None}
 
 
 # -- audiences of an announcement --------------------------------------------------------------------------------------

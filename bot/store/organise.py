@@ -272,7 +272,12 @@ async def known_communities(store: Store) -> set[str]:
 
 
 def send_announcement(
-    announcement_id: int, community: str, render: Callable[[str | None], Outgoing], now: datetime, counted: list[int]
+    announcement_id: int,
+    community: str,
+    render: Callable[[str | None], Outgoing],
+    now: datetime,
+    counted: list[int],
+    chosen: dict[str, Any] | None = None,
 ) -> Write:
     """One scheduled outbox row per active participant, in their language: quiet hours and pauses hold them."""
 
@@ -281,12 +286,12 @@ def send_announcement(
             row = await cursor.fetchone()
         if row is None or row[0] != "draft":
             return  # sent or cancelled already: a second press sends nothing twice
-        async with db.execute(
-            f"SELECT p.id, p.channel, p.address, p.language FROM participants p"
-            f" WHERE p.community = ? AND p.active = 1 AND {ENROLLED} ORDER BY p.id",
-            (community,),
-        ) as cursor:
-            recipients = [tuple(participant) for participant in await cursor.fetchall()]
+        # The audience chosen in the draft (bot/organise/audience.py): communities and filters.
+        from bot.store.network import audience
+
+        chosen_communities = (chosen or {}).get("communities") or [community]
+        found = await in_thread(db, audience, chosen_communities, chosen or {})
+        recipients = [tuple(participant) for participant in found]
         await in_thread(
             db,
             _enqueue_each,
