@@ -72,12 +72,10 @@ async def round_command(ctx: OrganiserContext, args: str) -> None:
     count = await send_results(ctx.dispatcher, conversation, ctx.now)
     ctx.log("round-results", conversation=wanted, community=conversation.community, recipients=count)
     ctx.others = True
-    ctx.reply(
-        "📊 "
-        + o.format(
-            o.ogettext("Results queued for {count} participant(s); they were sent once before if 0."), count=count
-        )
-    )
+    if count:
+        ctx.reply("📊 " + o.format(o.ogettext("Results queued for {count} participant(s)."), count=count))
+    else:
+        ctx.reply("📊 " + o.ogettext("No results queued: they were sent before, or nobody answered yet."))
 
 
 def _parse_moment(ctx: OrganiserContext, day: str, clock: str) -> datetime | None:
