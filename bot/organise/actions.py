@@ -161,6 +161,6 @@ async def stats(ctx: OrganiserContext, args: str) -> None:
     if wanted and conversation is None:
         _no_such_round(ctx, wanted, ctx.library.rounds)
         return
-    view = await live_view(ctx.store, ctx.library, conversation, ctx.settings.timezone, ctx.now, o)
+    view = await live_view(ctx.store, ctx.library, conversation, ctx.settings.timezone, ctx.now, o, ctx.scope)
     ctx.reply(view.text, photo=view.chart)
     ctx.log("stats", conversation=conversation.id if conversation else None)

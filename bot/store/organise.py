@@ -399,12 +399,14 @@ async def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tu
         return [tuple(row) for row in await cursor.fetchall()]
 
 
-async def participant_counts(store: Store) -> dict[str, Any]:
+async def participant_counts(store: Store, communities: frozenset[str] | None = None) -> dict[str, Any]:
     """Enrolled participants by role, language and channel, and how many paused or blocked the bot."""
+    where, params = _in_communities(communities)
     rows = await _rows(
         store,
         f"SELECT p.role, p.language, p.channel, p.paused, p.active, COUNT(*) FROM participants p WHERE {ENROLLED}"
-        " GROUP BY 1, 2, 3, 4, 5",
+        f"{where} GROUP BY 1, 2, 3, 4, 5",
+        params,
     )
     counts: dict[str, Any] = {"total": 0, "role": {}, "language": {}, "channel": {}, "paused": 0, "blocked": 0}
     for role, language, channel, paused, active, count in rows:
