@@ -1,18 +1,12 @@
-"""A network of communities: rounds in sequence, organisers per community, results back to participants, targeted
-announcements, multiple choice, prompts for some roles, walk sign-up and the learning-network view."""
+"""A network of communities, for participants: rounds in sequence, results back when a round closes, multiple
+choice and prompts asked of some roles only."""
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
-import textwrap
-import zipfile
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.__main__ import main
 from bot.clock import ManualClock
@@ -20,145 +14,21 @@ from bot.config import Settings
 from bot.content import load_library
 from bot.engine import events
 from bot.i18n import LANGUAGES
-from bot.store import OutboxRow, network
-from bot.store import organise as organisers
-from tests.support.followups import Delivered, Recorder, World, with_content
-
-START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # Tuesday 1 December 2026, 09:00 in Brussels
-
-GENT_ONE = textwrap.dedent(
-    """\
-    id: gent-een
-    kind: round
-    community: gent
-    title: {nl: Gent één, en: Ghent one, ar: غنت الأولى}
-    closes: 2026-12-08 12:00
-    reminders: {after: 3d, count: 3}
-    prompts:
-      - id: vervoer
-        type: choice
-        text: {nl: "Hoe verplaats je je?", en: "How do you get around?", ar: "كيف تتنقل؟"}
-        options:
-          - {id: fiets, label: {nl: Fiets, en: Bike, ar: دراجة}}
-          - {id: bus, label: {nl: Bus, en: Bus, ar: حافلة}}
-      - id: plekken
-        type: choice
-        multiple: true
-        max_choices: 2
-        text: {nl: "Welke plekken?", en: "Which places?", ar: "أي أماكن؟"}
-        options:
-          - {id: park, label: {nl: Park, en: Park, ar: حديقة}}
-          - {id: markt, label: {nl: Markt, en: Market, ar: سوق}}
-          - {id: bib, label: {nl: Bibliotheek, en: Library, ar: مكتبة}}
-      - id: aankomst
-        type: text
-        when: {role: [newcomer]}
-        text: {nl: "Wat was moeilijk bij je aankomst?", en: "What was hard when you arrived?", ar: "ما الصعب؟"}
-      - id: wonen
-        type: scale
-        text: {nl: "Hoe woon je?", en: "How is your home?", ar: "كيف سكنك؟"}
-    """
-)
-GENT_TWO = textwrap.dedent(
-    """\
-    id: gent-twee
-    kind: round
-    community: gent
-    after: gent-een
-    title: {nl: Gent twee, en: Ghent two, ar: غنت الثانية}
-    intro: {nl: De tweede ronde begint., en: The second round begins., ar: تبدأ الجولة الثانية.}
-    prompts:
-      - id: werk
-        type: text
-        text: {nl: "Wat helpt je aan werk?", en: "What helps you find work?", ar: "ما الذي يساعدك في العمل؟"}
-    """
-)
-AALST = textwrap.dedent(
-    """\
-    id: aalst-een
-    kind: round
-    community: aalst
-    title: {nl: Aalst, en: Aalst}
-    prompts:
-      - id: vervoer
-        type: choice
-        text: {nl: "Hoe verplaats je je?", en: "How do you get around?"}
-        options:
-          - {id: fiets, label: {nl: Fiets, en: Bike}}
-          - {id: bus, label: {nl: Bus, en: Bus}}
-    """
-)
-GENT = textwrap.dedent(
-    """\
-    kind: community
-    community: gent
-    language: nl
-    contact: {nl: "Stad Gent, samenleven@stad.gent", en: "City of Ghent, samenleven@stad.gent"}
-    """
+from tests.support.followups import World, with_content
+from tests.support.network import (
+    AALST,
+    GENT_ONE,
+    GENT_TWO,
+    START,
+    answer_gent_one,
+    answers,
+    join,
+    organiser,
+    world,
+    write,
 )
 
-
-def write(folder: Path, files: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-class PhotoRecorder(Recorder):
-    """Also keeps which messages came with a picture made by the bot."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pictures: list[tuple[str, bytes]] = []
-
-    async def deliver(self, row: OutboxRow) -> None:
-        await super().deliver(row)
-        if row.payload.get("photo_bytes"):
-            import base64
-
-            self.pictures.append((row.address, base64.b64decode(row.payload["photo_bytes"])))
-
-
-@pytest.fixture
-async def world(settings: Settings, tmp_path: Path) -> AsyncIterator[World]:
-    folder = write(
-        tmp_path / "conversations",
-        {"gent-een.yaml": GENT_ONE, "gent-twee.yaml": GENT_TWO, "aalst-een.yaml": AALST, "gent.yaml": GENT},
-    )
-    opened = await World.open(with_content(settings, folder), ManualClock(START))
-    opened.channel = PhotoRecorder()
-    opened.sender.channel = opened.channel
-    yield opened
-    await opened.close()
-
-
-async def join(
-    world: World, name: str, community: str, language: str = "nl", role: str = "resident"
-) -> list[Delivered]:
-    await world.send(name, events.Command("start", community))
-    await world.press(name, f"lang:{language}")
-    await world.press(name, "consent:yes")
-    return await world.press(name, f"role:{role}")
-
-
-async def organiser(world: World, name: str, *communities: str) -> None:
-    await organisers.set_organiser(world.store, "terminal", name, True, "test", world.clock.now())
-    await world.store.write(network.set_scope, "terminal", name, communities)
-
-
-def answers(world: World) -> list[tuple[str, str, str, str]]:
-    with sqlite3.connect(world.settings.db) as db:
-        return db.execute(
-            "SELECT p.address, a.conversation, a.prompt_id, a.value FROM answers a JOIN participants p"
-            " ON p.id = a.participant_id ORDER BY a.id"
-        ).fetchall()
-
-
-async def answer_gent_one(world: World, name: str) -> None:
-    await world.press(name, "a:gent-een:vervoer:fiets")
-    await world.press(name, "a:gent-een:plekken:park")
-    await world.press(name, "a:gent-een:plekken:+done")
+__all__ = ["world"]  # the fixture, shared from tests/support/network.py
 
 
 # -- rounds in sequence ------------------------------------------------------------------------------------------------
@@ -315,160 +185,3 @@ async def test_a_role_only_prompt_is_asked_of_that_role_only(world: World) -> No
     await world.send("nadia", "De taal")
     assert ("nadia", "gent-een", "aankomst") in [a[:3] for a in answers(world)]
     assert "aankomst" not in [a[2] for a in answers(world) if a[0] == "ruben"]
-
-
-# -- organisers per community ----------------------------------------------------------------------------------------------
-async def test_a_community_organiser_is_refused_another_communitys_export_and_sees_only_their_own(world: World) -> None:
-    await join(world, "anna", "gent")
-    await join(world, "bob", "aalst")
-    await world.press("anna", "a:gent-een:vervoer:fiets")
-    await world.press("bob", "a:aalst-een:vervoer:bus")
-    await organiser(world, "gent-org", "gent")
-    await organiser(world, "netwerk")
-
-    refused = await world.send("gent-org", events.Command("export", "json aalst-een"), organiser=True)
-    assert "aalst" in refused[0].text and not any("Export" in m.text for m in refused)
-    own = await world.send("gent-org", events.Command("export", "json"), organiser=True)
-    [path] = world.settings.organiser_files.glob("*.zip")
-    assert any("1" in m.text for m in own)
-    with zipfile.ZipFile(path) as archive:
-        lines = archive.read(archive.namelist()[0]).decode().splitlines()
-    assert [json.loads(line)["community"] for line in lines] == ["gent"]
-
-    everything = await world.send("netwerk", events.Command("export", "json aalst-een"), organiser=True)
-    assert not any("⛔" in m.text for m in everything)
-    refused_announce = await world.send("gent-org", events.Command("announce", "aalst nl: hallo"), organiser=True)
-    assert "⛔" in refused_announce[0].text
-    log = await organisers.actions(world.store)
-    assert {"community": "aalst", "scope": ["gent"]}.items() <= next(e for e in log if e["action"] == "refused")[
-        "detail"
-    ].items()
-    mine = [e for e in log if e["organiser"] == "terminal:gent-org" and e["action"] == "export"]
-    assert mine[0]["detail"]["scope"] == ["gent"] and mine[0]["detail"]["communities"] == ["gent"]
-
-
-async def test_the_consent_text_names_the_communitys_own_contact(world: World) -> None:
-    await world.send("anna", events.Command("start", "gent"))
-    consent = await world.press("anna", "lang:nl")
-    assert "samenleven@stad.gent" in consent[0].text
-    await world.send("bob", events.Command("start", "aalst"))
-    other = await world.press("bob", "lang:nl")
-    assert "participatie@example.org" in other[0].text
-
-
-# -- targeted announcements ------------------------------------------------------------------------------------------------
-async def test_an_announcement_to_newcomers_previews_languages_and_the_dutch_fallback(world: World) -> None:
-    await join(world, "nadia", "gent", "ar", role="newcomer")
-    await join(world, "oleh", "gent", "uk", role="newcomer")
-    await join(world, "ruben", "gent", "nl", role="resident")
-    await organiser(world, "org", "gent")
-    preview = await world.send(
-        "org", events.Command("announce", "gent role=newcomer || nl: Welkom || uk: Ласкаво просимо"), organiser=True
-    )
-    text = preview[0].text
-    assert "role=newcomer" in text and "(2 " in text
-    assert "Українська (uk): 1" in text and "العربية (ar): 1 → Nederlands (nl)" in text
-    assert "العربية (ar) (1)" in text.split("⚠️")[1]
-    send = next(data for _label, data in preview[0].buttons if "ann-send" in data)
-    await world.send("org", events.Button(send), organiser=True)
-    await world.advance(timedelta(minutes=1))
-    assert "📣 Welkom" in world.channel.texts("nadia") and "📣 Ласкаво просимо" in world.channel.texts("oleh")
-    assert "📣 Welkom" not in world.channel.texts("ruben")
-
-
-# -- walk sign-up ------------------------------------------------------------------------------------------------------------
-async def test_volunteers_sign_up_to_lead_a_walk_and_its_newcomers_are_invited(
-    settings: Settings, tmp_path: Path
-) -> None:
-    from tests.conftest import CONVERSATIONS
-
-    walk = (
-        (CONVERSATIONS / "wandeling-centrum.yaml")
-        .read_text(encoding="utf-8")
-        .replace("community: default", "community: gent")
-    )
-    folder = write(tmp_path / "c", {"gent-een.yaml": GENT_ONE, "wandeling-centrum.yaml": walk})
-    (folder / "pictures").symlink_to(CONVERSATIONS / "pictures")
-    world = await World.open(with_content(settings, folder), ManualClock(START))
-    try:
-        await join(world, "vera", "gent", role="volunteer")
-        await join(world, "nadia", "gent", "ar", role="newcomer")
-        await join(world, "ruben", "gent", role="resident")
-        await organiser(world, "org", "gent")
-        added = await world.send(
-            "org", events.Command("walkdate", "wandeling-centrum 2026-12-20 14:00"), organiser=True
-        )
-        assert "#1" in added[0].text
-        await world.advance(timedelta(minutes=1))
-        [call] = [m for m in world.channel.to("vera") if m.kind == "walk_date_call"]
-        assert "Wil jij ze begeleiden?" in call.text and call.buttons == [("🙋 Ik begeleid ze", "wd:lead:1")]
-        assert not [m for m in world.channel.delivered if m.kind == "walk_date_invite"]  # nobody leads it yet
-
-        listed = await world.send("vera", events.Command("walks"))
-        assert ("wd:lead:1") in [data for _label, data in listed[0].buttons]
-        thanks = await world.press("vera", "wd:lead:1")
-        assert "Jij begeleidt" in thanks[0].text
-        await world.advance(timedelta(minutes=1))
-        [invite] = [m for m in world.channel.to("nadia") if m.kind == "walk_date_invite"]
-        assert "wd:yes:1" in [data for _label, data in invite.buttons]
-        assert not [m for m in world.channel.to("ruben") if m.kind == "walk_date_invite"]
-        await world.press("nadia", "wd:yes:1")
-        denied = await world.press("nadia", "wd:lead:1")  # only volunteers lead
-        assert "⌛" in denied[0].text
-
-        overview = await world.send("org", events.Command("walkdate"), organiser=True)
-        with sqlite3.connect(world.settings.db) as db:
-            vera, nadia = (
-                db.execute("SELECT pseudonym FROM participants WHERE address = ?", (n,)).fetchone()[0]
-                for n in ("vera", "nadia")
-            )
-        assert f"{vera}" in overview[0].text and f"{nadia}" in overview[0].text.split("\n")[2]
-        await join(world, "bob", "aalst")
-        await organiser(world, "aalst-org", "aalst")
-        other = await world.send("aalst-org", events.Button("org:wd-cancel:1"), organiser=True)
-        assert "⛔" in other[0].text
-    finally:
-        await world.close()
-
-
-# -- the learning-network view ---------------------------------------------------------------------------------------------
-async def test_the_network_export_and_comparison_line_communities_up_on_shared_prompts(
-    world: World, tmp_path: Path
-) -> None:
-    await join(world, "anna", "gent")
-    await join(world, "bob", "aalst")
-    await world.press("anna", "a:gent-een:vervoer:fiets")
-    await world.press("bob", "a:aalst-een:vervoer:bus")
-    folder = str(world.settings.conversations)
-    out = tmp_path / "network.csv"
-    import os
-
-    os.environ["SAMENSPRAAK_CONVERSATIONS"] = folder
-    try:
-        assert main(["export", "--network", "--format", "csv", "--out", str(out), "--db", str(world.settings.db)]) == 0
-        page = tmp_path / "compare.html"
-        assert main(["brief", "--compare", "--out", str(page), "--db", str(world.settings.db)]) == 0
-    finally:
-        del os.environ["SAMENSPRAAK_CONVERSATIONS"]
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("prompt_id,question_nl")
-    assert "vervoer,Hoe verplaats je je?,choice,gent,gent-een,1,fiets,Fiets,1,100.0" in lines
-    assert "vervoer,Hoe verplaats je je?,choice,aalst,aalst-een,1,bus,Bus,1,100.0" in lines
-    assert not any(line.startswith("plekken") for line in lines)  # asked in Ghent only: nothing to compare
-    assert not any("p-" in line for line in lines)  # no pseudonyms leave the deployment
-    html = page.read_text(encoding="utf-8")
-    assert "aalst (n=1)" in html and "gent (n=1)" in html and "<svg" in html
-
-
-def test_organiser_add_takes_communities_and_list_shows_them(settings: Settings, tmp_path: Path) -> None:
-    db = str(settings.db)
-    assert main(["organiser", "add", "5001", "--community", "gent", "--community", "aalst", "--db", db]) == 0
-    assert main(["organiser", "add", "5002", "--db", db]) == 0
-    out = io.StringIO()
-    from bot.organise.cli import run_organiser
-
-    run_organiser(settings, "list", None, out)
-    assert "telegram 5001  [aalst, gent]" in out.getvalue() and "telegram 5002  [network]" in out.getvalue()
-    with sqlite3.connect(db) as connection:
-        scopes = connection.execute("SELECT community FROM organiser_communities ORDER BY 1").fetchall()
-    assert scopes == [("aalst",), ("gent",)]

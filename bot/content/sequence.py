@@ -33,26 +33,14 @@ def moment(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=zone)
 
 
-def closed_at(
-    library: Library,
-    conversation: Round,
-    zone: ZoneInfo,
-    closed: Iterable[str] = (),
-    _seen: frozenset[str] = frozenset(),
-) -> datetime | None:
+def closed_at(conversation: Round, zone: ZoneInfo, closed: Iterable[str] = ()) -> datetime | None:
     """When the round closes by its date; FAR_PAST when an organiser closed it already."""
     if conversation.id in closed:
         return FAR_PAST
     return moment(conversation.closes, zone)
 
 
-def opens_at(
-    library: Library,
-    conversation: Round,
-    zone: ZoneInfo,
-    closed: Iterable[str] = (),
-    _seen: frozenset[str] = frozenset(),
-) -> datetime | None:
+def opens_at(library: Library, conversation: Round, zone: ZoneInfo, closed: Iterable[str] = ()) -> datetime | None:
     """When the round opens: its own date, or when the round it comes after closes (None: never, as far as the
     content knows; FAR_PAST: from the start)."""
     closed = frozenset(closed)
@@ -60,9 +48,9 @@ def opens_at(
     if conversation.follows is None:
         return own or FAR_PAST
     previous = library.rounds.get(conversation.follows)
-    if previous is None or conversation.id in _seen:
+    if previous is None:
         return None
-    before = closed_at(library, previous, zone, closed)
+    before = closed_at(previous, zone, closed)
     if before is None:
         return None  # it opens once the previous round closes, and that has no date yet
     return max(before, own) if own else before
@@ -73,14 +61,14 @@ def is_open(
 ) -> bool:
     closed = frozenset(closed)
     start = opens_at(library, conversation, zone, closed)
-    end = closed_at(library, conversation, zone, closed)
+    end = closed_at(conversation, zone, closed)
     return start is not None and start <= now and (end is None or now < end)
 
 
 def is_closed(
     library: Library, conversation: Round, now: datetime, zone: ZoneInfo = ZONE, closed: Iterable[str] = ()
 ) -> bool:
-    end = closed_at(library, conversation, zone, frozenset(closed))
+    end = closed_at(conversation, zone, frozenset(closed))
     return end is not None and end <= now
 
 
@@ -126,7 +114,7 @@ def _line(path: Path, key: str) -> int:
 
 def _span(library: Library, conversation: Round) -> tuple[datetime, datetime]:
     start = opens_at(library, conversation, ZONE) or FAR_FUTURE
-    end = closed_at(library, conversation, ZONE) or FAR_FUTURE
+    end = closed_at(conversation, ZONE) or FAR_FUTURE
     return start, end
 
 
