@@ -41,7 +41,12 @@ def _parser() -> argparse.ArgumentParser:
         "--network", action="store_true", help="line communities up on the prompts they share (CSV or JSON)"
     )
     brief = sub.add_parser("brief", help="the meeting brief of a conversation, as one HTML page")
-    brief.add_argument("--conversation", help="the round's id (required without --compare)")
+    brief.add_argument(
+        "--conversation",
+        action="append",
+        default=[],
+        help="the round's id (required without --compare); repeat it for a brief that spans rounds",
+    )
     brief.add_argument("--compare", action="store_true", help="compare communities on the prompts they share")
     brief.add_argument("--out", required=True, help="the HTML file to write")
     brief.add_argument("--language", default="nl", help="language of the brief's headings: nl or en")

@@ -54,6 +54,12 @@ async def test_a_round_opens_after_another_for_the_people_of_its_community_and_n
     assert statuses.count("cancelled") >= 1 and "pending" not in statuses
     state = await world.store.load_participant("terminal", "anna")
     assert state is not None and (state.conversation, state.prompt) == ("gent-twee", "werk")
+    with sqlite3.connect(world.settings.db) as db:  # through the outbox, as a scheduled row: quiet hours hold it
+        [(scheduled,)] = db.execute(
+            "SELECT scheduled FROM outbox WHERE address = 'anna' AND created_at >= '2026-12-08'"
+            " AND kind = 'prompt'"
+        ).fetchall()
+    assert scheduled == 1
     await world.send("anna", "Een cursus")
     assert answers(world)[-1][:3] == ("anna", "gent-twee", "werk")  # the answer keeps its round
     assert [a[1] for a in answers(world) if a[0] == "anna"] == ["gent-een", "gent-twee"]

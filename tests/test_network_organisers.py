@@ -3,6 +3,7 @@ announcements, walk sign-up, and the learning-network view."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -158,6 +159,10 @@ async def test_the_network_export_and_comparison_line_communities_up_on_shared_p
         assert main(["export", "--network", "--format", "csv", "--out", str(out), "--db", str(world.settings.db)]) == 0
         page = tmp_path / "compare.html"
         assert main(["brief", "--compare", "--out", str(page), "--db", str(world.settings.db)]) == 0
+        series = tmp_path / "series.html"
+        rounds = ["--conversation", "gent-een", "--conversation", "gent-twee"]
+        command = ["brief", *rounds, "--out", str(series), "--db", str(world.settings.db)]
+        assert await asyncio.to_thread(main, command) == 0  # the command runs its own event loop
     finally:
         del os.environ["SAMENSPRAAK_CONVERSATIONS"]
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -168,6 +173,8 @@ async def test_the_network_export_and_comparison_line_communities_up_on_shared_p
     assert not any("p-" in line for line in lines)  # no pseudonyms leave the deployment
     html = page.read_text(encoding="utf-8")
     assert "aalst (n=1)" in html and "gent (n=1)" in html and "<svg" in html
+    spanning = series.read_text(encoding="utf-8")  # a brief that spans the rounds of a series
+    assert spanning.count("<h1") == 2 and "Gent één" in spanning and "Gent twee" in spanning
 
 
 def test_organiser_add_takes_communities_and_list_shows_them(settings: Settings, tmp_path: Path) -> None:

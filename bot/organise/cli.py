@@ -93,25 +93,29 @@ async def _log(settings: Settings, action: str, detail: dict[str, object]) -> No
         await store.close()
 
 
-def run_brief(settings: Settings, conversation: str, out: str, language: str | None = None) -> int:
-    """Write the meeting brief of one conversation as a self-contained HTML page."""
+def run_brief(settings: Settings, conversations: str | list[str], out: str, language: str | None = None) -> int:
+    """Write the meeting brief of one conversation (or of several rounds, one after the other) as one HTML page."""
     from bot.dispatch import load_content
-    from bot.organise.brief import write_brief
+    from bot.organise.network import build_series_brief
 
     if not settings.db.exists():
         return _no_database(settings)
     library = load_content(settings)
-    if conversation not in library.rounds:
-        rounds = ", ".join(sorted(library.rounds)) or "none"
-        print(f"samenspraak: no round {conversation!r} in the content; rounds: {rounds}", file=sys.stderr)
-        return 1
+    wanted = [conversations] if isinstance(conversations, str) else conversations
+    for conversation in wanted:
+        if conversation not in library.rounds:
+            rounds = ", ".join(sorted(library.rounds)) or "none"
+            print(f"samenspraak: no round {conversation!r} in the content; rounds: {rounds}", file=sys.stderr)
+            return 1
 
     async def write() -> None:
         store = await Store.open(settings.db)
         try:
             now = datetime.now(UTC)
-            await write_brief(store, library, conversation, settings.timezone, now, Path(out), language)
-            await queries.record_action(store, who(), "brief", {"conversation": conversation, "out": out}, now)
+            html = await build_series_brief(store, library, wanted, settings.timezone, now, language)
+            await asyncio.to_thread(Path(out).write_text, html, encoding="utf-8")
+            detail = {"conversation": wanted[0] if len(wanted) == 1 else wanted, "out": out}
+            await queries.record_action(store, who(), "brief", detail, now)
         finally:
             await store.close()
 

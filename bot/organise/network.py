@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from bot.config import Settings
 from bot.content.loader import Library
@@ -189,3 +190,18 @@ def run_compare_brief(settings: Settings, out: str, language: str | None = "nl")
     Path(out).write_text(compare_html(found, datetime.now(UTC), language or "nl"), encoding="utf-8")
     print(f"comparison of {len(found)} shared prompt(s) written to {out}", file=sys.stderr)
     return 0
+
+
+# -- a brief that spans rounds -------------------------------------------------------------------------------------------
+async def build_series_brief(
+    store: Any, library: Library, conversations: list[str], zone: Any, now: datetime, language: str | None = None
+) -> str:
+    """The meeting briefs of several rounds (a series between meetings) as one page, one part per round, in order."""
+    from bot.organise.brief import build_brief
+
+    pages = [await build_brief(store, library, conversation, zone, now, language) for conversation in conversations]
+    if len(pages) == 1:
+        return pages[0]
+    head = pages[0].split("<body", 1)[0]
+    bodies = [page.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0] for page in pages]
+    return head + "<body>" + '\n<hr style="page-break-after: always">\n'.join(bodies) + "</body></html>\n"
