@@ -56,8 +56,7 @@ async def test_a_round_opens_after_another_for_the_people_of_its_community_and_n
     assert state is not None and (state.conversation, state.prompt) == ("gent-twee", "werk")
     with sqlite3.connect(world.settings.db) as db:  # through the outbox, as a scheduled row: quiet hours hold it
         [(scheduled,)] = db.execute(
-            "SELECT scheduled FROM outbox WHERE address = 'anna' AND created_at >= '2026-12-08'"
-            " AND kind = 'prompt'"
+            "SELECT scheduled FROM outbox WHERE address = 'anna' AND created_at >= '2026-12-08' AND kind = 'prompt'"
         ).fetchall()
     assert scheduled == 1
     await world.send("anna", "Een cursus")

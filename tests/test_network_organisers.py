@@ -19,6 +19,7 @@ from bot.engine import events
 from bot.store import organise as organisers
 from tests.support.followups import World, with_content
 from tests.support.network import (
+    AALST,
     GENT_ONE,
     START,
     join,
@@ -189,3 +190,29 @@ def test_organiser_add_takes_communities_and_list_shows_them(settings: Settings,
     with sqlite3.connect(db) as connection:
         scopes = connection.execute("SELECT community FROM organiser_communities ORDER BY 1").fetchall()
     assert scopes == [("aalst",), ("gent",)]
+
+
+async def test_a_safeguarding_flag_goes_to_the_participants_own_community_organisers_and_the_network(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from tests.conftest import CONVERSATIONS
+
+    words = (CONVERSATIONS / "safeguarding.yaml").read_text(encoding="utf-8")
+    folder = write(tmp_path / "c", {"gent-een.yaml": GENT_ONE, "aalst-een.yaml": AALST, "safeguarding.yaml": words})
+    world = await World.open(with_content(settings, folder), ManualClock(START))
+    try:
+        for name, communities in (("gent-org", ("gent",)), ("aalst-org", ("aalst",)), ("netwerk", ())):
+            await organiser(world, name, *communities)
+        await join(world, "nadia", "gent", role="newcomer")
+        await world.press("nadia", "a:gent-een:vervoer:fiets")
+        await world.press("nadia", "a:gent-een:plekken:park")
+        await world.press("nadia", "a:gent-een:plekken:+done")
+        await world.send("nadia", "Mijn man slaat mij")
+        await world.advance(timedelta(minutes=1))
+        assert "slaat mij" in world.channel.texts("gent-org") and "slaat mij" in world.channel.texts("netwerk")
+        assert "slaat mij" not in world.channel.texts("aalst-org")
+        [flag_button] = [d for m in world.channel.to("gent-org") for _l, d in m.buttons if "sg-done" in d]
+        refused = await world.send("aalst-org", events.Button(flag_button), organiser=True)
+        assert "⛔" in refused[0].text
+    finally:
+        await world.close()

@@ -20,6 +20,7 @@ from bot.engine.outgoing import Result
 from bot.followups.results import send_results
 from bot.i18n import translator
 from bot.store import network
+from bot.store.events import apply_event, read_participant
 
 if TYPE_CHECKING:
     from bot.dispatch import Dispatcher
@@ -62,19 +63,26 @@ async def close_round(dispatcher: Dispatcher, conversation: Round, now: datetime
 
 async def open_round(dispatcher: Dispatcher, conversation: Round, now: datetime) -> int:
     """Everyone of the community who is not paused gets the round's intro and its first prompt, as scheduled
-    messages (quiet hours hold them back); someone who paused gets it when they send /resume."""
+    messages (quiet hours hold them back); someone who paused gets it when they send /resume.
+
+    Each participant is read, moved and written in one transaction, so a message they send meanwhile is never
+    overwritten by a state read before it."""
     engine, store = dispatcher.engine, dispatcher.store
-    told = 0
-    for channel, address in await store.call(network.to_move, conversation.community, conversation.id):
-        state = await store.load_participant(channel, address)
-        if state is None or state.paused:
-            continue
+
+    def move(db: sqlite3.Connection, channel: str, address: str) -> bool:
+        state = read_participant(db, channel, address)
+        if state is None or state.paused or state.conversation == conversation.id:
+            return False
         result = Result(state=state, now=now)
         engine.open_round(result, translator(state.language or "en"))
         if result.state.conversation != conversation.id:
-            continue  # another round is theirs now (a change in the content meanwhile)
+            return False  # another round is theirs now (a change in the content meanwhile)
         result.messages = [replace(message, scheduled=True) for message in result.messages]
-        await store.apply(result, now)
-        told += 1
+        apply_event(db, result, now, None, False)
+        return True
+
+    told = 0
+    for channel, address in await store.call(network.to_move, conversation.community, conversation.id):
+        told += await store.write(move, channel, address)
     log.info("round %s opened for %d participant(s)", conversation.id, told)
     return told
