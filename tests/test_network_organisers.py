@@ -130,6 +130,8 @@ async def test_volunteers_sign_up_to_lead_a_walk_and_its_newcomers_are_invited(
         denied = await world.press("nadia", "wd:lead:1")  # only volunteers lead
         assert "⌛" in denied[0].text
 
+        walkers = await world.send("org", events.Command("announce", "gent walk=1 || nl: Tot zondag"), organiser=True)
+        assert "(2 " in walkers[0].text  # the volunteer who leads it and the newcomer who comes
         overview = await world.send("org", events.Command("walkdate"), organiser=True)
         with sqlite3.connect(world.settings.db) as db:
             vera, nadia = (

@@ -6,7 +6,8 @@
 
 After the community (or `*`: every community, for a network organiser) come filters, each `key=value`: `role`
 (resident, newcomer, volunteer), `language` (a code), `answered` (a round: who answered it), `meeting` (a meeting:
-who said yes), `walk` (a walk date's number from /walkdate: who leads it or said they come). The preview counts the
+who said yes), `walk` (a walk's id: who walked it, alone or with a group; or a walk date's number from /walkdate:
+who leads it or said they come). The preview counts the
 recipients per language and says who gets the Dutch fallback because their language was not written.
 """
 
@@ -44,8 +45,6 @@ def split(args: str) -> tuple[str, dict[str, str], str, str | None]:
         problem = f"role={filters['role']}"
     if filters.get("language") and filters["language"] not in LANGUAGES:
         problem = f"language={filters['language']}"
-    if filters.get("walk") and not filters["walk"].isdigit():
-        problem = f"walk={filters['walk']}"
     return community, filters, rest.strip(), problem
 
 

@@ -182,12 +182,20 @@ def audience(db: sqlite3.Connection, communities: Iterable[str], filters: dict[s
             " AND i.rsvp = 'yes')"
         )
         params.append(filters["meeting"])
-    if filters.get("walk"):
+    walk = str(filters.get("walk") or "")
+    if walk.isdigit():  # a walk date of /walkdate: who leads it or said they come
         sql += (
             " AND EXISTS (SELECT 1 FROM walk_date_people w WHERE w.participant_id = p.id AND w.walk_date = ?"
             " AND (w.part = 'lead' OR w.rsvp = 'yes'))"
         )
-        params.append(int(filters["walk"]))
+        params.append(int(walk))
+    elif walk:  # a walk of the content: who walked it, alone (their answers) or with a group
+        sql += (
+            " AND (EXISTS (SELECT 1 FROM answers a WHERE a.participant_id = p.id AND a.conversation = ?)"
+            " OR EXISTS (SELECT 1 FROM walk_members m JOIN walk_groups g ON g.id = m.group_id"
+            " WHERE m.participant_id = p.id AND g.walk = ?))"
+        )
+        params += [walk, walk]
     return db.execute(sql + " ORDER BY p.id", params).fetchall()
 
 
