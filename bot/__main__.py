@@ -39,13 +39,31 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--separator", default=",", help="CSV separator: ',' (default) or ';' for Excel set to Dutch")
     export.add_argument("--language", default="nl", help="language of the XLSX column explanations: nl or en")
     export.add_argument("--out", help="file to write (default: standard output; XLSX needs a file)")
+    export.add_argument(
+        "--network", action="store_true", help="line communities up on the prompts they share (CSV or JSON)"
+    )
     brief = sub.add_parser("brief", help="the meeting brief of a conversation, as one HTML page")
-    brief.add_argument("--conversation", required=True, help="the round's id")
+    brief.add_argument(
+        "--conversation",
+        action="append",
+        default=[],
+        help="the round's id (required without --compare); repeat it for a brief that spans rounds",
+    )
+    brief.add_argument("--compare", action="store_true", help="compare communities on the prompts they share")
     brief.add_argument("--out", required=True, help="the HTML file to write")
     brief.add_argument("--language", default="nl", help="language of the brief's headings: nl or en")
     organiser = sub.add_parser("organiser", help="add or remove an organiser, list them, or show their actions")
     organiser.add_argument("action", choices=["add", "remove", "list", "log"])
     organiser.add_argument("user_id", nargs="?", help="the organiser's Telegram user id")
+    organiser.add_argument(
+        "--community",
+        action="append",
+        default=[],
+        help="an organiser of this community only (repeat for several); without it: a network organiser",
+    )
+    organiser.add_argument(
+        "--channel", choices=["telegram", "terminal"], default="telegram", help="terminal: a simulator name (--as)"
+    )
     backup = sub.add_parser("backup", help="a consistent copy of the live database")
     backup.add_argument("file")
     for sub_parser in (chat, run, check, export, brief, organiser, backup):
@@ -87,6 +105,17 @@ def main(argv: list[str] | None = None) -> int:
         from bot.content.check import run_check
 
         return run_check(Path(args.directory) if args.directory else settings.conversations)
+    if command == "export" and args.network:
+        from bot.organise.network import run_network_export
+
+        return run_network_export(settings, args.format, args.out, live_only=args.live_only)
+    if command == "brief" and args.compare:
+        from bot.organise.network import run_compare_brief
+
+        return run_compare_brief(settings, args.out, args.language)
+    if command == "brief" and not args.conversation:
+        print("samenspraak: brief needs --conversation ROUND (or --compare)", file=sys.stderr)
+        return 2
     if command == "export":
         from bot.organise.cli import run_export
 
@@ -108,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "organiser":
         from bot.organise.cli import run_organiser
 
-        return run_organiser(settings, args.action, args.user_id)
+        return run_organiser(settings, args.action, args.user_id, communities=args.community, channel=args.channel)
     if command == "backup":
         return _backup(settings, Path(args.file))
     return 2

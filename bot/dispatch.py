@@ -26,9 +26,11 @@ from bot.flood import FloodGate
 from bot.followups import RENDERERS as FOLLOWUP_KINDS
 from bot.followups import FollowUps, FollowUpsFeature
 from bot.followups import render as render_followup
+from bot.followups.results import ResultsFeature
 from bot.i18n import LANGUAGES
 from bot.organise import commands as organise
 from bot.organise.safeguarding import inspect as safeguard
+from bot.organise.walk_signup import WalkSignupFeature
 from bot.store import OutboxRow, Store
 from bot.store.events import read_participant
 from bot.store.records import SENDS_TO_OTHERS
@@ -40,7 +42,7 @@ BACKLOG = timedelta(seconds=30)  # a message older than this when handled was wa
 # Organiser commands and buttons: a registry in bot/organise/commands.py, consulted for organisers only.
 
 # Features plug into the engine here (see bot/engine/features.py); each may load context from the store.
-FEATURES: list[Feature] = [EditsFeature(), WalkFeature(), FollowUpsFeature()]
+FEATURES: list[Feature] = [EditsFeature(), WalkFeature(), FollowUpsFeature(), ResultsFeature(), WalkSignupFeature()]
 
 
 @dataclass(frozen=True)

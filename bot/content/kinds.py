@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.content.checker import FileChecker, TextList
+from bot.content.communities import Community, check_community, community_texts
 from bot.content.meetings import Meeting, check_meeting, meeting_texts
 from bot.content.model import Round
 from bot.content.rounds import check_round, round_texts
@@ -33,4 +34,5 @@ KINDS: dict[str, Kind] = {
     "meeting": Kind(Meeting, check_meeting, meeting_texts, "meetings"),
     "safeguarding": Kind(SafeguardingWords, check_safeguarding, safeguarding_texts, "safeguarding"),
     "walk": Kind(Walk, check_walk, walk_texts, "walks"),
+    "community": Kind(Community, check_community, community_texts, "community_files"),
 }

@@ -6,7 +6,9 @@ live with the kind (`bot/content/kinds.py`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from pydantic import ValidationError
 from bot.content.checker import FileChecker, Problem, friendly, parse_file
 from bot.content.kinds import KINDS
 from bot.content.model import Round
+from bot.content.sequence import round_for, sequence_problems
 from bot.content.syntax import missing_dutch
 
 __all__ = ["Library", "Problem", "load_library"]
@@ -27,6 +30,7 @@ class Library:
     rounds: dict[str, Round] = field(default_factory=dict)
     walks: dict[str, Any] = field(default_factory=dict)
     meetings: dict[str, Any] = field(default_factory=dict)
+    community_files: dict[str, Any] = field(default_factory=dict)  # a community's own contact and language
     safeguarding: dict[str, Any] = field(default_factory=dict)  # word lists that flag an answer to organisers
     sources: dict[str, Path] = field(default_factory=dict)  # conversation id -> its file
     problems: list[Problem] = field(default_factory=list)
@@ -41,16 +45,18 @@ class Library:
     def ok(self) -> bool:
         return not self.errors
 
-    def round_for(self, community: str) -> Round | None:
-        """The round a participant of this community answers; the default community's when it has none."""
-        for wanted in (community, "default"):
-            for conversation in self.rounds.values():
-                if conversation.community == wanted:
-                    return conversation
-        return next(iter(self.rounds.values()), None)
+    def round_for(self, community: str, now: datetime | None = None, closed: Iterable[str] = ()) -> Round | None:
+        """The round a participant of this community answers (at `now`: the one open then; see sequence.py)."""
+        return round_for(self, community, now, closed=closed)
 
     def communities(self) -> set[str]:
-        return {conversation.community for conversation in self.rounds.values()} | {"default"}
+        own = {community.community for community in self.communities_of.values()}
+        return {conversation.community for conversation in self.rounds.values()} | own | {"default"}
+
+    @property
+    def communities_of(self) -> dict[str, Any]:
+        """Community files by their community code."""
+        return {community.community: community for community in self.community_files.values()}
 
 
 def load_library(directory: Path, languages: tuple[str, ...] = ()) -> Library:
@@ -96,6 +102,7 @@ def load_library(directory: Path, languages: tuple[str, ...] = ()) -> Library:
         if not any(problem.severity == "error" for problem in checker.problems):
             library.sources.setdefault(conversation_id, path)
             getattr(library, kind.shelf)[conversation_id] = conversation
+    library.problems.extend(sequence_problems(library))  # rounds of one community in order, not on top of each other
     for language in languages:
         present = sum(1 for text in all_texts if text.get(language))
         library.coverage[language] = (present, len(all_texts))

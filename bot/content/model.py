@@ -105,6 +105,22 @@ class Option(Strict):
     _label = field_validator("label", mode="before")(_text_map)
 
 
+Role = Literal["resident", "newcomer", "volunteer", "unsaid"]
+
+
+def _roles_out_of_when(value: object) -> object:
+    """`when: {role: [newcomer]}` asks a prompt of some roles only; the role part is not a moment, so it moves to
+    `roles` and what is left of `when` (if anything) is the prompt's timing."""
+    if isinstance(value, dict) and isinstance(value.get("when"), dict) and "role" in value["when"]:
+        when = {key: item for key, item in value["when"].items() if key != "role"}
+        roles = value["when"]["role"]
+        value = {key: item for key, item in value.items() if key != "when"}
+        value["roles"] = [roles] if isinstance(roles, str) else roles
+        if when:
+            value["when"] = when
+    return value
+
+
 class Prompt(Strict):
     id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)
     type: AnswerType
@@ -120,8 +136,23 @@ class Prompt(Strict):
     # A recorded reading per language (OGG/Opus files beside the conversation), sent as a voice note with the
     # text, for people who read little.
     audio: dict[str, str] | None = None
+    roles: tuple[Role, ...] | None = None  # asked only of these roles (written `when: {role: [newcomer]}`)
+    multiple: bool = False  # a choice prompt where several options may be chosen, closed with a "done" button
+    max_choices: int | None = Field(default=None, ge=1)  # at most this many options of a multiple choice
 
     _texts = field_validator("text", "low", "high", mode="before")(_text_map)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _roles(cls, value: object) -> object:
+        return _roles_out_of_when(value)
+
+    def option_ids_contain(self, option_id: str) -> bool:
+        return any(option.id == option_id for option in self.options)
+
+    def asked_of(self, role: str | None) -> bool:
+        """Whether a participant with this role gets the prompt (someone without a role yet gets every prompt)."""
+        return self.roles is None or role is None or role in self.roles
 
 
 COMMUNITY_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"  # a deep link's /start CODE
@@ -146,6 +177,12 @@ class Round(Conversation):
     reminders: Reminders = Reminders()
     pacing: Timing | None = None  # how every prompt after the first is timed, unless the prompt says `when`
     prompts: tuple[Prompt, ...] = Field(min_length=1)
+    # Rounds in sequence (bot/content/sequence.py): open from `opens` (city time), or once the round `after` closed;
+    # closed from `closes`. A round with none of them is open all the time.
+    opens: datetime | None = None
+    closes: datetime | None = None
+    follows: str | None = Field(default=None, alias="after", pattern=ID_PATTERN)  # written `after: <round id>`
+    results: bool = True  # when it closes, participants get the results back (bot/followups/results.py)
 
     def prompt(self, prompt_id: str) -> Prompt | None:
         return next((prompt for prompt in self.prompts if prompt.id == prompt_id), None)

@@ -37,7 +37,7 @@ def check_round(checker: FileChecker, conversation: Round) -> None:
         if prompt.type != "choice" and prompt.options:
             checker.problem((*here, "options"), f"only a choice prompt has options ({prompt.id!r} is {prompt.type})")
         option_ids = [option.id for option in prompt.options]
-        longest = max([*option_ids, "5"], key=len)
+        longest = max([*option_ids, "5", *(["+done"] if prompt.multiple else [])], key=len)
         if len(f"a:{conversation.id}:{prompt.id}:{longest}".encode()) > MAX_BUTTON_DATA:
             checker.problem((*here, "id"), "conversation, prompt and option ids together are too long for a button")
         for option_index, option in enumerate(prompt.options):
@@ -55,6 +55,7 @@ def check_round(checker: FileChecker, conversation: Round) -> None:
                     f"reference to missing prompt {option.next!r}",
                 )
     check_timing(checker, conversation)
+    check_choices_and_roles(checker, conversation)
     for loc, text in round_texts(conversation):
         if not text.get(REQUIRED_LANGUAGE):
             checker.problem(loc, f"missing Dutch ({REQUIRED_LANGUAGE}) text")
@@ -76,6 +77,28 @@ def check_timing(checker: FileChecker, conversation: Round) -> None:
             if moments and moment < moments[-1]:
                 checker.problem((*here, "when", "at"), f"{prompt.id!r} is sent before the prompt dated before it")
             moments.append(moment)
+
+
+def check_choices_and_roles(checker: FileChecker, conversation: Round) -> None:
+    """Multiple choice only on choice prompts, with a maximum it can reach; a jump from a multiple choice is not
+    followed (which option would decide?); a round whose prompts are each for some roles leaves nobody out."""
+    for index, prompt in enumerate(conversation.prompts):
+        here: Loc = ("prompts", index)
+        if prompt.multiple and prompt.type != "choice":
+            checker.problem(
+                (*here, "multiple"), f"only a choice prompt can be multiple ({prompt.id!r} is {prompt.type})"
+            )
+        if prompt.max_choices is not None and not prompt.multiple:
+            checker.problem((*here, "max_choices"), "max_choices needs `multiple: true`")
+        if prompt.max_choices is not None and prompt.max_choices > len(prompt.options):
+            checker.problem((*here, "max_choices"), f"max_choices is more than the {len(prompt.options)} options")
+        if prompt.multiple and any(option.next for option in prompt.options):
+            checker.problem((*here, "options"), "a multiple choice cannot jump with `next`", "warning")
+    if all(prompt.roles is not None for prompt in conversation.prompts):
+        asked = {role for prompt in conversation.prompts for role in prompt.roles or ()}
+        missing = sorted({"resident", "newcomer", "volunteer", "unsaid"} - asked)
+        if missing:
+            checker.problem(("prompts",), f"no prompt is asked of: {', '.join(missing)}", "warning")
 
 
 AUDIO_SUFFIXES = (".ogg", ".oga", ".opus")  # Telegram plays OGG/Opus as a voice note

@@ -14,9 +14,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import QuietHours
+from bot.content import sequence
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
-from bot.engine import events, pacing
+from bot.engine import events, multiselect, pacing
 from bot.engine.features import Feature
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_names, role_rows
 from bot.engine.notices import consent_text, help_text, mydata_message
@@ -51,6 +52,7 @@ class Engine:
         self.library = library
         self.config = config or EngineConfig()
         self.features = tuple(features)
+        self.closed_rounds: frozenset[str] = frozenset()  # rounds an organiser closed (read from the store)
         self.feature_buttons: dict[str, Any] = {}
         self.feature_commands: dict[str, Any] = {}
         for feature in self.features:
@@ -104,6 +106,16 @@ class Engine:
                 return True
         return False
 
+    def contact_for(self, state: ParticipantState, t: Translator) -> str:
+        """Who is responsible: the community's own contact (a `community` file), else SAMENSPRAAK_CONTACT."""
+        own = self.library.communities_of.get(state.community)
+        return pick(own.contact, t.language) if own is not None and own.contact else self.config.contact
+
+    def community_language(self, community: str) -> str | None:
+        """The language a community's participants are offered first when Telegram gives no hint."""
+        own = self.library.communities_of.get(community)
+        return own.language if own is not None else None
+
     def translator_for(self, state: ParticipantState) -> Translator:
         return translator(state.language or "en")
 
@@ -118,7 +130,7 @@ class Engine:
 
     def _ask_consent(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.CONSENT)
-        result.say(consent_text(t, self.config.contact, self.config.retention_months), *consent_rows(t))
+        result.say(consent_text(t, self.contact_for(result.state, t), self.config.retention_months), *consent_rows(t))
 
     def _ask_role(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.ROLE)
@@ -137,10 +149,18 @@ class Engine:
             self.show_current(result, t)
 
     # -- rounds ------------------------------------------------------------------------------------------------
-    def _round(self, state: ParticipantState) -> Round | None:
-        if state.conversation and state.conversation in self.library.rounds:
-            return self.library.rounds[state.conversation]
-        return self.library.round_for(state.community)
+    def _round(self, state: ParticipantState, now: datetime | None = None) -> Round | None:
+        """Their round while it is open; once it closed, the round of their community open at `now`, if any."""
+        mine = self.library.rounds.get(state.conversation or "")
+        zone, closed = self.config.timezone, self.closed_rounds
+        if mine is not None and (now is None or not sequence.is_closed(self.library, mine, now, zone, closed)):
+            return mine
+        return sequence.round_for(self.library, state.community, now, zone, closed)
+
+    def round_closed(self, conversation: Round, now: datetime | None) -> bool:
+        return now is not None and sequence.is_closed(
+            self.library, conversation, now, self.config.timezone, self.closed_rounds
+        )
 
     def current_prompt(self, state: ParticipantState) -> Prompt | None:
         conversation = self._round(state)
@@ -149,17 +169,27 @@ class Engine:
         return conversation.prompt(state.prompt)
 
     def _next_unanswered(
-        self, conversation: Round, after: Prompt | None, option: str | None, answered: frozenset[str]
+        self,
+        conversation: Round,
+        after: Prompt | None,
+        option: str | None,
+        answered: frozenset[str],
+        role: str | None = None,
     ) -> Prompt | None:
+        """The next prompt not answered yet and asked of their role (`when: {role: [...]}`)."""
         candidate = conversation.after(after.id, option) if after else conversation.prompts[0]
         seen: set[str] = set()
-        while candidate and answer_key(conversation.id, candidate.id) in answered and candidate.id not in seen:
+        while (
+            candidate
+            and (answer_key(conversation.id, candidate.id) in answered or not candidate.asked_of(role))
+            and candidate.id not in seen
+        ):
             seen.add(candidate.id)
             candidate = conversation.after(candidate.id)
         return candidate
 
     def _start_round(self, result: Result, t: Translator, lead: str = "") -> None:
-        conversation = self._round(result.state)
+        conversation = self._round(result.state, result.now)
         _ = t.gettext
         if conversation is None:
             result.state = replace(result.state, conversation=None, prompt=None)
@@ -168,7 +198,7 @@ class Engine:
                 + _("There are no questions right now. We will send you a message when a new round starts.")
             )
             return
-        first = self._next_unanswered(conversation, None, None, result.state.answered)
+        first = self._next_unanswered(conversation, None, None, result.state.answered, result.state.role)
         if first is not None:  # someone who joins late gets the current prompt, not the backlog
             first = pacing.current(conversation, first, result.now, self.config.timezone, result.state.answered)
         state = pacing.with_mine(pacing.mark_joined(result.state, conversation.id, result.now), waiting=None)
@@ -188,6 +218,10 @@ class Engine:
         text, buttons = render_prompt(conversation, first, t)
         parts.append(text)
         self._ask(result, conversation, first, "\n\n".join(parts), buttons)
+
+    def open_round(self, result: Result, t: Translator) -> None:
+        """A round of their community has just opened: its intro and first prompt (bot/followups/rounds.py)."""
+        self._start_round(result, t)
 
     def _ask(
         self,
@@ -233,8 +267,9 @@ class Engine:
     def show_current(self, result: Result, t: Translator, lead: str = "") -> None:
         if pacing.show_waiting(self, result, t, lead):
             return  # their next prompt waits for its moment: they were told when
-        conversation = self._round(result.state)
-        prompt = self.current_prompt(result.state)
+        conversation = self._round(result.state, result.now)
+        mine = conversation is not None and conversation.id == result.state.conversation
+        prompt = self.current_prompt(result.state) if mine else None
         if conversation and prompt:
             text, buttons = render_prompt(conversation, prompt, t)
             self._ask(result, conversation, prompt, (lead + "\n\n" if lead else "") + text, buttons)
@@ -253,7 +288,7 @@ class Engine:
         who came for that: otherwise the round would stall without a word until they happened to write."""
         if result.state.paused:
             return
-        conversation = self._round(result.state)
+        conversation = self._round(result.state, result.now)
         if conversation is None:
             return
         if result.state.conversation != conversation.id:
@@ -276,7 +311,7 @@ class Engine:
         answer_type = prompt.type if value else "skipped"
         result.answers.append(NewAnswer(conversation.id, prompt.id, answer_type, value, source_ref=ref))
         answered = state.answered | {answer_key(conversation.id, prompt.id)}
-        following = self._next_unanswered(conversation, prompt, option, answered)
+        following = self._next_unanswered(conversation, prompt, option, answered, state.role)
         if following is not None:
             following = pacing.current(conversation, following, result.now, self.config.timezone, answered)
         result.state = replace(state, answered=answered, prompt=following.id if following else None)
@@ -312,13 +347,16 @@ class Engine:
             result.say(_("Our consent text has changed. Please read it again before you answer."))
             self._ask_consent(result, t)
             return
-        conversation = self._round(state)
-        prompt = self.current_prompt(state)
+        conversation = self._round(state, now)
+        prompt = self.current_prompt(state) if conversation and conversation.id == state.conversation else None
         if conversation is None or prompt is None:
             self.show_current(result, t)
             return
         if state.paused and pacing.held(state):  # a question they have not seen: not what this message answers
             result.say(t.gettext("You paused the questions. Send /resume when you want the next one."))
+            return
+        if prompt.multiple:  # several options: typed "1, 3" or pressed one by one, then "done"
+            multiselect.typed(self, result, conversation, prompt, event, t)
             return
         taken = take_answer(prompt, event, t, self.config.max_text_length)
         if isinstance(taken, Refusal):
@@ -390,7 +428,8 @@ class Engine:
             self._ask_consent(result, t)
             return
         waits = pacing.waiting_until(state, result.now) is not None  # not sent yet: not theirs to answer
-        if state.conversation != conversation_id or state.prompt != prompt_id or waits:
+        closed = self.round_closed(conversation, result.now)  # a closed round takes no more answers
+        if state.conversation != conversation_id or state.prompt != prompt_id or waits or closed:
             if answer_key(conversation_id, prompt_id) not in state.answered and state.conversation == conversation_id:
                 result.refused = f"button for a prompt that is not active: {prompt_id}"
             self._stale(result, t)
@@ -401,6 +440,9 @@ class Engine:
                 self._stale(result, t)
                 return
             self._store_and_advance(result, conversation, prompt, {}, None, t)
+            return
+        if prompt.multiple:
+            multiselect.pressed(self, result, conversation, prompt, value, t)
             return
         taken = take_button(prompt, value)
         if taken is None:
@@ -476,7 +518,7 @@ class Engine:
         elif name == "language":
             result.say(_("Which language do you want to use?"), *language_rows(state.language))
         elif name == "help":
-            result.say(help_text(t, self.config.contact))
+            result.say(help_text(t, self.contact_for(result.state, t)))
         elif name == "forget":
             self._ask_forget(result, t)
         elif name == "pause":
@@ -505,7 +547,9 @@ class Engine:
             result.keep_nothing = True
             result.say(_("We have nothing stored about you. Send /start if you want to take part."))
         else:
-            result.say(_("Sorry, I don't know that command.") + "\n\n" + help_text(t, self.config.contact))
+            result.say(
+                _("Sorry, I don't know that command.") + "\n\n" + help_text(t, self.contact_for(result.state, t))
+            )
 
     def _start(self, result: Result, code: str, t: Translator, hint: str | None) -> None:
         if code and self._feature_hook("on_start", result, code, t):
@@ -515,7 +559,7 @@ class Engine:
         if state.stage == Stage.LANGUAGE and state.id is None:
             if community:
                 result.state = replace(state, community=community)
-            guess = guess_language(hint)
+            guess = guess_language(hint) or self.community_language(result.state.community)
             self._ask_language(result, translator(guess or "en"), guess)
             return
         if community and community != state.community:

@@ -51,6 +51,10 @@ def forget_rows(t: Translator) -> tuple[Row, ...]:
 def prompt_rows(conversation: Round, prompt: Prompt, t: Translator) -> tuple[Row, ...]:
     base = f"a:{conversation.id}:{prompt.id}:"
     rows: list[Row] = []
+    if prompt.multiple:
+        from bot.engine.multiselect import rows as multiple_rows
+
+        return multiple_rows(conversation, prompt, t, [])
     if prompt.type == "choice":
         rows.extend((ButtonSpec(pick(option.label, t.language), base + option.id),) for option in prompt.options)
     elif prompt.type == "scale":

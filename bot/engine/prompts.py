@@ -29,6 +29,10 @@ THEME_ICONS = {
 
 def how_to_answer(prompt: Prompt, t: Translator) -> str:
     _ = t.gettext
+    if prompt.multiple:
+        from bot.engine.multiselect import hint
+
+        return hint(prompt, t)
     hints = {
         "choice": _("Tap one of the buttons."),
         "scale": _("Tap a number from 1 to 5."),

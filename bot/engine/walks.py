@@ -469,6 +469,10 @@ class WalkFeature(BaseFeature):
         session = self._session(engine, result)
         if session and session.group is None and session.phase == "stops":
             rows.append((ButtonSpec("⏹ " + _("End my walk"), f"walk:end:{session.walk.id}"),))
+        if result.state.role == "volunteer":  # group walks on dates they can sign up to lead
+            from bot.organise.walk_signup import volunteer_rows
+
+            rows.extend(volunteer_rows(engine, result, t))
         led = result.context.get("walk_led")
         if led is not None:  # the volunteer's own group walk: its buttons back, with the count
             rows.insert(0, (ButtonSpec("📊 " + _("The group walk I lead"), f"wg:s:{led.code}"),))

@@ -127,7 +127,10 @@ def _usage(ctx: OrganiserContext) -> str:
 
 async def _list(ctx: OrganiserContext) -> None:
     o = ctx.o
-    found = await ctx.store.call(queries.ideas)
+    # A community organiser sees the ideas of their communities (bot/organise/scope.py).
+    found = [
+        idea for idea in await ctx.store.call(queries.ideas) if ctx.scope is None or idea["community"] in ctx.scope
+    ]
     lines = ["💡 " + o.ogettext("Ideas from meetings:")]
     if not found:
         lines.append(o.ogettext("None yet."))

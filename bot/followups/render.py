@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine import pacing
 from bot.engine.outgoing import Outgoing
-from bot.followups import texts
+from bot.followups import results, texts
 from bot.i18n import translator
+from bot.organise import walk_signup
 from bot.store import OutboxRow
 from bot.store import followups as queries
 
@@ -111,6 +112,9 @@ RENDERERS: dict[str, Renderer] = {
     "meeting_reminder": meeting_reminder,
     "idea_update": idea_update,
     "minority": minority,
+    results.KIND: results.render,
+    walk_signup.CALL: walk_signup.render_call,
+    walk_signup.INVITE: walk_signup.render_invite,
 }
 
 

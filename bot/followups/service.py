@@ -22,6 +22,7 @@ from bot.engine.outgoing import Outgoing
 from bot.engine.pacing import iso, offset
 from bot.followups import texts
 from bot.followups.ideas import announce_due, change_status
+from bot.followups.rounds import sync_rounds
 from bot.organise.i18n import organiser_translator
 from bot.store import followups as queries
 from bot.store import organise as organise_queries
@@ -66,6 +67,7 @@ class FollowUps:
             return
         self._last = now
         library = self.dispatcher.engine.library
+        await sync_rounds(self.dispatcher, now)  # rounds that open and close, and their results
         for meeting in library.meetings.values():
             await self.sync_meeting(meeting, now)
         async with self.store.transaction() as db:

@@ -20,6 +20,8 @@ EXPORT_FORMATS = {"xlsx": ("xlsx", ","), "csv": ("csv", ","), "csv;": ("csv", ";
 def _round(ctx: OrganiserContext, wanted: str) -> Round | None:
     if wanted:
         return ctx.library.rounds.get(wanted)
+    if ctx.scope is not None:  # a community organiser: the first round of their communities
+        return next((r for r in ctx.library.rounds.values() if r.community in ctx.scope), None)
     return ctx.library.round_for(ctx.settings.default_community)
 
 
@@ -56,7 +58,7 @@ async def export(ctx: OrganiserContext, args: str) -> None:
     """A zipped export, sent as a document; bigger than Telegram allows, it says how to make it on the server."""
     o = ctx.o
     fmt, separator = "xlsx", ","
-    selection = Selection()
+    selection = Selection(communities=ctx.scope)  # a community organiser's export holds their communities only
     since = until = ""
     for token in args.split():
         word = token.lower()
@@ -159,6 +161,6 @@ async def stats(ctx: OrganiserContext, args: str) -> None:
     if wanted and conversation is None:
         _no_such_round(ctx, wanted, ctx.library.rounds)
         return
-    view = await live_view(ctx.store, ctx.library, conversation, ctx.settings.timezone, ctx.now, o)
+    view = await live_view(ctx.store, ctx.library, conversation, ctx.settings.timezone, ctx.now, o, ctx.scope)
     ctx.reply(view.text, photo=view.chart)
     ctx.log("stats", conversation=conversation.id if conversation else None)

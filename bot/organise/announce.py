@@ -17,9 +17,11 @@ import re
 
 from bot.engine.outgoing import Outgoing
 from bot.i18n import LANGUAGES, pick
+from bot.organise import audience
 from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
 from bot.organise.common import language_name
 from bot.organise.i18n import ON_
+from bot.store import network
 from bot.store import organise as queries
 
 EVERYONE = "*"
@@ -47,11 +49,16 @@ def render(texts: dict[str, str], language: str | None) -> Outgoing:
 @organiser_command("announce", ON_("send a message to every participant of a community"))
 async def announce(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
-    parts = args.strip().split(maxsplit=1)
-    community = parts[0] if parts else ""
-    body = parts[1] if len(parts) > 1 else ""
+    community, filters, body, problem = audience.split(args)  # who it goes to (bot/organise/audience.py)
     known = ctx.library.communities() | await queries.known_communities(ctx.store)
+    if ctx.scope is not None:
+        known &= ctx.scope
+    elif community == audience.ALL:
+        known.add(audience.ALL)
     texts = parse_texts(body) if body else {}
+    if problem is not None:
+        ctx.reply("❌ " + o.format(o.ogettext("Cannot read the filter {filter}."), filter=problem))
+        return
     if not community or not texts:
         ctx.reply(
             o.ogettext("Send the community, then the message, with a language code before each language:")
@@ -72,8 +79,11 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
             )
         )
         return
-    members = await queries.community_members(ctx.store, community)
+    communities = sorted(known - {audience.ALL}) if community == audience.ALL else [community]
+    people = await ctx.store.call(network.audience, communities, filters)
+    members = len(people)
     announcement_id = await queries.create_announcement(ctx.store, community, texts, ctx.who, ctx.now)
+    await ctx.store.write(network.save_audience, announcement_id, {"communities": communities, **filters})
     lines = [
         "📣 "
         + o.format(
@@ -87,6 +97,8 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
         ),
         "",
     ]
+    lines += [o.format(o.ogettext("Who: {filters}"), filters=audience.describe(o, filters))]
+    lines += [*audience.language_preview(o, texts, [row["language"] for row in people]), ""]
     for language, text in texts.items():
         label = o.ogettext("everyone else") if language == EVERYONE else language_name(language)
         lines += [f"[{label}]", text, ""]
@@ -103,7 +115,7 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
             button("✖ " + o.ogettext("Cancel"), "ann-cancel", announcement_id),
         ),
     )
-    ctx.log("announce-draft", announcement=announcement_id, community=community, languages=sorted(texts))
+    ctx.log("announce-draft", announcement=announcement_id, community=community, languages=sorted(texts), **filters)
 
 
 @organiser_button("ann-send")
@@ -115,11 +127,14 @@ async def send(ctx: OrganiserContext, rest: str) -> None:
         return
     texts = draft["texts"]
     counted: list[int] = []
+    chosen = await ctx.store.call(network.audience_of, draft["id"])
     ctx.change(
-        queries.send_announcement(draft["id"], draft["community"], lambda lang: render(texts, lang), ctx.now, counted),
+        queries.send_announcement(
+            draft["id"], draft["community"], lambda lang: render(texts, lang), ctx.now, counted, chosen
+        ),
         messages_others=True,
     )
-    members = await queries.community_members(ctx.store, draft["community"])
+    members = len(await ctx.store.call(network.audience, chosen.get("communities", [draft["community"]]), chosen))
     ctx.log("announce", announcement=draft["id"], community=draft["community"], recipients=members)
     ctx.reply(
         "✅ "

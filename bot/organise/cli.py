@@ -16,7 +16,7 @@ from typing import TextIO
 from bot.config import Settings
 from bot.engine.outgoing import Outgoing
 from bot.organise.export import FORMATS, Selection, export, parse_day
-from bot.store import Store
+from bot.store import Store, network
 from bot.store import organise as queries
 
 
@@ -93,25 +93,29 @@ async def _log(settings: Settings, action: str, detail: dict[str, object]) -> No
         await store.close()
 
 
-def run_brief(settings: Settings, conversation: str, out: str, language: str | None = None) -> int:
-    """Write the meeting brief of one conversation as a self-contained HTML page."""
+def run_brief(settings: Settings, conversations: str | list[str], out: str, language: str | None = None) -> int:
+    """Write the meeting brief of one conversation (or of several rounds, one after the other) as one HTML page."""
     from bot.dispatch import load_content
-    from bot.organise.brief import write_brief
+    from bot.organise.network import build_series_brief
 
     if not settings.db.exists():
         return _no_database(settings)
     library = load_content(settings)
-    if conversation not in library.rounds:
-        rounds = ", ".join(sorted(library.rounds)) or "none"
-        print(f"samenspraak: no round {conversation!r} in the content; rounds: {rounds}", file=sys.stderr)
-        return 1
+    wanted = [conversations] if isinstance(conversations, str) else conversations
+    for conversation in wanted:
+        if conversation not in library.rounds:
+            rounds = ", ".join(sorted(library.rounds)) or "none"
+            print(f"samenspraak: no round {conversation!r} in the content; rounds: {rounds}", file=sys.stderr)
+            return 1
 
     async def write() -> None:
         store = await Store.open(settings.db)
         try:
             now = datetime.now(UTC)
-            await write_brief(store, library, conversation, settings.timezone, now, Path(out), language)
-            await queries.record_action(store, who(), "brief", {"conversation": conversation, "out": out}, now)
+            html = await build_series_brief(store, library, wanted, settings.timezone, now, language)
+            await asyncio.to_thread(Path(out).write_text, html, encoding="utf-8")
+            detail = {"conversation": wanted[0] if len(wanted) == 1 else wanted, "out": out}
+            await queries.record_action(store, who(), "brief", detail, now)
         finally:
             await store.close()
 
@@ -120,8 +124,18 @@ def run_brief(settings: Settings, conversation: str, out: str, language: str | N
     return 0
 
 
-def run_organiser(settings: Settings, action: str, user_id: str | None, out: TextIO | None = None) -> int:
-    """Add or remove an organiser by Telegram user id (no restart needed), list them, or show the action log."""
+def run_organiser(
+    settings: Settings,
+    action: str,
+    user_id: str | None,
+    out: TextIO | None = None,
+    *,
+    communities: list[str] | None = None,
+    channel: str = "telegram",
+) -> int:
+    """Add or remove an organiser by Telegram user id (no restart needed), list them, or show the action log.
+
+    `communities`: an organiser of these communities only (bot/organise/scope.py); none: a network organiser."""
     stream: TextIO = out or sys.stdout
 
     async def run() -> int:
@@ -131,10 +145,13 @@ def run_organiser(settings: Settings, action: str, user_id: str | None, out: Tex
             if action == "list":
                 for address in sorted(settings.organisers):
                     stream.write(f"telegram {address}  (SAMENSPRAAK_ORGANISERS)\n")
+                scopes = await store.call(network.scopes)
                 for row in await queries.organiser_rows(store):
                     state = "active" if row["active"] else f"removed {row['removed_at']}"
+                    mine = ", ".join(sorted(scopes.get((row["channel"], row["address"]), ()))) or "network"
                     stream.write(
-                        f"{row['channel']} {row['address']}  ({state}, added {row['added_at']} by {row['added_by']})\n"
+                        f"{row['channel']} {row['address']}  [{mine}] ({state}, added {row['added_at']}"
+                        f" by {row['added_by']})\n"
                     )
                 return 0
             if action == "log":
@@ -143,23 +160,33 @@ def run_organiser(settings: Settings, action: str, user_id: str | None, out: Tex
                         f"{entry['created_at']}  {entry['organiser']:<24} {entry['action']:<18} {entry['detail']}\n"
                     )
                 return 0
-            if user_id is None or not user_id.lstrip("-").isdigit():
+            if user_id is None or (channel == "telegram" and not user_id.lstrip("-").isdigit()):
                 print("samenspraak: give the organiser's Telegram user id (a number)", file=sys.stderr)
                 return 2
             active = action == "add"
-            if not active and int(user_id) in settings.organisers:
+            if not active and channel == "telegram" and int(user_id) in settings.organisers:
                 print(
                     f"samenspraak: {user_id} is in SAMENSPRAAK_ORGANISERS; remove it there (and restart)",
                     file=sys.stderr,
                 )
                 return 1
-            changed = await queries.set_organiser(store, "telegram", user_id, active, who(), now)
-            if changed:
+            changed = await queries.set_organiser(store, channel, user_id, active, who(), now)
+            if active:  # the communities given now replace earlier ones; none: a network organiser
+                before = await store.call(network.scope_of, channel, user_id)
+                await store.write(network.set_scope, channel, user_id, communities or [])
+                after = await store.call(network.scope_of, channel, user_id)
+                if before != after:
+                    changed = True
+                    detail = {"address": user_id, "scope": sorted(after) if after else "network"}
+                    await queries.record_action(store, who(), "organiser-communities", detail, now)
+            if changed and channel == "telegram":
                 # The running bot sets this chat's command menu at its next wake: organiser commands, or none.
                 language = await store.call(queries.language_of, "telegram", user_id) or "nl"
                 menu = Outgoing(text="", kind="organiser-menu", menu_language=language, data={"organiser_menu": active})
                 await store.write(queries.enqueue, "telegram", user_id, menu, now)
             verb = "added as organiser" if active else "no longer an organiser"
+            if active:
+                verb += f" of {', '.join(sorted(set(communities or []))) or 'the whole network'}"
             stream.write(f"{user_id} {verb}{'' if changed else ' (nothing changed)'}\n")
             return 0
         finally:

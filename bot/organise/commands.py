@@ -39,6 +39,7 @@ from bot.i18n import guess_language
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
 from bot.store import Store
 from bot.store import organise as queries
+from bot.store.network import scope_of
 
 if TYPE_CHECKING:
     from bot.dispatch import Dispatcher, Handled
@@ -63,6 +64,9 @@ class OrganiserContext:
     writes: list[queries.Write] = field(default_factory=list)
     jobs: list[Callable[[OrganiserContext], Awaitable[None]]] = field(default_factory=list)
     others: bool = False  # wrote messages to other chats: wake the sender for them
+    scope: frozenset[str] | None = (
+        None  # the organiser's communities; None: a network organiser (bot/organise/scope.py)
+    )
 
     @property
     def store(self) -> Store:
@@ -108,6 +112,7 @@ class OrganiserContext:
     def log(self, action: str, **detail: Any) -> None:
         """Record who did what, in the same transaction as the action's replies and changes."""
         who, now = self.who, self.now
+        detail = {"scope": scope_names(self.scope), **detail}  # the log says for which community they acted
 
         async def write(db: Any) -> None:
             await queries.log_action(db, who, action, detail, now)
@@ -230,11 +235,19 @@ async def handle(
         return Handled(Result(state=state, now=now), None, duplicate=True)
     language = state.language or guess_language(hint)
     ctx = OrganiserContext(dispatcher, channel, address, state, now, organiser_translator(language))
+    ctx.scope = await dispatcher.store.call(scope_of, channel, address)
     if isinstance(event, events.Command):
-        await COMMANDS[event.name.lower()].handler(ctx, event.args)
+        name = event.name.lower()
+        if (other := await allowed(ctx, command=name, args=event.args)) is not None:
+            refusal(ctx, other)
+        else:
+            await COMMANDS[name].handler(ctx, event.args)
     elif isinstance(event, events.Button):
         action, _sep, rest = event.data.partition(":")[2].partition(":")
-        await BUTTONS[action](ctx, rest)
+        if (other := await allowed(ctx, action=action, rest=rest)) is not None:
+            refusal(ctx, other)
+        else:
+            await BUTTONS[action](ctx, rest)
     claimed = await queries.commit_reply(dispatcher.store, channel, address, ctx.replies, ctx.writes, now, inbox_key)
     if claimed is None:
         return Handled(Result(state=state, now=now), None, duplicate=True)
@@ -254,6 +267,7 @@ async def handle(
 async def _run_jobs(ctx: OrganiserContext, wake: Wake | None) -> None:
     for job in ctx.jobs:
         later = OrganiserContext(ctx.dispatcher, ctx.channel, ctx.address, ctx.state, ctx.dispatcher.clock.now(), ctx.o)
+        later.scope = ctx.scope
         try:
             await job(later)
         except Exception as error:
@@ -312,4 +326,6 @@ async def reload(ctx: OrganiserContext, args: str) -> None:
 
 
 # The built-in organiser features register themselves on import; keep this at the end of the module.
-from bot.organise import actions, announce, moderation, safeguarding  # noqa: E402, F401
+from bot.organise import actions, announce, moderation, network_commands, safeguarding  # noqa: E402, F401
+from bot.organise.scope import allowed, refusal  # noqa: E402
+from bot.organise.scope import describe as scope_names  # noqa: E402

@@ -99,9 +99,11 @@ class Selection:
     since: datetime | None = None  # UTC, inclusive
     until: datetime | None = None  # UTC, exclusive
     live_only: bool = False  # leave out rehearsals in the terminal simulator
+    communities: frozenset[str] | None = None  # a community organiser's: only their participants' answers
 
     def describe(self) -> dict[str, Any]:
         return {
+            **({"communities": sorted(self.communities)} if self.communities is not None else {}),
             "conversation": self.conversation,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
@@ -174,6 +176,8 @@ class AnswerReader:
                     "SELECT id, pseudonym, channel, role, language, community FROM participants"
                     + (" WHERE channel != 'terminal'" if selection.live_only else "")
                 )
+                # Answers of people outside the organiser's communities are left out with their people.
+                if selection.communities is None or row[5] in selection.communities
             )
             conditions: list[str] = []
             params: list[Any] = []

@@ -19,8 +19,10 @@ DECISIONS = {"mod-ok": "approved", "mod-hide": "hidden"}
 async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, lead: str = "") -> None:
     """Show the next waiting text with its buttons, or say that none is left."""
     o = ctx.o
-    waiting = await queries.pending_texts(ctx.store) - (1 if exclude else 0)
-    item: dict[str, Any] | None = await queries.next_pending_text(ctx.store, after_id, exclude) if waiting > 0 else None
+    waiting = await queries.pending_texts(ctx.store, ctx.scope) - (1 if exclude else 0)
+    item: dict[str, Any] | None = (
+        await queries.next_pending_text(ctx.store, after_id, exclude, ctx.scope) if waiting > 0 else None
+    )
     parts = [lead] if lead else []
     if item is None:
         parts.append("🎉 " + o.ogettext("No texts are waiting for moderation."))
@@ -112,7 +114,7 @@ async def later(ctx: OrganiserContext, rest: str) -> None:
 @organiser_button("mod-stop")
 async def stop(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
-    waiting = await queries.pending_texts(ctx.store)
+    waiting = await queries.pending_texts(ctx.store, ctx.scope)
     ctx.reply(
         "⏹ "
         + o.format(

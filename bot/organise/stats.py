@@ -27,9 +27,15 @@ def _share(part: int, whole: int) -> str:
 
 
 async def live_view(
-    store: Store, library: Library, conversation: Round | None, zone: ZoneInfo, now: datetime, o: OrganiserTranslator
+    store: Store,
+    library: Library,
+    conversation: Round | None,
+    zone: ZoneInfo,
+    now: datetime,
+    o: OrganiserTranslator,
+    communities: frozenset[str] | None = None,  # a community organiser's (bot/organise/scope.py)
 ) -> LiveView:
-    people: dict[str, Any] = await queries.participant_counts(store)
+    people: dict[str, Any] = await queries.participant_counts(store, communities)
     rehearsals = people["channel"].get("terminal", 0)
     lines = [
         "📊 " + o.format(o.ogettext("Live view · {moment}"), moment=local_now(now, zone)),

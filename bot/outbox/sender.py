@@ -38,13 +38,19 @@ RENDERED_KINDS = frozenset(
         "meeting_reminder",
         "idea_update",
         "minority",
+        # a network of communities (bot/followups/results.py, bot/organise/walk_signup.py)
+        "round_results",
+        "walk_date_call",
+        "walk_date_invite",
     }
 )
 # Follow-ups that are never stale while their render still finds them relevant: a prompt that waited for its moment
 # is the participant's current prompt however late (expired, they would wait for it forever), and an invitation, a
 # change notice or a cancellation matters until the meeting would have begun (their render checks): someone who
 # paused must not turn up to a cancelled meeting. Everything else expires after the grace.
-NEVER_EXPIRE = frozenset({"next_prompt", "meeting_invite", "meeting_change", "meeting_cancelled"})
+NEVER_EXPIRE = frozenset(
+    {"next_prompt", "meeting_invite", "meeting_change", "meeting_cancelled", "walk_date_call", "walk_date_invite"}
+)
 
 
 class Blocked(Exception):

@@ -234,6 +234,46 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX answer_history_by_answer ON answer_history (answer_id)
         """,
     ),
+    (
+        12,
+        "a network of communities: organisers per community, rounds opened and closed, walk dates, audiences",
+        """
+        CREATE TABLE organiser_communities (
+            channel   TEXT NOT NULL,
+            address   TEXT NOT NULL,
+            community TEXT NOT NULL,
+            PRIMARY KEY (channel, address, community)
+        );
+        CREATE TABLE round_status (
+            conversation TEXT PRIMARY KEY,
+            community    TEXT NOT NULL,
+            opened_at    TEXT,
+            closed_at    TEXT,
+            closed_by    TEXT,
+            results_at   TEXT
+        );
+        CREATE TABLE walk_dates (
+            id         INTEGER PRIMARY KEY,
+            walk       TEXT NOT NULL,
+            community  TEXT NOT NULL,
+            starts_at  TEXT NOT NULL,
+            status     TEXT NOT NULL DEFAULT 'open',
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX walk_dates_by_community ON walk_dates (community, starts_at);
+        CREATE TABLE walk_date_people (
+            walk_date      INTEGER NOT NULL REFERENCES walk_dates(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            part           TEXT NOT NULL,
+            rsvp           TEXT,
+            at             TEXT NOT NULL,
+            PRIMARY KEY (walk_date, participant_id, part)
+        );
+        CREATE INDEX walk_date_people_by_participant ON walk_date_people (participant_id);
+        ALTER TABLE announcements ADD COLUMN audience TEXT NOT NULL DEFAULT '{}'
+        """,
+    ),
     # Reserved numbers, so features built side by side never collide: 3 walks, 4 organisers, 5 follow-ups
     # (meetings, ideas, minority round), 6 hardening (edits, flood control, retention).
 ]

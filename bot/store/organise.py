@@ -186,23 +186,38 @@ def _enqueue_replies(
 FREE_TEXT = "a.answer_type = 'text' AND json_extract(a.value, '$.text') IS NOT NULL"
 
 
-async def pending_texts(store: Store) -> int:
-    row = await store.fetch_one(f"SELECT COUNT(*) FROM answers a WHERE a.moderation = 'pending' AND {FREE_TEXT}")
+def _in_communities(communities: frozenset[str] | None) -> tuple[str, tuple[str, ...]]:
+    """A condition on `p.community` for a community organiser (none for a network organiser)."""
+    if communities is None:
+        return "", ()
+    return f" AND p.community IN ({', '.join('?' for _ in communities)})", tuple(sorted(communities))
+
+
+async def pending_texts(store: Store, communities: frozenset[str] | None = None) -> int:
+    where, params = _in_communities(communities)
+    row = await store.fetch_one(
+        "SELECT COUNT(*) FROM answers a JOIN participants p ON p.id = a.participant_id"
+        f" WHERE a.moderation = 'pending' AND {FREE_TEXT}{where}",
+        params,
+    )
     return int(row[0]) if row else 0
 
 
-async def next_pending_text(store: Store, after_id: int = 0, exclude: int = 0) -> dict[str, Any] | None:
+async def next_pending_text(
+    store: Store, after_id: int = 0, exclude: int = 0, communities: frozenset[str] | None = None
+) -> dict[str, Any] | None:
     """The oldest free text still waiting for an organiser after `after_id`, then from the start again (texts put
     off for later come round last); never `exclude`, the one just decided."""
+    where, params = _in_communities(communities)
     sql = (
         "SELECT a.id, a.conversation, a.prompt_id, a.value, a.minority, a.created_at, p.pseudonym, p.role,"
         " p.language FROM answers a JOIN participants p ON p.id = a.participant_id"
-        f" WHERE a.moderation = 'pending' AND {FREE_TEXT} AND a.id > ? AND a.id != ? ORDER BY a.id LIMIT 1"
+        f" WHERE a.moderation = 'pending' AND {FREE_TEXT} AND a.id > ? AND a.id != ?{where} ORDER BY a.id LIMIT 1"
     )
-    async with store.db.execute(sql, (after_id, exclude)) as cursor:
+    async with store.db.execute(sql, (after_id, exclude, *params)) as cursor:
         row = await cursor.fetchone()
     if row is None and after_id:
-        return await next_pending_text(store, 0, exclude)
+        return await next_pending_text(store, 0, exclude, communities)
     if row is None:
         return None
     record = dict(row)
@@ -257,7 +272,12 @@ async def known_communities(store: Store) -> set[str]:
 
 
 def send_announcement(
-    announcement_id: int, community: str, render: Callable[[str | None], Outgoing], now: datetime, counted: list[int]
+    announcement_id: int,
+    community: str,
+    render: Callable[[str | None], Outgoing],
+    now: datetime,
+    counted: list[int],
+    chosen: dict[str, Any] | None = None,
 ) -> Write:
     """One scheduled outbox row per active participant, in their language: quiet hours and pauses hold them."""
 
@@ -266,12 +286,12 @@ def send_announcement(
             row = await cursor.fetchone()
         if row is None or row[0] != "draft":
             return  # sent or cancelled already: a second press sends nothing twice
-        async with db.execute(
-            f"SELECT p.id, p.channel, p.address, p.language FROM participants p"
-            f" WHERE p.community = ? AND p.active = 1 AND {ENROLLED} ORDER BY p.id",
-            (community,),
-        ) as cursor:
-            recipients = [tuple(participant) for participant in await cursor.fetchall()]
+        # The audience chosen in the draft (bot/organise/audience.py): communities and filters.
+        from bot.store.network import audience
+
+        chosen_communities = (chosen or {}).get("communities") or [community]
+        found = await in_thread(db, audience, chosen_communities, chosen or {})
+        recipients = [tuple(participant) for participant in found]
         await in_thread(
             db,
             _enqueue_each,
@@ -329,7 +349,14 @@ def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: d
     )
     flag_id = cursor.lastrowid
     assert flag_id is not None
-    found = db.execute("SELECT address FROM organisers WHERE channel = ? AND active = 1", (data["channel"],))
+    # Network organisers, and the organisers of the participant's own community (bot/organise/scope.py).
+    found = db.execute(
+        "SELECT o.address FROM organisers o WHERE o.channel = ? AND o.active = 1 AND (NOT EXISTS (SELECT 1 FROM"
+        " organiser_communities c WHERE c.channel = o.channel AND c.address = o.address) OR EXISTS (SELECT 1 FROM"
+        " organiser_communities c JOIN participants p ON p.community = c.community WHERE c.channel = o.channel"
+        " AND c.address = o.address AND p.id = ?))",
+        (data["channel"], participant_id),
+    )
     addresses = {row[0] for row in found.fetchall()} | set(data.get("organisers", []))
     # Rendered here, in the organiser package, so the store does not need to know organiser words.
     from bot.organise.safeguarding import flag_message
@@ -372,12 +399,14 @@ async def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tu
         return [tuple(row) for row in await cursor.fetchall()]
 
 
-async def participant_counts(store: Store) -> dict[str, Any]:
+async def participant_counts(store: Store, communities: frozenset[str] | None = None) -> dict[str, Any]:
     """Enrolled participants by role, language and channel, and how many paused or blocked the bot."""
+    where, params = _in_communities(communities)
     rows = await _rows(
         store,
         f"SELECT p.role, p.language, p.channel, p.paused, p.active, COUNT(*) FROM participants p WHERE {ENROLLED}"
-        " GROUP BY 1, 2, 3, 4, 5",
+        f"{where} GROUP BY 1, 2, 3, 4, 5",
+        params,
     )
     counts: dict[str, Any] = {"total": 0, "role": {}, "language": {}, "channel": {}, "paused": 0, "blocked": 0}
     for role, language, channel, paused, active, count in rows:

@@ -1,0 +1,152 @@
+"""Walk sign-up, the participants' side: a volunteer is asked to lead a group walk an organiser put on a date
+(`/walkdate`), and signs up with one tap; once someone leads it, the community's newcomers are invited and answer
+as they do for a meeting (I'll come / maybe / not this time). `/walks` shows a volunteer the walk dates to come.
+
+The buttons carry `wd:<action>:<walk date id>`; what the engine needs of the walk date is read by `context` before
+it runs (the engine stays pure), and what changes is a record written in the event's transaction
+(bot/store/walk_dates.py), which also invites the newcomers when the first volunteer signs up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.engine import events
+from bot.engine.features import BaseFeature
+from bot.engine.outgoing import ButtonSpec, Outgoing, Record, Result
+from bot.engine.state import ParticipantState, Stage
+from bot.followups.texts import moment_text
+from bot.i18n import Translator, pick, translator
+from bot.store import OutboxRow, walk_dates
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from bot.dispatch import Dispatcher
+    from bot.engine.core import Engine
+
+CALL, INVITE = walk_dates.CALL, walk_dates.INVITE
+CONTEXT = "walk_signup.date"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+UPCOMING = "walk_signup.upcoming"
+
+
+def _title(engine: Engine, entry: Mapping[str, Any], t: Translator) -> str:
+    walk = engine.library.walks.get(entry["walk"])
+    return pick(walk.title, t.language) if walk else str(entry["walk"])
+
+
+def lead_rows(entry: Mapping[str, Any], t: Translator) -> tuple[tuple[ButtonSpec, ...], ...]:
+    return ((ButtonSpec("🙋 " + t.gettext("I'll lead it"), f"wd:lead:{entry['id']}"),),)
+
+
+def rsvp_rows(entry: Mapping[str, Any], t: Translator) -> tuple[tuple[ButtonSpec, ...], ...]:
+    _ = t.gettext
+    return (
+        (ButtonSpec("✅ " + _("I'll come"), f"wd:yes:{entry['id']}"),),
+        (ButtonSpec("🤔 " + _("Maybe"), f"wd:maybe:{entry['id']}"),),
+        (ButtonSpec("🙅 " + _("Not this time"), f"wd:no:{entry['id']}"),),
+    )
+
+
+def call_text(engine: Engine, entry: Mapping[str, Any], t: Translator) -> str:
+    when = moment_text(t, entry["starts_at"], engine.config.timezone)
+    return "🚶 " + t.format(
+        t.gettext("Group walk “{title}”: {when}. Will you lead it?"), title=_title(engine, entry, t), when=when
+    )
+
+
+def invite_text(engine: Engine, entry: Mapping[str, Any], t: Translator) -> str:
+    when = moment_text(t, entry["starts_at"], engine.config.timezone)
+    return "🚶 " + t.format(
+        t.gettext("You are invited to a group walk “{title}”: {when}. A volunteer leads it. Will you come?"),
+        title=_title(engine, entry, t),
+        when=when,
+    )
+
+
+def button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
+    """I'll lead it (volunteers), or I'll come / maybe / not this time (newcomers)."""
+    action, _sep, key = rest.partition(":")
+    entry = result.context.get(CONTEXT)
+    now = result.now
+    if entry is None or str(entry["id"]) != key or action not in ("lead", *walk_dates.RSVP) or now is None:
+        result.refused = "a walk date button for an unknown walk date"
+        engine.stale(result, t)
+        return
+    if entry["status"] != "open" or entry["starts_at"] <= now:
+        result.say("⌛ " + t.gettext("This group walk has ended."))
+        return
+    when = moment_text(t, entry["starts_at"], engine.config.timezone)
+    if action == "lead":
+        if result.state.role != "volunteer":
+            engine.stale(result, t)
+            return
+        result.records.append(Record("walk_date_lead", {"walk_date": entry["id"]}))
+        text = t.gettext("Thank you! You lead the group walk “{title}”: {when}.")
+        result.say("🙌 " + t.format(text, title=_title(engine, entry, t), when=when))
+        return
+    result.records.append(Record("walk_date_rsvp", {"walk_date": entry["id"], "rsvp": action}))
+    if action == "yes":
+        result.say("🙌 " + t.format(t.gettext("Great, see you on {date}!"), date=when))
+    elif action == "maybe":
+        result.say("🤔 " + t.gettext("Thank you for letting us know. You are welcome if you can make it."))
+    else:
+        result.say("👍 " + t.gettext("That's fine."))
+
+
+class WalkSignupFeature(BaseFeature):
+    name = "walk_signup"
+
+    def buttons(self) -> Mapping[str, Any]:
+        return {"wd": button}
+
+    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+        if state.id is None or state.stage != Stage.READY:
+            return {}
+        if isinstance(event, events.Button) and event.data.startswith("wd:"):
+            key = event.data.rpartition(":")[2]
+            return {CONTEXT: walk_dates.get(db, int(key))} if key.isdigit() else {}
+        if isinstance(event, events.Command) and event.name.lower() == "walks" and state.role == "volunteer":
+            # Every open one; the feature keeps those still to come at the event's moment (the engine's clock).
+            return {UPCOMING: walk_dates.upcoming(db, frozenset({state.community}), EPOCH)}
+        return {}
+
+
+def volunteer_rows(engine: Engine, result: Result, t: Translator) -> list[tuple[ButtonSpec, ...]]:
+    """For `/walks`: the walk dates to come that a volunteer can sign up to lead (a hook in bot/engine/walks.py)."""
+    rows: list[tuple[ButtonSpec, ...]] = []
+    for entry in result.context.get(UPCOMING, []):
+        if result.now is not None and entry["starts_at"] <= result.now:
+            continue
+        when = moment_text(t, entry["starts_at"], engine.config.timezone)
+        label = "🙋 " + t.format(t.gettext("Lead “{title}”: {when}"), title=_title(engine, entry, t), when=when)
+        rows.append((ButtonSpec(label[:60], f"wd:lead:{entry['id']}"),))
+    return rows
+
+
+# -- messages rendered when they are sent --------------------------------------------------------------------------
+async def _entry(dispatcher: Dispatcher, row: OutboxRow) -> dict[str, Any] | None:
+    entry = await dispatcher.store.call(walk_dates.get, int(row.payload.get("walk_date", 0)))
+    now: datetime = dispatcher.clock.now()
+    if entry is None or entry["status"] != "open" or entry["starts_at"] <= now:
+        return None  # cancelled or past: no use any more
+    return entry
+
+
+async def render_call(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    entry = await _entry(dispatcher, row)
+    if entry is None:
+        return None
+    t = translator(row.language)
+    return Outgoing(call_text(dispatcher.engine, entry, t), lead_rows(entry, t), kind=row.kind)
+
+
+async def render_invite(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    entry = await _entry(dispatcher, row)
+    if entry is None:
+        return None
+    t = translator(row.language)
+    return Outgoing(invite_text(dispatcher.engine, entry, t), rsvp_rows(entry, t), kind=row.kind)
