@@ -127,7 +127,11 @@ def _readable(library: Library, answer: dict[str, Any], t: Translator) -> tuple[
     conversation = library.rounds.get(answer.get("conversation", ""))
     prompt = conversation.prompt(answer.get("prompt", "")) if conversation else None
     if prompt is None:
-        return answer.get("prompt", "?"), _summarise(answer.get("value", {}))
+        # A walk's answer: the card's question (never the stop's id), or "—" when the content no longer has it.
+        walk = library.walks.get(answer.get("conversation", ""))
+        question = walk.prompt_text(answer.get("prompt", "")) if walk is not None else None
+        shown = _shorten(pick(question, t.language), 50) if question else "—"
+        return shown, _summarise(answer.get("value", {}))
     value = answer.get("value", {})
     option = next((opt for opt in prompt.options if opt.id == value.get("option")), None)
     shown = pick(option.label, t.language) if option else _summarise(value)

@@ -85,6 +85,10 @@ def card_text(walk: Walk, index: int, t: Translator, *, group: bool, lead: str =
     for question in (stop.card.question, stop.card.second_question):
         if question:
             lines += ["", *beside(question, t)]
+    if stop.card.easy_dutch:  # the A1 line is Dutch for everyone, so it needs no label in another language
+        lines += ["", "🔤 NL A1 · " + t.isolate(stop.card.easy_dutch)]
+        if stop.card.key_words:
+            lines.append("🔑 " + " · ".join(t.isolate(word) for word in stop.card.key_words))
     lines.append("")
     if group:
         lines.append(
@@ -131,8 +135,15 @@ def card(library: Library, walk: Walk, index: int, t: Translator, *, group: bool
         text=card_text(walk, index, t, group=group, lead=lead),
         buttons=() if group else alone_rows(walk, index, t),
         kind="walk",
-        data={"photo": picture} if picture else {},
+        data={**({"photo": picture} if picture else {}), **card_audio(library, walk, index, t.language)},
     )
+
+
+def card_audio(library: Library, walk: Walk, index: int, language: str) -> dict[str, str]:
+    """The card read aloud in the participant's language, sent after the picture and its text."""
+    recording = (walk.stops[index].card.audio or {}).get(language)
+    source = library.sources.get(walk.id)
+    return {"voice": str(source.parent / recording)} if recording and source else {}
 
 
 def closing_text(walk: Walk, t: Translator) -> str:

@@ -234,6 +234,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX answer_history_by_answer ON answer_history (answer_id)
         """,
     ),
+    (
+        10,
+        "a safeguarding flag knows its kinds (suicide, violence, ...), so the care message fits it",
+        """
+        ALTER TABLE safeguarding_flags ADD COLUMN kinds TEXT NOT NULL DEFAULT '[]'
+        """,
+    ),
     # Reserved numbers, so features built side by side never collide: 3 walks, 4 organisers, 5 follow-ups
     # (meetings, ideas, minority round), 6 hardening (edits, flood control, retention).
 ]
