@@ -14,6 +14,7 @@ from bot.engine.keyboards import role_names
 from bot.engine.outgoing import Document
 from bot.engine.state import ParticipantState
 from bot.i18n import LANGUAGES, Translator, pick
+from bot.rtl import icon
 
 
 def responsible(t: Translator, contact: str) -> str:
@@ -74,14 +75,15 @@ def help_text(t: Translator, contact: str) -> str:
     _ = t.gettext
     return "\n".join(
         [
-            "ℹ️ "
+            icon(t, "ℹ️")
             + _(
                 "Samenspraak asks you short questions about life in the city. Answer with a button, text, a voice message, a photo or a place."
             ),
             "",
             # The command menu's own words, so /help and the menu never tell two stories.
-            *(f"/{name} — {what}" for name, what in command_menu(t) if name not in ("start", "help")),
-            "/help — " + _("this message"),
+            # Commands isolated: in Arabic, Persian and Pashto a bare /mydata would show as "mydata/".
+            *(f"{t.isolate('/' + name)} — {what}" for name, what in command_menu(t) if name not in ("start", "help")),
+            t.isolate("/help") + " — " + _("this message"),
             "",
             *help_lines(t, contact),
         ]

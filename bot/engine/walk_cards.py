@@ -16,6 +16,7 @@ from bot.engine import events
 from bot.engine.outgoing import ButtonSpec, Outgoing
 from bot.engine.prompts import clean_text, unsupported_message, visible
 from bot.i18n import Translator, pick
+from bot.rtl import icon
 
 if TYPE_CHECKING:
     from bot.content.loader import Library
@@ -92,7 +93,7 @@ def card_text(walk: Walk, index: int, t: Translator, *, group: bool, lead: str =
     lines.append("")
     if group:
         lines.append(
-            "ℹ️ "
+            icon(t, "ℹ️")
             + _(
                 "Talk about it together, then answer here: type, send a voice message or a photo. The volunteer "
                 "tells the group when to walk on."
@@ -100,7 +101,7 @@ def card_text(walk: Walk, index: int, t: Translator, *, group: bool, lead: str =
         )
     elif index + 1 >= len(walk.stops):  # the last stop: its button finishes the walk
         lines.append(
-            "ℹ️ "
+            icon(t, "ℹ️")
             + _(
                 "Talk about it, then answer here: type, send a voice message or a photo. Tap “Finish the walk” when "
                 "you are done."
@@ -108,7 +109,7 @@ def card_text(walk: Walk, index: int, t: Translator, *, group: bool, lead: str =
         )
     else:
         lines.append(
-            "ℹ️ "
+            icon(t, "ℹ️")
             + _(
                 "Talk about it, then answer here: type, send a voice message or a photo. Tap “Next stop” when you "
                 "walk on."

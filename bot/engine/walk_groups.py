@@ -12,6 +12,7 @@ from bot.content.walks import Walk
 from bot.engine.outgoing import ButtonSpec, Outgoing
 from bot.engine.walk_cards import WALK_CODE, Rows, beside, follow_up, join_link, name_beside, new_group_code
 from bot.i18n import Translator, pick, translator
+from bot.rtl import icon
 
 if TYPE_CHECKING:
     from bot.content.loader import Library
@@ -188,13 +189,15 @@ def group_command(
     t = translator(language)
     _ = t.gettext
     if existing is not None and existing.walk in library.walks:
-        lead = "ℹ️ " + _("A walk is already going on in this chat. End it first to start another one.")
+        lead = icon(t, "ℹ️") + _("A walk is already going on in this chat. End it first to start another one.")
         return GroupOutcome(to_chat=[status_message(library.walks[existing.walk], existing, t, bot_username, lead)])
     walk_id = args.strip().split(" ")[0].removeprefix(WALK_CODE) if args.strip() else ""
     walk = library.walks.get(walk_id)
     if walk is None:
         lines = [_("Which walk? Send /walk followed by its name:"), ""]
-        lines += [f"/walk {walk.id} — {pick(walk.title, t.language)}" for walk in library.walks.values()]
+        lines += [
+            f"{t.isolate('/walk ' + walk.id)} — {pick(walk.title, t.language)}" for walk in library.walks.values()
+        ]
         if not library.walks:
             lines = [_("There are no walks right now.")]
         return GroupOutcome(to_chat=[Outgoing(text="\n".join(lines), kind="walk_status")])

@@ -57,6 +57,7 @@ from bot.engine.walk_groups import (
     walk_list_text,
 )
 from bot.i18n import Translator, pick, translator
+from bot.rtl import icon
 
 if TYPE_CHECKING:
     import sqlite3
@@ -305,7 +306,7 @@ class WalkFeature(BaseFeature):
         if event.moved:
             return True
         if not placed:
-            result.say("ℹ️ " + _("This walk has no places on the map. Tap “Next stop” when you walk on."))
+            result.say(icon(t, "ℹ️") + _("This walk has no places on the map. Tap “Next stop” when you walk on."))
             return True
         ahead = sorted((metres_away, index) for metres_away, index in placed if walk.stops[index].id not in seen)
         lines = []
@@ -351,7 +352,8 @@ class WalkFeature(BaseFeature):
             parts.append(pick(walk.intro, t.language))
         if t.language != REQUIRED_LANGUAGE:
             parts.append(
-                "🇳🇱 " + _("Each card shows the Dutch words first, then your language: a chance to practise Dutch.")
+                icon(t, "🇳🇱")
+                + _("Each card shows the Dutch words first, then your language: a chance to practise Dutch.")
             )
         if any(stop.location for stop in walk.stops):
             parts.append(

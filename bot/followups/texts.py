@@ -19,6 +19,7 @@ from bot.engine.outgoing import ButtonSpec
 from bot.engine.pacing import local
 from bot.engine.prompts import THEME_ICONS
 from bot.i18n import Translator, pick
+from bot.rtl import icon
 
 RSVP = ("yes", "maybe", "no")
 STATUS_ICONS = {"under-discussion": "💬", "planned": "🗓", "done": "✅", "not-possible": "⛔"}
@@ -87,7 +88,7 @@ def change_notice(t: Translator, meeting: Meeting, zone: ZoneInfo, changed: list
         *meeting_details(t, meeting, zone),
     ]
     if meeting.note:
-        lines += ["", "ℹ️ " + pick(meeting.note, t.language)]
+        lines += ["", icon(t, "ℹ️") + pick(meeting.note, t.language)]
     lines += ["", _("Can you still come? Tap a button.")]
     return "\n".join(lines)
 
@@ -103,7 +104,7 @@ def cancellation(t: Translator, meeting: Meeting, zone: ZoneInfo) -> str:
         )
     ]
     if meeting.note:
-        lines += ["", "ℹ️ " + pick(meeting.note, t.language)]
+        lines += ["", icon(t, "ℹ️") + pick(meeting.note, t.language)]
     lines += ["", _("We are sorry. We will let you know when there is a new meeting.")]
     return "\n".join(lines)
 
@@ -174,8 +175,8 @@ def ideas_list(t: Translator, ideas: list[dict[str, Any]]) -> str:
         return "💡 " + _("There are no ideas from meetings yet. After the next meeting you will find them here.")
     lines = ["💡 " + _("Ideas from the meetings, and what became of them:"), ""]
     for idea in ideas:
-        icon = THEME_ICONS.get(idea["theme"], "💬")
-        lines.append(f"{icon} {pick(idea['text'], t.language)}")
+        theme = THEME_ICONS.get(idea["theme"], "💬")
+        lines.append(f"{theme} {pick(idea['text'], t.language)}")
         lines.append("   " + status_label(t, idea["status"]))
         if idea.get("reason"):
             lines.append("   " + pick(idea["reason"], t.language))
@@ -198,7 +199,8 @@ def minority_question(t: Translator, conversation: Round, prompt: Prompt, chosen
             t.format(_("The question was: {question}"), question=pick(prompt.text, t.language)),
             t.format(_("You answered: {answer}"), answer=chosen_label(t, prompt, chosen)),
             "",
-            "ℹ️ " + _("Type your answer or send a voice message. Your view will be shown next to the majority's."),
+            icon(t, "ℹ️")
+            + _("Type your answer or send a voice message. Your view will be shown next to the majority's."),
         ]
     )
 

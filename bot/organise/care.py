@@ -23,6 +23,7 @@ from bot.distress.matcher import FLAG_KINDS, SHARED_LISTS
 from bot.engine.notices import help_lines, responsible
 from bot.engine.outgoing import Outgoing
 from bot.i18n import LANGUAGES, Translator, locales_dir, pick, translator
+from bot.rtl import icon
 
 
 def _openings(t: Translator) -> dict[str, str]:
@@ -101,7 +102,7 @@ def care_message(language: str | None, contact: str, library: Any = None, kinds:
         lines += help_lines(t, contact)
         return Outgoing(text="\n".join(lines), kind="care")
     danger, fitting = lines_for(all_lines, kinds)
-    lines += ["🆘 " + _("In danger right now? Call:"), *(_line_text(line, t) for line in danger), ""]
+    lines += [icon(t, "🆘") + _("In danger right now? Call:"), *(_line_text(line, t) for line in danger), ""]
     own = [line for line in fitting if _speaks(line, t.language)]
     others = [line for line in fitting if not _speaks(line, t.language)]
     spoken = language_name(t.language, t)
