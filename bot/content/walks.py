@@ -62,12 +62,15 @@ class Walk(Conversation):
     """A dialogue walk: ordered stops, reflection prompts for the end, and a follow-up a week later."""
 
     kind: Literal["walk"]
+    # A few words for buttons that join a text with the title ("Lead a group: Centre"): a button shows about 30
+    # characters on a phone, so a long title is cut off mid-word.
+    short_title: Text | None = None
     stops: tuple[Stop, ...] = Field(min_length=1)
     reflection: tuple[Text, ...] = ()
     follow_up: Text | None = None  # a week after the walk; a built-in question when not given
     follow_up_after: str = Field(default="7d", pattern=r"^(\d+[wdhm])+$")
 
-    _texts = field_validator("follow_up", mode="before")(_text_map)
+    _texts = field_validator("follow_up", "short_title", mode="before")(_text_map)
 
     @field_validator("reflection", mode="before")
     @classmethod
@@ -95,7 +98,7 @@ class Walk(Conversation):
 
 def walk_texts(walk: Walk) -> TextList:
     found: TextList = [(("title",), walk.title)]
-    for name in ("intro", "closing", "follow_up"):
+    for name in ("short_title", "intro", "closing", "follow_up"):
         value = getattr(walk, name)
         if value is not None:
             found.append(((name,), value))

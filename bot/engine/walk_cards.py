@@ -67,6 +67,22 @@ def name_beside(name: Mapping[str, str], t: Translator) -> str:
     return dutch if t.language == REQUIRED_LANGUAGE or own == dutch else f"{own} · {t.isolate(dutch)}"
 
 
+MAX_BUTTON = 30  # characters a button shows on a small phone before it cuts the label off
+
+
+def walk_button(template: str, walk: Walk, t: Translator) -> str:
+    """A button that names a walk: with its title when that fits, else with its short title."""
+    full = t.format(template, title=pick(walk.title, t.language))
+    if len(without_marks(full)) <= MAX_BUTTON or not walk.short_title:
+        return full
+    return t.format(template, title=pick(walk.short_title, t.language))
+
+
+def without_marks(label: str) -> str:
+    """A label without the invisible direction marks, whose length is what a reader sees."""
+    return "".join(character for character in label if character not in "\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
 def picture_of(library: Library, walk: Walk, index: int) -> str | None:
     source = library.sources.get(walk.id)
     return str(picture_path(source, walk.stops[index].card.picture)) if source else None

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING
 
 from bot.content.walks import Walk
 from bot.engine.outgoing import ButtonSpec, Outgoing
-from bot.engine.walk_cards import WALK_CODE, Rows, beside, follow_up, join_link, name_beside, new_group_code
+from bot.engine.walk_cards import (
+    MAX_BUTTON,
+    WALK_CODE,
+    Rows,
+    beside,
+    follow_up,
+    join_link,
+    name_beside,
+    new_group_code,
+    without_marks,
+)
 from bot.i18n import Translator, pick, translator
 from bot.rtl import icon
 
@@ -78,18 +88,17 @@ def group_buttons(walk: Walk, group: GroupWalk, t: Translator) -> Rows:
     _ = t.gettext
     rows: list[tuple[ButtonSpec, ...]] = []
     if group.in_group_chat:
-        rows.append((ButtonSpec("🙋 " + _("I walk along"), f"wg:j:{group.code}"),))
+        rows.append((ButtonSpec("🙋 " + _("Join the walk"), f"wg:j:{group.code}"),))
     following = group.stop + 1
     if following < len(walk.stops):
         name = pick(walk.stops[following].name, t.language)
-        label = _("Start: {name}") if group.stop < 0 else _("Next stop: {name}")
-        rows.append(
-            (
-                ButtonSpec(
-                    ("▶️ " if group.stop < 0 else "➡️ ") + t.format(label, name=name), f"wg:n:{group.code}:{group.stop}"
-                ),
-            )
+        template = ("▶️ " if group.stop < 0 else "➡️ ") + (
+            _("Start: {name}") if group.stop < 0 else _("Next stop: {name}")
         )
+        label = t.format(template, name=name)
+        if len(without_marks(label)) > MAX_BUTTON:  # a long stop name is cut off on a phone: its number instead
+            label = t.format(template, name=f"{following + 1}/{len(walk.stops)}")
+        rows.append((ButtonSpec(label, f"wg:n:{group.code}:{group.stop}"),))
     else:
         rows.append((ButtonSpec("🏁 " + _("Finish the walk"), f"wg:n:{group.code}:{group.stop}"),))
     rows.append(

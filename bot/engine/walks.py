@@ -46,6 +46,7 @@ from bot.engine.walk_cards import (
     metres,
     reflection_rows,
     reflection_text,
+    walk_button,
 )
 from bot.engine.walk_groups import (
     GroupOutcome,
@@ -462,12 +463,10 @@ class WalkFeature(BaseFeature):
         _ = t.gettext
         rows: list[tuple[ButtonSpec, ...]] = []
         for walk in engine.library.walks.values():
-            title = pick(walk.title, t.language)
-            rows.append((ButtonSpec("🚶 " + title, f"walk:go:{walk.id}"),))
+            rows.append((ButtonSpec(walk_button("🚶 {title}", walk, t), f"walk:go:{walk.id}"),))
             if result.state.role == "volunteer":
-                rows.append(
-                    (ButtonSpec("👥 " + t.format(_("Lead a group: {title}"), title=title), f"walk:lead:{walk.id}"),)
-                )
+                lead = walk_button("👥 " + _("Lead a group: {title}"), walk, t)
+                rows.append((ButtonSpec(lead, f"walk:lead:{walk.id}"),))
         session = self._session(engine, result)
         if session and session.group is None and session.phase == "stops":
             rows.append((ButtonSpec("⏹ " + _("End my walk"), f"walk:end:{session.walk.id}"),))

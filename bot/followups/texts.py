@@ -10,8 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
-
 from bot.clock import parse_offset
 from bot.content.meetings import Meeting
 from bot.content.model import Prompt, Round
@@ -19,6 +17,7 @@ from bot.engine.outgoing import ButtonSpec
 from bot.engine.pacing import local
 from bot.engine.prompts import THEME_ICONS
 from bot.i18n import Translator, pick
+from bot.local_dates import clock, full_date
 from bot.rtl import icon
 
 RSVP = ("yes", "maybe", "no")
@@ -39,8 +38,8 @@ def moment_text(t: Translator, moment: datetime, zone: ZoneInfo) -> str:
     shown = moment.astimezone(zone)
     return t.format(
         t.gettext("{date} at {time}"),
-        date=format_date(shown.date(), "full", locale=t.locale),
-        time=format_time(shown, "short", locale=t.locale),
+        date=full_date(shown.date(), t.locale),
+        time=clock(shown, t.locale),
     )
 
 

@@ -55,7 +55,8 @@ def _dutch_names() -> dict[str, str]:
     if not path.is_file():
         return {}
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    return {str(code): str(name) for code, name in (data.get("terms", {}).get("dutch", {}) or {}).items()}
+    names = (data.get("terms", {}).get("dutch", {}) or {}).get("name", {}) or {}
+    return {str(code): str(name) for code, name in names.items()}
 
 
 def language_name(code: str, t: Translator) -> str:
