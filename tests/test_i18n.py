@@ -187,3 +187,30 @@ def test_a_stale_catalog_is_compiled_on_first_use(tmp_path: Path, monkeypatch: p
     finally:
         monkeypatch.delenv("SAMENSPRAAK_LOCALES")
         reset_cache()
+
+
+def test_dari_is_its_own_language_with_afghan_month_names_and_words() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.engine.keyboards import language_rows
+    from bot.local_dates import full_date
+
+    assert guess_language("fa-AF") == "prs" and guess_language("fa") == "fa"
+    chooser = [button.label for row in language_rows(None) for button in row]
+    assert "فارسی" in chooser and "دری" in chooser  # the picker shows both
+    dari, farsi = translator("prs"), translator("fa")
+    day = datetime(2026, 12, 17, 18, 0, tzinfo=UTC).astimezone(ZoneInfo("Europe/Brussels")).date()
+    assert "دسمبر" in full_date(day, dari.locale) and "دسامبر" in full_date(day, farsi.locale)
+    assert dari.gettext("I am a volunteer") == "رضاکار هستم"
+    assert farsi.gettext("I am a volunteer") == "داوطلب هستم"
+    every_farsi = " ".join(
+        text
+        for message in read_catalog(locales_dir() / "fa" / "LC_MESSAGES" / "samenspraak.po")
+        for text in ([message.string] if isinstance(message.string, str) else message.string)
+    )
+    assert "(رضاکار)" not in every_farsi and "(هالندی)" not in every_farsi  # no bracket glosses in Farsi
+
+
+def test_a_dari_text_missing_in_content_is_read_in_farsi_before_dutch() -> None:
+    assert pick({"nl": "Hallo", "fa": "سلام"}, "prs") == "سلام"
+    assert pick({"nl": "Hallo", "fa": "سلام", "prs": "سلام علیکم"}, "prs") == "سلام علیکم"

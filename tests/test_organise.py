@@ -206,7 +206,10 @@ async def test_safeguarding_flag_reaches_organisers_who_can_send_the_help_lines(
         bot, PARTICIPANT, lambda: api.user_callback(ORGANISER, button_data(flag)[0]), lambda c: "112" in (c.text or "")
     )
     assert "107" in (care.text or "") and "0800 32 123" in (care.text or "")
-    assert query(bot.settings.db, "SELECT handled_by FROM safeguarding_flags") == [(f"telegram:{ORGANISER}",)]
+    assert "Over: zelfdoding of zelfbeschadiging" in (flag.text or "")  # the kind of flag, for the organiser
+    assert query(bot.settings.db, "SELECT handled_by, kinds FROM safeguarding_flags") == [
+        (f"telegram:{ORGANISER}", '["suicide"]')
+    ]
 
 
 async def test_announcement_in_each_participants_language_after_a_preview(bot: Running) -> None:
@@ -484,3 +487,27 @@ async def test_an_export_too_big_for_telegram_says_how_to_make_it_on_the_server(
         for text in texts
     )
     assert list((settings.db.parent / "organiser-files").iterdir()) == []
+
+
+def test_no_internal_ids_reach_organisers_or_participants(library: Library) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.engine.notices import mydata_message
+    from bot.engine.state import ParticipantState
+    from bot.organise.common import prompt_text_nl
+
+    # moderation and flags name a walk's question by its words, never "Vraag: station"
+    assert prompt_text_nl(library, "wandeling-centrum", "station").startswith("Hoe ben je in deze stad aangekomen?")
+    assert prompt_text_nl(library, "wandeling-centrum", "reflection-1") != "reflection-1"
+    assert prompt_text_nl(library, "wandeling-centrum", "follow-up") != "follow-up"
+    state = ParticipantState(channel="terminal", address="x", pseudonym="p-1", language="ar")
+    stored = {
+        "answers": [
+            {"conversation": "wandeling-centrum", "prompt": prompt, "value": {"text": "نعم"}}
+            for prompt in ("station", "park", "reflection-1", "follow-up")
+        ]
+    }
+    text, _document = mydata_message(library, state, stored, translator("ar"), ZoneInfo("Europe/Brussels"))
+    for internal in ("• station", "• park", "reflection-1", "follow-up"):
+        assert internal not in text, internal
+    assert "كيف وصلت إلى هذه المدينة" in text
