@@ -57,6 +57,7 @@ MUST: dict[str, list[tuple[str, str]]] = {
         ("ما بدي عيش", "suicide"),
         ("زوجي يضربني", "violence"),
         ("انا مش امنة بالبيت", "violence"),
+        ("زوجي عصبي ولست بأمان في البيت", "violence"),  # و joined to the next word
         ("اغتصبني", "sexual-violence"),
         ("اخذوا جوازي", "exploitation"),
     ],

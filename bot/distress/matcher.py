@@ -44,6 +44,7 @@ class Excluded:
     phrase: str  # the exclusion as the organisers wrote it
 
 
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 Key = tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]
 
 
@@ -58,7 +59,9 @@ def pattern(entry: str) -> str | None:
     parts = [part for part in normalise(entry).split(" ") if part.strip("*")]
     if not parts:
         return None
-    return r"(?<!\w)" + r"\s?".join(_part(part) for part in parts) + r"(?!\w)"
+    # Arabic writes "and" and "so" joined to the next word (ولست بأمان, فبدي موت): allowed before any Arabic entry.
+    joined = "(?:[وف])?" if ARABIC_SCRIPT.match(parts[0].lstrip("*")) else ""
+    return r"(?<!\w)" + joined + r"\s?".join(_part(part) for part in parts) + r"(?!\w)"
 
 
 @dataclass(frozen=True)
