@@ -158,6 +158,7 @@ MUST_NOT: dict[str, list[str]] = {
         "بمیرم برات که این‌قدر خسته‌ای",
         "تجاوز به حریم پارک",
     ],
+    "prs": ["الهی بمیرم، چقدر خسته هستی", "می‌خواهم به پارک بروم"],
     "ps": ["زه غواړم چې پارک ته لاړ شم"],
     "ti": ["ኣብ ፓርክ ክዛወር እደሊ"],
     "so": ["Waxaan rabaa inaan baarkinka tago"],
@@ -191,8 +192,7 @@ def test_an_innocent_sentence_does_not_flag(lists: tuple[object, ...], language:
 def test_every_language_has_a_corpus_both_ways() -> None:
     from bot.i18n import LANGUAGES
 
-    assert set(LANGUAGES) <= set(MUST) | {"prs"}
-    assert set(LANGUAGES) - {"prs"} <= set(MUST_NOT)
+    assert set(LANGUAGES) - {"en"} <= set(MUST) and set(LANGUAGES) - {"en"} <= set(MUST_NOT)
 
 
 def test_a_list_is_read_in_its_own_language_and_with_dutch_and_english(lists: tuple[object, ...]) -> None:
