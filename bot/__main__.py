@@ -66,7 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     backup = sub.add_parser("backup", help="a consistent copy of the live database")
     backup.add_argument("file")
-    for sub_parser in (chat, run, check, export, brief, organiser, backup):
+    safeguarding = sub.add_parser("safeguarding", help="try the distress word lists")
+    safeguarding_sub = safeguarding.add_subparsers(dest="safeguarding_command", required=True)
+    test = safeguarding_sub.add_parser("test", help="what the lists match in a text, and why (exit 0: a match)")
+    test.add_argument("--language", help="the writer's language code (default: every list)")
+    test.add_argument("text", nargs="+", help="the text to try")
+    for sub_parser in (chat, run, check, export, brief, organiser, backup, safeguarding, test):
         sub_parser.add_argument("--db", help="database file", default=argparse.SUPPRESS)
     return parser
 
@@ -140,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_organiser(settings, args.action, args.user_id, communities=args.community, channel=args.channel)
     if command == "backup":
         return _backup(settings, Path(args.file))
+    if command == "safeguarding":
+        from bot.distress.cli import run_test
+
+        return run_test(settings.conversations, args.language, args.text)
     return 2
 
 

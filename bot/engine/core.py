@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import QuietHours
 from bot.content import sequence
+from bot.content.consent import consent_audio
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
 from bot.engine import events, multiselect, pacing
@@ -130,7 +131,8 @@ class Engine:
 
     def _ask_consent(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.CONSENT)
-        result.say(consent_text(t, self.contact_for(result.state, t), self.config.retention_months), *consent_rows(t))
+        text = consent_text(t, self.contact_for(result.state, t), self.config.retention_months)
+        result.say(text, *consent_rows(t), data=consent_audio(self.library, t.language))
 
     def _ask_role(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.ROLE)

@@ -12,6 +12,7 @@ from bot.engine import events
 from bot.engine.keyboards import prompt_rows
 from bot.engine.outgoing import ButtonSpec
 from bot.i18n import Translator, pick
+from bot.rtl import icon
 
 THEME_ICONS = {
     "housing": "🏠",
@@ -47,14 +48,14 @@ def how_to_answer(prompt: Prompt, t: Translator) -> str:
 def render_prompt(conversation: Round, prompt: Prompt, t: Translator) -> tuple[str, tuple[tuple[ButtonSpec, ...], ...]]:
     """The prompt's text in the participant's language, with its position, a hint how to answer, and buttons."""
     position = [p.id for p in conversation.prompts].index(prompt.id) + 1
-    icon = THEME_ICONS.get(prompt.theme or "", "💬")
+    theme = THEME_ICONS.get(prompt.theme or "", "💬")
     header = t.format(t.gettext("Question {number} of {total}"), number=position, total=len(conversation.prompts))
-    lines = [f"{icon} {header}", "", pick(prompt.text, t.language)]
+    lines = [f"{theme} {header}", "", pick(prompt.text, t.language)]
     if prompt.type == "scale" and (prompt.low or prompt.high):
         low = pick(prompt.low, t.language) if prompt.low else ""
         high = pick(prompt.high, t.language) if prompt.high else ""
         lines.append(f"1 = {t.isolate(low)} · 5 = {t.isolate(high)}")
-    lines += ["", "ℹ️ " + how_to_answer(prompt, t)]
+    lines += ["", icon(t, "ℹ️") + how_to_answer(prompt, t)]
     return "\n".join(lines), prompt_rows(conversation, prompt, t)
 
 

@@ -235,6 +235,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        10,
+        "a safeguarding flag knows its kinds (suicide, violence, ...), so the care message fits it",
+        """
+        ALTER TABLE safeguarding_flags ADD COLUMN kinds TEXT NOT NULL DEFAULT '[]'
+        """,
+    ),
+    (
         12,
         "a network of communities: organisers per community, rounds opened and closed, walk dates, audiences",
         """

@@ -344,8 +344,14 @@ def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: d
             return
         data = {**data, "conversation": row[0], "prompt_id": row[1]}
     cursor = db.execute(
-        "INSERT INTO safeguarding_flags (participant_id, answer_id, words, created_at) VALUES (?, ?, ?, ?)",
-        (participant_id, answer_id, json.dumps(data["words"], ensure_ascii=False), iso(now)),
+        "INSERT INTO safeguarding_flags (participant_id, answer_id, words, kinds, created_at) VALUES (?, ?, ?, ?, ?)",
+        (
+            participant_id,
+            answer_id,
+            json.dumps(data["words"], ensure_ascii=False),
+            json.dumps(data.get("kinds", [])),
+            iso(now),
+        ),
     )
     flag_id = cursor.lastrowid
     assert flag_id is not None
