@@ -112,7 +112,12 @@ class Prompt(Strict):
     theme: str | None = None
     options: tuple[Option, ...] = ()
     max_length: int | None = Field(default=None, ge=1, le=4000)
-    optional: bool = False  # shows a "skip" button
+    optional: bool = False  # kept for older content: every prompt can be skipped unless `required`
+    required: bool = False  # no skip button: only for what a round cannot do without
+    # What else it takes besides its own type: a voice prompt takes typed text and a text prompt a voice note,
+    # unless this lists only some (`accept: [voice]`).
+    accept: tuple[AnswerType, ...] | None = None
+    confirm: bool = True  # a voice answer's transcript is read back ("I heard...") for the participant to confirm
     low: Text | None = None  # words under 1 on a scale
     high: Text | None = None  # words under 5 on a scale
     when: Timing | None = None  # when it is sent; default: the round's pacing, else right after the previous answer
@@ -122,6 +127,16 @@ class Prompt(Strict):
     audio: dict[str, str] | None = None
 
     _texts = field_validator("text", "low", "high", mode="before")(_text_map)
+
+    @property
+    def skippable(self) -> bool:
+        return not self.required
+
+    def takes(self, kind: str) -> bool:
+        """Whether an answer of this kind fits: its own type, or the other of voice and text."""
+        if self.accept is not None:
+            return kind in self.accept or kind == self.type
+        return kind == self.type or (kind in ("voice", "text") and self.type in ("voice", "text"))
 
 
 COMMUNITY_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"  # a deep link's /start CODE

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -337,7 +338,10 @@ def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: d
     for address in sorted(addresses):
         language = language_of(db, data["channel"], address)
         # Tied to the participant it is about (not the organiser it goes to), so their /forget removes it too.
-        enqueue(db, data["channel"], address, flag_message(flag_id, data, language), now, participant_id)
+        message = flag_message(flag_id, data, language)
+        if data.get("attach"):  # a voice note's flag carries the recording itself (bot/jobs/runners.py)
+            message = replace(message, data={**message.data, **data["attach"]})
+        enqueue(db, data["channel"], address, message, now, participant_id)
 
 
 async def flag(store: Store, flag_id: int) -> dict[str, Any] | None:

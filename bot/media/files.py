@@ -1,0 +1,62 @@
+"""The media folder beside the database: one owner-only folder per participant (by pseudonym), one file an answer.
+
+A participant's /forget removes their folder after the transaction that deleted their answers; a file whose answer
+is gone for any other reason (retention, a download that finished just after a /forget) is swept as an orphan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+from bot.config import Settings
+from bot.store import Store
+from bot.store.jobs import media_paths
+
+SUFFIXES = {"voice": ".ogg", "audio": ".mp3", "video_note": ".mp4", "photo": ".jpg"}
+
+
+def relative_path(pseudonym: str, answer_id: int, kind: str, suffix: str | None) -> str:
+    """Named by answer id, so exports can say which answer a file belongs to."""
+    return f"{pseudonym}/{answer_id}-{kind}{suffix or SUFFIXES.get(kind, '.bin')}"
+
+
+def write_private(folder: Path, relative: str, content: bytes) -> Path:
+    """Owner-only, like the database: a voice is as personal as a name."""
+    target = folder / relative
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".part")
+    descriptor = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
+    partial.replace(target)  # never a half-written file under the real name
+    return target
+
+
+async def forget_files(settings: Settings, pseudonym: str) -> None:
+    folder = settings.media / pseudonym
+    if pseudonym and folder.parent == settings.media:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
+
+
+async def sweep_orphans(store: Store, folder: Path) -> int:
+    """Delete kept files no stored answer refers to any more; how many went."""
+    kept = await store.call(media_paths)
+    return await asyncio.to_thread(_remove_orphans, folder, kept)
+
+
+def _remove_orphans(folder: Path, kept: set[str]) -> int:
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for file in folder.rglob("*"):
+        if file.is_file() and file.relative_to(folder).as_posix() not in kept and not file.name.endswith(".part"):
+            file.unlink(missing_ok=True)
+            removed += 1
+    for sub in folder.iterdir():
+        if sub.is_dir() and not any(sub.iterdir()):
+            sub.rmdir()
+    return removed
