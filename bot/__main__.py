@@ -37,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--separator", default=",", help="CSV separator: ',' (default) or ';' for Excel set to Dutch")
     export.add_argument("--language", default="nl", help="language of the XLSX column explanations: nl or en")
     export.add_argument("--out", help="file to write (default: standard output; XLSX needs a file)")
+    export.add_argument(
+        "--with-media",
+        action="store_true",
+        help="a zip (--out FILE.zip) with the export and the voice notes and photos",
+    )
     brief = sub.add_parser("brief", help="the meeting brief of a conversation, as one HTML page")
     brief.add_argument("--conversation", required=True, help="the round's id")
     brief.add_argument("--out", required=True, help="the HTML file to write")
@@ -87,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             live_only=args.live_only,
             separator=args.separator,
             language=args.language,
+            with_media=args.with_media,
         )
     if command == "brief":
         from bot.organise.cli import run_brief
@@ -118,6 +124,11 @@ def _backup(settings: Settings, target: Path) -> int:
         return 1
     asyncio.run(copy())
     print(f"backup written to {target}")
+    from bot.media.files import copy_media
+
+    copied = copy_media(settings.media, target)  # the voice notes and photos, beside the copy of the database
+    if copied is not None:
+        print(f"voice notes and photos copied to {copied}")
     return 0
 
 

@@ -60,3 +60,14 @@ def _remove_orphans(folder: Path, kept: set[str]) -> int:
         if sub.is_dir() and not any(sub.iterdir()):
             sub.rmdir()
     return removed
+
+
+def copy_media(folder: Path, backup: Path) -> Path | None:
+    """`samenspraak backup FILE` copies the media folder to `FILE-media/` (owner-only), after the database: a file
+    of an answer made meanwhile may be missing from the copy, never one the copied database does not know."""
+    if not folder.is_dir():
+        return None
+    target = backup.with_name(backup.name + "-media")
+    shutil.copytree(folder, target, dirs_exist_ok=True)
+    target.chmod(0o700)
+    return target

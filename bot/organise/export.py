@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content.loader import Library
 from bot.i18n import pick
+from bot.organise.export_media import MEDIA_COLUMNS, MEDIA_PARTS, media_cells
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
 
 FORMATS = ("csv", "xlsx", "json")
@@ -76,6 +77,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("walk_stop", ON_("For a dialogue walk: the stop the answer was given at.")),
     Column("moderation", ON_("For a text: pending, approved (may be quoted) or hidden (never shown to others).")),
     Column("created_at", ON_("When the answer came in, in the city's time zone.")),
+    *(Column(name, meaning) for name, meaning in MEDIA_COLUMNS),
 )
 NAMES = tuple(column.name for column in COLUMNS)
 ANSWER_INDEX = NAMES.index("answer")
@@ -139,7 +141,7 @@ def _select(parts: tuple[str, ...]) -> str:
     taken = [f"value ->> '$.{part}'" if arrow else f"json_extract(value, '$.{part}')" for part in parts]
     return (
         "SELECT id, participant_id, conversation, prompt_id, answer_type,"
-        f" {', '.join(taken)}, minority, walk_stop, moderation, created_at, value FROM answers"
+        f" {', '.join(taken)}, minority, walk_stop, moderation, created_at, value, {MEDIA_PARTS} FROM answers"
     )
 
 
@@ -252,6 +254,7 @@ class RowMaker:
         self._prompts: dict[tuple[str, str], PromptInfo] = {}
         self._labels: dict[tuple[str, str, str, str | None], tuple[str | None, str | None]] = {}
         self._minutes: dict[str, Any] = {}
+        self.target = "nl"  # the organisers' language: a text in another one without a translation says so
 
     def _clean(self, value: str | None) -> str | None:
         if self.csv and value is not None and value.startswith(FORMULA_STARTS):
@@ -327,6 +330,7 @@ class RowMaker:
             moderation,
             created_at,
             raw,
+            *media,
         ) = row
         pseudonym, channel, role, language, community = person
         info = self._prompts.get((conversation, prompt_id)) or self.prompt(conversation, prompt_id, walk_stop)
@@ -372,6 +376,7 @@ class RowMaker:
             self._clean(walk_stop) if walk_stop else None,
             moderation if text is not None else None,  # only a free text is moderated
             self.moment(created_at),
+            *media_cells(media, answer_type, text, voice, language, self.target, self._clean),
         ]
 
 

@@ -184,7 +184,11 @@ def _enqueue_replies(
 
 
 # -- moderation ------------------------------------------------------------------------------------------------------
-FREE_TEXT = "a.answer_type = 'text' AND json_extract(a.value, '$.text') IS NOT NULL"
+# Free texts, and voice notes and photos (with their words) since they are kept and heard (bot/organise/media_cards.py).
+FREE_TEXT = (
+    "a.answer_type IN ('text', 'voice', 'photo') AND (json_extract(a.value, '$.text') IS NOT NULL"
+    " OR json_extract(a.value, '$.voice') IS NOT NULL OR json_extract(a.value, '$.photo') IS NOT NULL)"
+)
 
 
 async def pending_texts(store: Store) -> int:
