@@ -64,7 +64,8 @@ def _remove_orphans(folder: Path, kept: set[str]) -> int:
 
 def copy_media(folder: Path, backup: Path) -> Path | None:
     """`samenspraak backup FILE` copies the media folder to `FILE-media/` (owner-only), after the database: a file
-    of an answer made meanwhile may be missing from the copy, never one the copied database does not know."""
+    is written before its answer refers to it, so every file the copied database names is in the copy (files of
+    answers given meanwhile may be there too; the next retention run sweeps them as orphans)."""
     if not folder.is_dir():
         return None
     target = backup.with_name(backup.name + "-media")

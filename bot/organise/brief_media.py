@@ -43,7 +43,8 @@ STYLE = """
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; border-bottom: 1px solid var(--line, #d5dde3);
         padding: 6px 0; }
 .pair div { unicode-bidi: plaintext; }
-svg.places { max-width: 100%; height: auto; background: #f4f7f9; border-radius: 6px; }
+.media h3 { margin: 18px 0 6px; }
+svg.places { width: 100%; max-width: 640px; height: auto; background: #f4f7f9; border-radius: 6px; }
 """
 
 
@@ -136,7 +137,7 @@ class MediaWriter:
                 parts.append(f'<p class="label">{escape(label)} · {escape(language)}</p>')
                 parts.append(f'<p class="words">«{escape(extras.quote)}»</p>')
             else:
-                parts.append(f'<p class="label">{escape(o.ogettext("Not transcribed."))}</p>')
+                parts.append('<p class="label">' + escape(o.ogettext("Not transcribed.")) + "</p>")
         caption = row["value"].get("text")
         if isinstance(caption, str):
             parts.append(f'<p class="words">«{escape(caption)}»</p>')
@@ -145,7 +146,7 @@ class MediaWriter:
             label = o.format(o.ogettext("Machine translation ({engine}):"), engine=translated[1])
             parts.append(f'<p class="label">{escape(label)}</p><p class="words machine">«{escape(translated[0])}»</p>')
         elif (extras.quote or isinstance(caption, str)) and row["language"] != self.target:
-            parts.append(f'<p class="label">{escape(o.ogettext("Not translated."))}</p>')
+            parts.append('<p class="label">' + escape(o.ogettext("Not translated.")) + "</p>")
         return "".join(parts)
 
     def item(self, extras: Extras, row: dict[str, Any], question: str) -> str:
@@ -154,13 +155,13 @@ class MediaWriter:
         path = self.folder / extras.path if extras.path else None
         if extras.kind == "photo":
             source = _thumbnail(path) if path else None
-            body.append(f'<img src="{source}" alt="">' if source else f"<p>{escape(o.ogettext('Photo'))}</p>")
+            body.append(f'<img src="{source}" alt="">' if source else "<p>" + escape(o.ogettext("Photo")) + "</p>")
         else:
             source = _audio(path) if path else None
             if source:
                 body.append(f'<audio controls preload="none" src="{source}"></audio>')
             else:
-                body.append(f"<p>🎤 {escape(o.ogettext('Voice message'))}</p>")
+                body.append("<p>🎤 " + escape(o.ogettext("Voice message")) + "</p>")
         body.append(self.words(extras, row))
         body.append("</div>")
         return "".join(body)
@@ -177,8 +178,13 @@ class MediaWriter:
             )
             rows.append(f"<tr><td>{latitude:.3f}, {longitude:.3f}</td><td>{near}</td></tr>")
         table = (
-            f"<table><tr><th>{escape(o.ogettext('Place (about 100 m)'))}</th>"
-            f"<th>{escape(o.ogettext('Nearest walk stop'))}</th></tr>" + "".join(rows) + "</table>"
+            "<table><tr><th>"
+            + escape(o.ogettext("Place (about 100 m)"))
+            + "</th><th>"
+            + escape(o.ogettext("Nearest walk stop"))
+            + "</th></tr>"
+            + "".join(rows)
+            + "</table>"
         )
         return table + self.overview(points, stops)
 
@@ -235,7 +241,8 @@ async def media_section(
     ]
     if not shown and not typed and not points and not waiting:
         return ""
-    parts = [f"<style>{STYLE}</style><section><h2>🎤 {escape(o.ogettext('Voices, photos and places'))}</h2>"]
+    heading = escape(o.ogettext("Voices, photos and places"))
+    parts = [f'<style>{STYLE}</style><section class="media"><h2>🎤 {heading}</h2>']
     if shown:
         items = await _items(writer, shown[:EMBEDDED], extras, questions)
         parts.append('<div class="media-grid">' + "".join(items) + "</div>")
@@ -248,20 +255,20 @@ async def media_section(
         )
         parts.append(f'<p class="meta">{escape(note)}</p>')
     if typed:
-        parts.append(f"<h3>{escape(o.ogettext('Words in other languages, with a machine translation'))}</h3>")
+        parts.append("<h3>" + escape(o.ogettext("Words in other languages, with a machine translation")) + "</h3>")
         for row in typed:
             translated = extras[row["id"]].translations.get("text")
             right = (
                 f'<span class="machine">{escape(translated[0])}</span>'
                 if translated
-                else f'<span class="empty">{escape(o.ogettext("Not translated."))}</span>'
+                else '<span class="empty">' + escape(o.ogettext("Not translated.")) + "</span>"
             )
             parts.append(
                 f'<div class="pair"><div>«{escape(row["value"]["text"])}» '
                 f'<span class="meta">{escape(language_name(row["language"]))}</span></div><div>{right}</div></div>'
             )
     if points:
-        parts.append(f"<h3>📍 {escape(o.ogettext('Places people shared'))}</h3>")
+        parts.append("<h3>📍 " + escape(o.ogettext("Places people shared")) + "</h3>")
         parts.append(writer.places(points, walk_stops(library)))
     parts.append("</section>")
     return "".join(parts)
