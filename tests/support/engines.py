@@ -24,11 +24,12 @@ class FakeEngine:
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     _runner: web.AppRunner | None = None
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> str:
         app = web.Application()
         app.router.add_post(self.path, self._handle)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -37,6 +38,7 @@ class FakeEngine:
         return self.url
 
     async def stop(self) -> None:
+        self._released.set()  # a hanging answer ends with the server
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -45,15 +47,18 @@ class FakeEngine:
             form = await request.post()
             seen: dict[str, Any] = {}
             for key, value in form.items():
-                seen[key] = value.file.read() if hasattr(value, "file") else value
-                if hasattr(value, "filename"):
+                if hasattr(value, "file"):
+                    with value.file:
+                        seen[key] = value.file.read()
                     seen["_filename"] = value.filename
+                else:
+                    seen[key] = value
         else:
             seen = await request.json()
         seen["_authorization"] = request.headers.get("Authorization")
         self.requests.append(seen)
         if self.mode == "hang":
-            await asyncio.sleep(3600)
+            await self._released.wait()
         if self.mode == "slow":
             await asyncio.sleep(self.delay)
         if self.mode == "500":
