@@ -57,7 +57,9 @@ def test_every_prompt_has_a_skip_button_unless_it_is_required(library: Library) 
 
 async def test_reminders_stop_for_a_skipped_prompt(rig: Rig) -> None:
     await rig.to_voice_question()
-    pending = "SELECT DISTINCT json_extract(payload, '$.prompt') FROM outbox WHERE kind = 'reminder' AND status = 'pending'"
+    pending = (
+        "SELECT DISTINCT json_extract(payload, '$.prompt') FROM outbox WHERE kind = 'reminder' AND status = 'pending'"
+    )
     assert rig.rows(pending) == [("ontmoeten",)]
     await rig.send("amal", events.Button(f"skip:{ROUND}:ontmoeten"))
     assert rig.rows(pending) == [("lievelingsplek",)]

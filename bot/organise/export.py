@@ -145,6 +145,7 @@ def _select(parts: tuple[str, ...]) -> str:
     )
 
 
+RAW_AT = -1 - MEDIA_PARTS.count("(SELECT")  # the stored value, before the media parts at the end of a row
 Person = tuple[str, str, str | None, str | None, str]  # pseudonym, channel (as exported), role, language, community
 
 
@@ -413,8 +414,8 @@ def write_json(reader: AnswerReader, maker: RowMaker, out: IO[bytes]) -> int:
     for row, person in reader:
         cells = maker(row, person)
         record = dict(zip(NAMES, cells, strict=True))
-        record["value"] = json.loads(row[-1])
-        record["timestamp"] = int(datetime.fromisoformat(row[-2]).timestamp())
+        record["value"] = json.loads(row[RAW_AT])
+        record["timestamp"] = int(datetime.fromisoformat(row[RAW_AT - 1]).timestamp())
         moderation = cells[MODERATION_INDEX]
         record["moderated"] = MODERATED.get(moderation, 0) if moderation is not None else None
         out.write(encode(record).encode("utf-8"))

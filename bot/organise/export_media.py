@@ -93,7 +93,7 @@ def export_with_media(
     wanted: list[Path] = []
     reader = AnswerReader(db_path, selection)
     for row, _person in reader:
-        path = row[-3]
+        path = row[-3]  # the first of the three MEDIA_PARTS
         if path:
             wanted.append(media_folder / path)
     files = 0

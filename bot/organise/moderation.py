@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.organise import media_command  # noqa: F401 - registers /media beside /moderate
 from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
 from bot.organise.common import language_name, local, prompt_text_nl, role_name
 from bot.organise.i18n import ON_
