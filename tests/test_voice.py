@@ -14,6 +14,9 @@ import pytest
 
 from bot.config import Settings
 from bot.engine import events
+from bot.jobs.service import engines_line
+from bot.media.files import sweep_orphans
+from bot.store.retention import purge
 from tests.support.engines import FakeEngine, speech_server, translate_server
 from tests.support.voice import AUDIO, ROUND, Rig, voice, with_engines
 
@@ -170,11 +173,11 @@ async def test_forget_while_a_job_runs_leaves_no_file_transcript_or_translation(
         await rig.close()
 
 
-async def test_a_transcript_with_words_of_distress_raises_a_flag_with_the_recording(
-    settings: Settings, speech: FakeEngine
+async def test_a_transcript_with_words_of_distress_raises_a_flag_with_the_recording_and_its_translation(
+    settings: Settings, speech: FakeEngine, translation: FakeEngine
 ) -> None:
     speech.answer = lambda _seen: {"text": "أحيانا أريد أن أموت", "language": "ar"}
-    rig = await Rig.open(with_engines(settings, speech.url))
+    rig = await Rig.open(with_engines(settings, speech.url, translation.url))
     try:
         await rig.organiser()
         await rig.to_voice_question()
@@ -183,9 +186,12 @@ async def test_a_transcript_with_words_of_distress_raises_a_flag_with_the_record
         flags = rig.rows("SELECT answer_id, words FROM safeguarding_flags")
         answer_id = rig.rows("SELECT answer_id FROM media")[0][0]
         assert len(flags) == 1 and flags[0][0] == answer_id and json.loads(flags[0][1])  # the words it matched
-        card = [message for message in rig.messages_to("org") if message["kind"] == "organiser"][-1]
+        card = next(message for message in rig.messages_to("org") if "voice" in message)
         assert "أريد أن أموت" in card["text"] and card["voice"].endswith(f"{answer_id}-voice.ogg")
         assert Path(card["voice"]).is_file()  # noqa: ASYNC240 - a test's look at the disk
+        cards = [message for message in rig.messages_to("org") if message["kind"] == "organiser"]
+        followed = [message for message in cards if "NL: أحيانا أريد أن أموت" in message["text"]]
+        assert len(followed) == 1 and followed[0]["text"].startswith("🌐")
     finally:
         await rig.close()
 
@@ -233,3 +239,21 @@ async def test_without_engines_files_are_still_kept_and_nothing_is_queued_for_th
         assert [message for message in rig.messages_to("amal") if message["kind"] == "heard"] == []
     finally:
         await rig.close()
+
+
+async def test_retention_deletes_old_voice_notes_with_their_files_and_words(rig: Rig) -> None:
+    await rig.to_voice_question()
+    await rig.send("amal", voice())
+    await rig.worker.drain()
+    kept = rig.settings.media / rig.rows("SELECT path FROM media")[0][0]
+    assert kept.is_file()
+    await purge(rig.store, rig.clock.now() + timedelta(days=800), 24)
+    assert await sweep_orphans(rig.store, rig.settings.media) == 1
+    assert not kept.exists()
+    assert rig.rows("SELECT COUNT(*) FROM transcripts") == rig.rows("SELECT COUNT(*) FROM jobs") == [(0,)]
+
+
+def test_the_bot_says_at_start_which_engines_are_on(settings: Settings) -> None:
+    assert engines_line(settings) == "engines: speech to text off; translation off"
+    both = engines_line(with_engines(settings, "http://127.0.0.1:1/v1", "http://127.0.0.1:2"))
+    assert both == "engines: speech to text on (whisper-1); translation on (into nl)"

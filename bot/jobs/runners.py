@@ -21,6 +21,7 @@ from bot.jobs.worker import Outcome, Runner
 from bot.media.files import relative_path, write_private
 from bot.media.heard import heard_message
 from bot.organise.common import prompt_text_nl
+from bot.organise.flag_translation import send_flag_translation
 from bot.organise.safeguarding import distress_words
 from bot.store.jobs import SPOKEN, Job, add_job, keep_file, keep_transcript, keep_translation
 from bot.store.outbox_rows import insert_and_claim
@@ -187,8 +188,11 @@ class Runners:
         if not isinstance(text, str) or not text.strip() or source == target:
             return Outcome()
         translated = await self.translate.translate(text, source, target)
+        organisers = [str(user) for user in self.settings.organisers]
 
         def write(db: sqlite3.Connection, now: datetime) -> None:
             keep_translation(db, job.answer_id, field, source, target, translated.text, translated.engine, now)
+            # A flagged answer's card went out with the original words: its translation follows it.
+            send_flag_translation(db, job.answer_id, translated.text, translated.engine, organisers, now)
 
-        return Outcome(write)
+        return Outcome(write, messages=True)
