@@ -30,6 +30,7 @@ from bot.i18n import LANGUAGES
 from bot.jobs.plan import plan_work
 from bot.media.files import forget_files
 from bot.media.heard import HeardFeature
+from bot.media.mydata import add_own_files
 from bot.organise import commands as organise
 from bot.organise.safeguarding import inspect as safeguard
 from bot.store import OutboxRow, Store
@@ -170,6 +171,7 @@ class Dispatcher:
             stored["files"] = await self.store.call(participant_media, state.id)
             stored["machine_translations"] = await self.store.call(participant_translations, state.id)
             result = self.engine.mydata(state, stored, now)
+            await add_own_files(self.settings, result, stored["files"])  # the recordings and photos themselves
         else:
             result = self.engine.handle(state, event, now, hint, {"bot_username": self.bot_username, **loaded})
         if organiser:

@@ -257,3 +257,21 @@ def test_the_bot_says_at_start_which_engines_are_on(settings: Settings) -> None:
     assert engines_line(settings) == "engines: speech to text off; translation off"
     both = engines_line(with_engines(settings, "http://127.0.0.1:1/v1", "http://127.0.0.1:2"))
     assert both == "engines: speech to text on (whisper-1); translation on (into nl)"
+
+
+async def test_an_edited_text_is_translated_afresh(rig: Rig) -> None:
+    for event in (
+        events.Command("start"),
+        events.Button("lang:fa"),
+        events.Button("consent:yes"),
+        events.Button("role:newcomer"),
+        events.Button(f"a:{ROUND}:wonen:2"),
+        events.Button(f"a:{ROUND}:vervoer:fiets"),
+        events.Text("کار در آشپزخانه", ref="41"),
+    ):
+        await rig.send("sara", event)
+    await rig.worker.drain()
+    assert rig.rows("SELECT text FROM translations") == [("NL: کار در آشپزخانه",)]
+    await rig.send("sara", events.Edit("41", "کار در آشپزخانه و نانوایی"))
+    await rig.worker.drain()
+    assert rig.rows("SELECT text FROM translations") == [("NL: کار در آشپزخانه و نانوایی",)]

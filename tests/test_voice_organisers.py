@@ -10,6 +10,7 @@ import json
 import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -109,6 +110,9 @@ async def test_mydata_lists_the_persons_files_and_what_was_made_of_them(rig: Rig
     stored = json.loads(document.content)
     assert stored["files"][0]["kind"] == "voice" and stored["files"][0]["transcript"] == "أريد بيتا أكبر لعائلتي"
     assert stored["machine_translations"][0]["machine_translation"].startswith("NL: ")
+    files = handled.result.messages[1].data["document"]
+    with zipfile.ZipFile(files["path"]) as archive:
+        assert archive.namelist() == [Path(stored["files"][0]["file"]).name]
 
 
 async def test_the_simulator_sends_a_real_file_with_voice_and_a_stand_in_without(settings: Settings) -> None:

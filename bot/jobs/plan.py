@@ -31,8 +31,12 @@ def plan_work(settings: Settings, result: Result) -> bool:
             data = {"conversation": answer.conversation, "prompt_id": answer.prompt_id, "media": media}
             result.records.append(Record("answer_work", {**data, "translate": translate}))
             planned = True
-    for record in result.records:
-        if record.kind == "heard_typed":
+    for record in list(result.records):
+        edited = record.data.get("value")
+        if record.kind == "answer_edit" and translating and isinstance(edited, dict) and "text" in edited:
+            result.records.append(Record("retranslate", {"answer_id": record.data.get("answer_id")}))
+            planned = True
+        elif record.kind == "heard_typed":
             record.data["translate"] = translating
             planned = True
         elif record.kind == "heard_redo":

@@ -72,3 +72,21 @@ def copy_media(folder: Path, backup: Path) -> Path | None:
     shutil.copytree(folder, target, dirs_exist_ok=True)
     target.chmod(0o700)
     return target
+
+
+def zip_own_files(folder: Path, files: list[dict[str, object]], target: Path) -> int:
+    """A person's own kept files in one zip, for /mydata; how many went in."""
+    import zipfile
+
+    count = 0
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+        for entry in files:
+            path = folder / str(entry.get("file") or "")
+            if entry.get("file") and path.is_file():
+                archive.write(path, path.name)
+                count += 1
+    if not count:
+        target.unlink(missing_ok=True)
+    return count

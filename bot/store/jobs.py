@@ -204,3 +204,12 @@ def participant_translations(db: sqlite3.Connection, participant_id: int) -> lis
         {"prompt": r[0], "of": r[1], "from": r[2], "to": r[3], "machine_translation": r[4], "engine": r[5]}
         for r in rows
     ]
+
+
+@writer("retranslate")
+def write_retranslate(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+    """An edited text: its old machine translation is wrong now; a new one is made (after the edit's own writer)."""
+    answer_id = data["answer_id"]
+    if db.execute("SELECT 1 FROM answers WHERE id = ? AND participant_id = ?", (answer_id, participant_id)).fetchone():
+        db.execute("DELETE FROM translations WHERE answer_id = ? AND field = 'text'", (answer_id,))
+        add_job(db, "translate", answer_id, now, field="text")
