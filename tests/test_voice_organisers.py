@@ -65,7 +65,11 @@ async def test_the_brief_embeds_approved_voices_and_draws_places_without_tiles(r
     assert "Places people shared" in before or "Plekken die mensen deelden" in before
     assert "<svg" in before and "tile" not in before.lower() and "http" not in before.split("<footer>")[0][-3000:]
     await rig.send("org", events.Button(f"org:mod-ok:{answer_id}"), organiser=True)
+    unconfirmed = await build_brief(rig.store, library, ROUND, rig.settings.timezone, now)
+    assert unconfirmed.count("أريد بيتا أكبر لعائلتي") == 2  # in the media part only: transcript, translation
+    await rig.send("amal", events.Button(f"heard:ok:{answer_id}"))
     after = await build_brief(rig.store, library, ROUND, rig.settings.timezone, now)
+    assert after.count("أريد بيتا أكبر لعائلتي") == 3  # confirmed: quoted with its question too
     assert "data:audio/ogg;base64," in after and "أريد بيتا أكبر لعائلتي" in after
     assert "NL: أريد بيتا أكبر لعائلتي" in after
     assert "Het stadhuis" in after  # the nearest walk stop of the shared place

@@ -1,5 +1,5 @@
 """FAKE speech and translation servers, for rehearsals in `samenspraak chat` only: they recognise and translate
-NOTHING. The speech server answers every recording with the same fixed sentence; the translation server answers
+NOTHING. The speech server answers every recording with the same fixed sentence (a Dutch one when Dutch is asked); the translation server answers
 with a fixed, clearly marked stand-in. They only let an organiser see the whole path (voice → transcript →
 "I heard…" → translation → /moderate and the brief) without a real engine.
 
@@ -16,13 +16,15 @@ import sys
 from aiohttp import web
 
 FIXED_TRANSCRIPT = "أريد بيتا أكبر لعائلتي، الإيجار غالٍ جدا"  # the same for every recording: a fake
+FIXED_DUTCH = "Ik ontmoet mensen in de bibliotheek en op de markt"  # for a recording of a Dutch speaker
 FIXED_TRANSLATIONS = {FIXED_TRANSCRIPT: "Ik wil een groter huis voor mijn gezin, de huur is heel duur"}
 
 
 async def transcriptions(request: web.Request) -> web.Response:
     form = await request.post()
     language = str(form.get("language") or "ar")
-    return web.json_response({"task": "transcribe", "language": language, "text": FIXED_TRANSCRIPT})
+    text = FIXED_DUTCH if language == "nl" else FIXED_TRANSCRIPT
+    return web.json_response({"task": "transcribe", "language": language, "text": text})
 
 
 async def translate(request: web.Request) -> web.Response:

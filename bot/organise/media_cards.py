@@ -96,7 +96,9 @@ def extra_lines(
         if extras.corrected:
             lines.append("✏️ " + o.ogettext("Typed by the participant instead:") + " «" + extras.corrected + "»")
         if extras.transcript is not None:
-            label = o.ogettext("Transcript, confirmed") if extras.confirmed else o.ogettext("Transcript, unconfirmed")
+            # Typed words replace the engine's: its transcript was not what they meant, so it is not "confirmed".
+            confirmed = extras.confirmed and not extras.corrected
+            label = o.ogettext("Transcript, confirmed") if confirmed else o.ogettext("Transcript, unconfirmed")
             lines.append(
                 f"📝 {label} ({language_name(extras.transcript_language)}; {extras.transcript_engine}): "
                 f"«{extras.transcript}»"

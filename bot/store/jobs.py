@@ -19,6 +19,12 @@ from bot.store.records import writer
 
 MEDIA_KINDS = ("voice", "audio", "video_note", "photo")
 SPOKEN = ("voice", "audio", "video_note")
+# What the brief may quote of an answer `a`: typed words, else a voice note's words as its speaker confirmed or typed
+# them (an unconfirmed transcript is never quoted as theirs).
+QUOTED_WORDS = (
+    "COALESCE(json_extract(a.value, '$.text'), (SELECT COALESCE(t.corrected, t.text) FROM transcripts t"
+    " WHERE t.answer_id = a.id AND t.confirmed_at IS NOT NULL))"
+)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.engine.outgoing import Outgoing
 from bot.store.connection import in_thread, iso
 from bot.store.events import close_inbox
+from bot.store.jobs import QUOTED_WORDS
 from bot.store.outbox_rows import OutboxRow, insert_and_claim
 from bot.store.records import SENDS_TO_OTHERS, writer
 from bot.store.sqlite import Store
@@ -462,10 +463,10 @@ async def brief_data(store: Store, conversation: str, quotes: int = 5) -> dict[s
     data["quotes"] = await _rows(
         store,
         "SELECT prompt_id, minority, text, language FROM (SELECT a.prompt_id, a.minority,"
-        " json_extract(a.value, '$.text') AS text, p.language, ROW_NUMBER() OVER"
+        f" {QUOTED_WORDS} AS text, p.language, ROW_NUMBER() OVER"
         " (PARTITION BY a.prompt_id, a.minority ORDER BY a.id DESC) AS n FROM answers a"
         " JOIN participants p ON p.id = a.participant_id WHERE a.conversation = ? AND a.moderation = 'approved'"
-        " AND json_extract(a.value, '$.text') IS NOT NULL) WHERE n <= ? ORDER BY prompt_id, minority, n",
+        f" AND {QUOTED_WORDS} IS NOT NULL) WHERE n <= ? ORDER BY prompt_id, minority, n",
         (conversation, quotes),
     )
     rows = await _rows(
