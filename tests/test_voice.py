@@ -275,3 +275,32 @@ async def test_an_edited_text_is_translated_afresh(rig: Rig) -> None:
     await rig.send("sara", events.Edit("41", "کار در آشپزخانه و نانوایی"))
     await rig.worker.drain()
     assert rig.rows("SELECT text FROM translations") == [("NL: کار در آشپزخانه و نانوایی",)]
+
+
+async def test_a_hanging_speech_engine_holds_up_no_download_and_no_translation(
+    settings: Settings, speech: FakeEngine, translation: FakeEngine
+) -> None:
+    speech.mode = "hang"
+    rig = await Rig.open(with_engines(settings, speech.url, translation.url, jobs_at_once=1))
+    try:
+        for name in ("amal", "bilal"):
+            await rig.to_voice_question(name)
+            await rig.send(name, voice())
+        await rig.send("amal", events.Button(f"skip:{ROUND}:lievelingsplek"))
+        await rig.send("amal", events.Text("كلمة أخيرة"))
+        await rig.worker.start()
+        rig.worker.wake()
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if rig.rows("SELECT COUNT(*) FROM translations") == [(1,)] and rig.rows(
+                "SELECT COUNT(*) FROM media WHERE status = 'kept'"
+            ) == [(2,)]:
+                break
+        assert rig.rows("SELECT text FROM translations") == [("NL: كلمة أخيرة",)]
+        assert rig.rows("SELECT COUNT(*) FROM media WHERE status = 'kept'") == [(2,)]
+        assert rig.rows("SELECT status, COUNT(*) FROM jobs WHERE kind = 'transcribe' GROUP BY 1") == [
+            ("pending", 1),
+            ("running", 1),
+        ]
+    finally:
+        await rig.close()

@@ -1,7 +1,8 @@
 """The background worker: claims due jobs, a bounded number at once, runs them, records each result with its job.
 
 A reply never waits for it: jobs are rows written with the answer, and the worker takes them in its own tasks.
-A job whose run fails is tried again later (doubling waits), and given up after `max_attempts`. A restart (or a
+A job whose run fails is tried again later (doubling waits), and given up after `max_attempts`. Each kind has its
+own `at_once` places; jobs of a kind without a runner (an engine switched off since) wait until it is back. A restart (or a
 kill -9) finds the jobs that were running and runs them again; a result is only written in the transaction that
 marks its job done, so none is recorded twice.
 """
@@ -15,6 +16,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,7 @@ class JobWorker:
         self.lease = lease
         self.on_messages = on_messages
         self._running: set[asyncio.Task[None]] = set()
+        self._by_kind: dict[str, set[asyncio.Task[None]]] = {}
         self._woken = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
 
@@ -100,7 +103,7 @@ class JobWorker:
         while True:
             try:
                 await self.run_due()
-                due = await self.store.call(next_job_due)
+                due = await self.store.call(next_job_due, tuple(self.runners))
             except Exception as error:  # the database busy or gone for a moment: try again shortly
                 log.warning("job queue: %s", type(error).__name__)
                 due = None
@@ -111,19 +114,26 @@ class JobWorker:
             self._woken.clear()
 
     async def run_due(self) -> int:
-        """Start as many due jobs as there are free places; how many started."""
-        free = self.at_once - len(self._running)
-        if free <= 0:
-            return 0
-        jobs = await self.store.write(claim_jobs, self.clock.now(), free, self.lease)
-        for job in jobs:
-            task = asyncio.create_task(self._run(job))
-            self._running.add(task)
-            task.add_done_callback(self._ended)
-        return len(jobs)
+        """Start as many due jobs as there are free places, each kind with places of its own (a hanging speech
+        engine must not hold up downloads and translations); how many started."""
+        started = 0
+        for kind in self.runners:
+            running = self._by_kind.setdefault(kind, set())
+            free = self.at_once - len(running)
+            if free <= 0:
+                continue
+            jobs = await self.store.write(claim_jobs, self.clock.now(), free, self.lease, kind)
+            for job in jobs:
+                task = asyncio.create_task(self._run(job))
+                self._running.add(task)
+                running.add(task)
+                task.add_done_callback(partial(self._ended, running))
+            started += len(jobs)
+        return started
 
-    def _ended(self, task: asyncio.Task[None]) -> None:
+    def _ended(self, running: set[asyncio.Task[None]], task: asyncio.Task[None]) -> None:
         self._running.discard(task)
+        running.discard(task)
         self._woken.set()  # a free place: the next due job can start
 
     async def drain(self) -> None:
@@ -158,10 +168,7 @@ class JobWorker:
         answer = await self.store.call(answer_for_job, job.answer_id)
         if answer is None:
             return Outcome()  # deleted meanwhile: the job row went with it, nothing will be written
-        runner = self.runners.get(job.kind)
-        if runner is None:
-            raise EngineError(f"no engine is configured for {job.kind} jobs")
-        return await runner(job, answer)
+        return await self.runners[job.kind](job, answer)
 
     @staticmethod
     def _finish(db: sqlite3.Connection, job_id: int, outcome: Outcome, now: datetime) -> bool:

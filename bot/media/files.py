@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 from pathlib import Path
 
 from bot.config import Settings
 from bot.store import Store
 from bot.store.jobs import media_paths
 
+PART_KEPT = 3600  # seconds
 SUFFIXES = {"voice": ".ogg", "audio": ".mp3", "video_note": ".mp4", "photo": ".jpg"}
 
 
@@ -53,9 +55,12 @@ def _remove_orphans(folder: Path, kept: set[str]) -> int:
         return 0
     removed = 0
     for file in folder.rglob("*"):
-        if file.is_file() and file.relative_to(folder).as_posix() not in kept and not file.name.endswith(".part"):
-            file.unlink(missing_ok=True)
-            removed += 1
+        if not file.is_file() or file.relative_to(folder).as_posix() in kept:
+            continue
+        if file.name.endswith(".part") and time.time() - file.stat().st_mtime < PART_KEPT:
+            continue  # a download being written now (one left by a crash goes after an hour)
+        file.unlink(missing_ok=True)
+        removed += 1
     for sub in folder.iterdir():
         if sub.is_dir() and not any(sub.iterdir()):
             sub.rmdir()

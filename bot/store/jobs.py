@@ -69,16 +69,18 @@ def write_answer_work(db: sqlite3.Connection, participant_id: int, data: dict[st
         add_job(db, "translate", answer_id, now, field="text")
 
 
-def claim_jobs(db: sqlite3.Connection, now: datetime, limit: int, lease: timedelta) -> list[Job]:
-    """Due jobs, marked running; the lease is when a run that never reported back (a hang) may be tried again."""
+def claim_jobs(db: sqlite3.Connection, now: datetime, limit: int, lease: timedelta, kind: str) -> list[Job]:
+    """Due jobs of one kind, marked running; the lease is when a run that never reported back (a hang) may be
+    tried again. One kind at a time, so a slow engine holds up only its own jobs."""
     rows = db.execute(
-        "SELECT id, kind, answer_id, data, attempts FROM jobs WHERE status = 'pending' AND due_at <= ?"
+        "SELECT id, kind, answer_id, data, attempts FROM jobs WHERE status = 'pending' AND kind = ? AND due_at <= ?"
         " ORDER BY due_at, id LIMIT ?",
-        (iso(now), limit),
+        (kind, iso(now), limit),
     ).fetchall()
     rows += db.execute(  # a run that hung past its lease (its task is long gone): once more
-        "SELECT id, kind, answer_id, data, attempts FROM jobs WHERE status = 'running' AND due_at <= ? LIMIT ?",
-        (iso(now - lease), max(0, limit - len(rows))),
+        "SELECT id, kind, answer_id, data, attempts FROM jobs WHERE status = 'running' AND kind = ? AND due_at <= ?"
+        " LIMIT ?",
+        (kind, iso(now - lease), max(0, limit - len(rows))),
     ).fetchall()
     db.executemany(
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, due_at = ? WHERE id = ?",
@@ -113,8 +115,10 @@ def retry_job(db: sqlite3.Connection, job_id: int, error: str, due: datetime | N
         )
 
 
-def next_job_due(db: sqlite3.Connection) -> datetime | None:
-    row = db.execute("SELECT MIN(due_at) FROM jobs WHERE status = 'pending'").fetchone()
+def next_job_due(db: sqlite3.Connection, kinds: tuple[str, ...]) -> datetime | None:
+    """The next moment a job of these kinds (those with a runner) is due."""
+    marks = ",".join("?" for _ in kinds) or "''"
+    row = db.execute(f"SELECT MIN(due_at) FROM jobs WHERE status = 'pending' AND kind IN ({marks})", kinds).fetchone()
     return parse_iso(row[0]) if row else None
 
 
