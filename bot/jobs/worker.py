@@ -103,7 +103,9 @@ class JobWorker:
         while True:
             try:
                 await self.run_due()
-                due = await self.store.call(next_job_due, tuple(self.runners))
+                # Only kinds with a free place: a full kind's due jobs wake nobody until one of its runs ends.
+                free = tuple(kind for kind in self.runners if len(self._by_kind.get(kind, ())) < self.at_once)
+                due = await self.store.call(next_job_due, free) if free else None
             except Exception as error:  # the database busy or gone for a moment: try again shortly
                 log.warning("job queue: %s", type(error).__name__)
                 due = None
