@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from telegram import Message
 
 from bot.config import Settings
 from bot.content.loader import Library
 from bot.engine import events
 from bot.engine.prompts import Refusal, Taken, render_prompt, take_answer
 from bot.i18n import translator
+from bot.telegram.convert import message_event
 from tests.support.voice import ROUND, Rig, voice
 
 
@@ -92,3 +94,26 @@ async def test_a_file_too_big_for_telegram_gets_a_polite_answer_and_nothing_is_l
     assert rig.rows("SELECT COUNT(*) FROM jobs") == [(0,)]
     kept = await rig.send("amal", voice())
     assert [a.prompt_id for a in kept.result.answers] == ["ontmoeten"]
+
+
+def _message(**content: object) -> Message:
+    data = {
+        "message_id": 5,
+        "date": 1_760_000_000,
+        "chat": {"id": 42, "type": "private", "first_name": "A"},
+        "from": {"id": 42, "is_bot": False, "first_name": "A"},
+        **content,
+    }
+    return Message.de_json(data, None)  # type: ignore[arg-type]
+
+
+def test_telegram_audio_round_videos_and_captioned_photos_become_answers() -> None:
+    note = _message(video_note={"file_id": "vn", "file_unique_id": "u", "length": 240, "duration": 9, "file_size": 9})
+    music = _message(audio={"file_id": "au", "file_unique_id": "u2", "duration": 30, "file_size": 30_000_000})
+    photo = _message(
+        photo=[{"file_id": "p", "file_unique_id": "u3", "width": 9, "height": 9, "file_size": 900}],
+        caption="Onze straat",
+    )
+    assert message_event(note) == events.Voice("vn", 9, kind="video_note", size=9)
+    assert message_event(music) == events.Voice("au", 30, kind="audio", size=30_000_000)
+    assert message_event(photo) == events.Photo("p", caption="Onze straat", size=900)
