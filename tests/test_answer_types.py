@@ -10,6 +10,7 @@ from telegram import Message
 
 from bot.config import Settings
 from bot.content.loader import Library
+from bot.content.model import Prompt
 from bot.engine import events
 from bot.engine.prompts import Refusal, Taken, render_prompt, take_answer
 from bot.i18n import translator
@@ -117,3 +118,12 @@ def test_telegram_audio_round_videos_and_captioned_photos_become_answers() -> No
     assert message_event(note) == events.Voice("vn", 9, kind="video_note", size=9)
     assert message_event(music) == events.Voice("au", 30, kind="audio", size=30_000_000)
     assert message_event(photo) == events.Photo("p", caption="Onze straat", size=900)
+
+
+def test_content_that_mixes_up_answer_ways_is_refused_by_check() -> None:
+    text = {"nl": "Vraag", "en": "Question"}
+    with pytest.raises(ValueError, match="voice and text prompts"):
+        Prompt.model_validate({"id": "a", "type": "scale", "text": text, "accept": ["voice"]})
+    with pytest.raises(ValueError, match="not both"):
+        Prompt.model_validate({"id": "b", "type": "voice", "text": text, "required": True, "optional": True})
+    assert Prompt.model_validate({"id": "c", "type": "voice", "text": text, "accept": ["voice"]}).takes("text") is False

@@ -128,6 +128,16 @@ class Prompt(Strict):
 
     _texts = field_validator("text", "low", "high", mode="before")(_text_map)
 
+    @model_validator(mode="after")
+    def _answer_ways(self) -> Prompt:
+        if self.required and self.optional:
+            raise ValueError("a prompt is either `required: true` or `optional: true`, not both")
+        if self.accept is not None and self.type not in ("voice", "text"):
+            raise ValueError("`accept` is for voice and text prompts: they may take each other's answers")
+        if self.accept is not None and not set(self.accept) <= {"voice", "text"}:
+            raise ValueError("`accept` lists voice and/or text, e.g. `accept: [voice]`")
+        return self
+
     @property
     def skippable(self) -> bool:
         return not self.required
