@@ -304,3 +304,24 @@ async def test_a_hanging_speech_engine_holds_up_no_download_and_no_translation(
         ]
     finally:
         await rig.close()
+
+
+async def test_a_flagged_photo_caption_is_followed_by_the_photo_itself(rig: Rig) -> None:
+    await rig.organiser()
+    for event in (
+        events.Command("start"),
+        events.Button("lang:nl"),
+        events.Button("consent:yes"),
+        events.Button("role:resident"),
+        events.Button(f"a:{ROUND}:wonen:1"),
+        events.Button(f"a:{ROUND}:vervoer:fiets"),
+        events.Button(f"skip:{ROUND}:werk"),
+    ):
+        await rig.send("bart", event)
+    picture = AUDIO.parent.parent / "pictures" / "park.png"
+    await rig.send("bart", events.Photo(f"file:{picture}", caption="Hier wil ik zelfmoord plegen", size=10))
+    cards = [message for message in rig.messages_to("org") if message["kind"] == "organiser"]
+    assert len(cards) == 1 and "zelfmoord" in cards[0]["text"] and "photo" not in cards[0]
+    await rig.worker.drain()
+    followed = [message for message in rig.messages_to("org") if message["kind"] == "organiser"][1:]
+    assert len(followed) == 1 and followed[0]["photo"].endswith("-photo.png") and followed[0]["text"].startswith("📷")
