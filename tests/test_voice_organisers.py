@@ -129,3 +129,27 @@ async def test_the_simulator_sends_a_real_file_with_voice_and_a_stand_in_without
     assert read_event(":voice /no/such.ogg", []) == "no such file: /no/such.ogg"
     photo = read_event(":photo " + voice().file_ref[5:] + " mijn straat", [])
     assert isinstance(photo, events.Photo) and photo.caption == "mijn straat"
+
+
+async def test_not_translated_is_said_only_of_words_outside_the_organisers_language(settings: Settings) -> None:
+    rig = await Rig.open(settings)
+    try:
+        for event in (
+            events.Command("start"),
+            events.Button("lang:ar"),
+            events.Button("consent:yes"),
+            events.Button("role:newcomer"),
+            events.Button(f"a:{ROUND}:wonen:3"),
+            events.Button(f"a:{ROUND}:vervoer:fiets"),
+            events.Text("عمل في المطبخ"),
+        ):
+            await rig.send("amal", event)
+        cells = {}
+        for target in ("nl", "ar"):
+            out = io.BytesIO()
+            library = rig.dispatcher.engine.library
+            export(rig.settings.db, library, rig.settings.timezone, "json", out, Selection(), organiser_language=target)
+            cells[target] = next(json.loads(line) for line in out.getvalue().splitlines() if b"werk" in line)
+        assert cells["nl"]["translation"] == "not translated" and cells["ar"]["translation"] is None
+    finally:
+        await rig.close()

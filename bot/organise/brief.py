@@ -491,8 +491,11 @@ async def write_brief(
     now: datetime,
     target: Path,
     language: str | None = None,
+    organiser_language: str = "nl",
 ) -> None:
-    html = await build_brief(store, library, conversation_id, zone, now, language)
+    html = await build_brief(
+        store, library, conversation_id, zone, now, language, organiser_language=organiser_language
+    )
 
     def save() -> None:
         target.parent.mkdir(parents=True, exist_ok=True)

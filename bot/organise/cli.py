@@ -78,13 +78,30 @@ def run_export(
         return _export_with_media(settings, library, fmt, out, selection, separator, language)
     if out is None:
         try:
-            export(settings.db, library, settings.timezone, fmt, sys.stdout.buffer, selection, separator=separator)
+            export(
+                settings.db,
+                library,
+                settings.timezone,
+                fmt,
+                sys.stdout.buffer,
+                selection,
+                separator=separator,
+                organiser_language=settings.organiser_language,
+            )
             sys.stdout.buffer.flush()
         except BrokenPipeError:  # `| head`: the reader has had enough
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     else:
         count = export(
-            settings.db, library, settings.timezone, fmt, Path(out), selection, separator=separator, language=language
+            settings.db,
+            library,
+            settings.timezone,
+            fmt,
+            Path(out),
+            selection,
+            separator=separator,
+            language=language,
+            organiser_language=settings.organiser_language,
         )
         print(f"{count} answer(s) written to {out}", file=sys.stderr)
     return 0
@@ -113,6 +130,7 @@ def _export_with_media(
         settings.media,
         separator=separator,
         language=language,
+        organiser_language=settings.organiser_language,
     )
     print(f"{count} answer(s) and {files} file(s) written to {out}", file=sys.stderr)
     return 0
@@ -143,7 +161,16 @@ def run_brief(settings: Settings, conversation: str, out: str, language: str | N
         store = await Store.open(settings.db)
         try:
             now = datetime.now(UTC)
-            await write_brief(store, library, conversation, settings.timezone, now, Path(out), language)
+            await write_brief(
+                store,
+                library,
+                conversation,
+                settings.timezone,
+                now,
+                Path(out),
+                language,
+                organiser_language=settings.organiser_language,
+            )
             await queries.record_action(store, who(), "brief", {"conversation": conversation, "out": out}, now)
         finally:
             await store.close()

@@ -572,11 +572,13 @@ def export(
     separator: str = ",",
     language: str | None = None,
     max_rows: int = XLSX_MAX_ROWS,
+    organiser_language: str = "nl",
 ) -> int:
     """Write one export; returns how many answers it holds. Synchronous: run it in a thread from the bot."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     maker = RowMaker(library, zone, csv=fmt == "csv", excel=fmt == "xlsx")
+    maker.target = organiser_language
     reader = AnswerReader(db_path, selection)
     if fmt == "xlsx":
         if not isinstance(out, Path):
@@ -598,6 +600,7 @@ def export_zip(
     *,
     separator: str = ",",
     language: str | None = None,
+    organiser_language: str = "nl",
 ) -> int:
     """An export inside a zip file (for Telegram): the zip is written as the rows come, never held in memory."""
     stamp = datetime.now(zone).strftime("%Y%m%d-%H%M")
@@ -606,10 +609,29 @@ def export_zip(
         if fmt == "xlsx":
             inner = target.with_suffix(".xlsx.part")
             try:
-                count = export(db_path, library, zone, fmt, inner, selection, language=language)
+                count = export(
+                    db_path,
+                    library,
+                    zone,
+                    fmt,
+                    inner,
+                    selection,
+                    language=language,
+                    organiser_language=organiser_language,
+                )
                 archive.write(inner, name)
             finally:
                 inner.unlink(missing_ok=True)
             return count
         with archive.open(name, "w", force_zip64=True) as member:
-            return export(db_path, library, zone, fmt, member, selection, separator=separator, language=language)
+            return export(
+                db_path,
+                library,
+                zone,
+                fmt,
+                member,
+                selection,
+                separator=separator,
+                language=language,
+                organiser_language=organiser_language,
+            )

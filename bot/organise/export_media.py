@@ -85,11 +85,22 @@ def export_with_media(
     *,
     separator: str = ",",
     language: str | None = None,
+    organiser_language: str = "nl",
 ) -> tuple[int, int]:
     """The export and the kept files in one zip; (answers, files). Files are named by answer id."""
     from bot.organise.export import AnswerReader, export_zip
 
-    count = export_zip(db_path, library, zone, fmt, target, selection, separator=separator, language=language)
+    count = export_zip(
+        db_path,
+        library,
+        zone,
+        fmt,
+        target,
+        selection,
+        separator=separator,
+        language=language,
+        organiser_language=organiser_language,
+    )
     wanted: list[Path] = []
     reader = AnswerReader(db_path, selection)
     for row, _person in reader:
