@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--network", action="store_true", help="line communities up on the prompts they share (CSV or JSON)"
     )
+    export.add_argument(
+        "--with-media",
+        action="store_true",
+        help="a zip (--out FILE.zip) with the export and the voice notes and photos",
+    )
     brief = sub.add_parser("brief", help="the meeting brief of a conversation, as one HTML page")
     brief.add_argument(
         "--conversation",
@@ -134,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             live_only=args.live_only,
             separator=args.separator,
             language=args.language,
+            with_media=args.with_media,
         )
     if command == "brief":
         from bot.organise.cli import run_brief
@@ -198,6 +204,11 @@ def _backup(settings: Settings, target: Path) -> int:
         return 1
     asyncio.run(copy())
     print(f"backup written to {target}")
+    from bot.media.files import copy_media
+
+    copied = copy_media(settings.media, target)  # the voice notes and photos, beside the copy of the database
+    if copied is not None:
+        print(f"voice notes and photos copied to {copied}")
     return 0
 
 

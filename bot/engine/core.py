@@ -311,6 +311,8 @@ class Engine:
         state = result.state
         # A skip is stored too (type "skipped"), so the prompt counts as done after a restart.
         answer_type = prompt.type if value else "skipped"
+        if prompt.type == "voice" and "text" in value:
+            answer_type = "text"  # typed instead of spoken: a free text, moderated and quoted as one
         result.answers.append(NewAnswer(conversation.id, prompt.id, answer_type, value, source_ref=ref))
         answered = state.answered | {answer_key(conversation.id, prompt.id)}
         following = self._next_unanswered(conversation, prompt, option, answered, state.role)
@@ -437,7 +439,7 @@ class Engine:
             self._stale(result, t)
             return
         if kind == "skip":
-            if not prompt.optional:
+            if not prompt.skippable:
                 result.refused = f"skip of a required prompt {prompt_id}"
                 self._stale(result, t)
                 return

@@ -45,6 +45,8 @@ def _texts(result: Result) -> Iterable[tuple[dict[str, Any], str]]:
         value = record.data.get("value")
         if record.kind == "answer_edit" and isinstance(value, dict) and isinstance(value.get("text"), str):
             yield {"answer_id": record.data.get("answer_id")}, value["text"]
+        if record.kind == "heard_typed":  # words typed instead of a transcript (bot/media/heard.py)
+            yield {"answer_id": record.data.get("answer_id")}, record.data["text"]
 
 
 def inspect(dispatcher: Dispatcher, result: Result) -> None:
