@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine import pacing
 from bot.engine.outgoing import Outgoing
-from bot.followups import texts
+from bot.followups import deep_democracy, texts
 from bot.i18n import translator
 from bot.store import OutboxRow
+from bot.store import deep_democracy as dd_queries
 from bot.store import followups as queries
 
 if TYPE_CHECKING:
@@ -99,8 +100,26 @@ async def minority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
     if await queries.mark_of(dispatcher.store, row.participant_id, "minority", key) != "asked":
         return None
     t = translator(row.language)
-    text = texts.minority_question(t, conversation, prompt, str(row.payload.get("option")))
-    return Outgoing(text, texts.minority_rows(t, conversation, prompt), kind=row.kind)
+    chosen = texts.chosen_label(t, prompt, str(row.payload.get("option")))
+    text = deep_democracy.minority_question(t, prompt, chosen)
+    return Outgoing(text, deep_democracy.answer_rows(t, "open", conversation.id, prompt.id), kind=row.kind)
+
+
+async def majority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    """The majority's turn: the minority's approved words, and what they can take from them."""
+    conversation = dispatcher.engine.library.rounds.get(str(row.payload.get("conversation")))
+    prompt = conversation.prompt(str(row.payload.get("prompt"))) if conversation else None
+    if conversation is None or prompt is None or row.participant_id is None:
+        return None
+    key = f"{conversation.id}:{prompt.id}"
+    if await queries.mark_of(dispatcher.store, row.participant_id, "majority", key) != "asked":
+        return None
+    voices = await dd_queries.approved_voices(dispatcher.store, conversation.id, prompt.id)
+    if not voices:
+        return None
+    t = translator(row.language)
+    text = deep_democracy.majority_message(t, prompt, voices)
+    return Outgoing(text, deep_democracy.answer_rows(t, "take", conversation.id, prompt.id), kind=row.kind)
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -111,6 +130,7 @@ RENDERERS: dict[str, Renderer] = {
     "meeting_reminder": meeting_reminder,
     "idea_update": idea_update,
     "minority": minority,
+    "majority": majority,
 }
 
 

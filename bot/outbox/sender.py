@@ -38,6 +38,7 @@ RENDERED_KINDS = frozenset(
         "meeting_reminder",
         "idea_update",
         "minority",
+        "majority",
     }
 )
 # Follow-ups that are never stale while their render still finds them relevant: a prompt that waited for its moment

@@ -413,7 +413,12 @@ def open_minority_question(db: sqlite3.Connection, participant_id: int) -> dict[
     ).fetchone()
     if last and last[0] and last[0] > sent_at:
         return None
-    return {"conversation": payload.get("conversation"), "prompt": payload.get("prompt"), "sent_at": sent_at}
+    return {
+        "conversation": payload.get("conversation"),
+        "prompt": payload.get("prompt"),
+        "option": payload.get("option"),
+        "sent_at": sent_at,
+    }
 
 
 def prompt_on_its_way(db: sqlite3.Connection, participant_id: int) -> bool:
