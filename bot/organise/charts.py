@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-MAJORITY = "#2a6f97"
-MINORITY = "#d1603d"
+MAJORITY = "#1f4e6b"  # dark: solid in black and white
+MINORITY = "#b4461f"  # hatched in the brief, so it differs in grey too
 TRACK = "#e9eef2"
 
 
@@ -24,28 +24,36 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def svg_bars(bars: Sequence[Bar], title: str) -> str:
-    """A horizontal bar chart as inline SVG; scales with the page and prints sharply."""
+def svg_bars(bars: Sequence[Bar], title: str, minority_label: str = "") -> str:
+    """A horizontal bar chart as inline SVG; scales with the page and prints sharply.
+
+    Readable in black and white: majority bars are solid, minority bars hatched and labelled `minority_label`.
+    """
     label_width, bar_width, row, top = 210, 300, 30, 8
     height = top + row * len(bars) + 4
-    width = label_width + bar_width + 90
+    width = label_width + bar_width + 150
     largest = max((bar.value for bar in bars), default=0) or 1
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
         f' xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="white"/><rect width="3" height="6" fill="{MINORITY}"/></pattern></defs>'
     ]
     for index, bar in enumerate(bars):
         y = top + index * row
         length = round(bar_width * bar.value / largest)
-        colour = MINORITY if bar.minority else MAJORITY
+        fill = "url(#hatch)" if bar.minority else MAJORITY
+        outline = f' stroke="{MINORITY}"' if bar.minority and length else ""
         label = escape(_short(bar.label, 30))
+        note = (" · " + escape(bar.note)) if bar.note else ""
+        if bar.minority and minority_label:
+            note += " · " + escape(minority_label)
         parts.append(
             f"<g><title>{escape(bar.label)}: {bar.value}</title>"
             f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" font-size="13">{label}</text>'
             f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="18" fill="{TRACK}"/>'
-            f'<rect x="{label_width}" y="{y + 4}" width="{length}" height="18" fill="{colour}"/>'
-            f'<text x="{label_width + bar_width + 6}" y="{y + 17}" font-size="13">{bar.value}'
-            f"{(' · ' + escape(bar.note)) if bar.note else ''}</text></g>"
+            f'<rect x="{label_width}" y="{y + 4}" width="{length}" height="18" fill="{fill}"{outline}/>'
+            f'<text x="{label_width + bar_width + 6}" y="{y + 17}" font-size="13">{bar.value}{note}</text></g>'
         )
     parts.append("</svg>")
     return "".join(parts)

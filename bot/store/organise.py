@@ -419,69 +419,6 @@ async def round_progress(store: Store, conversation: str) -> dict[str, Any]:
     return {"prompts": per_prompt, "participants": rows[0][0] if rows else 0, "answers": rows[0][1] if rows else 0}
 
 
-async def brief_data(store: Store, conversation: str, quotes: int = 5) -> dict[str, Any]:
-    """Everything the meeting brief shows for one conversation, in a handful of grouped queries."""
-    data: dict[str, Any] = {}
-    data["by_role"] = await _rows(
-        store,
-        "SELECT a.prompt_id, p.role, COUNT(*) FROM answers a JOIN participants p ON p.id = a.participant_id"
-        " WHERE a.conversation = ? AND a.answer_type != 'skipped' AND a.minority = 0 GROUP BY 1, 2",
-        (conversation,),
-    )
-    data["by_language"] = await _rows(
-        store,
-        "SELECT a.prompt_id, p.language, COUNT(*) FROM answers a JOIN participants p ON p.id = a.participant_id"
-        " WHERE a.conversation = ? AND a.answer_type != 'skipped' AND a.minority = 0 GROUP BY 1, 2",
-        (conversation,),
-    )
-    data["choices"] = await _rows(
-        store,
-        "SELECT prompt_id, minority, COALESCE(json_extract(value, '$.option'), json_extract(value, '$.value')),"
-        " COUNT(*) FROM answers WHERE conversation = ? AND (json_extract(value, '$.option') IS NOT NULL"
-        " OR json_extract(value, '$.value') IS NOT NULL) GROUP BY 1, 2, 3",
-        (conversation,),
-    )
-    data["kinds"] = await _rows(
-        store,
-        "SELECT prompt_id, minority, COUNT(*), SUM(json_extract(value, '$.voice') IS NOT NULL),"
-        " SUM(json_extract(value, '$.photo') IS NOT NULL), SUM(json_extract(value, '$.text') IS NOT NULL),"
-        " SUM(answer_type = 'skipped'), SUM(json_extract(value, '$.latitude') IS NOT NULL),"
-        " SUM(json_extract(value, '$.text') IS NOT NULL AND moderation = 'pending')"
-        " FROM answers WHERE conversation = ? GROUP BY 1, 2",
-        (conversation,),
-    )
-    # Only approved texts are ever quoted; the newest few per question and per side.
-    data["quotes"] = await _rows(
-        store,
-        "SELECT prompt_id, minority, text, language FROM (SELECT a.prompt_id, a.minority,"
-        " json_extract(a.value, '$.text') AS text, p.language, ROW_NUMBER() OVER"
-        " (PARTITION BY a.prompt_id, a.minority ORDER BY a.id DESC) AS n FROM answers a"
-        " JOIN participants p ON p.id = a.participant_id WHERE a.conversation = ? AND a.moderation = 'approved'"
-        " AND json_extract(a.value, '$.text') IS NOT NULL) WHERE n <= ? ORDER BY prompt_id, minority, n",
-        (conversation, quotes),
-    )
-    rows = await _rows(
-        store,
-        "SELECT COUNT(DISTINCT a.participant_id), COUNT(*) FROM answers a WHERE a.conversation = ?"
-        " AND a.answer_type != 'skipped'",
-        (conversation,),
-    )
-    data["participants"], data["answers"] = (rows[0][0], rows[0][1]) if rows else (0, 0)
-    data["participants_by_role"] = await _rows(
-        store,
-        "SELECT p.role, COUNT(DISTINCT p.id) FROM answers a JOIN participants p ON p.id = a.participant_id"
-        " WHERE a.conversation = ? GROUP BY 1",
-        (conversation,),
-    )
-    data["participants_by_language"] = await _rows(
-        store,
-        "SELECT p.language, COUNT(DISTINCT p.id) FROM answers a JOIN participants p ON p.id = a.participant_id"
-        " WHERE a.conversation = ? GROUP BY 1",
-        (conversation,),
-    )
-    return data
-
-
 async def open_flags(store: Store) -> int:
     rows = await _rows(store, "SELECT COUNT(*) FROM safeguarding_flags WHERE handled_at IS NULL")
     return int(rows[0][0]) if rows else 0
