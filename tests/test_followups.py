@@ -238,6 +238,7 @@ async def test_the_minority_is_asked_once_and_its_answer_is_marked(world: World)
     assert "Auto" in question.text
     assert all(message.kind != "minority" for message in world.channel.delivered if message.address != "p5")
 
+    await world.press("p5", "minority:open:proef:vervoer")  # tied to its own message: its button opens it
     thanks = await world.send("p5", "Ik werk 's nachts, dan rijdt er geen bus.")
     assert "🙏" in thanks[0].text
     stored = await _answers(world)

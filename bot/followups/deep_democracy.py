@@ -1,9 +1,9 @@
 """The Deep Democracy steps a participant answers: the minority's view, what they would need to go along, and what
 the majority can take from the minority's view.
 
-Each step is tied to its own question: it is opened by the button on the question's own message ("Answer this
-question"), or, when nothing of the round is on the participant's screen, by being the last thing they were asked.
-A text sent while a round question is on screen therefore answers that round question, never the minority one.
+Each step is tied to its own question: it is opened only by the button on the question's own message ("Answer this
+question"). A text sent otherwise answers what is on the participant's screen (a round question, a walk card), never
+the minority question: in rehearsals a reply to an invitation, or the next question's answer, was taken for one.
 Answers are stored with `minority = 1`, the option they defend and the step (bot/engine/minority.py).
 """
 
@@ -22,7 +22,6 @@ from bot.i18n import Translator, pick
 if TYPE_CHECKING:
     from bot.engine.core import Engine
 
-MINORITY = "followups.minority"  # context: the minority question last asked, when nothing else is on screen
 CHOSEN = "followups.chosen"  # context: the participant's own answer to the prompt a step is about
 MARK = "followups.step_mark"  # context: the participant's mark for the step's prompt ("asked", "answered", ...)
 
@@ -101,18 +100,12 @@ def button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
 
 
 def take_message(engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
-    """A text or voice note for the open step (or for the minority question, when nothing else is on screen)."""
+    """A text or voice note for the step the participant opened with the question's own button."""
     if not isinstance(event, events.Text | events.Voice):
         return False
     step = open_step(result.state)
     if step is None:
-        question = result.context.get(MINORITY)
-        on_screen = engine.current_prompt(result.state) is not None and (
-            pacing.waiting_until(result.state, result.now) is None
-        )
-        if not question or on_screen:
-            return False
-        step = Step(str(question["conversation"]), str(question["prompt"]), question.get("option"), "voice")
+        return False
     if isinstance(event, events.Voice):
         answer_type, value, ref = "voice", {"voice": event.file_ref, "duration": event.duration}, None
     else:

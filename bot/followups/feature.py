@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine import events, pacing
 from bot.engine.features import BaseFeature
-from bot.engine.minority import open_step
 from bot.engine.outgoing import Outgoing, Record, Result
 from bot.engine.state import ParticipantState, Stage
 from bot.followups import deep_democracy, texts
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from bot.engine.core import Engine
 
 IDEAS = "followups.ideas"
-MINORITY = deep_democracy.MINORITY
 UNSENT = "followups.unsent"  # their next prompt is due but not delivered yet (quiet hours, a restart)
 
 
@@ -65,10 +63,6 @@ class FollowUpsFeature(BaseFeature):
         if isinstance(event, events.Command) and event.name.lower() == "ideas":
             return {IDEAS: queries.ideas(db, state.community, told_only=True)}
         found: dict[str, Any] = dict(deep_democracy.step_context(db, state.id, event))
-        if isinstance(event, events.Text | events.Voice) and open_step(state) is None:
-            question = queries.open_minority_question(db, state.id)
-            if question:
-                found[MINORITY] = question
         if pacing.waiting(state) is not None and not isinstance(event, events.Command | events.Button | events.Edit):
             found[UNSENT] = queries.prompt_on_its_way(db, state.id)
         return found

@@ -127,21 +127,45 @@ async def export(ctx: OrganiserContext, args: str) -> None:
     ctx.later(job)
 
 
-@organiser_command("brief", ON_("the meeting brief as a web page: /brief [conversation]"))
+@organiser_command("brief", ON_("the meeting brief as a web page: /brief [round or walk] [live] [since=2026-11-26]"))
 async def brief(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
-    wanted = args.strip().split()[0] if args.strip() else ""
-    conversation = _round(ctx, wanted)
+    wanted, live_only, since = "", False, None
+    for token in args.split():
+        word = token.lower()
+        if word in ("live", "live-only", "--live-only"):
+            live_only = True
+        elif word.startswith("since="):
+            try:
+                since = parse_day(word.partition("=")[2], ctx.settings.timezone)
+            except ValueError:
+                ctx.reply(
+                    "❌ " + o.format(o.ogettext("Cannot read the date {date}; write it as 2026-11-26."), date=token)
+                )
+                return
+        else:
+            wanted = token
+    conversation = ctx.library.walks.get(wanted) or _round(ctx, wanted)
     if conversation is None:
-        _no_such_round(ctx, wanted or "—", ctx.library.rounds)
+        _no_such_round(ctx, wanted or "—", [*ctx.library.rounds, *ctx.library.walks])
         return
-    ctx.log("brief", conversation=conversation.id)
+    ctx.log("brief", conversation=conversation.id, live_only=live_only, since=since.isoformat() if since else None)
     ctx.reply("⏳ " + o.ogettext("Preparing the meeting brief."))
     settings, library, language = ctx.settings, ctx.library, o.language
 
     async def job(later: OrganiserContext) -> None:
         target = later.files / f"brief-{conversation.id}-{secrets.token_hex(4)}.html"
-        await write_brief(later.store, library, conversation.id, settings.timezone, later.now, target, language)
+        await write_brief(
+            later.store,
+            library,
+            conversation.id,
+            settings.timezone,
+            later.now,
+            target,
+            language,
+            since=since,
+            live_only=live_only,
+        )
         later.reply(
             "📄 " + o.ogettext("The meeting brief: open it in a browser, or print it."),
             document=target,

@@ -93,25 +93,49 @@ async def _log(settings: Settings, action: str, detail: dict[str, object]) -> No
         await store.close()
 
 
-def run_brief(settings: Settings, conversation: str, out: str, language: str | None = None) -> int:
-    """Write the meeting brief of one conversation as a self-contained HTML page."""
+def run_brief(
+    settings: Settings,
+    conversation: str,
+    out: str,
+    language: str | None = None,
+    *,
+    since: str | None = None,
+    live_only: bool = False,
+) -> int:
+    """Write the meeting brief of a round, or the brief of a walk, as a self-contained HTML page."""
     from bot.dispatch import load_content
     from bot.organise.brief import write_brief
 
     if not settings.db.exists():
         return _no_database(settings)
     library = load_content(settings)
-    if conversation not in library.rounds:
-        rounds = ", ".join(sorted(library.rounds)) or "none"
-        print(f"samenspraak: no round {conversation!r} in the content; rounds: {rounds}", file=sys.stderr)
+    if conversation not in library.rounds and conversation not in library.walks:
+        known = ", ".join(sorted([*library.rounds, *library.walks])) or "none"
+        print(f"samenspraak: no round or walk {conversation!r} in the content; there are: {known}", file=sys.stderr)
         return 1
+    try:
+        moment = parse_day(since, settings.timezone) if since else None
+    except ValueError as error:
+        print(f"samenspraak: cannot read the date: {error}; write it as 2026-11-26", file=sys.stderr)
+        return 2
 
     async def write() -> None:
         store = await Store.open(settings.db)
         try:
             now = datetime.now(UTC)
-            await write_brief(store, library, conversation, settings.timezone, now, Path(out), language)
-            await queries.record_action(store, who(), "brief", {"conversation": conversation, "out": out}, now)
+            await write_brief(
+                store,
+                library,
+                conversation,
+                settings.timezone,
+                now,
+                Path(out),
+                language,
+                since=moment,
+                live_only=live_only,
+            )
+            detail = {"conversation": conversation, "out": out, "since": since, "live_only": live_only}
+            await queries.record_action(store, who(), "brief", detail, now)
         finally:
             await store.close()
 
