@@ -93,6 +93,9 @@ async def round_brief(
     last = meetings.last
     since_moment = ends(last, zone) if last is not None else (scope.since or EPOCH)
     since = await brief_queries.since(store, conversation.community, conversation.id, since_moment, scope.live_only)
+    # News of ideas from the coming meeting's file (written ahead) is not news since the last meeting.
+    upcoming = {mid for mid, meeting in library.meetings.items() if ends(meeting, zone) > now}
+    since["ideas"] = [row for row in since["ideas"] if row[5] not in upcoming]
     ideas = gather_ideas(library, await queries.stored_ideas(store), zone, now, o.language)
     title = pick(conversation.title, o.language)
     totals = [

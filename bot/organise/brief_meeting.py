@@ -130,7 +130,7 @@ def since_block(o: OrganiserTranslator, last: Meeting | None, zone: ZoneInfo, si
     ]
     if since["ideas"]:
         rows = []
-        for _idea, text, status, reason, changed in since["ideas"]:
+        for _idea, text, status, reason, changed, _meeting in since["ideas"]:
             title = _text(text, o.language)
             why = _text(reason, o.language)
             rows.append(

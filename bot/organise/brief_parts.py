@@ -52,8 +52,9 @@ def quote_html(o: OrganiserTranslator, quote: Quote, option: str | None = None) 
     who = [language_label(o, quote.language), role_name(o, quote.role)]
     if option:
         who.append(o.format(o.ogettext("about: {option}"), option=option))
+    # The words in their own direction (a right-to-left quote aligns right); who said it in the page's direction.
     parts = [
-        f'<blockquote dir="auto"><span lang="{escape(quote.language or "und")}">{escape(quote.text)}</span>',
+        f'<blockquote><span class="said" dir="auto" lang="{escape(quote.language or "und")}">{escape(quote.text)}</span>',
     ]
     if quote.translation:
         parts.append(

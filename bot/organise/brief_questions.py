@@ -15,7 +15,6 @@ from html import escape
 from typing import Any
 
 from bot.content.model import Prompt
-from bot.engine.keyboards import SCALE_FACES
 from bot.engine.minority import minority_keys
 from bot.i18n import pick
 from bot.organise.brief_parts import empty, more_line, quote_html, table
@@ -95,8 +94,9 @@ class QuestionWriter:
         self.o = o
 
     def option_label(self, prompt: Prompt, key: Any) -> str:
-        if prompt.type == "scale":
-            return f"{key} {SCALE_FACES.get(int(key), '')}".strip() if str(key).isdigit() else str(key)
+        if prompt.type == "scale":  # a number and the content's words at the ends; faces need an emoji font
+            words = {"1": prompt.low, "5": prompt.high}.get(str(key))
+            return f"{key} ({pick(words, self.o.language)})" if words else str(key)
         option = next((option for option in prompt.options if option.id == str(key)), None)
         return pick(option.label, self.o.language) if option else str(key)
 
@@ -209,15 +209,17 @@ class QuestionWriter:
                     "<p>" + escape(o.format(o.ogettext("Average: {average} of 5"), average=f"{average:.1f}")) + "</p>"
                 )
             held = sum(count for key, count in counts.items() if key not in side)
-            parts.append(
-                "<p>"
-                + escape(
-                    o.format(
-                        o.ogettext("The majority side: {share} of the answers."), share=f"{round(100 * held / total)}%"
+            if side:  # without a minority side, "the majority: 100%" says nothing
+                parts.append(
+                    "<p>"
+                    + escape(
+                        o.format(
+                            o.ogettext("The majority side: {share} of the answers."),
+                            share=f"{round(100 * held / total)}%",
+                        )
                     )
+                    + "</p>"
                 )
-                + "</p>"
-            )
         if figures.takes:
             parts.append("<h4>" + escape(o.ogettext("What they take from the minority's view")) + "</h4>")
             parts.append(self.quotes(prompt, figures.takes))

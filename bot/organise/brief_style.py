@@ -66,13 +66,14 @@ tr, blockquote, svg.chart, .keep { break-inside: avoid; page-break-inside: avoid
 th, td { border-bottom: 1px solid var(--line); padding: 2px 10px 2px 0; text-align: left; vertical-align: top; }
 th { font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-.counts { display: flex; flex-wrap: wrap; gap: 24px; }
+.counts { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; margin-top: 8px; }
 .side { border-radius: 6px; padding: 8px 12px; border: 1px solid var(--line); }
 .side.majority { border-top: 4px solid var(--majority); }
 .side.minority { border-top: 4px dashed var(--minority); }
-blockquote { margin: 6px 0; padding: 4px 10px; border-inline-start: 3px solid var(--line); unicode-bidi: plaintext; }
-blockquote .who { display: block; color: #4a5258; font-size: 12px; unicode-bidi: isolate; }
+blockquote { margin: 6px 0; padding: 4px 10px; border-inline-start: 3px solid var(--line); }
+blockquote .said { display: block; unicode-bidi: plaintext; }
+blockquote .who { display: block; color: #4a5258; font-size: 12px; }
 blockquote .translation { display: block; color: #2f3a40; font-style: italic; margin-top: 2px; }
 .more { color: #4a5258; font-size: 13px; margin: 4px 0; }
 .empty { color: #5a6268; font-style: italic; }

@@ -143,7 +143,8 @@ async def since(store: Store, community: str, conversation: str, moment: datetim
     )
     changes = await _rows(
         store,
-        "SELECT h.idea, i.text, h.status, h.reason, h.changed_at FROM idea_history h JOIN ideas i ON i.id = h.idea"
+        "SELECT h.idea, i.text, h.status, h.reason, h.changed_at, i.meeting FROM idea_history h"
+        " JOIN ideas i ON i.id = h.idea"
         " WHERE i.community = ? AND h.changed_at >= ? ORDER BY h.changed_at",
         (community, iso(moment)),
     )
