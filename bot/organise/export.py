@@ -113,7 +113,9 @@ def export(
     """Write one export; returns how many answers it holds. Synchronous: run it in a thread from the bot."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    maker = RowMaker(library, zone, csv=fmt == "csv", excel=fmt == "xlsx")
+    maker = RowMaker(
+        library, zone, csv=fmt == "csv", excel=fmt == "xlsx", decimal_comma=fmt == "csv" and separator == ";"
+    )
     reader = AnswerReader(db_path, selection)
     if fmt == "xlsx":
         if not isinstance(out, Path):

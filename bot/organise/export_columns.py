@@ -56,6 +56,14 @@ COLUMNS: tuple[Column, ...] = (
             "TRUE, and empty otherwise."
         ),
     ),
+    Column(
+        "deep_democracy",
+        ON_(
+            "For a minority answer: view (what the others should understand), need (what they would need to go "
+            "along) or take (what someone of the majority takes from the minority's view); option_id is the option "
+            "it is about."
+        ),
+    ),
     Column("walk_stop", ON_("For a dialogue walk: the stop the answer was given at.")),
     Column("moderation", ON_("For a text: pending, approved (may be quoted) or hidden (never shown to others).")),
     Column("created_at", ON_("When the answer came in, in the city's time zone.")),

@@ -19,7 +19,7 @@ from bot.i18n import pick
 from bot.organise.export_columns import CHANNEL_NAMES, FORMULA_STARTS, Selection, _iso
 
 # The stored value is a small JSON object; SQLite takes its parts out in C, faster than json.loads per row.
-_PARTS = ("option", "value", "text", "voice", "duration", "photo", "latitude", "longitude")
+_PARTS = ("option", "value", "text", "voice", "duration", "photo", "latitude", "longitude", "defends", "step")
 
 
 def _select(parts: tuple[str, ...]) -> str:
@@ -120,6 +120,10 @@ def _walk_stop_info(walk: Any, stop_id: str) -> PromptInfo | None:
     return None
 
 
+def _comma(number: Any) -> str:
+    return str(number).replace(".", ",")
+
+
 EXCEL_EPOCH = datetime(1899, 12, 30)
 _MINUTES_KEPT = 50_000  # the cache of local minutes is emptied past this, so it never grows with the export
 
@@ -132,8 +136,11 @@ class RowMaker:
     a million rows share a few dozen questions and far fewer minutes than rows.
     """
 
-    def __init__(self, library: Library, zone: ZoneInfo, *, csv: bool = False, excel: bool = False) -> None:
+    def __init__(
+        self, library: Library, zone: ZoneInfo, *, csv: bool = False, excel: bool = False, decimal_comma: bool = False
+    ) -> None:
         self.library = library
+        self.decimal_comma = decimal_comma  # `;`-separated CSV for Excel set to Dutch: 51,0545 (51.0545 is a date)
         self.zone = zone
         self.csv = csv
         self.excel = excel
@@ -210,6 +217,8 @@ class RowMaker:
             photo,
             latitude,
             longitude,
+            defends,
+            step,
             minority,
             walk_stop,
             moderation,
@@ -234,10 +243,19 @@ class RowMaker:
             answer = self._clean(str(photo))
         elif latitude is not None:
             answer = self._clean(f"{latitude}, {longitude}")
+            if self.decimal_comma:
+                latitude, longitude = _comma(latitude), _comma(longitude)
+                answer = self._clean(f"{latitude}; {longitude}")
         elif answer_type == "skipped" or raw in ("{}", ""):
             answer = None
         else:
             answer = self._clean(raw)  # a kind of answer this export does not know yet: as stored
+        if defends is not None:  # a minority voice: the option it defends, in the option columns
+            option = str(defends)
+            option_own = self.labels((conversation, prompt_id, option, language), info)[1]
+            option = self._clean(option)
+        if self.decimal_comma and seconds is not None and seconds.__class__ is float:
+            seconds = _comma(seconds)
         return [
             answer_id,
             pseudonym,
@@ -257,6 +275,7 @@ class RowMaker:
             latitude,
             longitude,
             ("true" if minority else "false") if self.csv else bool(minority),
+            (step or "view") if minority else None,
             self._clean(walk_stop) if walk_stop else None,
             moderation if text is not None else None,  # only a free text is moderated
             self.moment(created_at),

@@ -22,6 +22,7 @@ from bot.organise.export_columns import (
     Selection,
 )
 from bot.organise.export_rows import AnswerReader, RowMaker
+from bot.organise.export_sheets import Tally, write_codebook, write_participants, write_summary
 from bot.organise.i18n import OrganiserTranslator
 
 
@@ -88,7 +89,9 @@ def write_xlsx(
     *,
     max_rows: int = XLSX_MAX_ROWS,
 ) -> int:
-    """XLSX with a sheet that explains the columns, then one sheet per conversation, in constant memory."""
+    """XLSX with a sheet that explains the columns, the codebook, the participants and a summary per question, then
+    one sheet per conversation, in constant memory."""
+    library = maker.library
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(
@@ -121,6 +124,11 @@ def write_xlsx(
         about.write_string(index, 0, column.name)
         about.write_string(index, 1, o.ogettext(column.meaning))
     next_row = 6 + len(COLUMNS) + 1
+    write_codebook(workbook, bold, library, selection, o)
+    participants = workbook.add_worksheet(o.ogettext("Participants")[:31])
+    summary = workbook.add_worksheet(o.ogettext("Summary per question")[:31])
+    tally = Tally()
+    add = tally.add
 
     sheets = _Sheets(workbook, bold, date_format, max_rows)
     count = 0
@@ -130,6 +138,7 @@ def write_xlsx(
             person = people.get(row[1])
             if person is None:
                 continue
+            add(row)
             cells = maker(row, person)
             sheet, row_index = sheets.place(cells[CONVERSATION_INDEX])
             write_string, write_number = sheet.write_string, sheet.write_number
@@ -151,6 +160,8 @@ def write_xlsx(
             write_number(row_index, CREATED_INDEX, cells[CREATED_INDEX], date_format)
             count += 1
     sheets.finish()
+    write_summary(summary, bold, workbook.add_format({"num_format": "0%"}), library, tally, o)
+    write_participants(participants, bold, date_format, reader.db_path, selection, tally, maker.zone, o)
     about.write_string(next_row, 0, o.ogettext("Sheet"), bold)
     about.write_string(next_row, 1, o.ogettext("Answers"), bold)
     for offset, (name, _sheet, written) in enumerate(sheets.all, start=1):
