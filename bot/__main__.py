@@ -29,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
         "directory", nargs="?", help="folder with conversation files (default: SAMENSPRAAK_CONVERSATIONS)"
     )
     export = sub.add_parser("export", help="export the collected answers")
-    export.add_argument("--format", choices=["csv", "xlsx", "json"], default="json")
+    export.add_argument(
+        "--format", choices=["csv", "xlsx", "json", "jsonl"], default="json", help="json and jsonl: JSON Lines (.jsonl)"
+    )
     export.add_argument("--conversation", help="only this conversation id")
     export.add_argument("--since", help="only answers from this day on (2026-11-26, in the city's time zone)")
     export.add_argument("--until", help="only answers up to and including this day")

@@ -20,6 +20,7 @@ from bot.followups import texts
 from bot.i18n import pick
 from bot.organise.commands import OrganiserContext, organiser_command
 from bot.organise.i18n import ON_
+from bot.organise.plain import status_name
 from bot.store import followups as queries
 from bot.store.connection import in_thread
 
@@ -132,7 +133,7 @@ async def _list(ctx: OrganiserContext) -> None:
     if not found:
         lines.append(o.ogettext("None yet."))
     for idea in found:
-        lines.append(f"• {idea['id']} [{idea['status']}] {pick(idea['text'], o.language)}")
+        lines.append(f"• {idea['id']} [{status_name(o, idea['status'])}] {pick(idea['text'], o.language)}")
     ctx.reply("\n".join([*lines, "", _usage(ctx)]))
 
 
@@ -227,7 +228,7 @@ async def _status(ctx: OrganiserContext, idea_id: str, word: str, reason_text: s
     ctx.log("idea-status", idea=idea_id, status=status)
     ctx.reply(
         "✅ "
-        + o.format(o.ogettext("{id} is now {status}."), id=idea_id, status=status)
+        + o.format(o.ogettext("{id} is now {status}."), id=idea_id, status=status_name(o, status))
         + " "
         + _told(ctx, count, idea["theme"], after)
     )

@@ -25,6 +25,7 @@ from bot.engine.pacing import iso, offset
 from bot.followups import texts
 from bot.followups.ideas import announce_due, change_status
 from bot.organise.i18n import organiser_translator
+from bot.organise.plain import status_name
 from bot.store import deep_democracy as dd_queries
 from bot.store import followups as queries
 from bot.store import organise as organise_queries
@@ -277,7 +278,7 @@ class FollowUps:
             for idea in forgotten:
                 await queries.mark_flagged(db, idea["id"], now)
                 for channel, address in recipients:
-                    language = await self.store.call(organise_queries.language_of, channel, address)
+                    language = await self.store.call(organise_queries.organiser_language_of, channel, address)
                     o = organiser_translator(language)
                     text = "⏳ " + o.format(
                         o.ogettext(
@@ -286,7 +287,7 @@ class FollowUps:
                         ),
                         id=idea["id"],
                         idea=next(iter(idea["text"].values()), ""),
-                        status=idea["status"],
+                        status=status_name(o, idea["status"]),
                         weeks=weeks,
                     )
                     await self.store.call(

@@ -14,7 +14,13 @@ from bot.organise.export import TELEGRAM_UPLOAD_LIMIT, Selection, export_zip, pa
 from bot.organise.i18n import ON_
 from bot.organise.stats import live_view
 
-EXPORT_FORMATS = {"xlsx": ("xlsx", ","), "csv": ("csv", ","), "csv;": ("csv", ";"), "json": ("json", ",")}
+EXPORT_FORMATS = {
+    "xlsx": ("xlsx", ","),
+    "csv": ("csv", ","),
+    "csv;": ("csv", ";"),
+    "json": ("json", ","),
+    "jsonl": ("json", ","),
+}
 
 
 def _round(ctx: OrganiserContext, wanted: str) -> Round | None:
@@ -175,13 +181,13 @@ async def brief(ctx: OrganiserContext, args: str) -> None:
     ctx.later(job)
 
 
-@organiser_command("stats", ON_("live view: participants, answers per question, response rate"))
+@organiser_command("stats", ON_("live view: participants, answers per question, response rate; /stats [round or walk]"))
 async def stats(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     wanted = args.strip().split()[0] if args.strip() else ""
-    conversation = _round(ctx, wanted)
+    conversation = ctx.library.walks.get(wanted) or _round(ctx, wanted)
     if wanted and conversation is None:
-        _no_such_round(ctx, wanted, ctx.library.rounds)
+        _no_such_round(ctx, wanted, [*ctx.library.rounds, *ctx.library.walks])
         return
     view = await live_view(ctx.store, ctx.library, conversation, ctx.settings.timezone, ctx.now, o)
     ctx.reply(view.text, photo=view.chart)

@@ -49,6 +49,9 @@ def run_export(
 
     if not settings.db.exists():
         return _no_database(settings)
+    fmt = "json" if fmt == "jsonl" else fmt  # JSON Lines, whichever name is used
+    if fmt == "json" and out and out.endswith(".json"):
+        print("samenspraak: note: JSON Lines (one object per line) are usually named .jsonl", file=sys.stderr)
     if fmt not in FORMATS:
         print(f"samenspraak: unknown format {fmt!r}; use one of {', '.join(FORMATS)}", file=sys.stderr)
         return 2

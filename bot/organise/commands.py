@@ -182,6 +182,20 @@ def organiser_menu(language: str | None) -> list[tuple[str, str]]:
     return [(command.name, o.ogettext(command.description)) for command in COMMANDS.values()]
 
 
+def organiser_help_text(language: str | None) -> str:
+    """The organiser commands with what each does, in the organiser's language."""
+    o = organiser_translator(language)
+    lines = ["🧑‍💼 " + o.ogettext("Organiser commands (only organisers see and can use these):"), ""]
+    lines += [f"/{command.name} — {o.ogettext(command.description)}" for command in COMMANDS.values()]
+    lines += ["", o.ogettext("Every organiser action is logged with who and when.")]
+    return "\n".join(lines)
+
+
+def with_organiser_help(messages: list[Outgoing], language: str | None) -> list[Outgoing]:
+    """An organiser's /help also lists the organiser commands, after the participants' help."""
+    return [*messages, Outgoing(text=organiser_help_text(language), kind="organiser")] if messages else messages
+
+
 def with_organiser_menu(messages: list[Outgoing]) -> list[Outgoing]:
     """An organiser who changes language keeps their organiser commands in the menu."""
     return [
@@ -228,7 +242,9 @@ async def handle(
     channel, address = state.channel, state.address
     if inbox_key is not None and await queries.inbox_handled(dispatcher.store, channel, inbox_key):
         return Handled(Result(state=state, now=now), None, duplicate=True)
-    language = state.language or guess_language(hint)
+    language = (
+        await organiser_language(dispatcher.store, channel, address, hint) or state.language or guess_language(hint)
+    )
     ctx = OrganiserContext(dispatcher, channel, address, state, now, organiser_translator(language))
     if isinstance(event, events.Command):
         await COMMANDS[event.name.lower()].handler(ctx, event.args)
@@ -284,11 +300,7 @@ async def drain() -> None:
 @organiser_command("organiser", ON_("what organisers can do here"))
 async def organiser_help(ctx: OrganiserContext, args: str) -> None:
     """The list of organiser commands, with what each does."""
-    o = ctx.o
-    lines = ["🧑‍💼 " + o.ogettext("Organiser commands (only organisers see and can use these):"), ""]
-    lines += [f"/{command.name} — {o.ogettext(command.description)}" for command in COMMANDS.values()]
-    lines += ["", o.ogettext("Every organiser action is logged with who and when.")]
-    ctx.reply("\n".join(lines))
+    ctx.reply(organiser_help_text(ctx.o.language))
 
 
 @organiser_command("reload", ON_("load the conversation files again, without a restart"))
@@ -312,4 +324,5 @@ async def reload(ctx: OrganiserContext, args: str) -> None:
 
 
 # The built-in organiser features register themselves on import; keep this at the end of the module.
-from bot.organise import actions, announce, moderation, safeguarding  # noqa: E402, F401
+from bot.organise import actions, announce, flags, moderation, own_language, safeguarding  # noqa: E402, F401
+from bot.organise.own_language import organiser_language  # noqa: E402

@@ -3,8 +3,8 @@
 Strings are marked with `ogettext` / `ongettext` (and `ON_` for strings defined at import time), never with `_` or
 `gettext`, so the participant extraction (`pybabel extract -k _ -k gettext ...`) does not pick them up, and the
 organiser extraction (`--no-default-keywords -k ogettext -k ongettext:1,2 -k ON_`) picks up only these. The catalogs
-are `locales/<lang>/LC_MESSAGES/organiser.po`, Dutch and English; any other language falls back to English (the
-source language). A `.po` newer than its `.mo` is compiled in memory, as for the participant catalogs.
+are `locales/<lang>/LC_MESSAGES/organiser.po`, Dutch, French and English; any other language falls back to English
+(the source language). A `.po` newer than its `.mo` is compiled in memory, as for the participant catalogs.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from bot.i18n import Translator, locales_dir
 
 DOMAIN = "organiser"
-LANGUAGES = ("nl", "en")
+LANGUAGES = ("nl", "fr", "en")
 DEFAULT_LANGUAGE = "nl"  # city staff in Flanders; an organiser who chose another language gets English
 
 
@@ -49,7 +49,7 @@ def _load(path: io.BufferedReader | None) -> gettext.NullTranslations:
 
 
 def organiser_language(language: str | None) -> str:
-    """The organiser catalog for someone who uses `language`: Dutch or English."""
+    """The organiser catalog for someone who uses `language`: Dutch, French or English."""
     if language in LANGUAGES:
         return language
     return "en" if language else DEFAULT_LANGUAGE

@@ -6,6 +6,7 @@ Organisers are city staff, not developers: "is nu planned" or `2026-12-03T18:00:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -42,15 +43,33 @@ def city_time(o: OrganiserTranslator, moment: datetime | None, zone: ZoneInfo, *
     return format_datetime(shown, "EEEE d MMMM y, HH:mm", locale=o.locale) + f" ({shown.tzname() or zone.key})"
 
 
-def language_label(o: OrganiserTranslator, code: str | None) -> str:
-    """A language as the organiser names it, with its own name beside it: "Arabisch (العربية)", not "ar"."""
+def language_label(o: OrganiserTranslator, code: str | None, *, own: bool = True) -> str:
+    """A language as the organiser names it, with its own name beside it: "Arabisch (العربية)", not "ar".
+
+    Without `own` only the organiser's word ("Arabisch"), for pictures drawn without every script's font.
+    """
     from bot.i18n import LANGUAGES
 
     if not code:
         return o.ogettext("language not chosen yet")
-    own = LANGUAGES[code].name if code in LANGUAGES else code
+    own_name = LANGUAGES[code].name if code in LANGUAGES else code
     name = o.locale.languages.get(code)
     if not name:
-        return own
+        return own_name
     name = name[:1].upper() + name[1:]
-    return name if name.casefold() == own.casefold() else f"{name} ({own})"
+    if not own:
+        return name
+    return name if name.casefold() == own_name.casefold() else f"{name} ({own_name})"
+
+
+def question_text(library: Any, conversation: str, prompt_id: str, language: str) -> str:
+    """A round's question or a walk's card in the organiser's language; the id only when the content lost it."""
+    from bot.i18n import pick
+
+    content = library.rounds.get(conversation)
+    prompt = content.prompt(prompt_id) if content is not None else None
+    if prompt is not None:
+        return pick(prompt.text, language)
+    walk = library.walks.get(conversation)
+    text = walk.prompt_text(prompt_id) if walk is not None else None
+    return pick(text, language) if text else prompt_id

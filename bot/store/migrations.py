@@ -234,6 +234,22 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX answer_history_by_answer ON answer_history (answer_id)
         """,
     ),
+    (
+        9,
+        "safeguarding flags kept until an organiser is told; organisers' own language",
+        """
+        ALTER TABLE safeguarding_flags ADD COLUMN told_at TEXT;
+        ALTER TABLE safeguarding_flags ADD COLUMN detail TEXT NOT NULL DEFAULT '{}';
+        CREATE INDEX safeguarding_untold ON safeguarding_flags (told_at) WHERE told_at IS NULL;
+        CREATE TABLE organiser_languages (
+            channel    TEXT NOT NULL,
+            address    TEXT NOT NULL,
+            language   TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            PRIMARY KEY (channel, address)
+        )
+        """,
+    ),
     # Reserved numbers, so features built side by side never collide: 3 walks, 4 organisers, 5 follow-ups
     # (meetings, ideas, minority round), 6 hardening (edits, flood control, retention).
 ]

@@ -63,6 +63,8 @@ async def set_organiser(store: Store, channel: str, address: str, active: bool, 
         await log_action(
             db, by, "organiser-add" if active else "organiser-remove", {"channel": channel, "address": address}, now
         )
+        if active:  # a flag raised while there was no organiser reaches the first one added
+            await in_thread(db, tell_waiting_flags, channel, [address], now)
     return True
 
 
@@ -323,21 +325,57 @@ def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: d
         if row is None:
             return
         data = {**data, "conversation": row[0], "prompt_id": row[1]}
+    # What the message to organisers says is kept with the flag: with no organiser yet, it goes to the first one.
+    detail = {key: data.get(key) for key in ("pseudonym", "channel", "prompt_id", "question", "excerpt", "words")}
     cursor = db.execute(
-        "INSERT INTO safeguarding_flags (participant_id, answer_id, words, created_at) VALUES (?, ?, ?, ?)",
-        (participant_id, answer_id, json.dumps(data["words"], ensure_ascii=False), iso(now)),
+        "INSERT INTO safeguarding_flags (participant_id, answer_id, words, created_at, detail) VALUES (?, ?, ?, ?, ?)",
+        (participant_id, answer_id, json.dumps(data["words"], ensure_ascii=False), iso(now), json.dumps(detail)),
     )
     flag_id = cursor.lastrowid
     assert flag_id is not None
     found = db.execute("SELECT address FROM organisers WHERE channel = ? AND active = 1", (data["channel"],))
     addresses = {row[0] for row in found.fetchall()} | set(data.get("organisers", []))
+    tell_organisers(db, flag_id, participant_id, detail, sorted(addresses), now)
+
+
+def tell_organisers(
+    db: sqlite3.Connection,
+    flag_id: int,
+    participant_id: int,
+    detail: dict[str, Any],
+    addresses: list[str],
+    now: datetime,
+) -> None:
+    """Queue the flag to these organisers, each in their own language; with none, it waits (`told_at` empty)."""
     # Rendered here, in the organiser package, so the store does not need to know organiser words.
     from bot.organise.safeguarding import flag_message
 
-    for address in sorted(addresses):
-        language = language_of(db, data["channel"], address)
+    for address in addresses:
+        language = organiser_language_of(db, detail["channel"], address)
         # Tied to the participant it is about (not the organiser it goes to), so their /forget removes it too.
-        enqueue(db, data["channel"], address, flag_message(flag_id, data, language), now, participant_id)
+        enqueue(db, detail["channel"], address, flag_message(flag_id, detail, language), now, participant_id)
+    if addresses:
+        db.execute("UPDATE safeguarding_flags SET told_at = ? WHERE id = ?", (iso(now), flag_id))
+
+
+def tell_waiting_flags(db: sqlite3.Connection, channel: str, addresses: list[str], now: datetime) -> int:
+    """Flags raised while no organiser of this channel existed, sent now to these organisers; how many."""
+    rows = db.execute(
+        "SELECT f.id, f.participant_id, f.detail FROM safeguarding_flags f JOIN participants p"
+        " ON p.id = f.participant_id WHERE f.told_at IS NULL AND f.handled_at IS NULL AND p.channel = ? ORDER BY f.id",
+        (channel,),
+    ).fetchall()
+    for flag_id, participant_id, detail in rows:
+        tell_organisers(db, flag_id, participant_id, {**json.loads(detail), "channel": channel}, addresses, now)
+    return len(rows)
+
+
+def organiser_language_of(db: sqlite3.Connection, channel: str, address: str) -> str | None:
+    """The language an organiser chose for organiser messages, else the one they use as a participant."""
+    row = db.execute(
+        "SELECT language FROM organiser_languages WHERE channel = ? AND address = ?", (channel, address)
+    ).fetchone()
+    return row[0] if row else language_of(db, channel, address)
 
 
 async def flag(store: Store, flag_id: int) -> dict[str, Any] | None:
@@ -396,6 +434,18 @@ async def enrolled_in(store: Store, communities: set[str]) -> int:
     marks = ", ".join("?" for _ in communities)
     rows = await _rows(
         store, f"SELECT COUNT(*) FROM participants p WHERE {ENROLLED} AND p.community IN ({marks})", tuple(communities)
+    )
+    return int(rows[0][0]) if rows else 0
+
+
+async def got_round(store: Store, conversation: str) -> int:
+    """Enrolled participants who got this round (in it now, or with an answer to it): walkers who never did are not
+    counted as not answering."""
+    rows = await _rows(
+        store,
+        f"SELECT COUNT(*) FROM participants p WHERE {ENROLLED} AND (p.conversation = ?"
+        " OR EXISTS (SELECT 1 FROM answers a WHERE a.participant_id = p.id AND a.conversation = ?))",
+        (conversation, conversation),
     )
     return int(rows[0][0]) if rows else 0
 
