@@ -161,7 +161,7 @@ async def walk_data(store: Store, scope: Scope) -> dict[str, Any]:
         store,
         "SELECT json_extract(o.payload, '$.stop'), COUNT(DISTINCT o.participant_id) FROM outbox o"
         " JOIN participants p ON p.id = o.participant_id WHERE o.kind IN ('walk', 'walk_card')"
-        f" AND o.status = 'sent' AND json_extract(o.payload, '$.walk') = ?{live}{after} GROUP BY 1",
+        f" AND o.status IN ('sent', 'sending') AND json_extract(o.payload, '$.walk') = ?{live}{after} GROUP BY 1",
         (scope.conversation, *extra),
     )
     kinds = await _rows(
