@@ -152,12 +152,13 @@ class QuestionWriter:
     def section(self, number: int, prompt: Prompt, figures: PromptFigures) -> str:
         o = self.o
         parts = [
-            f'<article id="{escape(prompt.id)}"><h3>{number}. {escape(pick(prompt.text, o.language))}</h3>',
+            # The question, its numbers and its tables stay together: a heading never ends a printed page alone.
+            f'<article id="{escape(prompt.id)}"><div class="keep"><h3>{number}. {escape(pick(prompt.text, o.language))}</h3>',
             f'<p class="meta">{self.meta(prompt, figures)}</p>',
-            '<div class="counts keep">',
+            '<div class="counts">',
             table(o.ogettext("By role"), figures.by_role, lambda role: role_name(o, role)),
             table(o.ogettext("By language"), figures.by_language, lambda code: language_label(o, code)),
-            "</div>",
+            "</div></div>",
         ]
         if prompt.type not in ("choice", "scale"):
             parts.append("<h4>" + escape(o.ogettext("What people said")) + "</h4>")
