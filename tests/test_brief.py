@@ -4,10 +4,12 @@ every minority voice grouped by the option it defends, the coming meeting with i
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
+from pathlib import Path
 
 import pytest
 
@@ -201,3 +203,31 @@ async def test_the_walk_brief_shows_per_stop_cards_reached_answers_and_quotes(
     assert "3 bereikten deze kaart" in park and "0 antwoorden" in park
     with pytest.raises(KeyError):
         await build_brief(store, library, "no-such-walk", settings.timezone, NOW, "nl")
+
+
+def test_brief_from_the_command_line_with_since_and_live_only(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    out = tmp_path / "brief.html"
+    environment = {"SAMENSPRAAK_CONVERSATIONS": str(settings.conversations)}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+
+        async def create() -> None:
+            opened = await Store.open(settings.db)
+            await opened.close()
+
+        asyncio.run(create())
+        db = ["--db", str(settings.db)]
+        assert (
+            main(["brief", *db, "--conversation", ROUND, "--since", "2026-11-01", "--live-only", "--out", str(out)])
+            == 0
+        )
+        assert "zonder repetities" in out.read_text(encoding="utf-8")
+        assert main(["brief", *db, "--conversation", "wandeling-centrum", "--out", str(out)]) == 0
+        assert "Halte per halte" in out.read_text(encoding="utf-8")
+        assert main(["brief", *db, "--conversation", ROUND, "--since", "gisteren", "--out", str(out)]) == 2
+    assert "cannot read the date" in capsys.readouterr().err

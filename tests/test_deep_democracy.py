@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
+from bot.content import Library
 from bot.content.model import Minority, Prompt
+from bot.dispatch import FEATURES
+from bot.engine import CONSENT_VERSION, Engine, ParticipantState, Stage, events
 from bot.engine.minority import minority_keys
 from tests.support.followups import World, with_content, write_content
 
@@ -122,3 +125,33 @@ def test_the_minority_share_and_the_scale_side_come_from_the_content() -> None:
     )
     assert minority_keys(choice, {"fiets": 19, "auto": 2, "bus": 3}) == {"auto"}  # 8% < 10%; 12.5% is not
     assert minority_keys(Prompt(id="x", type="text", text={"nl": "?"}), {"a": 1}) == set()  # open prompts: quotes
+
+
+def test_editing_a_minority_answer_keeps_the_option_it_defends(library: Library) -> None:
+    engine = Engine(library, features=FEATURES)
+    state = ParticipantState(
+        channel="telegram",
+        address="1",
+        id=1,
+        stage=Stage.READY,
+        language="nl",
+        role="resident",
+        consent_version=CONSENT_VERSION,
+        conversation="leven-in-onze-stad",
+        prompt="werk",
+    )
+    stored = {
+        "id": 5,
+        "conversation": "leven-in-onze-stad",
+        "prompt_id": "vervoer",
+        "answer_type": "text",
+        "value": {"text": "Geen bus 's nachts", "defends": "auto", "step": "need"},
+    }
+    result = engine.handle(
+        state,
+        events.Edit("12", "Geen bus 's nachts naar de haven"),
+        datetime(2026, 11, 26, tzinfo=UTC),
+        context={"edited_answer": stored},
+    )
+    [edit] = [record.data for record in result.records if record.kind == "answer_edit"]
+    assert edit["value"] == {"text": "Geen bus 's nachts naar de haven", "defends": "auto", "step": "need"}
