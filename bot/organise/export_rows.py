@@ -25,6 +25,11 @@ _PARTS = ("option", "value", "text", "voice", "duration", "photo", "latitude", "
 def _select(parts: tuple[str, ...]) -> str:
     arrow = sqlite3.sqlite_version_info >= (3, 38)
     taken = [f"value ->> '$.{part}'" if arrow else f"json_extract(value, '$.{part}')" for part in parts]
+    # Only a minority answer defends an option or has a step: the other rows skip parsing their JSON twice more.
+    taken = [
+        f"CASE WHEN minority THEN {sql} END" if part in ("defends", "step") else sql
+        for part, sql in zip(parts, taken, strict=True)
+    ]
     return (
         "SELECT id, participant_id, conversation, prompt_id, answer_type,"
         f" {', '.join(taken)}, minority, walk_stop, moderation, created_at, value FROM answers"
