@@ -168,7 +168,9 @@ class Dispatcher:
             result.messages = organise.with_organiser_menu(result.messages)
             if isinstance(event, events.Command) and event.name.lower() == "help":  # and what only they can do
                 language = await organise.organiser_language(self.store, channel, address, hint)
-                result.messages = organise.with_organiser_help(result.messages, language or state.language)
+                result.messages = organise.with_organiser_help(
+                    result.messages, language or state.language, self.engine.config.contact
+                )
         safeguard(self, result)  # words of distress in an answer: flagged to organisers with the answer
         if result.refused:
             # Pseudonym only: logs never hold a Telegram id, a name or message text.

@@ -56,8 +56,9 @@ async def test_an_organiser_chooses_french_and_everything_organiser_follows(
     assert "wonen" not in view  # no prompt ids
     # /help: the participants' help, then the organiser commands.
     await dispatcher.handle("terminal", "staff", events.Command("help"), organiser=True, hint="fr")
-    listing = replies(settings.db, "staff")[-1]
+    help_text, listing = replies(settings.db, "staff")[-2:]
     assert "Commandes des organisateurs" in listing and "/flags" in listing and "/organiser_language" in listing
+    assert "Samenspraak vous pose de courtes questions" in help_text  # in French too, not English
 
 
 async def test_stats_for_a_round_count_who_got_it_and_name_languages(

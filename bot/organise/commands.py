@@ -191,9 +191,15 @@ def organiser_help_text(language: str | None) -> str:
     return "\n".join(lines)
 
 
-def with_organiser_help(messages: list[Outgoing], language: str | None) -> list[Outgoing]:
-    """An organiser's /help also lists the organiser commands, after the participants' help."""
-    return [*messages, Outgoing(text=organiser_help_text(language), kind="organiser")] if messages else messages
+def with_organiser_help(messages: list[Outgoing], language: str | None, contact: str) -> list[Outgoing]:
+    """An organiser's /help, all in their organiser language: the participants' help, then the organiser commands."""
+    from bot.engine.notices import help_text
+    from bot.i18n import translator
+
+    if not messages:
+        return messages
+    first = replace(messages[0], text=help_text(translator(organiser_translator(language).language), contact))
+    return [first, *messages[1:], Outgoing(text=organiser_help_text(language), kind="organiser")]
 
 
 def with_organiser_menu(messages: list[Outgoing]) -> list[Outgoing]:
