@@ -6,6 +6,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 MAJORITY = "#1f4e6b"  # dark: solid in black and white
 MINORITY = "#b4461f"  # hatched in the brief, so it differs in grey too
@@ -59,20 +60,34 @@ def svg_bars(bars: Sequence[Bar], title: str, minority_label: str = "") -> str:
     return "".join(parts)
 
 
+# Pillow's own font lacks letters such as ï and ë ("Oekraïens"); a system font with them is used where there is one.
+FONTS = ("DejaVuSans.ttf", "NotoSans-Regular.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    for name in FONTS:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
 def png_bars(sections: Sequence[tuple[str, Sequence[Bar], int | None]], heading: str) -> bytes:
     """Bar charts as one PNG picture (Pillow draws it; Telegram shows it as a photo).
 
     Each section is (title, bars, full): a bar as long as the track means `full` (e.g. everyone enrolled), or the
     largest bar when `full` is None.
     """
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     width, label_width, bar_width, row = 1000, 300, 520, 34
     height = 70 + sum(50 + row * max(len(bars), 1) for _title, bars, _full in sections) + 20
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    big = ImageFont.load_default(size=26)
-    font = ImageFont.load_default(size=18)
+    big, font = _font(26), _font(18)
     draw.text((24, 20), heading, fill="black", font=big)
     y = 70
     for title, bars, full in sections:
@@ -83,7 +98,7 @@ def png_bars(sections: Sequence[tuple[str, Sequence[Bar], int | None]], heading:
             draw.text((label_width, y + 6), "—", fill="#666666", font=font)
             y += row
         for bar in bars:
-            label = _short(bar.label, 28)
+            label = _short(bar.label, 25)
             text_width = draw.textlength(label, font=font)
             draw.text((label_width - 12 - text_width, y + 6), label, fill="black", font=font)
             draw.rectangle((label_width, y + 4, label_width + bar_width, y + row - 6), fill=TRACK)
