@@ -52,8 +52,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "minority",
         ON_(
-            "true when the answer is the minority voice (a follow-up to people who see it differently); in XLSX "
-            "TRUE, and empty otherwise."
+            "true for an answer in the Deep Democracy follow-up (see deep_democracy), false for an answer to the "
+            "question itself; in XLSX TRUE, and empty otherwise."
         ),
     ),
     Column(
