@@ -155,3 +155,30 @@ def test_editing_a_minority_answer_keeps_the_option_it_defends(library: Library)
     )
     [edit] = [record.data for record in result.records if record.kind == "answer_edit"]
     assert edit["value"] == {"text": "Geen bus 's nachts naar de haven", "defends": "auto", "step": "need"}
+
+
+def test_the_cycle_and_the_scale_side_are_checked_in_content(tmp_path: Path) -> None:
+    from bot.content import load_library
+    from bot.i18n import LANGUAGES
+
+    content = """\
+id: proef
+kind: round
+title: {nl: Proef}
+prompts:
+  - id: vervoer
+    type: choice
+    text: {nl: "Hoe?"}
+    options: [{id: fiets, label: {nl: Fiets}}, {id: auto, label: {nl: Auto}}]
+    minority: {side: low, cycle: true}
+  - id: wonen
+    type: scale
+    text: {nl: "Hoe goed?"}
+    minority: {side: middle}
+"""
+    (tmp_path / "proef.yaml").write_text(content, encoding="utf-8")
+    problems = [str(problem) for problem in load_library(tmp_path, tuple(LANGUAGES)).problems]
+    assert any(":13:" in problem and "'far', 'low' or 'high'" in problem for problem in problems)
+    (tmp_path / "proef.yaml").write_text(content.replace("side: middle", "side: high"), encoding="utf-8")
+    problems = [str(problem) for problem in load_library(tmp_path, tuple(LANGUAGES)).problems]
+    assert any(":9:" in problem and "`side` is for a scale" in problem for problem in problems)
