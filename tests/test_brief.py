@@ -115,6 +115,8 @@ async def test_every_minority_voice_is_listed_under_the_option_it_defends(
     await answer(
         store, someone, "vervoer", {"text": "Een nachtbus", "defends": "bus-tram", "step": "need"}, minority=True
     )
+    spoken = {"voice": "file-9", "duration": 4, "defends": "auto"}
+    await answer(store, someone, "vervoer", spoken, minority=True, moderation="pending")
     page = await build_brief(store, library, ROUND, settings.timezone, NOW, "nl")
     vervoer = page[page.index('id="vervoer"') : page.index('id="werk"')]
     minority_side = vervoer[vervoer.index("side minority") :]
@@ -123,6 +125,7 @@ async def test_every_minority_voice_is_listed_under_the_option_it_defends(
     assert auto < minority_side.index("Minderheid 20") < bus < minority_side.index("Minderheid 25")
     assert "Wat ze nodig hebben om mee te gaan" in minority_side and "Een nachtbus" in minority_side
     assert "Minder dan 25% koos:" in minority_side  # the share from the content
+    assert "een spraakbericht (4 s), in de export" in minority_side  # a voice is listed too, under its option
 
 
 async def test_the_first_page_names_the_coming_meeting_with_rsvps_by_answer_language_and_role(

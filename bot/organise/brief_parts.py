@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
+from bot.organise.brief_style import icon
 from bot.organise.common import role_name
 from bot.organise.i18n import OrganiserTranslator
 from bot.organise.plain import language_label
@@ -53,9 +54,16 @@ def quote_html(o: OrganiserTranslator, quote: Quote, option: str | None = None) 
     if option:
         who.append(o.format(o.ogettext("about: {option}"), option=option))
     # The words in their own direction (a right-to-left quote aligns right); who said it in the page's direction.
-    parts = [
-        f'<blockquote><span class="said" dir="auto" lang="{escape(quote.language or "und")}">{escape(quote.text)}</span>',
-    ]
+    said = escape(quote.text)
+    voice = next((item for item in quote.media if item.get("kind") == "voice"), None)
+    if not quote.text and voice is not None:
+        seconds = voice.get("seconds")
+        said = icon("voice") + escape(
+            o.format(o.ogettext("a voice message ({seconds} s), in the export"), seconds=seconds)
+            if seconds
+            else o.ogettext("a voice message, in the export")
+        )
+    parts = [f'<blockquote><span class="said" dir="auto" lang="{escape(quote.language or "und")}">{said}</span>']
     if quote.translation:
         parts.append(
             f'<span class="translation" lang="{escape(quote.translation_language or o.language)}" dir="auto">'

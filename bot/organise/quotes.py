@@ -44,13 +44,15 @@ async def enrich(store: Any, quotes: list[Quote], language: str) -> list[Quote]:
 
 
 def from_row(row: dict[str, Any]) -> Quote:
+    voice = row.get("text") is None  # a voice message: listed with its length, its words come from a transcript
     return Quote(
         answer_id=int(row["id"]),
-        text=str(row["text"]),
+        text="" if voice else str(row["text"]),
         language=row.get("language"),
         role=row.get("role"),
         option=None if row.get("defends") is None else str(row["defends"]),
         step=row.get("step"),
+        media=({"kind": "voice", "seconds": row.get("seconds")},) if voice else (),
     )
 
 

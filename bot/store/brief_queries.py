@@ -104,13 +104,28 @@ async def quote_candidates(store: Store, scope: Scope) -> list[dict[str, Any]]:
     and organisers approve texts one by one, so there are hundreds at most.
     """
     where, params = scope.where()
+    # A minority's voice message is listed too (its words are not text to quote: the transcription feature may add
+    # them); it is never moderated as a text is.
     async with store.db.execute(
         f"SELECT a.id, a.prompt_id, a.walk_stop, a.minority, {TEXT}, json_extract(a.value, '$.defends'),"
-        f" json_extract(a.value, '$.step'), p.language, p.role, a.created_at {JOIN}"
-        f" WHERE {where} AND a.moderation = 'approved' AND {TEXT} IS NOT NULL ORDER BY a.id",
+        f" json_extract(a.value, '$.step'), p.language, p.role, a.created_at, json_extract(a.value, '$.duration')"
+        f" {JOIN} WHERE {where} AND ((a.moderation = 'approved' AND {TEXT} IS NOT NULL)"
+        " OR (a.minority = 1 AND a.answer_type = 'voice')) ORDER BY a.id",
         params,
     ) as cursor:
-        names = ("id", "prompt", "stop", "minority", "text", "defends", "step", "language", "role", "created_at")
+        names = (
+            "id",
+            "prompt",
+            "stop",
+            "minority",
+            "text",
+            "defends",
+            "step",
+            "language",
+            "role",
+            "created_at",
+            "seconds",
+        )
         return [dict(zip(names, row, strict=True)) for row in await cursor.fetchall()]
 
 
