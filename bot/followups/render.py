@@ -91,14 +91,22 @@ async def idea_update(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None
     return Outgoing(text, kind=row.kind)
 
 
-async def minority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+async def _still_asked(dispatcher: Dispatcher, row: OutboxRow, kind: str) -> tuple[Any, Any] | None:
+    """The round and prompt of a Deep Democracy question, while the participant's mark still says `asked`."""
     conversation = dispatcher.engine.library.rounds.get(str(row.payload.get("conversation")))
     prompt = conversation.prompt(str(row.payload.get("prompt"))) if conversation else None
     if conversation is None or prompt is None or row.participant_id is None:
         return None
-    key = f"{conversation.id}:{prompt.id}"
-    if await queries.mark_of(dispatcher.store, row.participant_id, "minority", key) != "asked":
+    if await queries.mark_of(dispatcher.store, row.participant_id, kind, f"{conversation.id}:{prompt.id}") != "asked":
         return None
+    return conversation, prompt
+
+
+async def minority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    found = await _still_asked(dispatcher, row, "minority")
+    if found is None:
+        return None
+    conversation, prompt = found
     t = translator(row.language)
     chosen = texts.chosen_label(t, prompt, str(row.payload.get("option")))
     text = deep_democracy.minority_question(t, prompt, chosen)
@@ -107,13 +115,10 @@ async def minority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
 
 async def majority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
     """The majority's turn: the minority's approved words, and what they can take from them."""
-    conversation = dispatcher.engine.library.rounds.get(str(row.payload.get("conversation")))
-    prompt = conversation.prompt(str(row.payload.get("prompt"))) if conversation else None
-    if conversation is None or prompt is None or row.participant_id is None:
+    found = await _still_asked(dispatcher, row, "majority")
+    if found is None:
         return None
-    key = f"{conversation.id}:{prompt.id}"
-    if await queries.mark_of(dispatcher.store, row.participant_id, "majority", key) != "asked":
-        return None
+    conversation, prompt = found
     voices = await dd_queries.approved_voices(dispatcher.store, conversation.id, prompt.id)
     if not voices:
         return None

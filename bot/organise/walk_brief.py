@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.content.walks import Walk
 from bot.i18n import pick
 from bot.organise.brief import footer, head, selection_line
-from bot.organise.brief_parts import empty, quote_html, table
+from bot.organise.brief_parts import empty, more_line, quote_html, table
 from bot.organise.brief_style import icon
 from bot.organise.i18n import OrganiserTranslator
 from bot.organise.plain import language_label
@@ -59,14 +59,7 @@ def _section(
         )
     shown, left = fair_pick(quotes)
     body = "".join(quote_html(o, quote) for quote in shown) or empty(o.ogettext("No approved quotes yet."))
-    if left:
-        body += (
-            '<p class="more">'
-            + escape(
-                o.format(o.ongettext("{count} more in the export", "{count} more in the export", left), count=left)
-            )
-            + "</p>"
-        )
+    body += more_line(o, left)
     return f'<article><h3>{escape(title)}</h3><p class="meta">{escape(" · ".join(meta))}{icons}</p>{body}</article>'
 
 
