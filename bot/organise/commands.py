@@ -187,6 +187,26 @@ def organiser_menu(language: str | None) -> list[tuple[str, str]]:
     return [(command.name, o.ogettext(command.description)) for command in COMMANDS.values()]
 
 
+def organiser_help_text(language: str | None) -> str:
+    """The organiser commands with what each does, in the organiser's language."""
+    o = organiser_translator(language)
+    lines = ["🧑‍💼 " + o.ogettext("Organiser commands (only organisers see and can use these):"), ""]
+    lines += [f"/{command.name} — {o.ogettext(command.description)}" for command in COMMANDS.values()]
+    lines += ["", o.ogettext("Every organiser action is logged with who and when.")]
+    return "\n".join(lines)
+
+
+def with_organiser_help(messages: list[Outgoing], language: str | None, contact: str) -> list[Outgoing]:
+    """An organiser's /help, all in their organiser language: the participants' help, then the organiser commands."""
+    from bot.engine.notices import help_text
+    from bot.i18n import translator
+
+    if not messages:
+        return messages
+    first = replace(messages[0], text=help_text(translator(organiser_translator(language).language), contact))
+    return [first, *messages[1:], Outgoing(text=organiser_help_text(language), kind="organiser")]
+
+
 def with_organiser_menu(messages: list[Outgoing]) -> list[Outgoing]:
     """An organiser who changes language keeps their organiser commands in the menu."""
     return [
@@ -233,7 +253,9 @@ async def handle(
     channel, address = state.channel, state.address
     if inbox_key is not None and await queries.inbox_handled(dispatcher.store, channel, inbox_key):
         return Handled(Result(state=state, now=now), None, duplicate=True)
-    language = state.language or guess_language(hint)
+    language = (
+        await organiser_language(dispatcher.store, channel, address, hint) or state.language or guess_language(hint)
+    )
     ctx = OrganiserContext(dispatcher, channel, address, state, now, organiser_translator(language))
     ctx.scope = await dispatcher.store.call(scope_of, channel, address)
     if isinstance(event, events.Command):
@@ -298,11 +320,7 @@ async def drain() -> None:
 @organiser_command("organiser", ON_("what organisers can do here"))
 async def organiser_help(ctx: OrganiserContext, args: str) -> None:
     """The list of organiser commands, with what each does."""
-    o = ctx.o
-    lines = ["🧑‍💼 " + o.ogettext("Organiser commands (only organisers see and can use these):"), ""]
-    lines += [f"/{command.name} — {o.ogettext(command.description)}" for command in COMMANDS.values()]
-    lines += ["", o.ogettext("Every organiser action is logged with who and when.")]
-    ctx.reply("\n".join(lines))
+    ctx.reply(organiser_help_text(ctx.o.language))
 
 
 @organiser_command("reload", ON_("load the conversation files again, without a restart"))
@@ -326,6 +344,15 @@ async def reload(ctx: OrganiserContext, args: str) -> None:
 
 
 # The built-in organiser features register themselves on import; keep this at the end of the module.
-from bot.organise import actions, announce, moderation, network_commands, safeguarding  # noqa: E402, F401
+from bot.organise import (  # noqa: E402, F401
+    actions,
+    announce,
+    flags,
+    moderation,
+    network_commands,
+    own_language,
+    safeguarding,
+)
+from bot.organise.own_language import organiser_language  # noqa: E402
 from bot.organise.scope import allowed, refusal  # noqa: E402
 from bot.organise.scope import describe as scope_names  # noqa: E402
