@@ -234,6 +234,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX answer_history_by_answer ON answer_history (answer_id)
         """,
     ),
+    (
+        11,
+        "faults: updates set aside with their error; a retried message remembers when it was first due",
+        """
+        ALTER TABLE inbox ADD COLUMN error TEXT;
+        ALTER TABLE outbox ADD COLUMN first_due_at TEXT
+        """,
+    ),
     # Reserved numbers, so features built side by side never collide: 3 walks, 4 organisers, 5 follow-ups
     # (meetings, ideas, minority round), 6 hardening (edits, flood control, retention).
 ]

@@ -228,6 +228,7 @@ class Store:
                 attempts=row["attempts"] + 1,
                 scheduled=bool(row["scheduled"]),
                 language=row["language"],
+                first_due_at=parse_iso(row["first_due_at"]),
             )
             for row in rows
         ]
@@ -273,7 +274,8 @@ class Store:
     async def mark_retry(self, row_id: int, error: str, retry_at: datetime) -> None:
         async with self._lock:  # one statement: atomic on its own
             await self._db.execute(
-                "UPDATE outbox SET status = 'pending', due_at = ?, last_error = ? WHERE id = ?",
+                "UPDATE outbox SET status = 'pending', first_due_at = COALESCE(first_due_at, due_at), due_at = ?,"
+                " last_error = ? WHERE id = ?",
                 (iso(retry_at), error[:500], row_id),
             )
 
