@@ -159,7 +159,10 @@ class Dispatcher:
             read_event, channel, address, event, self.settings.default_community, self.engine.features
         )
         if organiser and organise.claims(event):
-            return await organise.handle(self, state, event, now, inbox_key=inbox_key, hint=hint)
+            # Rights as the action takes effect, not as cached a moment ago: a removed organiser's button is dead.
+            organiser = await organise.still_organiser(self, channel, address)
+            if organiser:
+                return await organise.handle(self, state, event, now, inbox_key=inbox_key, hint=hint)
         if isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
             result = self.engine.mydata(state, await self.store.participant_record(state.id), now)
         else:

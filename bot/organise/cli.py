@@ -15,7 +15,8 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.engine.outgoing import Outgoing
-from bot.organise.export import FORMATS, Selection, export, parse_day
+from bot.organise.export import FORMATS, Selection, export
+from bot.organise.parse import parse_day
 from bot.store import Store
 from bot.store import organise as queries
 
@@ -67,7 +68,7 @@ def run_export(
             live_only=live_only,
         )
     except ValueError as error:
-        print(f"samenspraak: cannot read the date: {error}; write it as 2026-11-26", file=sys.stderr)
+        print(f"samenspraak: cannot use the date: {error}", file=sys.stderr)
         return 2
     library = load_content(settings)
     asyncio.run(_log(settings, "export", {"format": fmt, "out": out, **selection.describe()}))

@@ -37,6 +37,7 @@ from bot.engine.outgoing import ButtonSpec, Outgoing, Result
 from bot.engine.state import ParticipantState
 from bot.i18n import guess_language
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
+from bot.organise.parse import button_parts
 from bot.store import Store
 from bot.store import organise as queries
 
@@ -171,9 +172,14 @@ def claims(event: events.Event) -> bool:
     if isinstance(event, events.Command):
         return event.name.lower() in COMMANDS
     if isinstance(event, events.Button):
-        prefix, _sep, rest = event.data.partition(":")
-        return prefix == BUTTON_PREFIX and rest.partition(":")[0] in BUTTONS
+        parts = button_parts(event.data, BUTTON_PREFIX)  # a forged or garbled button is no organiser's
+        return parts is not None and parts[0] in BUTTONS
     return False
+
+
+async def still_organiser(dispatcher: Dispatcher, channel: str, address: str) -> bool:
+    """Read now, not from the few seconds' cache: asked when an organiser action is about to take effect."""
+    return await queries.is_organiser(dispatcher.store, dispatcher.settings, channel, address)
 
 
 def organiser_menu(language: str | None) -> list[tuple[str, str]]:
@@ -233,8 +239,9 @@ async def handle(
     if isinstance(event, events.Command):
         await COMMANDS[event.name.lower()].handler(ctx, event.args)
     elif isinstance(event, events.Button):
-        action, _sep, rest = event.data.partition(":")[2].partition(":")
-        await BUTTONS[action](ctx, rest)
+        parts = button_parts(event.data, BUTTON_PREFIX)
+        assert parts is not None  # `claims` said so
+        await BUTTONS[parts[0]](ctx, parts[1])
     claimed = await queries.commit_reply(dispatcher.store, channel, address, ctx.replies, ctx.writes, now, inbox_key)
     if claimed is None:
         return Handled(Result(state=state, now=now), None, duplicate=True)

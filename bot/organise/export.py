@@ -18,7 +18,7 @@ import sqlite3
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -107,23 +107,6 @@ class Selection:
             "until": self.until.isoformat() if self.until else None,
             "live_only": self.live_only,
         }
-
-
-def parse_day(text: str, zone: ZoneInfo, *, end: bool = False) -> datetime:
-    """A date (2026-11-26) or a moment (2026-11-26T14:00) in the city's time zone, as UTC.
-
-    A bare date as `end` means the whole of that day is included.
-    """
-    text = text.strip()
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=zone)
-        return moment.astimezone(UTC)
-    start = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=zone)
-    return start.astimezone(UTC)
 
 
 def _iso(moment: datetime) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
 from bot.organise.common import language_name, local, prompt_text_nl, role_name
 from bot.organise.i18n import ON_
+from bot.organise.parse import record_id
 from bot.store import organise as queries
 
 DECISIONS = {"mod-ok": "approved", "mod-hide": "hidden"}
@@ -87,10 +88,10 @@ async def hide(ctx: OrganiserContext, rest: str) -> None:
 
 async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
     o = ctx.o
-    if not rest.isdigit():
+    answer_id = record_id(rest)
+    if answer_id is None:
         await show_next(ctx)
         return
-    answer_id = int(rest)
     decision = DECISIONS[action]
     current = await queries.moderation_of(ctx.store, answer_id)
     if current is None:
@@ -106,7 +107,7 @@ async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
 
 @organiser_button("mod-later")
 async def later(ctx: OrganiserContext, rest: str) -> None:
-    await show_next(ctx, int(rest) if rest.isdigit() else 0)
+    await show_next(ctx, record_id(rest) or 0)
 
 
 @organiser_button("mod-stop")

@@ -102,6 +102,8 @@ class Sender:
         self.on_retry: Callable[[], Awaitable[None]] | None = None
         # Called when the channel refuses the bot itself (Unauthorized): the live bot stops with a clear error.
         self.on_fatal: Callable[[], None] | None = None
+        # Asked just before a row goes: False when its recipient may no longer have it (an organiser's file).
+        self.may_deliver: Callable[[OutboxRow], Awaitable[bool]] | None = None
         self.render = render
         self._slots = asyncio.Semaphore(concurrency)
         # Per chat, the reply waiting for its retry and when it is retried: one written meanwhile waits behind it.
@@ -216,6 +218,9 @@ class Sender:
                 await self.store.mark_failed(row.id, "nothing to send any more", status="cancelled")
                 return "cancelled", None
             row = replace(row, payload=payload)
+        if self.may_deliver is not None and not await self.may_deliver(row):
+            await self.store.mark_failed(row.id, "the recipient may no longer receive it", status="cancelled")
+            return "cancelled", None
         try:
             await self.channel.deliver(row)
         except Blocked:

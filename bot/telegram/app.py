@@ -26,7 +26,7 @@ from bot.engine import events
 from bot.flood import FloodGate
 from bot.group_walks import GroupEvent, handle_group
 from bot.i18n import available_languages
-from bot.organise.access import Organisers
+from bot.organise.access import Organisers, file_gate
 from bot.organise.menus import start_live as start_organisers
 from bot.outbox import Sender
 from bot.store import Store
@@ -331,7 +331,7 @@ async def serve(
     store = await Store.open(settings.db)
     live = LiveBot(settings, store, clock or SystemClock())
     live.stop = stop
-    live.sender.on_fatal = live.unauthorized
+    live.sender.on_fatal, live.sender.may_deliver = live.unauthorized, file_gate(store, settings)
     application = live.application
     if signals:
         loop = asyncio.get_running_loop()
