@@ -16,13 +16,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.clock import ManualClock, parse_offset
+from bot.clock import ManualClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
 from bot.engine import events
+from bot.engine.sanity import small_number
 from bot.outbox import Sender
 from bot.store import OutboxRow, Store
 from bot.store import organise as organisers
+from bot.terminal_commands import simulator_event, time_offset, usage
 
 CHANNEL = "terminal"
 PREFIX = "bot> "
@@ -101,33 +103,17 @@ def read_event(
     text = line.strip()
     if text.startswith(":"):
         word, _sep, rest = text[1:].partition(" ")
-        word = word.lower()
-        if word == "voice":
-            seconds = int(rest) if rest.strip().isdigit() else 5
-            return events.Voice(file_ref=f"terminal-voice-{seconds}s", duration=seconds)
-        if word == "photo":
-            return events.Photo(file_ref="terminal-photo")
-        if word == "sticker":
-            return events.Unsupported("sticker")
-        if word in ("location", "live"):
-            try:
-                latitude, longitude = (float(part) for part in rest.replace(",", " ").split())
-            except ValueError:
-                return f"usage: :{word} LAT LON, e.g. :{word} 51.0543 3.7174"
-            if word == "live":  # a shared live location moving on, as Telegram sends it: an edited message
-                return events.Location(latitude, longitude, live=True, moved=True)
-            return events.Location(latitude, longitude)
-        return None
+        return simulator_event(word.lower(), rest)  # bot/terminal_commands.py
     if text.startswith("/") and len(text) > 1:
         name, _sep, args = text[1:].partition(" ")
         return events.Command(name.split("@")[0], args.strip())
     # On a scale, a typed number is the value, whatever the button order (right-to-left reverses it).
+    typed = small_number(text)  # None for "²" or a 4,301-digit line, which int() cannot read
     for label, data in buttons:  # "۲" (Persian) is 2 as much as "2" is: never a button position on a scale
-        value = label.rsplit(" ", 1)[-1]
-        if text.isdecimal() and value.isdecimal() and int(value) == int(text):
+        if typed is not None and small_number(label.rsplit(" ", 1)[-1]) == typed:
             return events.Button(data)
-    if buttons and text.isdigit() and 1 <= int(text) <= len(buttons):
-        return events.Button(buttons[int(text) - 1][1])
+    if buttons and typed is not None and 1 <= typed <= len(buttons):
+        return events.Button(buttons[typed - 1][1])
     # A label names a button of an earlier message too (as tapping an old keyboard would); a bare number only
     # ever means one of the buttons shown last: typed at a walk card, "4" is an answer, not the old scale's "🙂 4".
     for label, data in [*buttons, *([] if text.isdecimal() else earlier or [])]:
@@ -199,6 +185,10 @@ class Simulator:
 
     async def step(self, line: str, channel: TerminalChannel, dispatcher: Dispatcher, sender: Sender) -> bool:
         text = line.strip()
+        word, _sep, rest = text.partition(" ")
+        if word in (":quit", ":q", ":exit", ":help", ":?", ":now") and rest.strip():
+            self.out.write(usage({":q": "quit", ":exit": "quit", ":?": "help"}.get(word, word[1:])) + "\n")
+            return True
         if text in (":quit", ":q", ":exit"):
             return False
         if text in (":help", ":?"):
@@ -207,11 +197,10 @@ class Simulator:
         if text == ":now":
             self.out.write(f"simulated time: {self._local(self.clock.now())}\n")
             return True
-        if text.startswith(":time"):
-            try:
-                delta = parse_offset(text[5:])
-            except ValueError as error:
-                self.out.write(f"{error}; try :time +2d, +3h or +15m\n")
+        if word == ":time":
+            delta = time_offset(rest)
+            if isinstance(delta, str):
+                self.out.write(delta + "\n")
                 return True
             await self.advance(delta, dispatcher, sender)
             self.out.write(f"⏩ simulated time: {self._local(self.clock.now())}\n")
