@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "directory", nargs="?", help="folder with conversation files (default: SAMENSPRAAK_CONVERSATIONS)"
     )
+    check.add_argument(
+        "--against-db", action="store_true", help="also warn about removed prompts people are on (uses --db)"
+    )
     export = sub.add_parser("export", help="export the collected answers")
     export.add_argument("--format", choices=["csv", "xlsx", "json"], default="json")
     export.add_argument("--conversation", help="only this conversation id")
@@ -73,7 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     if command == "check":
         from bot.content.check import run_check
 
-        return run_check(Path(args.directory) if args.directory else settings.conversations)
+        folder = Path(args.directory) if args.directory else settings.conversations
+        code = run_check(folder)
+        if args.against_db:
+            from bot.organise.stranded import check_against_db
+
+            check_against_db(folder, settings.db)
+        return code
     if command == "export":
         from bot.organise.cli import run_export
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.config import QuietHours
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
-from bot.engine import events, pacing
+from bot.engine import events, pacing, relocate
 from bot.engine.features import Feature
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_names, role_rows
 from bot.engine.notices import consent_text, help_text, mydata_message
@@ -70,7 +70,11 @@ class Engine:
         """One inbound event. `hint` is Telegram's language_code, used only until a language is chosen."""
         if not state.active:
             state = replace(state, active=True)
-        result = Result(state=state, now=now, context=context or {})
+        moved = relocate.before_event(self, state, event, now)  # their prompt was removed from the content
+        if moved is not None and not isinstance(event, events.Command):
+            return moved
+        result = Result(state=moved.state if moved else state, now=now, context=context or {})
+        result.messages.extend(moved.messages if moved else ())
         language = state.language or guess_language(hint)
         t = translator(language or "en")
         if isinstance(event, events.Location) and not on_the_map(event.latitude, event.longitude):

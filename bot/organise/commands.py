@@ -38,6 +38,7 @@ from bot.engine.state import ParticipantState
 from bot.i18n import guess_language
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
 from bot.organise.parse import button_parts
+from bot.organise.stranded import move_stranded
 from bot.store import Store
 from bot.store import organise as queries
 
@@ -302,12 +303,24 @@ async def organiser_help(ctx: OrganiserContext, args: str) -> None:
 async def reload(ctx: OrganiserContext, args: str) -> None:
     """Reload content; content that does not pass the check is refused and the running content stays."""
     o = ctx.o
+    old = ctx.library
     library = ctx.dispatcher.reload_content()
     if library.ok:
         text = "✅ " + o.format(
             o.ogettext("Content reloaded: {count} conversation(s)."),
             count=len(library.rounds) + len(library.walks) + len(library.meetings),
         )
+        moved = await move_stranded(ctx.dispatcher, old)  # no one stays on a prompt that is gone
+        if moved:
+            wake_sender(ctx.dispatcher)
+            text += "\n" + o.format(
+                o.ongettext(
+                    "{count} participant was on a removed question and moved on to their next one.",
+                    "{count} participants were on a removed question and moved on to their next one.",
+                    moved,
+                ),
+                count=moved,
+            )
         warnings = [str(problem) for problem in library.problems]
         if warnings:
             text += "\n" + "\n".join(warnings[:20])
@@ -315,7 +328,7 @@ async def reload(ctx: OrganiserContext, args: str) -> None:
         text = "❌ " + o.ogettext("Content not reloaded; the current content stays. Fix these first:") + "\n"
         text += "\n".join(str(problem) for problem in library.errors[:30])
     ctx.reply(text)
-    ctx.log("reload", ok=library.ok, errors=len(library.errors))
+    ctx.log("reload", ok=library.ok, errors=len(library.errors), moved=moved if library.ok else 0)
 
 
 # The built-in organiser features register themselves on import; keep this at the end of the module.

@@ -75,3 +75,28 @@ def unwritable(path: Path) -> str | None:
     finally:
         connection.close()
     return None
+
+
+async def participants_on(store: Store, conversation: str, prompt_ids: list[str]) -> list[tuple[str, str]]:
+    """(channel, address) of everyone whose current prompt is one of these."""
+    if not prompt_ids:
+        return []
+    marks = ", ".join("?" for _ in prompt_ids)
+    rows = await store.fetch_all(
+        f"SELECT channel, address FROM participants WHERE conversation = ? AND prompt IN ({marks})",
+        (conversation, *prompt_ids),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def prompts_in_use(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
+    """(round, prompt) → (participants on it now, answers given to it), for `check --against-db`."""
+    on: dict[tuple[str, str], int] = {}
+    for row in await store.fetch_all(
+        "SELECT conversation, prompt, COUNT(*) FROM participants WHERE prompt IS NOT NULL GROUP BY 1, 2"
+    ):
+        on[(row[0], row[1])] = int(row[2])
+    answered: dict[tuple[str, str], int] = {}
+    for row in await store.fetch_all("SELECT conversation, prompt_id, COUNT(*) FROM answers GROUP BY 1, 2"):
+        answered[(row[0], row[1])] = int(row[2])
+    return {key: (on.get(key, 0), answered.get(key, 0)) for key in on.keys() | answered.keys()}
