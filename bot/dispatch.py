@@ -5,6 +5,7 @@ Telegram and the terminal both call `Dispatcher.handle`, so a rehearsal behaves 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Sequence
@@ -127,7 +128,16 @@ class Dispatcher:
 
     def reload_content(self) -> Library:
         """Load the content again; the running content stays if the new one does not pass the check."""
-        library = load_content(self.settings)
+        return self.use_content(load_content(self.settings))
+
+    async def reload_in_thread(self) -> Library:
+        """`reload_content` with the reading and checking in a worker thread: nobody waits while files load."""
+        return self.use_content(await asyncio.to_thread(load_content, self.settings))
+
+    async def reload_quietly(self) -> None:
+        await self.reload_in_thread()
+
+    def use_content(self, library: Library) -> Library:
         if library.ok:
             self.engine.library = library
             self.followups.soon()  # a changed meeting or idea status is news: look at it at the next wake

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bot.content.limits import TooLarge, check_size, load_limited
 from bot.content.model import ANSWER_TYPES
 
 MAX_LABEL_LENGTH = 40  # longer button labels are cut off on small phones
@@ -142,7 +143,10 @@ class FileChecker:
 
 def parse_file(path: Path) -> tuple[LineDict | None, list[Problem]]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        check_size(path.stat().st_size)
+        data = load_limited(path.read_text(encoding="utf-8"), _LineLoader)  # aliases measured first
+    except TooLarge as error:
+        return None, [Problem(path, error.line, str(error))]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1

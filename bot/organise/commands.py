@@ -304,7 +304,7 @@ async def reload(ctx: OrganiserContext, args: str) -> None:
     """Reload content; content that does not pass the check is refused and the running content stays."""
     o = ctx.o
     old = ctx.library
-    library = ctx.dispatcher.reload_content()
+    library = await ctx.dispatcher.reload_in_thread()
     if library.ok:
         text = "✅ " + o.format(
             o.ogettext("Content reloaded: {count} conversation(s)."),

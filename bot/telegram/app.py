@@ -298,8 +298,8 @@ class LiveBot:
         except Exception as error:
             log.warning("could not set the command menus: %s", type(error).__name__)
 
-    def reload(self) -> None:
-        self.dispatcher.reload_content()
+    def reload(self) -> None:  # SIGHUP
+        self._in_background(self.dispatcher.reload_quietly())
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
