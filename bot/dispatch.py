@@ -32,6 +32,7 @@ from bot.organise import commands as organise
 from bot.organise.safeguarding import inspect as safeguard
 from bot.store import OutboxRow, Store
 from bot.store.events import read_participant
+from bot.store.faults import forget_traces
 from bot.store.records import SENDS_TO_OTHERS
 
 log = logging.getLogger(__name__)
@@ -186,6 +187,8 @@ class Dispatcher:
         saved, claimed = await self.store.apply_and_claim(
             result, now, inbox=(channel, inbox_key) if inbox_key else None
         )
+        if result.forget:
+            await forget_traces(self.store)  # nothing of theirs left in the WAL file either
         if saved is None and inbox_key is not None and not result.forget:
             return Handled(result, None, duplicate=True)
         return Handled(result, None if result.forget else saved, claimed=tuple(claimed))

@@ -24,7 +24,7 @@ from bot.engine.sanity import small_number
 from bot.outbox import Sender
 from bot.store import OutboxRow, Store
 from bot.store import organise as organisers
-from bot.terminal_commands import simulator_event, time_offset, usage
+from bot.terminal_commands import files_of, forget_files, simulator_event, time_offset, usage
 
 CHANNEL = "terminal"
 PREFIX = "bot> "
@@ -75,10 +75,12 @@ class TerminalChannel:
         if payload.get("voice"):  # the prompt's recording in this language
             self.write(f"{PREFIX}🔊 {payload['voice']}")
         photo_bytes = payload.get("photo_bytes")
+        files = files_of(self.files_dir, row.address)  # theirs: /forget removes the folder
         if photo_bytes:  # a chart made by the bot: saved as a picture to open
-            self.files_dir.mkdir(parents=True, exist_ok=True)
-            picture = self.files_dir / f"picture-{row.id}.png"
+            files.mkdir(mode=0o700, parents=True, exist_ok=True)
+            picture = files / f"picture-{row.id}.png"
             descriptor = os.open(picture, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)  # also a file that was there before
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(base64.b64decode(photo_bytes))
             self.write(f"{PREFIX}🖼 {picture}")
@@ -88,9 +90,10 @@ class TerminalChannel:
             size = os.path.getsize(path) if os.path.exists(path) else 0  # noqa: ASYNC240 - a local stat, instant
             self.write(f"{PREFIX}📎 {document['filename']} ({size} bytes) → {path}")
         elif document:
-            self.files_dir.mkdir(parents=True, exist_ok=True)
-            target = self.files_dir / document["filename"]
+            files.mkdir(mode=0o700, parents=True, exist_ok=True)
+            target = files / Path(document["filename"]).name
             descriptor = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)  # also a file that was there before
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(document["content"])
             self.write(f"{PREFIX}📎 {document['filename']} ({len(document['content'].encode())} bytes) → {target}")
@@ -214,6 +217,8 @@ class Simulator:
             return True
         organiser = await organisers.is_organiser(dispatcher.store, self.settings, CHANNEL, self.name)
         handled = await dispatcher.handle(CHANNEL, self.name, event, hint=language_hint(), organiser=organiser)
+        if handled.result.forget and isinstance(channel, TerminalChannel):
+            forget_files(channel.files_dir, self.name)  # their /mydata file and charts go with the rest
         await sender.deliver(list(handled.claimed))
         await dispatcher.followups.tick(force=True)  # an invitation for a newcomer, the minority round
         await sender.flush(self.name)

@@ -6,7 +6,11 @@ written, never a traceback that ends the rehearsal.
 
 from __future__ import annotations
 
+import hashlib
+import re
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 from bot.clock import parse_offset
 from bot.engine import events
@@ -67,3 +71,17 @@ def simulator_event(word: str, rest: str) -> events.Event | str | None:
             return events.Location(latitude, longitude, live=True, moved=True)
         return events.Location(latitude, longitude)
     return None
+
+
+def files_of(root: Path, name: str) -> Path:
+    """The folder of one simulated participant's files (their /mydata, charts), removed by their /forget.
+
+    Named after them when the name is a plain word; otherwise after a digest of it, so `--as ../x` stays inside.
+    """
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name):
+        return root / name
+    return root / ("p-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16])
+
+
+def forget_files(root: Path, name: str) -> None:
+    shutil.rmtree(files_of(root, name), ignore_errors=True)

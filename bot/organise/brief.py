@@ -26,6 +26,7 @@ from bot.i18n import pick
 from bot.organise.charts import Bar, svg_bars
 from bot.organise.common import language_name, local, role_name
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
+from bot.private_files import make_private
 from bot.store import Store
 from bot.store import organise as queries
 
@@ -481,7 +482,6 @@ async def write_brief(
     html = await build_brief(store, library, conversation_id, zone, now, language)
 
     def save() -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        make_private(target).write_text(html, encoding="utf-8")  # owner-only, also over an older brief
 
     await asyncio.to_thread(save)

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from bot.content.loader import Library
 from bot.i18n import pick
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
+from bot.private_files import make_private
 
 FORMATS = ("csv", "xlsx", "json")
 CHANNEL_NAMES = {"telegram": "telegram", "terminal": "rehearsal"}
@@ -555,6 +556,8 @@ def export(
         raise ValueError(f"unknown export format {fmt!r}")
     maker = RowMaker(library, zone, csv=fmt == "csv", excel=fmt == "xlsx")
     reader = AnswerReader(db_path, selection)
+    if isinstance(out, Path):
+        make_private(out)  # an old export of the same name keeps no wider rights
     if fmt == "xlsx":
         if not isinstance(out, Path):
             raise ValueError("an XLSX export needs a file")
@@ -579,7 +582,7 @@ def export_zip(
     """An export inside a zip file (for Telegram): the zip is written as the rows come, never held in memory."""
     stamp = datetime.now(zone).strftime("%Y%m%d-%H%M")
     name = f"samenspraak-{selection.conversation or 'all'}-{stamp}.{'jsonl' if fmt == 'json' else fmt}"
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    with zipfile.ZipFile(make_private(target), "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         if fmt == "xlsx":
             inner = target.with_suffix(".xlsx.part")
             try:

@@ -100,3 +100,10 @@ async def prompts_in_use(store: Store) -> dict[tuple[str, str], tuple[int, int]]
     for row in await store.fetch_all("SELECT conversation, prompt_id, COUNT(*) FROM answers GROUP BY 1, 2"):
         answered[(row[0], row[1])] = int(row[2])
     return {key: (on.get(key, 0), answered.get(key, 0)) for key in on.keys() | answered.keys()}
+
+
+async def forget_traces(store: Store) -> None:
+    """After a /forget: copy the WAL into the database and empty it, so the deleted words do not linger in old
+    WAL frames until SQLite happens to reuse them (secure_delete zeroes them in the database itself)."""
+    async with store._lock:  # the store's own writer lock: no transaction of another caller is open meanwhile
+        await store.db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")  # read out: no statement left open
