@@ -292,3 +292,21 @@ async def test_messages_survive_a_telegram_outage_longer_than_the_old_eight_atte
         finally:
             await telegram.shutdown()
             await store.close()
+
+
+async def test_fetching_backs_off_while_telegram_is_down_and_says_so_twice(
+    bot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = bot.api
+    caplog.set_level(logging.WARNING)
+    api.outage = True  # every call answers 502 Bad Gateway
+    before = len([c for c in api.requests if c.method == "getUpdates"])
+    await asyncio.sleep(3)
+    calls = len([c for c in api.requests if c.method == "getUpdates"]) - before
+    api.outage = False
+    assert 1 <= calls <= 5  # 1 s, 1.5 s, 2.25 s ...: no spinning
+    welcome = await bot.exchange(lambda: api.user_command(USER, "start"))
+    assert welcome.chat_id == USER
+    down = [r for r in caplog.records if "Telegram cannot be reached" in r.getMessage()]
+    back = [r for r in caplog.records if "Telegram answers again" in r.getMessage()]
+    assert len(down) == 1 and len(back) == 1
