@@ -310,3 +310,15 @@ async def test_fetching_backs_off_while_telegram_is_down_and_says_so_twice(
     down = [r for r in caplog.records if "Telegram cannot be reached" in r.getMessage()]
     back = [r for r in caplog.records if "Telegram answers again" in r.getMessage()]
     assert len(down) == 1 and len(back) == 1
+
+
+def test_run_with_a_wrong_api_url_ends_with_one_clear_line_and_no_token(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SAMENSPRAAK_TOKEN", "987654:SECRETsecretSECRETsecret")
+    monkeypatch.setenv("SAMENSPRAAK_API_URL", "htp://127.0.0.1:9")
+    monkeypatch.setenv("SAMENSPRAAK_CONVERSATIONS", str(settings.conversations))
+    code = main(["--db", str(settings.db), "run"])
+    err = capsys.readouterr().err
+    assert code == 1 and "SECRET" not in err and "Traceback" not in err
+    assert "Telegram cannot be reached" in err and "SAMENSPRAAK_API_URL" in err

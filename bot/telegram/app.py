@@ -35,7 +35,7 @@ from bot.store.records import SENDS_TO_OTHERS
 from bot.store.retention import purge, purge_files
 from bot.telegram.channel import CHANNEL, EDIT_REPLY_MARKUP, TelegramChannel, menu_commands
 from bot.telegram.convert import GroupIncoming, group_incoming, incoming
-from bot.telegram.faults import UNAUTHORIZED, PollingErrors, Stopped, replay_stored
+from bot.telegram.faults import UNAUTHORIZED, PollingErrors, Stopped, guarded, replay_stored
 from bot.telegram.inbox import InboxRequest
 from bot.telegram.limits import TelegramLimits
 from bot.telegram.poison import UpdateKeeper
@@ -390,9 +390,4 @@ def run_bot(settings: Settings, webhook: str | None = None) -> int:
     if refused is not None:
         print(f"samenspraak: cannot write to the database {settings.db} ({refused}).", file=sys.stderr)
         return 2
-    try:
-        asyncio.run(serve(settings, asyncio.Event(), signals=True, webhook=webhook))
-    except Stopped as stopped:
-        print(f"samenspraak: {stopped}", file=sys.stderr)
-        return 1
-    return 0
+    return guarded(lambda: asyncio.run(serve(settings, asyncio.Event(), signals=True, webhook=webhook)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
@@ -26,6 +28,19 @@ UNAUTHORIZED = (
 
 class Stopped(Exception):
     """The bot stopped on a fault it cannot go on with; the message says what the operator should do."""
+
+
+def guarded(run: Callable[[], object]) -> int:
+    """Run the bot; a fault it cannot go on with ends it with one clear line and exit code 1, not a traceback."""
+    try:
+        run()
+    except Stopped as stopped:
+        print(f"samenspraak: {stopped}", file=sys.stderr)
+        return 1
+    except TelegramError as error:  # at start: the Bot API cannot be reached (a wrong SAMENSPRAAK_API_URL?)
+        print(f"samenspraak: Telegram cannot be reached: {without_token(str(error))}", file=sys.stderr)
+        return 1
+    return 0
 
 
 class PollingErrors:
