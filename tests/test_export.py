@@ -19,7 +19,8 @@ from bot.content.loader import Library
 from bot.dispatch import Dispatcher, load_content
 from bot.engine import events
 from bot.engine.outgoing import NewAnswer, Result
-from bot.organise.export import COLUMNS, NAMES, Selection, export, export_zip, parse_day
+from bot.organise.export import COLUMNS, NAMES, Selection, export, export_zip
+from bot.organise.parse import parse_day
 from bot.store import Store
 
 START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Brussels

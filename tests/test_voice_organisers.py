@@ -126,7 +126,7 @@ async def test_the_simulator_sends_a_real_file_with_voice_and_a_stand_in_without
     assert isinstance(real, events.Voice) and real.file_ref.startswith("file:/") and real.size > 0
     stand_in = read_event(":voice 7", [])
     assert isinstance(stand_in, events.Voice) and stand_in.file_ref == "terminal-voice-7s"
-    assert read_event(":voice /no/such.ogg", []) == "no such file: /no/such.ogg"
+    assert str(read_event(":voice /no/such.ogg", [])).startswith("no such file: /no/such.ogg\nusage: :voice")
     photo = read_event(":photo " + voice().file_ref[5:] + " mijn straat", [])
     assert isinstance(photo, events.Photo) and photo.caption == "mijn straat"
 

@@ -13,6 +13,7 @@ from bot.organise.commands import OrganiserContext, button, organiser_button, or
 from bot.organise.common import role_name
 from bot.organise.i18n import ON_
 from bot.organise.media_cards import attach, extra_lines, extras_for
+from bot.organise.parse import record_id
 from bot.organise.plain import city_time, language_label, question_text
 from bot.store import organise as queries
 from bot.store import parse_iso
@@ -97,10 +98,10 @@ async def hide(ctx: OrganiserContext, rest: str) -> None:
 
 async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
     o = ctx.o
-    if not rest.isdigit():
+    answer_id = record_id(rest)
+    if answer_id is None:
         await show_next(ctx)
         return
-    answer_id = int(rest)
     decision = DECISIONS[action]
     current = await queries.moderation_of(ctx.store, answer_id)
     if current is None:
@@ -117,13 +118,14 @@ async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
 @organiser_button("mod-later")
 async def later(ctx: OrganiserContext, rest: str) -> None:
     """Put a text off: the next one comes; when it is the only one left, it is not shown again and again."""
-    if rest.isdigit() and await queries.pending_texts(ctx.store) == 1:
-        following = await queries.next_pending_text(ctx.store, int(rest))
-        if following is not None and following["id"] == int(rest):
+    shown = record_id(rest)
+    if shown is not None and await queries.pending_texts(ctx.store) == 1:
+        following = await queries.next_pending_text(ctx.store, shown)
+        if following is not None and following["id"] == shown:
             o = ctx.o
             ctx.reply("⏭ " + o.ogettext("This is the only text waiting; it stays for later. Send /moderate to decide."))
             return
-    await show_next(ctx, int(rest) if rest.isdigit() else 0)
+    await show_next(ctx, shown or 0)
 
 
 @organiser_button("mod-stop")
