@@ -22,6 +22,7 @@ from bot.media.files import relative_path, write_private
 from bot.media.heard import heard_message
 from bot.organise.common import prompt_text_nl
 from bot.organise.flag_followups import send_flag_photo, send_flag_translation
+from bot.organise.media_cards import file_key
 from bot.organise.safeguarding import distress_words
 from bot.store.jobs import SPOKEN, Job, add_job, keep_file, keep_transcript, keep_translation
 from bot.store.outbox_rows import insert_and_claim
@@ -175,7 +176,7 @@ class Runners:
             "pseudonym": answer["pseudonym"],
             "channel": answer["channel"],
             "organisers": organisers,
-            "attach": {"voice": str(self.settings.media / answer["path"])},
+            "attach": {file_key(answer["media_kind"]): str(self.settings.media / answer["path"])},
         }
 
     # -- translation -------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ SENT_METHODS: frozenset[str] = frozenset(
         "sendMessage",
         "sendPhoto",
         "sendVoice",
+        "sendVideoNote",
         "sendDocument",
         "sendAudio",
         "sendLocation",
@@ -69,6 +70,7 @@ _KNOWN_METHODS: tuple[str, ...] = (
     "sendMessage",
     "sendPhoto",
     "sendVoice",
+    "sendVideoNote",
     "sendAudio",
     "sendDocument",
     "sendLocation",
@@ -830,6 +832,13 @@ class FakeBotAPI:
         voice.pop("file_name", None)
         voice["duration"] = int(params.get("duration") or 1)
         return self._new_bot_message(params, voice=voice)
+
+    async def _m_sendVideoNote(self, params: dict[str, Any]) -> Any:
+        video_note = self._file(params, "video_note", "video.mp4")
+        video_note.pop("file_name", None)
+        video_note["length"] = int(params.get("length") or 240)
+        video_note["duration"] = int(params.get("duration") or 1)
+        return self._new_bot_message(params, video_note=video_note)
 
     async def _m_sendAudio(self, params: dict[str, Any]) -> Any:
         audio = self._file(params, "audio", "audio.mp3")
