@@ -139,7 +139,7 @@ async def test_organiser_moderates_sees_the_live_view_and_gets_export_and_brief(
     await answer_until_text(bot, OTHER, "أريد عملا قريبا من البيت")
 
     first = await reply(bot, ORGANISER, lambda: api.user_command(ORGANISER, "moderate"), lambda c: bool(c.buttons))
-    assert "2 teksten wachten op moderatie" in (first.text or "") and "=1+1 meer taallessen" in (first.text or "")
+    assert "2 antwoorden wachten op moderatie" in (first.text or "") and "=1+1 meer taallessen" in (first.text or "")
     ids = [row[0] for row in query(db, "SELECT id FROM answers WHERE prompt_id = 'werk' ORDER BY id")]
     assert button_data(first) == [
         f"org:mod-ok:{ids[0]}",
@@ -150,7 +150,7 @@ async def test_organiser_moderates_sees_the_live_view_and_gets_export_and_brief(
     second = await reply(bot, ORGANISER, lambda: api.user_callback(ORGANISER, f"org:mod-hide:{ids[0]}"))
     assert "Verborgen" in (second.text or "") and "أريد عملا" in (second.text or "")
     done = await reply(bot, ORGANISER, lambda: api.user_callback(ORGANISER, f"org:mod-ok:{ids[1]}"))
-    assert "Er wachten geen teksten op moderatie" in (done.text or "")
+    assert "Er wachten geen antwoorden op moderatie" in (done.text or "")
     assert query(db, "SELECT moderation FROM answers WHERE prompt_id = 'werk' ORDER BY id") == [
         ("hidden",),
         ("approved",),
