@@ -79,7 +79,9 @@ async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, 
     ctx.replies[-1] = attach(ctx.replies[-1], extras, ctx.settings.media)
 
 
-@organiser_command("moderate", ON_("approve or hide texts, voice messages and photos before anyone quotes or shows them"))
+@organiser_command(
+    "moderate", ON_("approve or hide texts, voice messages and photos before anyone quotes or shows them")
+)
 async def moderate(ctx: OrganiserContext, args: str) -> None:
     await show_next(ctx)
 
