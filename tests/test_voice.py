@@ -306,7 +306,8 @@ async def test_a_hanging_speech_engine_holds_up_no_download_and_no_translation(
         await rig.close()
 
 
-async def test_a_flagged_photo_caption_is_followed_by_the_photo_itself(rig: Rig) -> None:
+async def test_a_flagged_photo_caption_comes_as_one_card_with_the_photo(rig: Rig) -> None:
+    """The organiser reads the words of distress on the photo itself, not first the words and later a picture."""
     await rig.organiser()
     for event in (
         events.Command("start"),
@@ -321,7 +322,8 @@ async def test_a_flagged_photo_caption_is_followed_by_the_photo_itself(rig: Rig)
     picture = AUDIO.parent.parent / "pictures" / "park.png"
     await rig.send("bart", events.Photo(f"file:{picture}", caption="Hier wil ik zelfmoord plegen", size=10))
     cards = [message for message in rig.messages_to("org") if message["kind"] == "organiser"]
-    assert len(cards) == 1 and "zelfmoord" in cards[0]["text"] and "photo" not in cards[0]
+    assert len(cards) == 1 and "zelfmoord" in cards[0]["text"] and cards[0]["photo"] == str(picture)
+    assert any("sg-care" in data for row in cards[0]["buttons"] for _label, data in row)
     await rig.worker.drain()
-    followed = [message for message in rig.messages_to("org") if message["kind"] == "organiser"][1:]
-    assert len(followed) == 1 and followed[0]["photo"].endswith("-photo.png") and followed[0]["text"].startswith("📷")
+    assert rig.rows("SELECT status FROM media") == [("kept",)]
+    assert [message for message in rig.messages_to("org") if message["kind"] == "organiser"] == cards

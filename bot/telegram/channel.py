@@ -172,19 +172,24 @@ class TelegramChannel:
         chat_id = int(row.address)
         payload = row.payload
         text = str(payload.get("text", ""))
-        picture = payload.get("photo")  # a picture shipped with the content (a walk card), the text as its caption
-        if picture:
+        # A picture with the text as its caption: a file (a walk card's, an answer's kept photo), or a photo Telegram
+        # holds by its file_id (a flagged answer's, shown on its safeguarding card).
+        picture, known = payload.get("photo"), payload.get("photo_id")
+        if picture or known:
             caption, rest = split_caption(text)
             keyboard = None if rest else markup(payload.get("buttons", []))
-            shown = await self._content_file(
-                Path(picture),
-                lambda photo: self.bot.send_photo(chat_id, photo, caption=caption or None, reply_markup=keyboard),
-                lambda message: message.photo[-1].file_id if message.photo else "",
-            )
+            if known:
+                shown = await self._known_photo(chat_id, str(known), caption, keyboard)
+            else:
+                shown = await self._content_file(
+                    Path(picture),
+                    lambda photo: self.bot.send_photo(chat_id, photo, caption=caption or None, reply_markup=keyboard),
+                    lambda message: message.photo[-1].file_id if message.photo else "",
+                )
+                if not shown:
+                    log.warning("picture %s is missing; the card goes without it", Path(picture).name)
             if shown:
                 text = rest
-            else:
-                log.warning("picture %s is missing; the card goes without it", Path(picture).name)
         chunks = split_text(text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
@@ -221,6 +226,17 @@ class TelegramChannel:
             await self._after_the_text(
                 self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id)), "a chat's command menu"
             )
+
+    async def _known_photo(
+        self, chat_id: int, file_id: str, caption: str, keyboard: InlineKeyboardMarkup | None
+    ) -> bool:
+        """False when Telegram refuses the photo (a file_id it no longer knows): the text still goes, without it."""
+        try:
+            await self.bot.send_photo(chat_id, file_id, caption=caption or None, reply_markup=keyboard)
+        except BadRequest as error:
+            log.warning("a photo was refused (%s); the text goes without it", error.message)
+            return False
+        return True
 
     async def _recording(self, chat_id: int, recording: Path, kind: str) -> None:
         if kind == "audio" and recording.suffix.lower() not in AUDIO_SUFFIXES:
