@@ -374,6 +374,23 @@ def test_help_names_the_belgian_emergency_and_listening_lines() -> None:
             assert number in text, (language, number)
 
 
+def test_help_gives_the_help_lines_of_content_those_in_the_readers_language_first(library: Library) -> None:
+    """/help and the care message tell one story: the same lines, each saying which languages it speaks."""
+    dutch = help_text(translator("nl"), "", library)
+    assert dutch.index("112") < dutch.index("Hulplijnen die Nederlands spreken") < dutch.index("1813")
+    assert dutch.index("1712") < dutch.index("Andere hulplijnen") < dutch.index("0800 32 123")
+    french = help_text(translator("fr"), "", library)
+    assert french.index("107") < french.index("1813")  # Télé-Accueil speaks French, 1813 Dutch only
+    arabic = help_text(translator("ar"), "", library)
+    assert "لا يتحدث أي من خطوط المساعدة هذه" in arabic and "اللغات: ⁨الهولندية⁩" in arabic  # honest: none speaks Arabic
+    assert "هذا ليس رقم طوارئ" in arabic and "This is not" not in arabic
+    for text in (dutch, french, arabic):
+        for number in ("112", "101", "106", "1813", "107", "0800 32 123", "1712", "0800 30 030", "payoke.be"):
+            assert number in text, number
+    care = care_message("ar", "", library).text  # a flag of no known kind: every line, in the same order
+    assert care[care.index("🆘") :].startswith(arabic[arabic.index("🆘") : arabic.index("لأسئلتك")].rstrip())
+
+
 def test_the_care_message_fits_the_flag_and_says_which_language_each_line_speaks(library: Library) -> None:
     dutch = care_message("nl", "", library, ["suicide"]).text
     for number in ("112", "101", "1813", "106", "107", "0800 32 123"):

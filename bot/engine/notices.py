@@ -1,6 +1,6 @@
 """The fixed texts a participant can ask for: the consent text, /help with where to find help, what /mydata
 shows, and the command menu. Kept apart from the conversation logic in core.py; the safeguarding care message
-(bot/organise/safeguarding.py) gives the same lines of help.
+(bot/organise/care.py) gives the same help lines (bot/engine/help_lines.py).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Library
+from bot.engine.help_lines import all_lines, help_line_section
 from bot.engine.keyboards import role_names
 from bot.engine.outgoing import Document
 from bot.engine.state import ParticipantState
@@ -71,8 +72,22 @@ def consent_text(t: Translator, contact: str, retention_months: int) -> str:
     )
 
 
-def help_text(t: Translator, contact: str) -> str:
+def help_text(t: Translator, contact: str, library: Library | None = None) -> str:
+    """What the bot is, its commands, and where help is: the help lines of content as the care message after a
+    safeguarding flag gives them (those that speak the reader's language first, each saying which languages it
+    speaks), or the fixed lines when content has none."""
     _ = t.gettext
+    found = all_lines(library)
+    if found:
+        section, _unanswered = help_line_section(t, found)
+        help_part = [
+            icon(t, "⚠️") + _("This is not an emergency line."),
+            *section,
+            "",
+            t.format(_("Questions about the project or your data: {contact}."), contact=responsible(t, contact)),
+        ]
+    else:
+        help_part = help_lines(t, contact)
     return "\n".join(
         [
             icon(t, "ℹ️")
@@ -85,7 +100,7 @@ def help_text(t: Translator, contact: str) -> str:
             *(f"{t.isolate('/' + name)} — {what}" for name, what in command_menu(t) if name not in ("start", "help")),
             t.isolate("/help") + " — " + _("this message"),
             "",
-            *help_lines(t, contact),
+            *help_part,
         ]
     )
 
