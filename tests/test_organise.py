@@ -127,7 +127,10 @@ async def test_non_organisers_meet_organiser_commands_and_buttons_as_unknown(bot
 async def test_organiser_moderates_sees_the_live_view_and_gets_export_and_brief(bot: Running) -> None:
     api = bot.api
     db = bot.settings.db
-    # The organiser's own menu, in their chat only, with the organiser commands.
+    # The organiser's own menu, in their chat only, with the organiser commands (set in the bot's own time).
+    await api.wait_requested(
+        lambda c: c.method == "setMyCommands" and (c.params.get("scope") or {}).get("chat_id") == ORGANISER
+    )
     menus = [c for c in api.requests if c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type")]
     organiser_menu = [c for c in menus if c.params["scope"].get("chat_id") == ORGANISER]
     assert organiser_menu and {"export", "moderate", "stats", "brief", "announce", "start"} <= {

@@ -592,6 +592,20 @@ class FakeBotAPI:
                 raise AssertionError(f"condition not met within {timeout}s; {len(self.sent)} sent, last ones:\n{last}")
             await asyncio.sleep(0.01)
 
+    async def wait_requested(self, predicate: Callable[[Call], bool], timeout: float = 10.0) -> Call:
+        """Poll ``requests`` (every Bot API call, also those that put nothing in a chat, such as
+        answerCallbackQuery or setMyCommands) until one matches; the bot makes them in its own time, so a test that
+        looks right after a reply races it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = next((call for call in self.requests if predicate(call)), None)
+            if found is not None:
+                return found
+            if time.monotonic() >= deadline:
+                last = "\n".join(f"  {call!r}" for call in self.requests[-8:]) or "  (no requests)"
+                raise AssertionError(f"no such request within {timeout}s; last ones:\n{last}")
+            await asyncio.sleep(0.01)
+
     async def wait_sent(self, count: int, timeout: float = 10.0) -> list[Call]:
         """Wait until at least ``count`` outgoing messages were recorded; return a snapshot of all of them."""
         await self.wait_for(lambda sent: len(sent) >= count, timeout)
