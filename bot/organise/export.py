@@ -75,7 +75,13 @@ COLUMNS: tuple[Column, ...] = (
         ),
     ),
     Column("walk_stop", ON_("For a dialogue walk: the stop the answer was given at.")),
-    Column("moderation", ON_("For a text: pending, approved (may be quoted) or hidden (never shown to others).")),
+    Column(
+        "moderation",
+        ON_(
+            "For a text, voice message or photo: pending, approved (may be quoted or shown) or hidden (never shown to "
+            "others)."
+        ),
+    ),
     Column("created_at", ON_("When the answer came in, in the city's time zone.")),
     *(Column(name, meaning) for name, meaning in MEDIA_COLUMNS),
 )
@@ -379,7 +385,8 @@ class RowMaker:
             longitude,
             ("true" if minority else "false") if self.csv else bool(minority),
             self._clean(walk_stop) if walk_stop else None,
-            moderation if text is not None else None,  # only a free text is moderated
+            # Free texts, voice notes and photos are moderated (bot/organise/moderation.py); a button is not.
+            moderation if text is not None or voice is not None or photo is not None else None,
             self.moment(created_at),
             *media_cells(media, answer_type, text, voice, language, self.target, self._clean),
         ]
