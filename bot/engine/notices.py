@@ -126,8 +126,12 @@ def mydata_message(
             count=t.isolate(len(answers))
         ),
     ]
+    heard = _words_heard(stored.get("files", []))
     for answer in answers[:20]:
         question, value = _readable(library, answer, t)
+        words = heard.get((answer.get("conversation"), answer.get("prompt")))
+        if words and value == "🎤":  # their voice answer as they typed or confirmed it, else as the engine heard it
+            value = "🎤 «" + _shorten(words) + "»"
         lines.append(f"• {question}: {value}")
     if len(answers) > 20:
         lines.append("…")
@@ -153,6 +157,16 @@ def _readable(library: Library, answer: dict[str, Any], t: Translator) -> tuple[
     option = next((opt for opt in prompt.options if opt.id == value.get("option")), None)
     shown = pick(option.label, t.language) if option else _summarise(value)
     return _shorten(pick(prompt.text, t.language), 50), shown
+
+
+def _words_heard(files: list[dict[str, Any]]) -> dict[tuple[Any, Any], str]:
+    """What was said in each voice answer: the words typed instead, else the transcript."""
+    found: dict[tuple[Any, Any], str] = {}
+    for entry in files:
+        words = entry.get("your_correction") or entry.get("transcript")
+        if words and entry.get("kind") != "photo":
+            found[(entry.get("conversation"), entry.get("prompt"))] = str(words)
+    return found
 
 
 def _shorten(text: str, limit: int = 60) -> str:
