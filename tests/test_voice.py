@@ -75,6 +75,8 @@ async def test_a_voice_answer_is_kept_transcribed_read_back_and_translated(rig: 
     assert heard_buttons(rig) == [f"heard:ok:{answer_id}", f"heard:again:{answer_id}", f"heard:type:{answer_id}"]
     confirmed = await rig.send("amal", events.Button(f"heard:ok:{answer_id}"))
     assert confirmed.result.messages[0].text.startswith("✅")
+    # The next question went out before the transcript came: it is shown again under the thanks, with its buttons.
+    assert "⁨6⁩" in confirmed.result.messages[0].text and confirmed.result.messages[0].buttons
     assert rig.rows("SELECT confirmed_at IS NOT NULL FROM transcripts") == [(1,)]
     assert rig.rows("SELECT status, completions FROM jobs") == [("done", 1)] * 3
 
@@ -87,6 +89,7 @@ async def test_type_it_instead_and_record_it_again(rig: Rig, translation: FakeEn
     await rig.send("amal", events.Button(f"heard:type:{answer_id}"))
     typed = await rig.send("amal", events.Text("نلتقي في الحديقة"))
     assert typed.result.answers == []  # the words belong to the voice answer, not to the next question
+    assert "⁨6⁩" in typed.result.messages[0].text  # and the next question is there again
     await rig.worker.drain()
     assert rig.rows("SELECT corrected, confirmed_at IS NOT NULL FROM transcripts") == [("نلتقي في الحديقة", 1)]
     assert rig.rows("SELECT text FROM translations WHERE field = 'transcript'") == [("NL: نلتقي في الحديقة",)]
