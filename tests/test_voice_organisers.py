@@ -69,7 +69,7 @@ async def test_the_brief_embeds_approved_voices_and_draws_places_without_tiles(r
     assert unconfirmed.count("أريد بيتا أكبر لعائلتي") == 2  # in the media part only: transcript, translation
     await rig.send("amal", events.Button(f"heard:ok:{answer_id}"))
     after = await build_brief(rig.store, library, ROUND, rig.settings.timezone, now)
-    assert after.count("أريد بيتا أكبر لعائلتي") == 3  # confirmed: quoted with its question too
+    assert after.count("أريد بيتا أكبر لعائلتي") == 4  # confirmed: quoted with its question, translation beside it
     assert "data:audio/ogg;base64," in after and "أريد بيتا أكبر لعائلتي" in after
     assert "NL: أريد بيتا أكبر لعائلتي" in after
     assert "Het stadhuis" in after  # the nearest walk stop of the shared place
@@ -128,7 +128,7 @@ async def test_the_simulator_sends_a_real_file_with_voice_and_a_stand_in_without
     assert isinstance(real, events.Voice) and real.file_ref.startswith("file:/") and real.size > 0
     stand_in = read_event(":voice 7", [])
     assert isinstance(stand_in, events.Voice) and stand_in.file_ref == "terminal-voice-7s"
-    assert read_event(":voice /no/such.ogg", []) == "no such file: /no/such.ogg"
+    assert str(read_event(":voice /no/such.ogg", [])).startswith("no such file: /no/such.ogg\nusage: :voice")
     photo = read_event(":photo " + voice().file_ref[5:] + " mijn straat", [])
     assert isinstance(photo, events.Photo) and photo.caption == "mijn straat"
 

@@ -10,11 +10,18 @@ from dataclasses import replace
 from bot.content.model import Round
 from bot.organise.brief import write_brief
 from bot.organise.commands import OrganiserContext, organiser_command
-from bot.organise.export import TELEGRAM_UPLOAD_LIMIT, Selection, export_zip, parse_day
+from bot.organise.export import TELEGRAM_UPLOAD_LIMIT, Selection, export_zip
 from bot.organise.i18n import ON_
+from bot.organise.parse import BadDate, parse_day
 from bot.organise.stats import live_view
 
-EXPORT_FORMATS = {"xlsx": ("xlsx", ","), "csv": ("csv", ","), "csv;": ("csv", ";"), "json": ("json", ",")}
+EXPORT_FORMATS = {
+    "xlsx": ("xlsx", ","),
+    "csv": ("csv", ","),
+    "csv;": ("csv", ";"),
+    "json": ("json", ","),
+    "jsonl": ("json", ","),
+}
 
 
 def _round(ctx: OrganiserContext, wanted: str) -> Round | None:
@@ -70,10 +77,13 @@ async def export(ctx: OrganiserContext, args: str) -> None:
             name, _sep, value = word.partition("=")
             try:
                 moment = parse_day(value, ctx.settings.timezone, end=name == "until")
-            except ValueError:
-                ctx.reply(
-                    "❌ " + o.format(o.ogettext("Cannot read the date {date}; write it as 2026-11-26."), date=value)
+            except BadDate as error:
+                problem = (
+                    o.ogettext("The date {date} is outside 1970–2100; check the year.")
+                    if error.out_of_range
+                    else o.ogettext("Cannot read the date {date}; write it as 2026-11-26.")
                 )
+                ctx.reply("❌ " + o.format(problem, date=value[:40]))
                 return
             if name == "since":
                 since, selection = value, replace(selection, since=moment)
@@ -130,15 +140,29 @@ async def export(ctx: OrganiserContext, args: str) -> None:
     ctx.later(job)
 
 
-@organiser_command("brief", ON_("the meeting brief as a web page: /brief [conversation]"))
+@organiser_command("brief", ON_("the meeting brief as a web page: /brief [round or walk] [live] [since=2026-11-26]"))
 async def brief(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
-    wanted = args.strip().split()[0] if args.strip() else ""
-    conversation = _round(ctx, wanted)
+    wanted, live_only, since = "", False, None
+    for token in args.split():
+        word = token.lower()
+        if word in ("live", "live-only", "--live-only"):
+            live_only = True
+        elif word.startswith("since="):
+            try:
+                since = parse_day(word.partition("=")[2], ctx.settings.timezone)
+            except ValueError:
+                ctx.reply(
+                    "❌ " + o.format(o.ogettext("Cannot read the date {date}; write it as 2026-11-26."), date=token)
+                )
+                return
+        else:
+            wanted = token
+    conversation = ctx.library.walks.get(wanted) or _round(ctx, wanted)
     if conversation is None:
-        _no_such_round(ctx, wanted or "—", ctx.library.rounds)
+        _no_such_round(ctx, wanted or "—", [*ctx.library.rounds, *ctx.library.walks])
         return
-    ctx.log("brief", conversation=conversation.id)
+    ctx.log("brief", conversation=conversation.id, live_only=live_only, since=since.isoformat() if since else None)
     ctx.reply("⏳ " + o.ogettext("Preparing the meeting brief."))
     settings, library, language = ctx.settings, ctx.library, o.language
 
@@ -153,6 +177,8 @@ async def brief(ctx: OrganiserContext, args: str) -> None:
             target,
             language,
             organiser_language=settings.organiser_language,
+            since=since,
+            live_only=live_only,
         )
         later.reply(
             "📄 " + o.ogettext("The meeting brief: open it in a browser, or print it."),
@@ -163,13 +189,13 @@ async def brief(ctx: OrganiserContext, args: str) -> None:
     ctx.later(job)
 
 
-@organiser_command("stats", ON_("live view: participants, answers per question, response rate"))
+@organiser_command("stats", ON_("live view: participants, answers per question, response rate; /stats [round or walk]"))
 async def stats(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     wanted = args.strip().split()[0] if args.strip() else ""
-    conversation = _round(ctx, wanted)
+    conversation = ctx.library.walks.get(wanted) or _round(ctx, wanted)
     if wanted and conversation is None:
-        _no_such_round(ctx, wanted, ctx.library.rounds)
+        _no_such_round(ctx, wanted, [*ctx.library.rounds, *ctx.library.walks])
         return
     view = await live_view(ctx.store, ctx.library, conversation, ctx.settings.timezone, ctx.now, o, ctx.scope)
     ctx.reply(view.text, photo=view.chart)

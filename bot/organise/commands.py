@@ -37,6 +37,8 @@ from bot.engine.outgoing import ButtonSpec, Outgoing, Result
 from bot.engine.state import ParticipantState
 from bot.i18n import guess_language
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
+from bot.organise.parse import button_parts
+from bot.organise.stranded import move_stranded
 from bot.store import Store
 from bot.store import organise as queries
 from bot.store.network import scope_of
@@ -176,15 +178,40 @@ def claims(event: events.Event) -> bool:
     if isinstance(event, events.Command):
         return event.name.lower() in COMMANDS
     if isinstance(event, events.Button):
-        prefix, _sep, rest = event.data.partition(":")
-        return prefix == BUTTON_PREFIX and rest.partition(":")[0] in BUTTONS
+        parts = button_parts(event.data, BUTTON_PREFIX)  # a forged or garbled button is no organiser's
+        return parts is not None and parts[0] in BUTTONS
     return False
+
+
+async def still_organiser(dispatcher: Dispatcher, channel: str, address: str) -> bool:
+    """Read now, not from the few seconds' cache: asked when an organiser action is about to take effect."""
+    return await queries.is_organiser(dispatcher.store, dispatcher.settings, channel, address)
 
 
 def organiser_menu(language: str | None) -> list[tuple[str, str]]:
     """The organiser commands for the chat menu, in the organiser's language."""
     o = organiser_translator(language)
     return [(command.name, o.ogettext(command.description)) for command in COMMANDS.values()]
+
+
+def organiser_help_text(language: str | None) -> str:
+    """The organiser commands with what each does, in the organiser's language."""
+    o = organiser_translator(language)
+    lines = ["🧑‍💼 " + o.ogettext("Organiser commands (only organisers see and can use these):"), ""]
+    lines += [f"/{command.name} — {o.ogettext(command.description)}" for command in COMMANDS.values()]
+    lines += ["", o.ogettext("Every organiser action is logged with who and when.")]
+    return "\n".join(lines)
+
+
+def with_organiser_help(messages: list[Outgoing], language: str | None, contact: str) -> list[Outgoing]:
+    """An organiser's /help, all in their organiser language: the participants' help, then the organiser commands."""
+    from bot.engine.notices import help_text
+    from bot.i18n import translator
+
+    if not messages:
+        return messages
+    first = replace(messages[0], text=help_text(translator(organiser_translator(language).language), contact))
+    return [first, *messages[1:], Outgoing(text=organiser_help_text(language), kind="organiser")]
 
 
 def with_organiser_menu(messages: list[Outgoing]) -> list[Outgoing]:
@@ -233,7 +260,9 @@ async def handle(
     channel, address = state.channel, state.address
     if inbox_key is not None and await queries.inbox_handled(dispatcher.store, channel, inbox_key):
         return Handled(Result(state=state, now=now), None, duplicate=True)
-    language = state.language or guess_language(hint)
+    language = (
+        await organiser_language(dispatcher.store, channel, address, hint) or state.language or guess_language(hint)
+    )
     ctx = OrganiserContext(dispatcher, channel, address, state, now, organiser_translator(language))
     ctx.scope = await dispatcher.store.call(scope_of, channel, address)
     if isinstance(event, events.Command):
@@ -243,7 +272,9 @@ async def handle(
         else:
             await COMMANDS[name].handler(ctx, event.args)
     elif isinstance(event, events.Button):
-        action, _sep, rest = event.data.partition(":")[2].partition(":")
+        parts = button_parts(event.data, BUTTON_PREFIX)
+        assert parts is not None  # `claims` said so
+        action, rest = parts
         if (other := await allowed(ctx, action=action, rest=rest)) is not None:
             refusal(ctx, other)
         else:
@@ -298,23 +329,31 @@ async def drain() -> None:
 @organiser_command("organiser", ON_("what organisers can do here"))
 async def organiser_help(ctx: OrganiserContext, args: str) -> None:
     """The list of organiser commands, with what each does."""
-    o = ctx.o
-    lines = ["🧑‍💼 " + o.ogettext("Organiser commands (only organisers see and can use these):"), ""]
-    lines += [f"/{command.name} — {o.ogettext(command.description)}" for command in COMMANDS.values()]
-    lines += ["", o.ogettext("Every organiser action is logged with who and when.")]
-    ctx.reply("\n".join(lines))
+    ctx.reply(organiser_help_text(ctx.o.language))
 
 
 @organiser_command("reload", ON_("load the conversation files again, without a restart"))
 async def reload(ctx: OrganiserContext, args: str) -> None:
     """Reload content; content that does not pass the check is refused and the running content stays."""
     o = ctx.o
-    library = ctx.dispatcher.reload_content()
+    old = ctx.library
+    library = await ctx.dispatcher.reload_in_thread()
     if library.ok:
         text = "✅ " + o.format(
             o.ogettext("Content reloaded: {count} conversation(s)."),
             count=len(library.rounds) + len(library.walks) + len(library.meetings),
         )
+        moved = await move_stranded(ctx.dispatcher, old)  # no one stays on a prompt that is gone
+        if moved:
+            wake_sender(ctx.dispatcher)
+            text += "\n" + o.format(
+                o.ongettext(
+                    "{count} participant was on a removed question and moved on to their next one.",
+                    "{count} participants were on a removed question and moved on to their next one.",
+                    moved,
+                ),
+                count=moved,
+            )
         warnings = [str(problem) for problem in library.problems]
         if warnings:
             text += "\n" + "\n".join(warnings[:20])
@@ -322,10 +361,19 @@ async def reload(ctx: OrganiserContext, args: str) -> None:
         text = "❌ " + o.ogettext("Content not reloaded; the current content stays. Fix these first:") + "\n"
         text += "\n".join(str(problem) for problem in library.errors[:30])
     ctx.reply(text)
-    ctx.log("reload", ok=library.ok, errors=len(library.errors))
+    ctx.log("reload", ok=library.ok, errors=len(library.errors), moved=moved if library.ok else 0)
 
 
 # The built-in organiser features register themselves on import; keep this at the end of the module.
-from bot.organise import actions, announce, moderation, network_commands, safeguarding  # noqa: E402, F401
+from bot.organise import (  # noqa: E402, F401
+    actions,
+    announce,
+    flags,
+    moderation,
+    network_commands,
+    own_language,
+    safeguarding,
+)
+from bot.organise.own_language import organiser_language  # noqa: E402
 from bot.organise.scope import allowed, refusal  # noqa: E402
 from bot.organise.scope import describe as scope_names  # noqa: E402

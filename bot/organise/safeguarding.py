@@ -23,6 +23,7 @@ from bot.organise.commands import OrganiserContext, button, organiser_button
 from bot.organise.common import prompt_text_nl
 from bot.organise.flag_followups import photo_on_the_card
 from bot.organise.i18n import ON_, organiser_translator
+from bot.organise.parse import record_id
 from bot.store import organise as queries
 
 if TYPE_CHECKING:
@@ -145,7 +146,8 @@ def _kinds(flag: dict[str, Any]) -> list[str]:
 async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
     """An organiser sends a flagged participant the help lines; the flag counts as handled."""
     o = ctx.o
-    flag = await queries.flag(ctx.store, int(rest)) if rest.isdigit() else None
+    flag_id = record_id(rest)
+    flag = await queries.flag(ctx.store, flag_id) if flag_id is not None else None
     if flag is None:
         ctx.reply(o.ogettext("This flag no longer exists: the participant may have deleted their data."))
         return
@@ -162,7 +164,8 @@ async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
 @organiser_button("sg-done")
 async def mark_handled(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
-    flag = await queries.flag(ctx.store, int(rest)) if rest.isdigit() else None
+    flag_id = record_id(rest)
+    flag = await queries.flag(ctx.store, flag_id) if flag_id is not None else None
     if flag is None:
         ctx.reply(o.ogettext("This flag no longer exists: the participant may have deleted their data."))
         return

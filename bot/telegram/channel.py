@@ -10,13 +10,13 @@ from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
 from bot.engine.notices import command_menu
 from bot.i18n import translator
 from bot.organise.menus import organiser_commands
-from bot.outbox import Blocked, RetryLater, Undeliverable
+from bot.outbox import Blocked, RetryLater, Unauthorized, Undeliverable
 from bot.store import OutboxRow
 
 CHANNEL = "telegram"
@@ -165,6 +165,8 @@ class TelegramChannel:
             raise Undeliverable(error.message) from error
         except ChatMigrated as error:  # a group became a supergroup: this chat id is gone
             raise Undeliverable("chat migrated to a supergroup") from error  # no chat id: it goes to the log
+        except InvalidToken:
+            raise Unauthorized("Telegram refuses the bot token") from None
         except (TimedOut, NetworkError) as error:
             raise RetryLater(f"network: {error.message}") from error
 

@@ -269,6 +269,8 @@ class FakeBotAPI:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook_url = ""
+        #: While True every Bot API call fails with 502 Bad Gateway (an outage); requests are still recorded.
+        self.outage = False
 
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
@@ -659,6 +661,8 @@ class FakeBotAPI:
             return self._error(400, f"Bad Request: can't parse request body: {exc}")
         call = Call(method, params)
         self.requests.append(call)
+        if self.outage:
+            return self._error(502, "Bad Gateway")
 
         failure = self._take_failure(method, params)
         if failure is not None:
