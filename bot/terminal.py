@@ -74,8 +74,9 @@ class TerminalChannel:
         if flat:
             self.buttons[row.address] = flat
             self.earlier[row.address] = (flat + self.earlier.get(row.address, []))[:40]
-        if payload.get("voice"):  # the prompt's recording in this language
-            self.write(f"{PREFIX}🔊 {payload['voice']}")
+        for key in ("voice", "audio", "video_note"):  # a prompt's recording, or an answer's file for organisers
+            if payload.get(key):
+                self.write(f"{PREFIX}{'🎥' if key == 'video_note' else '🔊'} {payload[key]}")
         photo_bytes = payload.get("photo_bytes")
         files = files_of(self.files_dir, row.address)  # theirs: /forget removes the folder
         if photo_bytes:  # a chart made by the bot: saved as a picture to open

@@ -114,6 +114,8 @@ async def test_mydata_lists_the_persons_files_and_what_was_made_of_them(rig: Rig
     stored = json.loads(document.content)
     assert stored["files"][0]["kind"] == "voice" and stored["files"][0]["transcript"] == "أريد بيتا أكبر لعائلتي"
     assert stored["machine_translations"][0]["machine_translation"].startswith("NL: ")
+    # The message itself says what they said, not only that they sent a voice message.
+    assert "🎤 «أريد بيتا أكبر لعائلتي»" in handled.result.messages[0].text
     files = handled.result.messages[1].data["document"]
     with zipfile.ZipFile(files["path"]) as archive:
         assert archive.namelist() == [Path(stored["files"][0]["file"]).name]

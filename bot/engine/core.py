@@ -530,7 +530,7 @@ class Engine:
         elif name == "language":
             result.say(_("Which language do you want to use?"), *language_rows(state.language))
         elif name == "help":
-            result.say(help_text(t, self.contact_for(result.state, t)))
+            result.say(help_text(t, self.contact_for(result.state, t), self.library))
         elif name == "forget":
             self._ask_forget(result, t)
         elif name == "pause":
@@ -560,7 +560,9 @@ class Engine:
             result.say(_("We have nothing stored about you. Send /start if you want to take part."))
         else:
             result.say(
-                _("Sorry, I don't know that command.") + "\n\n" + help_text(t, self.contact_for(result.state, t))
+                _("Sorry, I don't know that command.")
+                + "\n\n"
+                + help_text(t, self.contact_for(result.state, t), self.library)
             )
 
     def _start(self, result: Result, code: str, t: Translator, hint: str | None) -> None:

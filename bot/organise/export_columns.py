@@ -66,7 +66,13 @@ COLUMNS: tuple[Column, ...] = (
         ),
     ),
     Column("walk_stop", ON_("For a dialogue walk: the stop the answer was given at.")),
-    Column("moderation", ON_("For a text: pending, approved (may be quoted) or hidden (never shown to others).")),
+    Column(
+        "moderation",
+        ON_(
+            "For a text, voice message or photo: pending, approved (may be quoted or shown) or hidden (never shown to "
+            "others)."
+        ),
+    ),
     Column("created_at", ON_("When the answer came in, in the city's time zone.")),
     *(Column(name, meaning) for name, meaning in MEDIA_COLUMNS),
 )
