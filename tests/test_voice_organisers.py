@@ -34,7 +34,7 @@ async def rig(settings: Settings) -> AsyncIterator[Rig]:
     await opened.send("amal", voice())
     await opened.send("amal", events.Location(51.0546, 3.7252))
     await opened.send("amal", events.Text("شكرا"))
-    await opened.worker.drain()
+    await opened.settle()
     yield opened
     await opened.close()
     await speech.stop()
