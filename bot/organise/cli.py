@@ -16,7 +16,6 @@ from typing import TextIO
 from bot.config import Settings
 from bot.content.loader import Library
 from bot.engine.outgoing import Outgoing
-from bot.organise.brief import write_brief
 from bot.organise.export import FORMATS, Selection, export
 from bot.organise.export_media import export_with_media
 from bot.organise.parse import parse_day
@@ -182,36 +181,22 @@ def run_brief(
         store = await Store.open(settings.db)
         try:
             now = datetime.now(UTC)
-            if len(wanted) == 1:
-                await write_brief(
-                    store,
-                    library,
-                    wanted[0],
-                    settings.timezone,
-                    now,
-                    Path(out),
-                    language,
-                    since=moment,
-                    live_only=live_only,
-                    organiser_language=settings.organiser_language,
-                )
-            else:
-                html = await build_series_brief(
-                    store,
-                    library,
-                    wanted,
-                    settings.timezone,
-                    now,
-                    language,
-                    organiser_language=settings.organiser_language,
-                    since=moment,
-                    live_only=live_only,
-                )
+            html = await build_series_brief(  # one round or walk, or several rounds one after the other
+                store,
+                library,
+                wanted,
+                settings.timezone,
+                now,
+                language,
+                organiser_language=settings.organiser_language,
+                since=moment,
+                live_only=live_only,
+            )
 
-                def save() -> None:
-                    make_private(Path(out)).write_text(html, encoding="utf-8")  # owner-only, also over an older brief
+            def save() -> None:
+                make_private(Path(out)).write_text(html, encoding="utf-8")  # owner-only, also over an older brief
 
-                await asyncio.to_thread(save)
+            await asyncio.to_thread(save)
             detail = {
                 "conversation": wanted[0] if len(wanted) == 1 else wanted,
                 "out": out,
