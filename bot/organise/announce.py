@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+import aiosqlite
+
 from bot.engine.outgoing import Outgoing
 from bot.i18n import LANGUAGES, pick
 from bot.organise import audience
@@ -23,6 +25,7 @@ from bot.organise.common import language_name
 from bot.organise.i18n import ON_
 from bot.store import network
 from bot.store import organise as queries
+from bot.store.connection import in_thread
 
 EVERYONE = "*"
 _LANGUAGE_LINE = re.compile(r"^\s*([a-z]{2,3})\s*:\s?(.*)$", re.DOTALL)
@@ -82,8 +85,6 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
     communities = sorted(known - {audience.ALL}) if community == audience.ALL else [community]
     people = await ctx.store.call(network.audience, communities, filters)
     members = len(people)
-    announcement_id = await queries.create_announcement(ctx.store, community, texts, ctx.who, ctx.now)
-    await ctx.store.write(network.save_audience, announcement_id, {"communities": communities, **filters})
     lines = [
         "📣 "
         + o.format(
@@ -108,14 +109,28 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
             + o.ogettext("There is no Dutch text: participants whose language is missing get English or another text.")
         )
     lines.append(o.ogettext("It waits out the quiet hours, and waits for participants who paused."))
-    ctx.reply(
-        "\n".join(lines),
-        (
-            button("📣 " + o.ogettext("Send"), "ann-send", announcement_id),
-            button("✖ " + o.ogettext("Cancel"), "ann-cancel", announcement_id),
-        ),
-    )
-    ctx.log("announce-draft", announcement=announcement_id, community=community, languages=sorted(texts), **filters)
+
+    async def change(db: aiosqlite.Connection) -> None:
+        """The draft, its audience, its log line and the preview with its buttons: one transaction."""
+        announcement_id = await queries.create_announcement(db, community, texts, ctx.who, ctx.now)
+        await in_thread(db, network.save_audience, announcement_id, {"communities": communities, **filters})
+        await ctx.log_in(
+            db,
+            "announce-draft",
+            announcement=announcement_id,
+            community=community,
+            languages=sorted(texts),
+            **filters,
+        )
+        ctx.reply(
+            "\n".join(lines),
+            (
+                button("📣 " + o.ogettext("Send"), "ann-send", announcement_id),
+                button("✖ " + o.ogettext("Cancel"), "ann-cancel", announcement_id),
+            ),
+        )
+
+    ctx.change(change)
 
 
 @organiser_button("ann-send")

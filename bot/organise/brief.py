@@ -166,8 +166,9 @@ class BriefWriter:
         option = next((option for option in prompt.options if option.id == str(key)), None)
         return pick(option.label, "nl") if option else str(key)
 
-    def bars(self, prompt: Prompt, counts: dict[Any, int]) -> list[Bar]:
-        total = sum(counts.values()) or 1
+    def bars(self, prompt: Prompt, counts: dict[Any, int], answered: int = 0) -> list[Bar]:
+        """Shares of the people who answered: a multiple choice's options add up to more than 100%."""
+        total = (answered if prompt.multiple else 0) or sum(counts.values()) or 1
         if prompt.type == "scale":
             keys: list[Any] = [value for value in range(1, 6)]
             counts = {int(key): value for key, value in counts.items() if str(key).isdigit()}
@@ -221,8 +222,8 @@ class BriefWriter:
         majority: list[str] = []
         minority: list[str] = []
         if prompt.type in ("choice", "scale") and figures.choices:
-            total = sum(figures.choices.values())
-            bars = self.bars(prompt, figures.choices)
+            total = (figures.total if prompt.multiple else 0) or sum(figures.choices.values())
+            bars = self.bars(prompt, figures.choices, figures.total)
             parts.append(svg_bars(bars, pick(prompt.text, "nl")))
             most = max(bar.value for bar in bars)
             tops = [bar for bar in bars if bar.value == most]

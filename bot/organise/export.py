@@ -61,7 +61,10 @@ COLUMNS: tuple[Column, ...] = (
             "file with it), for a place latitude, longitude."
         ),
     ),
-    Column("option_id", ON_("For a choice: the id of the chosen option.")),
+    Column(
+        "option_id",
+        ON_("For a choice: the id of the chosen option; for a multiple choice each chosen one, joined with “; ”."),
+    ),
     Column("option_label_own", ON_("For a choice: the option as the participant saw it, in their language.")),
     Column("voice_seconds", ON_("For a voice message: its length in seconds.")),
     Column("latitude", ON_("For a place: latitude.")),
@@ -335,11 +338,18 @@ class RowMaker:
         pseudonym, channel, role, language, community = person
         info = self._prompts.get((conversation, prompt_id)) or self.prompt(conversation, prompt_id, walk_stop)
         option_own = None
+        chosen = json.loads(raw).get("options") if option is None and answer_type == "choice" and raw else None
         if option is not None:
             option = str(option)
             option_nl, option_own = self.labels((conversation, prompt_id, option, language), info)
             option = self._clean(option)
             answer: Any = option_nl or option
+        elif isinstance(chosen, list):  # a multiple choice: every option, joined as in the cell of a spreadsheet
+            keys = [str(key) for key in chosen]
+            labels = [self.labels((conversation, prompt_id, key, language), info) for key in keys]
+            option = self._clean("; ".join(keys))
+            answer = self._clean("; ".join(nl or key for (nl, _own), key in zip(labels, keys, strict=True)))
+            option_own = self._clean("; ".join(own or key for (_nl, own), key in zip(labels, keys, strict=True)))
         elif scale is not None:
             answer = scale
         elif text is not None:

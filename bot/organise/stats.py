@@ -35,7 +35,8 @@ async def live_view(
     o: OrganiserTranslator,
     communities: frozenset[str] | None = None,  # a community organiser's (bot/organise/scope.py)
 ) -> LiveView:
-    people: dict[str, Any] = await queries.participant_counts(store, communities)
+    scope = communities
+    people: dict[str, Any] = await queries.participant_counts(store, scope)
     rehearsals = people["channel"].get("terminal", 0)
     lines = [
         "📊 " + o.format(o.ogettext("Live view · {moment}"), moment=local_now(now, zone)),
@@ -97,8 +98,8 @@ async def live_view(
     sections.append(
         (o.ogettext("Participants by role"), [Bar(role_name(o, role), count) for role, count in roles], None)
     )
-    waiting = await queries.pending_texts(store)
-    flags = await queries.open_flags(store)
+    waiting = await queries.pending_texts(store, scope)  # a community organiser counts their own only
+    flags = await queries.open_flags(store, scope)
     lines.append("")
     lines.append(
         "📝 "

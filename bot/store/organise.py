@@ -239,14 +239,16 @@ def set_moderation(answer_id: int, status: str) -> Write:
 
 
 # -- announcements ---------------------------------------------------------------------------------------------------
-async def create_announcement(store: Store, community: str, texts: dict[str, str], by: str, now: datetime) -> int:
-    async with store.transaction() as db:
-        cursor = await db.execute(
-            "INSERT INTO announcements (community, texts, created_by, created_at) VALUES (?, ?, ?, ?)",
-            (community, json.dumps(texts, ensure_ascii=False), by, iso(now)),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+async def create_announcement(
+    db: aiosqlite.Connection, community: str, texts: dict[str, str], by: str, now: datetime
+) -> int:
+    """A draft, inside the organiser action's transaction (with its audience and its log line)."""
+    cursor = await db.execute(
+        "INSERT INTO announcements (community, texts, created_by, created_at) VALUES (?, ?, ?, ?)",
+        (community, json.dumps(texts, ensure_ascii=False), by, iso(now)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 async def announcement(store: Store, announcement_id: int) -> dict[str, Any] | None:
@@ -463,12 +465,16 @@ async def brief_data(store: Store, conversation: str, quotes: int = 5) -> dict[s
         " WHERE a.conversation = ? AND a.answer_type != 'skipped' AND a.minority = 0 GROUP BY 1, 2",
         (conversation,),
     )
+    # Each option chosen counts once; a multiple choice (`{"options": [...]}`) counts every option it chose.
     data["choices"] = await _rows(
         store,
         "SELECT prompt_id, minority, COALESCE(json_extract(value, '$.option'), json_extract(value, '$.value')),"
         " COUNT(*) FROM answers WHERE conversation = ? AND (json_extract(value, '$.option') IS NOT NULL"
-        " OR json_extract(value, '$.value') IS NOT NULL) GROUP BY 1, 2, 3",
-        (conversation,),
+        " OR json_extract(value, '$.value') IS NOT NULL) GROUP BY 1, 2, 3"
+        " UNION ALL SELECT a.prompt_id, a.minority, chosen.value, COUNT(*) FROM answers a,"
+        " json_each(a.value, '$.options') AS chosen WHERE a.conversation = ? AND a.answer_type = 'choice'"
+        " GROUP BY 1, 2, 3",
+        (conversation, conversation),
     )
     data["kinds"] = await _rows(
         store,
@@ -511,8 +517,14 @@ async def brief_data(store: Store, conversation: str, quotes: int = 5) -> dict[s
     return data
 
 
-async def open_flags(store: Store) -> int:
-    rows = await _rows(store, "SELECT COUNT(*) FROM safeguarding_flags WHERE handled_at IS NULL")
+async def open_flags(store: Store, communities: frozenset[str] | None = None) -> int:
+    where, params = _in_communities(communities)
+    rows = await _rows(
+        store,
+        "SELECT COUNT(*) FROM safeguarding_flags f JOIN participants p ON p.id = f.participant_id"
+        f" WHERE f.handled_at IS NULL{where}",
+        params,
+    )
     return int(rows[0][0]) if rows else 0
 
 

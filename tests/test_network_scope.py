@@ -1,0 +1,218 @@
+"""Organisers per community, command by command: a community organiser can neither act on nor see another community,
+whatever command or button they use; what acts for every community at once is a network organiser's; and every
+organiser change is written with its log line in one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+import textwrap
+import zipfile
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.engine import events
+from bot.store import organise as organisers
+from tests.support.followups import World, with_content
+from tests.support.network import AALST, GENT_ONE, GENT_TWO, START, join, organiser, write
+
+AALST_WITH_TEXT = (
+    AALST + '  - id: idee\n    type: text\n    text: {nl: "Wat zou je veranderen?", en: "What would you change?"}\n'
+)
+AALST_MEETING = textwrap.dedent(
+    """\
+    id: avond-aalst
+    kind: meeting
+    community: aalst
+    title: {nl: Avond in Aalst, en: Evening in Aalst}
+    date: 2026-12-03 19:00
+    duration: 2h
+    place: {nl: Zaal, en: Hall}
+    ideas:
+      - id: aalst-idee
+        theme: mobility
+        status: under-discussion
+        text: {nl: Meer bussen, en: More buses}
+    """
+)
+BOB_SAYS = "Mijn man slaat mij"  # a free text of Aalst that is flagged and waits for moderation
+
+
+@pytest.fixture
+async def two(settings: Settings, tmp_path: Path) -> AsyncIterator[World]:
+    """Gent and Aalst, each with an organiser, a network organiser, and in Aalst: a flagged text waiting for
+    moderation, a walk date, an announcement draft and an idea."""
+    from tests.conftest import CONVERSATIONS
+
+    walk = (CONVERSATIONS / "wandeling-centrum.yaml").read_text(encoding="utf-8")
+    walk = walk.replace("id: wandeling-centrum", "id: wandeling-aalst").replace(
+        "community: default", "community: aalst"
+    )
+    files = {
+        "gent-een.yaml": GENT_ONE,
+        "gent-twee.yaml": GENT_TWO,
+        "aalst-een.yaml": AALST_WITH_TEXT,
+        "avond-aalst.yaml": AALST_MEETING,
+        "wandeling-aalst.yaml": walk,
+        "safeguarding.yaml": (CONVERSATIONS / "safeguarding.yaml").read_text(encoding="utf-8"),
+    }
+    folder = write(tmp_path / "c", files)
+    (folder / "pictures").symlink_to(CONVERSATIONS / "pictures")
+    world = await World.open(with_content(settings, folder), ManualClock(START))
+    for name, communities in (("gent-org", ("gent",)), ("aalst-org", ("aalst",)), ("netwerk", ())):
+        await organiser(world, name, *communities)
+    await join(world, "anna", "gent")
+    await join(world, "bob", "aalst", role="newcomer")
+    await join(world, "vera", "aalst", role="volunteer")
+    await world.press("bob", "a:aalst-een:vervoer:bus")
+    await world.send("bob", BOB_SAYS)
+    await world.send("netwerk", events.Command("walkdate", "wandeling-aalst 2026-12-20 14:00"), organiser=True)
+    await world.send("netwerk", events.Command("announce", "aalst || nl: Hallo Aalst"), organiser=True)
+    await world.advance(timedelta(minutes=1))
+    yield world
+    await world.close()
+
+
+def read(world: World, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(world.settings.db) as db:
+        return db.execute(sql).fetchall()
+
+
+def bob(world: World) -> str:
+    return str(read(world, "SELECT pseudonym FROM participants WHERE address = 'bob'")[0][0])
+
+
+def text_id(world: World) -> int:
+    return int(read(world, "SELECT id FROM answers WHERE prompt_id = 'idee'")[0][0])  # type: ignore[arg-type]
+
+
+# What must stay as it was after each refused attempt.
+STATE = (
+    "SELECT (SELECT group_concat(moderation) FROM answers WHERE prompt_id = 'idee'),"
+    " (SELECT COUNT(*) FROM safeguarding_flags WHERE handled_at IS NULL),"
+    " (SELECT group_concat(status) FROM announcements), (SELECT group_concat(status) FROM walk_dates),"
+    " (SELECT group_concat(id || ':' || status) FROM ideas),"
+    " (SELECT COUNT(*) FROM round_status WHERE closed_at IS NOT NULL OR results_at IS NOT NULL)"
+)
+
+ATTEMPTS = {
+    "export": lambda w: events.Command("export", "json aalst-een"),
+    "brief": lambda w: events.Command("brief", "aalst-een"),
+    "stats": lambda w: events.Command("stats", "aalst-een"),
+    "announce": lambda w: events.Command("announce", "aalst || nl: Van Gent"),
+    "announce-send": lambda w: events.Button("org:ann-send:1"),
+    "announce-cancel": lambda w: events.Button("org:ann-cancel:1"),
+    "moderate-approve": lambda w: events.Button(f"org:mod-ok:{text_id(w)}"),
+    "moderate-hide": lambda w: events.Button(f"org:mod-hide:{text_id(w)}"),
+    "flag-care": lambda w: events.Button("org:sg-care:1"),
+    "flag-done": lambda w: events.Button("org:sg-done:1"),
+    "idea-show": lambda w: events.Command("idea", "aalst-idee"),
+    "idea-status": lambda w: events.Command("idea", "aalst-idee done"),
+    "idea-add": lambda w: events.Command("idea", "add avond-aalst mobility Nog meer bussen"),
+    "round-close": lambda w: events.Command("round", "close aalst-een"),
+    "round-results": lambda w: events.Command("round", "results aalst-een"),
+    "walkdate-add": lambda w: events.Command("walkdate", "wandeling-aalst 2026-12-21 14:00"),
+    "walkdate-cancel": lambda w: events.Button("org:wd-cancel:1"),
+}
+
+
+@pytest.mark.parametrize("attempt", list(ATTEMPTS))
+async def test_a_community_organiser_cannot_act_on_another_community(two: World, attempt: str) -> None:
+    before = read(two, STATE)
+    assert before[0][0] == "pending" and before[0][1] == 1 and before[0][3] == "open"  # the fixture's Aalst
+    files = set(two.settings.organiser_files.glob("*"))
+
+    replies = await two.send("gent-org", ATTEMPTS[attempt](two), organiser=True)
+
+    assert replies[0].text.startswith("⛔") and "aalst" in replies[0].text and "gent" in replies[0].text
+    seen = "\n".join(message.text for message in two.channel.to("gent-org"))
+    assert bob(two) not in seen and BOB_SAYS not in seen and "Meer bussen" not in seen
+    assert read(two, STATE) == before
+    assert set(two.settings.organiser_files.glob("*")) == files  # no export or brief made
+    log = await organisers.actions(two.store)
+    assert log[0]["action"] == "refused" and log[0]["detail"]["community"] == "aalst"  # newest first
+
+
+SEEING = {
+    "moderate": ("moderate", ""),
+    "stats": ("stats", ""),
+    "ideas": ("idea", ""),
+    "walk dates": ("walkdate", ""),
+    "rounds": ("round", ""),
+    "announce usage": ("announce", ""),
+    "help": ("organiser", ""),
+    "own export": ("export", "csv"),
+}
+
+
+@pytest.mark.parametrize("command", list(SEEING))
+async def test_a_community_organiser_sees_nothing_of_another_community(two: World, command: str) -> None:
+    name, args = SEEING[command]
+    replies = await two.send("gent-org", events.Command(name, args), organiser=True)
+    shown = "\n".join(message.text for message in replies)
+    assert replies and not shown.startswith("⛔")
+    for secret in ("aalst", bob(two), BOB_SAYS, "Meer bussen", "wandeling-aalst"):
+        assert secret not in shown.lower() if secret == "aalst" else secret not in shown, (command, secret)
+    if command == "stats":
+        assert "0 teksten wachten" in shown or "0 texts waiting" in shown
+        assert "🚨" not in shown  # Aalst's open flag is not counted for Gent
+    for path in two.settings.organiser_files.glob("*.zip"):
+        with zipfile.ZipFile(path) as archive:
+            data = "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+        assert bob(two) not in data and "aalst" not in data
+    # The Aalst organiser does see them.
+    theirs = await two.send("aalst-org", events.Command(name, args), organiser=True)
+    if command in ("moderate", "ideas", "walk dates"):
+        assert any(s in "\n".join(m.text for m in theirs) for s in (BOB_SAYS, "aalst-idee", "#1"))
+
+
+async def test_reload_is_a_network_organisers_and_a_community_organiser_is_told_so_politely(two: World) -> None:
+    refused = await two.send("gent-org", events.Command("reload"), organiser=True)
+    assert refused[0].text.startswith("⛔") and "netwerkorganisator" in refused[0].text
+    assert "gent" in refused[0].text
+    help_text = (await two.send("gent-org", events.Command("organiser"), organiser=True))[0].text
+    assert "/reload" not in help_text and "/export" in help_text and "organisator van gent" in help_text
+    done = await two.send("netwerk", events.Command("reload"), organiser=True)
+    assert done[0].text.startswith("✅")
+    assert "/reload" in (await two.send("netwerk", events.Command("organiser"), organiser=True))[0].text
+
+
+async def test_a_change_and_its_log_line_are_one_transaction(two: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should the log line fail, the walk date, the closing of a round, the results and the draft are not kept."""
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the log is full")
+
+    before = read(two, STATE)
+    walk_dates = read(two, "SELECT COUNT(*) FROM walk_dates")
+    monkeypatch.setattr(organisers, "log_action", broken)
+    for command, args in (
+        ("walkdate", "wandeling-aalst 2026-12-22 14:00"),
+        ("round", "close aalst-een"),
+        ("round", "results aalst-een"),
+        ("announce", "aalst || nl: Nog eens"),
+    ):
+        with pytest.raises(RuntimeError):
+            await two.send("aalst-org", events.Command(command, args), organiser=True)
+    monkeypatch.undo()
+    assert read(two, STATE) == before and read(two, "SELECT COUNT(*) FROM walk_dates") == walk_dates
+    assert read(two, "SELECT COUNT(*) FROM announcements") == [(1,)]
+
+    closed = await two.send("aalst-org", events.Command("round", "close aalst-een"), organiser=True)
+    assert closed[0].text.startswith("⏹")
+    [(closed_at, by)] = read(two, "SELECT closed_at, closed_by FROM round_status WHERE conversation = 'aalst-een'")
+    assert closed_at and by == "terminal:aalst-org"
+    log = await organisers.actions(two.store)
+    entry = next(e for e in log if e["action"] == "round-close")
+    assert entry["detail"]["community"] == "aalst" and entry["detail"]["scope"] == ["aalst"]
+    assert entry["created_at"] == closed_at
+    again = await two.send("aalst-org", events.Command("round", "close aalst-een"), organiser=True)
+    assert "al gesloten" in again[0].text or "closed already" in again[0].text
+    added = await two.send("aalst-org", events.Command("walkdate", "wandeling-aalst 2026-12-27 10:00"), organiser=True)
+    assert "#2" in added[0].text
+    newest = next(e for e in await organisers.actions(two.store) if e["action"] == "walkdate-add")
+    assert newest["detail"]["walk_date"] == 2
