@@ -156,3 +156,15 @@ async def test_a_change_and_its_log_line_are_one_transaction(two: World, monkeyp
     assert "#2" in added[0].text
     newest = next(e for e in await organisers.actions(two.store) if e["action"] == "walkdate-add")
     assert newest["detail"]["walk_date"] == 2
+
+
+async def test_closing_a_round_says_what_opens_after_it_and_opens_it(two: World) -> None:
+    closed = await two.send("gent-org", events.Command("round", "close gent-een"), organiser=True)
+    assert closed[0].text.startswith("⏹ Ronde gesloten") and "Gaat nu open: gent-twee." in closed[0].text
+    assert "resultaten gaan naar de deelnemers" in closed[0].text
+    anna = await two.store.load_participant("terminal", "anna")
+    assert anna is not None and anna.conversation == "gent-twee"  # opened right after the close was written
+    alone = await two.send("aalst-org", events.Command("round", "close aalst-een"), organiser=True)
+    assert "Gaat nu open" not in alone[0].text  # nothing comes after Aalst's round
+    usage = await two.send("aalst-org", events.Command("announce"), organiser=True)
+    assert "/announce aalst\n" in usage[0].text  # the example names their own community

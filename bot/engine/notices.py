@@ -10,8 +10,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
+
 from bot.content.loader import Library
 from bot.engine.keyboards import role_names
+from bot.engine.multiselect import spoken_list
 from bot.engine.outgoing import Document
 from bot.engine.state import ParticipantState
 from bot.i18n import LANGUAGES, Translator, pick
@@ -134,9 +137,14 @@ def _walk_sign_ups(library: Library, sign_ups: list[dict[str, Any]], t: Translat
     for entry in sign_ups:
         walk = library.walks.get(entry["walk"])
         title = pick(walk.title, t.language) if walk else "—"
-        starts = datetime.fromisoformat(entry["starts_at"])
+        starts = datetime.fromisoformat(entry["starts_at"]).astimezone(zone)
+        when = t.format(
+            _("{date} at {time}"),
+            date=format_date(starts.date(), "full", locale=t.locale),
+            time=format_time(starts, "short", locale=t.locale),
+        )
         answer = said.get("lead" if entry["part"] == "lead" else entry["rsvp"], "🙅 " + _("Not this time"))
-        lines.append(f"• “{t.isolate(title)}”, {t.isolate(t.datetime(starts, zone, 'medium'))}: {answer}")
+        lines.append(f"• “{t.isolate(title)}”: {when}: {answer}")
     return lines
 
 
@@ -151,7 +159,7 @@ def _readable(library: Library, answer: dict[str, Any], t: Translator) -> tuple[
     shown = pick(option.label, t.language) if option else _summarise(value)
     if isinstance(value.get("options"), list):  # a multiple choice: every option chosen
         labels = {opt.id: pick(opt.label, t.language) for opt in prompt.options}
-        shown = ", ".join(labels.get(str(key), str(key)) for key in value["options"]) or "—"
+        shown = spoken_list([labels.get(str(key), str(key)) for key in value["options"]], t) or "—"
     return _shorten(pick(prompt.text, t.language), 50), shown
 
 

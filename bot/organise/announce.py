@@ -49,6 +49,12 @@ def render(texts: dict[str, str], language: str | None) -> Outgoing:
     return Outgoing(text="📣 " + pick(texts, language), kind="announcement", scheduled=True)
 
 
+def _example(known: set[str]) -> str:
+    """A community the organiser may use, for the example (a community organiser's own, not `default`)."""
+    mine = sorted(known - {audience.ALL})
+    return "default" if "default" in mine or not mine else mine[0]
+
+
 @organiser_command("announce", ON_("send a message to every participant of a community"))
 async def announce(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
@@ -65,8 +71,8 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
     if not community or not texts:
         ctx.reply(
             o.ogettext("Send the community, then the message, with a language code before each language:")
-            + "\n\n/announce default\nnl: De volgende bijeenkomst is op 12 december.\nen: The next meeting is on 12 "
-            "December.\n\n"
+            + f"\n\n/announce {_example(known)}\nnl: De volgende bijeenkomst is op 12 december.\nen: The next meeting is "
+            "on 12 December.\n\n"
             + o.ogettext("In the terminal simulator, separate the languages with ||.")
             + "\n"
             + o.format(o.ogettext("Communities: {communities}"), communities=", ".join(sorted(known)))

@@ -74,18 +74,25 @@ async def _close(ctx: OrganiserContext, conversation: Round) -> None:
     async def change(db: aiosqlite.Connection) -> None:
         done = await in_thread(db, close_in, conversation, ctx.now, ctx.who)
         await ctx.log_in(db, "round-close", conversation=conversation.id, community=conversation.community, done=done)
-        text = (
-            o.ogettext("Round closed: no more reminders; a round after it opens now.")
-            if done
-            else o.ogettext("That round was closed already.")
-        )
-        ctx.reply("⏹ " + text)  # a change may reply: the replies are written after the changes
+        ctx.reply("⏹ " + (_closed(ctx, conversation) if done else o.ogettext("That round was closed already.")))
 
     async def follow(later: OrganiserContext) -> None:
         await sync_rounds(later.dispatcher, later.now)
 
     ctx.change(change, messages_others=True)
     ctx.later(follow)
+
+
+def _closed(ctx: OrganiserContext, conversation: Round) -> str:
+    """What closing did: which round opens after it (if any), and whether the results go back."""
+    o = ctx.o
+    parts = [o.ogettext("Round closed: no more reminders.")]
+    following = [key for key, c in ctx.library.rounds.items() if c.follows == conversation.id]
+    if following:
+        parts.append(o.format(o.ogettext("Opening now: {rounds}."), rounds=", ".join(following)))
+    if conversation.results:
+        parts.append(o.ogettext("Its results go to the participants who answered it, outside the quiet hours."))
+    return " ".join(parts)
 
 
 async def _results(ctx: OrganiserContext, conversation: Round) -> None:

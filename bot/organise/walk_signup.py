@@ -31,6 +31,7 @@ CALL, INVITE = walk_dates.CALL, walk_dates.INVITE
 CONTEXT = "walk_signup.date"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UPCOMING = "walk_signup.upcoming"
+LABEL = 60  # characters of a button label that still read whole on a phone
 
 
 def _title(engine: Engine, entry: Mapping[str, Any], t: Translator) -> str:
@@ -121,9 +122,15 @@ def volunteer_rows(engine: Engine, result: Result, t: Translator) -> list[tuple[
     for entry in result.context.get(UPCOMING, []):
         if result.now is not None and entry["starts_at"] <= result.now:
             continue
-        when = moment_text(t, entry["starts_at"], engine.config.timezone)
-        label = "🙋 " + t.format(t.gettext("Lead “{title}”: {when}"), title=_title(engine, entry, t), when=when)
-        rows.append((ButtonSpec(label[:60], f"wd:lead:{entry['id']}"),))
+        if result.state.pseudonym in entry["leaders"]:
+            continue  # they lead it already (/mydata lists it)
+        # A button is short: the moment in the short form, whole; a long title gives way to it, never the time.
+        when = t.datetime(entry["starts_at"], engine.config.timezone, "short")
+        title = _title(engine, entry, t)
+        room = max(12, LABEL - len(when) - 16)
+        title = title if len(title) <= room else title[: room - 1] + "…"
+        label = "🙋 " + t.format(t.gettext("Lead “{title}”: {when}"), title=title, when=when)
+        rows.append((ButtonSpec(label, f"wd:lead:{entry['id']}"),))
     return rows
 
 
