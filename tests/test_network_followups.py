@@ -165,3 +165,14 @@ async def test_briefs_chart_every_option_of_a_multiple_choice_and_exports_spell_
         ("Park", "park"),
         ("Markt; Bibliotheek", "markt; bib"),
     ]  # in the order of the content
+
+
+async def test_question_numbers_count_only_the_questions_asked_of_the_participants_role(world: World) -> None:
+    first = await join(world, "vera", "gent", role="volunteer")
+    assert "Vraag 1 van 3" in first[-1].text  # the newcomers' question is not hers
+    await world.press("vera", "a:gent-een:vervoer:fiets")
+    await world.press("vera", "a:gent-een:plekken:park")
+    last = await world.press("vera", "a:gent-een:plekken:+done")
+    assert "Vraag 3 van 3" in last[-1].text and "Hoe woon je?" in last[-1].text
+    newcomer = await join(world, "nadia", "gent", "ar", role="newcomer")
+    assert "⁨1⁩ من ⁨4⁩" in newcomer[-1].text

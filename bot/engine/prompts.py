@@ -44,11 +44,17 @@ def how_to_answer(prompt: Prompt, t: Translator) -> str:
     return hints[prompt.type]
 
 
-def render_prompt(conversation: Round, prompt: Prompt, t: Translator) -> tuple[str, tuple[tuple[ButtonSpec, ...], ...]]:
-    """The prompt's text in the participant's language, with its position, a hint how to answer, and buttons."""
-    position = [p.id for p in conversation.prompts].index(prompt.id) + 1
+def render_prompt(
+    conversation: Round, prompt: Prompt, t: Translator, role: str | None = None
+) -> tuple[str, tuple[tuple[ButtonSpec, ...], ...]]:
+    """The prompt's text in the participant's language, with its position, a hint how to answer, and buttons.
+
+    Position and total count the questions asked of the participant's role: a volunteer never meets "question 4 of
+    4" after "2 of 4" because question 3 is for newcomers only."""
+    theirs = [p.id for p in conversation.prompts if p.asked_of(role) or p.id == prompt.id]
+    position = theirs.index(prompt.id) + 1
     icon = THEME_ICONS.get(prompt.theme or "", "💬")
-    header = t.format(t.gettext("Question {number} of {total}"), number=position, total=len(conversation.prompts))
+    header = t.format(t.gettext("Question {number} of {total}"), number=position, total=len(theirs))
     lines = [f"{icon} {header}", "", pick(prompt.text, t.language)]
     if prompt.type == "scale" and (prompt.low or prompt.high):
         low = pick(prompt.low, t.language) if prompt.low else ""
