@@ -99,7 +99,7 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
                 "Preview of the announcement to community {community} ({count} active participants):",
                 members,
             ),
-            community=community,
+            community=", ".join(communities),  # `*` spelled out: every community it goes to
             count=members,
         ),
         "",
