@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--network", action="store_true", help="line communities up on the prompts they share (CSV or JSON)"
     )
+    export.add_argument(
+        "--with-media",
+        action="store_true",
+        help="a zip (--out FILE.zip) with the export and the voice notes and photos",
+    )
     brief = sub.add_parser("brief", help="the meeting brief of a conversation, as one HTML page")
     brief.add_argument(
         "--conversation",
@@ -66,7 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     backup = sub.add_parser("backup", help="a consistent copy of the live database")
     backup.add_argument("file")
-    for sub_parser in (chat, run, check, export, brief, organiser, backup):
+    safeguarding = sub.add_parser("safeguarding", help="try the distress word lists")
+    safeguarding_sub = safeguarding.add_subparsers(dest="safeguarding_command", required=True)
+    test = safeguarding_sub.add_parser("test", help="what the lists match in a text, and why (exit 0: a match)")
+    test.add_argument("--language", help="the writer's language code (default: every list)")
+    test.add_argument("text", nargs="+", help="the text to try")
+    for sub_parser in (chat, run, check, export, brief, organiser, backup, safeguarding, test):
         sub_parser.add_argument("--db", help="database file", default=argparse.SUPPRESS)
     return parser
 
@@ -129,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             live_only=args.live_only,
             separator=args.separator,
             language=args.language,
+            with_media=args.with_media,
         )
     if command == "brief":
         from bot.organise.cli import run_brief
@@ -140,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_organiser(settings, args.action, args.user_id, communities=args.community, channel=args.channel)
     if command == "backup":
         return _backup(settings, Path(args.file))
+    if command == "safeguarding":
+        from bot.distress.cli import run_test
+
+        return run_test(settings.conversations, args.language, args.text)
     return 2
 
 
@@ -189,6 +204,11 @@ def _backup(settings: Settings, target: Path) -> int:
         return 1
     asyncio.run(copy())
     print(f"backup written to {target}")
+    from bot.media.files import copy_media
+
+    copied = copy_media(settings.media, target)  # the voice notes and photos, beside the copy of the database
+    if copied is not None:
+        print(f"voice notes and photos copied to {copied}")
     return 0
 
 

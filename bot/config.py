@@ -88,11 +88,23 @@ class Settings:
     retention_months: int = 24  # answers older than this are deleted; the consent text promises it
     grace: timedelta = timedelta(hours=12)  # a follow-up later than this (the bot was down) is expired, not sent
     idea_stale_weeks: int = 6  # an idea without a status change this long is flagged to organisers
+    speech_url: str = ""  # an OpenAI-compatible transcription API; empty: voice notes are kept, not transcribed
+    speech_key: Secret = Secret("")
+    speech_model: str = "whisper-1"
+    translate_url: str = ""  # a LibreTranslate-compatible API; empty: answers are not translated
+    translate_key: Secret = Secret("")
+    organiser_language: str = "nl"  # what organisers read: answers in other languages get a machine translation
+    jobs_at_once: int = 4  # background jobs (downloads, transcriptions, translations) run side by side
 
     @property
     def organiser_files(self) -> Path:
         """Where exports and briefs wait to be sent: beside the database (owner-only, like it)."""
         return self.db.parent / "organiser-files"
+
+    @property
+    def media(self) -> Path:
+        """Voice notes and photos given as answers: beside the database (owner-only, like it)."""
+        return self.db.parent / "media"
 
     @property
     def bot_api_base(self) -> str:
@@ -120,6 +132,13 @@ KEYS = (
     "RETENTION_MONTHS",
     "GRACE_HOURS",
     "IDEA_STALE_WEEKS",
+    "SPEECH_URL",
+    "SPEECH_KEY",
+    "SPEECH_MODEL",
+    "TRANSLATE_URL",
+    "TRANSLATE_KEY",
+    "ORGANISER_LANGUAGE",
+    "JOBS_AT_ONCE",
 )
 
 
@@ -180,6 +199,17 @@ def load_settings(
     if grace < timedelta(0) or idea_stale_weeks < 1:
         raise ConfigError("SAMENSPRAAK_GRACE_HOURS must be 0 or more, SAMENSPRAAK_IDEA_STALE_WEEKS 1 or more")
 
+    try:
+        jobs_at_once = int(raw.get("JOBS_AT_ONCE", "4"))
+    except ValueError as error:
+        raise ConfigError("SAMENSPRAAK_JOBS_AT_ONCE must be a whole number") from error
+    if not 1 <= jobs_at_once <= 64:
+        raise ConfigError("SAMENSPRAAK_JOBS_AT_ONCE must be between 1 and 64")
+    organiser_language = raw.get("ORGANISER_LANGUAGE", "nl").strip().lower() or "nl"
+    for key in ("SPEECH_URL", "TRANSLATE_URL"):
+        if raw.get(key, "").strip() and not raw[key].strip().startswith(("http://", "https://")):
+            raise ConfigError(f"SAMENSPRAAK_{key} must be an http:// or https:// URL")
+
     defaults = Settings()
     return Settings(
         token=Secret(token),
@@ -197,4 +227,11 @@ def load_settings(
         retention_months=retention_months,
         grace=grace,
         idea_stale_weeks=idea_stale_weeks,
+        speech_url=raw.get("SPEECH_URL", "").strip(),
+        speech_key=Secret(raw.get("SPEECH_KEY", "").strip()),
+        speech_model=raw.get("SPEECH_MODEL", defaults.speech_model).strip() or defaults.speech_model,
+        translate_url=raw.get("TRANSLATE_URL", "").strip(),
+        translate_key=Secret(raw.get("TRANSLATE_KEY", "").strip()),
+        organiser_language=organiser_language,
+        jobs_at_once=jobs_at_once,
     )

@@ -28,11 +28,16 @@ from bot.followups import FollowUps, FollowUpsFeature
 from bot.followups import render as render_followup
 from bot.followups.results import ResultsFeature
 from bot.i18n import LANGUAGES
+from bot.jobs.plan import plan_work
+from bot.media.files import forget_files
+from bot.media.heard import HeardFeature
+from bot.media.mydata import add_own_files
 from bot.organise import commands as organise
 from bot.organise.safeguarding import inspect as safeguard
 from bot.organise.walk_signup import WalkSignupFeature
 from bot.store import OutboxRow, Store
 from bot.store.events import read_participant
+from bot.store.jobs import participant_media, participant_translations
 from bot.store.records import SENDS_TO_OTHERS
 
 log = logging.getLogger(__name__)
@@ -42,7 +47,14 @@ BACKLOG = timedelta(seconds=30)  # a message older than this when handled was wa
 # Organiser commands and buttons: a registry in bot/organise/commands.py, consulted for organisers only.
 
 # Features plug into the engine here (see bot/engine/features.py); each may load context from the store.
-FEATURES: list[Feature] = [EditsFeature(), WalkFeature(), FollowUpsFeature(), ResultsFeature(), WalkSignupFeature()]
+FEATURES: list[Feature] = [
+    HeardFeature(),
+    EditsFeature(),
+    WalkFeature(),
+    FollowUpsFeature(),
+    ResultsFeature(),
+    WalkSignupFeature(),
+]
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,7 @@ class Dispatcher:
         self.settings = settings
         self.clock = clock
         self.bot_username: str | None = None  # set by the Telegram bot once it knows its name: for join links
+        self.jobs: Any = None  # the background worker (bot/jobs/), woken when an event queues work for it
         self.engine = Engine(
             library if library is not None else load_content(settings),
             EngineConfig(
@@ -163,12 +176,17 @@ class Dispatcher:
         if organiser and organise.claims(event):
             return await organise.handle(self, state, event, now, inbox_key=inbox_key, hint=hint)
         if isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
-            result = self.engine.mydata(state, await self.store.participant_record(state.id), now)
+            stored = await self.store.participant_record(state.id)
+            stored["files"] = await self.store.call(participant_media, state.id)
+            stored["machine_translations"] = await self.store.call(participant_translations, state.id)
+            result = self.engine.mydata(state, stored, now)
+            await add_own_files(self.settings, result, stored["files"])  # the recordings and photos themselves
         else:
             result = self.engine.handle(state, event, now, hint, {"bot_username": self.bot_username, **loaded})
         if organiser:
             result.messages = organise.with_organiser_menu(result.messages)
         safeguard(self, result)  # words of distress in an answer: flagged to organisers with the answer
+        planned = plan_work(self.settings, result)  # files to keep, words to translate: jobs in the same transaction
         if result.refused:
             # Pseudonym only: logs never hold a Telegram id, a name or message text.
             log.warning("refused input from %s: %s", state.pseudonym, result.refused)
@@ -177,6 +195,10 @@ class Dispatcher:
         )
         if saved is None and inbox_key is not None and not result.forget:
             return Handled(result, None, duplicate=True)
+        if result.forget:  # their kept voice notes and photos go with their rows
+            await forget_files(self.settings, state.pseudonym)
+        elif planned and self.jobs is not None:
+            self.jobs.wake()
         return Handled(result, None if result.forget else saved, claimed=tuple(claimed))
 
     async def _flooded(

@@ -29,6 +29,8 @@ from babel.numbers import format_decimal
 DOMAIN = "samenspraak"
 SOURCE_LANGUAGE = "en"
 FALLBACK_LANGUAGES = ("nl", "en")
+# A content text missing in a language is read in its closest language before Dutch: Dari readers read Farsi.
+CLOSEST_LANGUAGES = {"prs": "fa"}
 
 # Unicode isolates keep a Dutch place name or a number inside an Arabic sentence from reordering its neighbours.
 FSI, PDI = "\u2068", "\u2069"
@@ -52,7 +54,8 @@ LANGUAGES: dict[str, Language] = {
         Language("tr", "Türkçe"),
         Language("uk", "Українська"),
         Language("ru", "Русский"),
-        Language("fa", "فارسی / دری", rtl=True),
+        Language("fa", "فارسی", rtl=True),  # Iranian Persian
+        Language("prs", "دری", rtl=True, babel="fa_AF"),  # Dari: Afghan month names, Afghan words
         Language("ps", "پښتو", rtl=True),
         Language("ti", "ትግርኛ"),
         Language("so", "Soomaali"),
@@ -61,8 +64,7 @@ LANGUAGES: dict[str, Language] = {
 
 # Telegram sends IETF tags such as `fa-AF` or `nl-BE`, and a few ISO 639-3 codes; map them to our catalogs.
 LANGUAGE_ALIASES = {
-    "prs": "fa",
-    "fa-af": "fa",
+    "fa-af": "prs",
     "pbt": "ps",
     "pbu": "ps",
     "pst": "ps",
@@ -183,7 +185,7 @@ def reset_cache() -> None:
 
 def pick(texts: dict[str, str], language: str | None) -> str:
     """A content text in the participant's language, falling back to Dutch, then English, then any."""
-    for code in (language, *FALLBACK_LANGUAGES):
+    for code in (language, CLOSEST_LANGUAGES.get(language or ""), *FALLBACK_LANGUAGES):
         if code and texts.get(code):
             return texts[code]
     return next(iter(texts.values()), "")

@@ -20,6 +20,7 @@ from bot.clock import ManualClock, parse_offset
 from bot.config import Settings
 from bot.dispatch import Dispatcher
 from bot.engine import events
+from bot.jobs.service import build_worker
 from bot.outbox import Sender
 from bot.store import OutboxRow, Store
 from bot.store import organise as organisers
@@ -29,8 +30,9 @@ PREFIX = "bot> "
 
 SIMULATOR_HELP = """Simulator commands:
   :time +2d | +3h | +15m   move the simulated clock; every message that became due is delivered in order
-  :voice [SECONDS]         send a stand-in voice message
-  :photo                   send a stand-in photo
+  :voice [FILE|SECONDS]    send a voice message: a real recording (e.g. conversations/audio/wonen-ar.ogg)
+                           goes the same way as on Telegram; without a file, a stand-in
+  :photo [FILE [CAPTION]]  send a photo (a real file, with words if you like), or a stand-in
   :location LAT LON        share a location, e.g. :location 51.0543 3.7174
   :live LAT LON            move a shared live location there (a walk's card comes within a stop's radius)
   :sticker                 send a sticker (to see how wrong input is answered)
@@ -102,6 +104,8 @@ def read_event(
     if text.startswith(":"):
         word, _sep, rest = text[1:].partition(" ")
         word = word.lower()
+        if word in ("voice", "photo") and rest.strip() and not rest.strip().isdigit():
+            return _real_file(word, rest.strip())
         if word == "voice":
             seconds = int(rest) if rest.strip().isdigit() else 5
             return events.Voice(file_ref=f"terminal-voice-{seconds}s", duration=seconds)
@@ -136,6 +140,18 @@ def read_event(
     return events.Text(line.rstrip("\n"))
 
 
+def _real_file(word: str, rest: str) -> events.Event | str:
+    """`:voice FILE` or `:photo FILE [CAPTION]`: a real file, fetched and kept as a Telegram download would be."""
+    name, _sep, caption = rest.partition(" ")
+    path = Path(name).expanduser()
+    if not path.is_file():
+        return f"no such file: {name}"
+    size = path.stat().st_size
+    if word == "voice":
+        return events.Voice(file_ref=f"file:{path.resolve()}", duration=0, size=size)
+    return events.Photo(file_ref=f"file:{path.resolve()}", caption=caption.strip(), size=size)
+
+
 def language_hint() -> str | None:
     """The terminal's locale plays the part of Telegram's language_code."""
     value = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
@@ -155,6 +171,7 @@ class Simulator:
 
     async def run(self, lines: TextIO, interactive: bool) -> int:
         store = await Store.open(self.settings.db)
+        runners = None
         try:
             channel = TerminalChannel(self.out, self.settings.db.parent / "terminal-files")
             dispatcher = Dispatcher(store, self.settings, self.clock)
@@ -168,6 +185,11 @@ class Simulator:
                 render=dispatcher.render,
             )
             await store.release_in_flight()
+            jobs, runners = build_worker(
+                self.settings, store, self.clock, lambda: dispatcher.engine.library, {}, on_messages=None
+            )
+            dispatcher.jobs = jobs
+            await jobs.recover()
             await dispatcher.followups.tick(force=True)  # meetings and ideas in the content files, as on start
             if self.organiser:  # rehearse as an organiser: organiser commands, and safeguarding flags of rehearsals
                 await organisers.set_organiser(
@@ -195,6 +217,8 @@ class Simulator:
                 if not await self.step(line, channel, dispatcher, sender):
                     return 0
         finally:
+            if runners is not None:
+                await runners.close()
             await store.close()
 
     async def step(self, line: str, channel: TerminalChannel, dispatcher: Dispatcher, sender: Sender) -> bool:
@@ -226,6 +250,8 @@ class Simulator:
         organiser = await organisers.is_organiser(dispatcher.store, self.settings, CHANNEL, self.name)
         handled = await dispatcher.handle(CHANNEL, self.name, event, hint=language_hint(), organiser=organiser)
         await sender.deliver(list(handled.claimed))
+        if dispatcher.jobs is not None:  # the background work the answer queued: its "I heard…" comes next
+            await dispatcher.jobs.drain()
         await dispatcher.followups.tick(force=True)  # an invitation for a newcomer, the minority round
         await sender.flush(self.name)
         return True

@@ -29,9 +29,10 @@ def test_all_eleven_languages_have_a_catalog() -> None:
 @pytest.mark.parametrize("path", catalogs(), ids=lambda path: path.parts[-3])
 def test_catalog_is_complete_with_the_same_placeholders_and_right_plurals(path: Path) -> None:
     catalog = read_catalog(path)
-    language = path.parts[-3]
+    code = path.parts[-3]
+    language = LANGUAGES[code].babel or code  # Dari (prs) is Babel's fa_AF
     assert catalog.locale is not None and str(catalog.locale) == language
-    assert catalog.num_plurals == PLURAL_FORMS[language]
+    assert catalog.num_plurals == PLURAL_FORMS[code]
     assert_complete(catalog, locales_dir() / "samenspraak.pot", "run pybabel update")
 
 
@@ -108,8 +109,10 @@ def test_arabic_has_six_plural_forms_and_picks_the_right_one() -> None:
         ("nl", "nl"),
         ("nl-BE", "nl"),
         ("fr-be", "fr"),
-        ("fa-AF", "fa"),
-        ("prs", "fa"),
+        ("fa-AF", "prs"),
+        ("prs", "prs"),
+        ("fa", "fa"),
+        ("fa-IR", "fa"),
         ("ar-SY", "ar"),
         ("uk", "uk"),
         ("pt-br", None),
@@ -249,3 +252,30 @@ def test_an_edited_catalog_is_read_as_written_and_nothing_is_written(
     finally:
         monkeypatch.delenv("SAMENSPRAAK_LOCALES")
         reset_cache()
+
+
+def test_dari_is_its_own_language_with_afghan_month_names_and_words() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.engine.keyboards import language_rows
+    from bot.local_dates import full_date
+
+    assert guess_language("fa-AF") == "prs" and guess_language("fa") == "fa"
+    chooser = [button.label for row in language_rows(None) for button in row]
+    assert "فارسی" in chooser and "دری" in chooser  # the picker shows both
+    dari, farsi = translator("prs"), translator("fa")
+    day = datetime(2026, 12, 17, 18, 0, tzinfo=UTC).astimezone(ZoneInfo("Europe/Brussels")).date()
+    assert "دسمبر" in full_date(day, dari.locale) and "دسامبر" in full_date(day, farsi.locale)
+    assert dari.gettext("I am a volunteer") == "رضاکار هستم"
+    assert farsi.gettext("I am a volunteer") == "داوطلب هستم"
+    every_farsi = " ".join(
+        text
+        for message in read_catalog(locales_dir() / "fa" / "LC_MESSAGES" / "samenspraak.po")
+        for text in ([message.string] if isinstance(message.string, str) else message.string)
+    )
+    assert "(رضاکار)" not in every_farsi and "(هالندی)" not in every_farsi  # no bracket glosses in Farsi
+
+
+def test_a_dari_text_missing_in_content_is_read_in_farsi_before_dutch() -> None:
+    assert pick({"nl": "Hallo", "fa": "سلام"}, "prs") == "سلام"
+    assert pick({"nl": "Hallo", "fa": "سلام", "prs": "سلام علیکم"}, "prs") == "سلام علیکم"

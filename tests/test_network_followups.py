@@ -101,6 +101,9 @@ async def test_people_who_join_after_a_walk_date_are_asked_once_while_it_is_ahea
     await two.advance(timedelta(hours=1))
     assert not calls("gert") and len(calls("wim")) == 1 and len(calls("vera")) == 1
 
+    listed = await two.send("wim", events.Command("walks"))
+    assert "Wandeling door het centrum”: zondag 20 december 2026 om 14:00. Wil jij ze begeleiden?" in listed[0].text
+    assert ("🙋 Ik begeleid ze 20/12", "wd:lead:1") in listed[0].buttons
     await two.press("wim", "wd:lead:1")
     offered = await two.send("wim", events.Command("walks"))
     assert "wd:lead:1" not in [data for message in offered for _label, data in message.buttons]  # he leads it
@@ -126,7 +129,7 @@ async def test_people_who_join_after_a_walk_date_are_asked_once_while_it_is_ahea
     assert "zondag 20 december 2026 om 14:00" in line and "Ik begeleid ze" in line
     assert "wandeling-aalst" not in mine and "#1" not in mine
     hers = (await two.send("noor", events.Command("mydata")))[0].text
-    assert "النزهات الجماعية التي سجّلت فيها:" in hers and "جولة في وسط المدينة" in hers
+    assert "الجولات الجماعية التي سجّلت فيها:" in hers and "جولة في وسط المدينة" in hers
     assert "wandeling-aalst" not in hers
 
 
@@ -176,3 +179,23 @@ async def test_question_numbers_count_only_the_questions_asked_of_the_participan
     assert "Vraag 3 van 3" in last[-1].text and "Hoe woon je?" in last[-1].text
     newcomer = await join(world, "nadia", "gent", "ar", role="newcomer")
     assert "⁨1⁩ من ⁨4⁩" in newcomer[-1].text
+
+
+def test_the_button_to_lead_a_walk_date_fits_a_phone_in_every_language() -> None:
+    from datetime import UTC, datetime
+
+    from bot.engine.outgoing import Result
+    from bot.engine.state import ParticipantState
+    from bot.engine.walk_cards import MAX_BUTTON, without_marks
+    from bot.i18n import LANGUAGES, translator
+    from bot.organise.walk_signup import UPCOMING, volunteer_rows
+
+    class Engine:
+        class config:
+            timezone = START.tzinfo
+
+    entry = {"id": 12, "walk": "w", "starts_at": datetime(2026, 12, 27, 9, 30, tzinfo=UTC), "leaders": []}
+    result = Result(state=ParticipantState("terminal", "v"), now=START, context={UPCOMING: [entry]})
+    for language in LANGUAGES:
+        [(button,)] = volunteer_rows(Engine(), result, translator(language))  # type: ignore[arg-type]
+        assert len(without_marks(button.label)) <= MAX_BUTTON and button.data == "wd:lead:12", (language, button)

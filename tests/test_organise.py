@@ -206,7 +206,10 @@ async def test_safeguarding_flag_reaches_organisers_who_can_send_the_help_lines(
         bot, PARTICIPANT, lambda: api.user_callback(ORGANISER, button_data(flag)[0]), lambda c: "112" in (c.text or "")
     )
     assert "107" in (care.text or "") and "0800 32 123" in (care.text or "")
-    assert query(bot.settings.db, "SELECT handled_by FROM safeguarding_flags") == [(f"telegram:{ORGANISER}",)]
+    assert "Over: zelfdoding of zelfbeschadiging" in (flag.text or "")  # the kind of flag, for the organiser
+    assert query(bot.settings.db, "SELECT handled_by, kinds FROM safeguarding_flags") == [
+        (f"telegram:{ORGANISER}", '["suicide"]')
+    ]
 
 
 async def test_announcement_in_each_participants_language_after_a_preview(bot: Running) -> None:
@@ -355,20 +358,36 @@ async def test_brief_lists_the_ideas_of_earlier_meetings_where_they_are_recorded
     assert "Meer bankjes op het Sint-Pietersplein" in page and "<b>done</b>" in page
 
 
-def test_distress_words_in_any_language_and_only_whole_words(library: Library) -> None:
-    assert distress_words("Soms denk ik aan zelfmoordgedachten.", library) == ["zelfmoordgedachten"]
-    assert distress_words("I WANT TO DIE", library) == ["want to die"]
-    assert distress_words("أفكر في الانتحار أحيانا", library) == ["الانتحار"]
-    assert distress_words("J'ai envie de mourir", library) == ["envie de mourir"]
-    assert distress_words("Ik eet graag druiven (grapes) en fiets naar het werk.", library) == []
-    assert distress_words("", library) == []
+def test_distress_words_in_the_writers_language_and_only_whole_words(library: Library) -> None:
+    assert distress_words("Soms denk ik aan zelfmoordgedachten.", library, "nl") == ["zelfmoordgedachten"]
+    assert distress_words("I WANT TO DIE", library, "nl") == ["want to die"]  # English is read with every language
+    assert distress_words("أفكر في الانتحار أحيانا", library, "ar") == ["الانتحار"]
+    assert distress_words("J'ai envie de mourir", library, "fr") == ["envie de mourir"]
+    assert distress_words("Ik eet graag druiven (grapes) en fiets naar het werk.", library, "nl") == []
+    assert distress_words("", library, "nl") == []
 
 
-def test_help_and_the_care_message_name_the_belgian_emergency_and_listening_lines() -> None:
+def test_help_names_the_belgian_emergency_and_listening_lines() -> None:
     for language in ("nl", "fr", "ar"):
-        for text in (help_text(translator(language), ""), care_message(language, "").text):
-            for number in ("112", "106", "1813", "107", "0800 32 123"):
-                assert number in text, (language, number)
+        text = help_text(translator(language), "")
+        for number in ("112", "106", "1813", "107", "0800 32 123"):
+            assert number in text, (language, number)
+
+
+def test_the_care_message_fits_the_flag_and_says_which_language_each_line_speaks(library: Library) -> None:
+    dutch = care_message("nl", "", library, ["suicide"]).text
+    for number in ("112", "101", "1813", "106", "107", "0800 32 123"):
+        assert number in dutch, number
+    assert dutch.index("1813") < dutch.index("0800 32 123")  # lines in their language first
+    assert "tolk" not in dutch  # Dutch lines answer every kind: no interpreter needed
+    violence = care_message("nl", "", library, ["violence"]).text
+    assert "1712" in violence and "1813" not in violence and "pijn te doen" in violence
+    arabic = care_message("ar", "", library, ["violence"]).text
+    assert "1712" in arabic and "0800 30 030" in arabic
+    assert "لا يتحدث أي من خطوط المساعدة هذه" in arabic and "الهولندية" in arabic  # honest: none speaks Arabic
+    assert "مترجم" in arabic  # the interpreter offer
+    english = care_message("en", "", library, ["exploitation"]).text
+    assert "payoke.be" in english and "Help lines that speak English" in english
 
 
 def test_organiser_catalogs_are_complete_with_the_same_placeholders() -> None:
@@ -468,3 +487,27 @@ async def test_an_export_too_big_for_telegram_says_how_to_make_it_on_the_server(
         for text in texts
     )
     assert list((settings.db.parent / "organiser-files").iterdir()) == []
+
+
+def test_no_internal_ids_reach_organisers_or_participants(library: Library) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.engine.notices import mydata_message
+    from bot.engine.state import ParticipantState
+    from bot.organise.common import prompt_text_nl
+
+    # moderation and flags name a walk's question by its words, never "Vraag: station"
+    assert prompt_text_nl(library, "wandeling-centrum", "station").startswith("Hoe ben je in deze stad aangekomen?")
+    assert prompt_text_nl(library, "wandeling-centrum", "reflection-1") != "reflection-1"
+    assert prompt_text_nl(library, "wandeling-centrum", "follow-up") != "follow-up"
+    state = ParticipantState(channel="terminal", address="x", pseudonym="p-1", language="ar")
+    stored = {
+        "answers": [
+            {"conversation": "wandeling-centrum", "prompt": prompt, "value": {"text": "نعم"}}
+            for prompt in ("station", "park", "reflection-1", "follow-up")
+        ]
+    }
+    text, _document = mydata_message(library, state, stored, translator("ar"), ZoneInfo("Europe/Brussels"))
+    for internal in ("• station", "• park", "reflection-1", "follow-up"):
+        assert internal not in text, internal
+    assert "كيف وصلت إلى هذه المدينة" in text

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.content.loader import Library, load_library
-from bot.i18n import LANGUAGES
+from bot.i18n import CLOSEST_LANGUAGES, LANGUAGES
 
 
 def conversation_count(library: Library) -> int:
@@ -23,7 +23,9 @@ def report(library: Library, out: TextIO) -> None:
         for language, (present, total) in library.coverage.items():
             share = 100 * present / total if total else 100.0
             name = LANGUAGES[language].name if language in LANGUAGES else language
-            out.write(f"  {language:<3} {name:<22} {present:>5}/{total:<5} {share:5.1f}%\n")
+            closest = CLOSEST_LANGUAGES.get(language)
+            note = f" (a missing text is read in {closest})" if closest else ""
+            out.write(f"  {language:<3} {name:<22} {present:>5}/{total:<5} {share:5.1f}%{note}\n")
     report_audio(library, out)
     errors = len(library.errors)
     out.write(
@@ -33,15 +35,21 @@ def report(library: Library, out: TextIO) -> None:
 
 
 def report_audio(library: Library, out: TextIO) -> None:
-    """Which languages have a recorded reading of their prompts, for people who read little."""
-    out.write("\nRecorded audio (prompts with a recording / prompts), per conversation:\n")
+    """Which languages have a recorded reading, for people who read little: the consent summary, every prompt of
+    a round and every card of a walk."""
+    out.write("\nRecorded audio (texts with a recording in that language / texts), for people who read little:\n")
+    consent = {language for content in library.consent.values() for language in content.audio}
+    out.write(f"  consent summary: {', '.join(sorted(consent)) if consent else 'none yet'}\n")
     for conversation in library.rounds.values():
-        counts = {
-            language: sum(1 for prompt in conversation.prompts if language in (prompt.audio or {}))
-            for language in LANGUAGES
-        }
-        recorded = [f"{language} {count}/{len(conversation.prompts)}" for language, count in counts.items() if count]
-        out.write(f"  {conversation.id}: {', '.join(recorded) if recorded else 'none yet'}\n")
+        _coverage(out, f"round {conversation.id}", [prompt.audio for prompt in conversation.prompts])
+    for walk in library.walks.values():
+        _coverage(out, f"walk {walk.id}", [stop.card.audio for stop in walk.stops])
+
+
+def _coverage(out: TextIO, what: str, recordings: list[dict[str, str] | None]) -> None:
+    counts = {language: sum(1 for audio in recordings if language in (audio or {})) for language in LANGUAGES}
+    recorded = [f"{language} {count}/{len(recordings)}" for language, count in counts.items() if count]
+    out.write(f"  {what}: {', '.join(recorded) if recorded else 'none yet'}\n")
 
 
 def run_check(directory: Path, out: TextIO = sys.stdout) -> int:

@@ -14,6 +14,8 @@ from pydantic import BaseModel
 
 from bot.content.checker import FileChecker, TextList
 from bot.content.communities import Community, check_community, community_texts
+from bot.content.consent import ConsentAudio, check_consent, consent_texts
+from bot.content.helplines import HelpLines, check_helplines, helpline_texts
 from bot.content.meetings import Meeting, check_meeting, meeting_texts
 from bot.content.model import Round
 from bot.content.rounds import check_round, round_texts
@@ -35,4 +37,6 @@ KINDS: dict[str, Kind] = {
     "safeguarding": Kind(SafeguardingWords, check_safeguarding, safeguarding_texts, "safeguarding"),
     "walk": Kind(Walk, check_walk, walk_texts, "walks"),
     "community": Kind(Community, check_community, community_texts, "community_files"),
+    "helplines": Kind(HelpLines, check_helplines, helpline_texts, "helplines"),
+    "consent": Kind(ConsentAudio, check_consent, consent_texts, "consent"),
 }

@@ -32,6 +32,8 @@ class Library:
     meetings: dict[str, Any] = field(default_factory=dict)
     community_files: dict[str, Any] = field(default_factory=dict)  # a community's own contact and language
     safeguarding: dict[str, Any] = field(default_factory=dict)  # word lists that flag an answer to organisers
+    helplines: dict[str, Any] = field(default_factory=dict)  # where help is, by purpose and language
+    consent: dict[str, Any] = field(default_factory=dict)  # recorded readings of the consent summary
     sources: dict[str, Path] = field(default_factory=dict)  # conversation id -> its file
     problems: list[Problem] = field(default_factory=list)
     # language -> (texts present, texts expected), over every text in every file

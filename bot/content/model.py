@@ -128,7 +128,12 @@ class Prompt(Strict):
     theme: str | None = None
     options: tuple[Option, ...] = ()
     max_length: int | None = Field(default=None, ge=1, le=4000)
-    optional: bool = False  # shows a "skip" button
+    optional: bool = False  # kept for older content: every prompt can be skipped unless `required`
+    required: bool = False  # no skip button: only for what a round cannot do without
+    # What else it takes besides its own type: a voice prompt takes typed text and a text prompt a voice note,
+    # unless this lists only some (`accept: [voice]`).
+    accept: tuple[AnswerType, ...] | None = None
+    confirm: bool = True  # a voice answer's transcript is read back ("I heard...") for the participant to confirm
     low: Text | None = None  # words under 1 on a scale
     high: Text | None = None  # words under 5 on a scale
     when: Timing | None = None  # when it is sent; default: the round's pacing, else right after the previous answer
@@ -153,6 +158,26 @@ class Prompt(Strict):
     def asked_of(self, role: str | None) -> bool:
         """Whether a participant with this role gets the prompt (someone without a role yet gets every prompt)."""
         return self.roles is None or role is None or role in self.roles
+
+    @model_validator(mode="after")
+    def _answer_ways(self) -> Prompt:
+        if self.required and self.optional:
+            raise ValueError("a prompt is either `required: true` or `optional: true`, not both")
+        if self.accept is not None and self.type not in ("voice", "text"):
+            raise ValueError("`accept` is for voice and text prompts: they may take each other's answers")
+        if self.accept is not None and not set(self.accept) <= {"voice", "text"}:
+            raise ValueError("`accept` lists voice and/or text, e.g. `accept: [voice]`")
+        return self
+
+    @property
+    def skippable(self) -> bool:
+        return not self.required
+
+    def takes(self, kind: str) -> bool:
+        """Whether an answer of this kind fits: its own type, or the other of voice and text."""
+        if self.accept is not None:
+            return kind in self.accept or kind == self.type
+        return kind == self.type or (kind in ("voice", "text") and self.type in ("voice", "text"))
 
 
 COMMUNITY_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"  # a deep link's /start CODE

@@ -31,7 +31,7 @@ def check_round(checker: FileChecker, conversation: Round) -> None:
     for index, prompt in enumerate(conversation.prompts):
         here: Loc = ("prompts", index)
         for language, recording in (prompt.audio or {}).items():
-            _check_recording(checker, (*here, "audio", language), recording)
+            check_recording(checker, (*here, "audio", language), recording)
         if prompt.type == "choice" and len(prompt.options) < 2:
             checker.problem((*here, "options"), f"choice prompt {prompt.id!r} needs at least 2 options")
         if prompt.type != "choice" and prompt.options:
@@ -104,7 +104,7 @@ def check_choices_and_roles(checker: FileChecker, conversation: Round) -> None:
 AUDIO_SUFFIXES = (".ogg", ".oga", ".opus")  # Telegram plays OGG/Opus as a voice note
 
 
-def _check_recording(checker: FileChecker, loc: Loc, recording: str) -> None:
+def check_recording(checker: FileChecker, loc: Loc, recording: str) -> None:
     folder = checker.path.parent.resolve()
     path = (checker.path.parent / recording).resolve()
     if not path.is_relative_to(folder):

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 
 from bot.content.checker import MAX_BUTTON_DATA, REQUIRED_LANGUAGE, FileChecker, Loc, TextList
 from bot.content.model import ID_PATTERN, MAX_ID_LENGTH, Conversation, Strict, Text, _text_map
+from bot.content.rounds import check_recording
 
 # A radius below this is smaller than a phone's GPS error in a street; above it the card comes long before the place.
 MIN_RADIUS = 10
@@ -39,6 +40,11 @@ class Card(Strict):
     picture: str  # a file path relative to the conversation file, e.g. pictures/stadhuis.png
     question: Text
     second_question: Text | None = None
+    # For people learning Dutch or reading little: the question in easy Dutch (level A1) with its key words beside
+    # the fuller question, and a recorded reading per language (OGG/Opus beside the conversation file).
+    easy_dutch: str | None = Field(default=None, max_length=200)
+    key_words: tuple[str, ...] = ()
+    audio: dict[str, str] | None = None
 
     _texts = field_validator("question", "second_question", mode="before")(_text_map)
 
@@ -56,12 +62,15 @@ class Walk(Conversation):
     """A dialogue walk: ordered stops, reflection prompts for the end, and a follow-up a week later."""
 
     kind: Literal["walk"]
+    # A few words for buttons that join a text with the title ("Lead a group: Centre"): a button shows about 30
+    # characters on a phone, so a long title is cut off mid-word.
+    short_title: Text | None = None
     stops: tuple[Stop, ...] = Field(min_length=1)
     reflection: tuple[Text, ...] = ()
     follow_up: Text | None = None  # a week after the walk; a built-in question when not given
     follow_up_after: str = Field(default="7d", pattern=r"^(\d+[wdhm])+$")
 
-    _texts = field_validator("follow_up", mode="before")(_text_map)
+    _texts = field_validator("follow_up", "short_title", mode="before")(_text_map)
 
     @field_validator("reflection", mode="before")
     @classmethod
@@ -89,7 +98,7 @@ class Walk(Conversation):
 
 def walk_texts(walk: Walk) -> TextList:
     found: TextList = [(("title",), walk.title)]
-    for name in ("intro", "closing", "follow_up"):
+    for name in ("short_title", "intro", "closing", "follow_up"):
         value = getattr(walk, name)
         if value is not None:
             found.append(((name,), value))
@@ -121,6 +130,10 @@ def check_walk(checker: FileChecker, walk: Walk) -> None:
                 (*here, "card", "question"), f"stop {stop.id!r} has no Dutch ({REQUIRED_LANGUAGE}) question"
             )
         _check_picture(checker, (*here, "card", "picture"), stop.card.picture, folder)
+        for language, recording in (stop.card.audio or {}).items():
+            check_recording(checker, (*here, "card", "audio", language), recording)
+        if stop.card.key_words and not stop.card.easy_dutch:
+            checker.problem((*here, "card", "key_words"), "key words go with an easy_dutch line", "warning")
         if stop.location is not None and not MIN_RADIUS <= stop.location.radius <= MAX_RADIUS:
             checker.problem(
                 (*here, "location", "radius"),

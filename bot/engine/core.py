@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import QuietHours
 from bot.content import sequence
+from bot.content.consent import consent_audio
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
 from bot.engine import events, multiselect, pacing
@@ -130,7 +131,8 @@ class Engine:
 
     def _ask_consent(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.CONSENT)
-        result.say(consent_text(t, self.contact_for(result.state, t), self.config.retention_months), *consent_rows(t))
+        text = consent_text(t, self.contact_for(result.state, t), self.config.retention_months)
+        result.say(text, *consent_rows(t), data=consent_audio(self.library, t.language))
 
     def _ask_role(self, result: Result, t: Translator) -> None:
         result.state = replace(result.state, stage=Stage.ROLE)
@@ -309,6 +311,8 @@ class Engine:
         state = result.state
         # A skip is stored too (type "skipped"), so the prompt counts as done after a restart.
         answer_type = prompt.type if value else "skipped"
+        if prompt.type == "voice" and "text" in value:
+            answer_type = "text"  # typed instead of spoken: a free text, moderated and quoted as one
         result.answers.append(NewAnswer(conversation.id, prompt.id, answer_type, value, source_ref=ref))
         answered = state.answered | {answer_key(conversation.id, prompt.id)}
         following = self._next_unanswered(conversation, prompt, option, answered, state.role)
@@ -435,7 +439,7 @@ class Engine:
             self._stale(result, t)
             return
         if kind == "skip":
-            if not prompt.optional:
+            if not prompt.skippable:
                 result.refused = f"skip of a required prompt {prompt_id}"
                 self._stale(result, t)
                 return

@@ -26,13 +26,19 @@ class Button:
 
 @dataclass(frozen=True)
 class Voice:
-    file_ref: str
+    """Something spoken: a voice note, an audio file or a round video message (`kind`)."""
+
+    file_ref: str  # the channel's file id, or `file:PATH` for a real file sent in the simulator
     duration: int = 0
+    kind: str = "voice"  # voice, audio or video_note
+    size: int = 0  # bytes, when the channel says
 
 
 @dataclass(frozen=True)
 class Photo:
     file_ref: str
+    caption: str = ""  # the person's own words with the picture
+    size: int = 0
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,6 @@ def prompt_rows(conversation: Round, prompt: Prompt, t: Translator) -> tuple[Row
         faces = [ButtonSpec(f"{SCALE_FACES[value]} {value}", f"{base}{value}") for value in range(1, 6)]
         # Right-to-left readers expect the scale to start on the right; Telegram lays rows out left to right.
         rows.append(tuple(reversed(faces)) if t.rtl else tuple(faces))
-    if prompt.optional:
+    if prompt.skippable:
         rows.append((ButtonSpec("⏭ " + t.gettext("Skip this question"), f"skip:{conversation.id}:{prompt.id}"),))
     return tuple(rows)

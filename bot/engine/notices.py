@@ -10,14 +10,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
-
 from bot.content.loader import Library
 from bot.engine.keyboards import role_names
 from bot.engine.multiselect import spoken_list
 from bot.engine.outgoing import Document
 from bot.engine.state import ParticipantState
 from bot.i18n import LANGUAGES, Translator, pick
+from bot.local_dates import clock, full_date
+from bot.rtl import icon
 
 
 def responsible(t: Translator, contact: str) -> str:
@@ -78,14 +78,15 @@ def help_text(t: Translator, contact: str) -> str:
     _ = t.gettext
     return "\n".join(
         [
-            "ℹ️ "
+            icon(t, "ℹ️")
             + _(
                 "Samenspraak asks you short questions about life in the city. Answer with a button, text, a voice message, a photo or a place."
             ),
             "",
             # The command menu's own words, so /help and the menu never tell two stories.
-            *(f"/{name} — {what}" for name, what in command_menu(t) if name not in ("start", "help")),
-            "/help — " + _("this message"),
+            # Commands isolated: in Arabic, Persian and Pashto a bare /mydata would show as "mydata/".
+            *(f"{t.isolate('/' + name)} — {what}" for name, what in command_menu(t) if name not in ("start", "help")),
+            t.isolate("/help") + " — " + _("this message"),
             "",
             *help_lines(t, contact),
         ]
@@ -138,11 +139,7 @@ def _walk_sign_ups(library: Library, sign_ups: list[dict[str, Any]], t: Translat
         walk = library.walks.get(entry["walk"])
         title = pick(walk.title, t.language) if walk else "—"
         starts = datetime.fromisoformat(entry["starts_at"]).astimezone(zone)
-        when = t.format(
-            _("{date} at {time}"),
-            date=format_date(starts.date(), "full", locale=t.locale),
-            time=format_time(starts, "short", locale=t.locale),
-        )
+        when = t.format(_("{date} at {time}"), date=full_date(starts.date(), t.locale), time=clock(starts, t.locale))
         answer = said.get("lead" if entry["part"] == "lead" else entry["rsvp"], "🙅 " + _("Not this time"))
         lines.append(f"• “{t.isolate(title)}”: {when}: {answer}")
     return lines
@@ -153,7 +150,11 @@ def _readable(library: Library, answer: dict[str, Any], t: Translator) -> tuple[
     conversation = library.rounds.get(answer.get("conversation", ""))
     prompt = conversation.prompt(answer.get("prompt", "")) if conversation else None
     if prompt is None:
-        return answer.get("prompt", "?"), _summarise(answer.get("value", {}))
+        # A walk's answer: the card's question (never the stop's id), or "—" when the content no longer has it.
+        walk = library.walks.get(answer.get("conversation", ""))
+        question = walk.prompt_text(answer.get("prompt", "")) if walk is not None else None
+        shown = _shorten(pick(question, t.language), 50) if question else "—"
+        return shown, _summarise(answer.get("value", {}))
     value = answer.get("value", {})
     option = next((opt for opt in prompt.options if opt.id == value.get("option")), None)
     shown = pick(option.label, t.language) if option else _summarise(value)

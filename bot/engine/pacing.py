@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from babel.dates import format_date, format_time
 
 from bot.clock import parse_offset
 from bot.content.model import Prompt, Round, Timing
@@ -24,6 +23,7 @@ from bot.engine.outgoing import Outgoing, Result
 from bot.engine.prompts import render_prompt
 from bot.engine.state import ParticipantState
 from bot.i18n import Translator, pick, translator
+from bot.local_dates import clock, full_date
 
 if TYPE_CHECKING:
     from bot.engine.core import Engine
@@ -198,14 +198,12 @@ def when_text(t: Translator, moment: datetime, zone: ZoneInfo, now: datetime) ->
     """When, in the reader's language: "today at 19:00", "tomorrow at 10:00", "on Thursday 17 December 2026 at 10:00"."""
     shown = moment.astimezone(zone)
     today = now.astimezone(zone).date()
-    clock = format_time(shown, "short", locale=t.locale)
+    time = clock(shown, t.locale)
     if shown.date() == today:
-        return t.format(t.gettext("today at {time}"), time=clock)
+        return t.format(t.gettext("today at {time}"), time=time)
     if shown.date() == today + timedelta(days=1):
-        return t.format(t.gettext("tomorrow at {time}"), time=clock)
-    return t.format(
-        t.gettext("on {date} at {time}"), date=format_date(shown.date(), "full", locale=t.locale), time=clock
-    )
+        return t.format(t.gettext("tomorrow at {time}"), time=time)
+    return t.format(t.gettext("on {date} at {time}"), date=full_date(shown.date(), t.locale), time=time)
 
 
 # -- waiting for a prompt ----------------------------------------------------------------------------------------------

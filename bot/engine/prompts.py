@@ -12,6 +12,7 @@ from bot.engine import events
 from bot.engine.keyboards import prompt_rows
 from bot.engine.outgoing import ButtonSpec
 from bot.i18n import Translator, pick
+from bot.rtl import icon
 
 THEME_ICONS = {
     "housing": "🏠",
@@ -37,7 +38,9 @@ def how_to_answer(prompt: Prompt, t: Translator) -> str:
         "choice": _("Tap one of the buttons."),
         "scale": _("Tap a number from 1 to 5."),
         "text": _("Type your answer and send it."),
-        "voice": _("Hold the microphone button and speak your answer."),
+        "voice": _("Hold the microphone button and speak your answer, or type it.")
+        if prompt.takes("text")
+        else _("Hold the microphone button and speak your answer."),
         "photo": _("Send a photo: tap the paperclip 📎, then Photo."),
         "location": _("Share a place: tap the paperclip 📎, then Location."),
     }
@@ -53,14 +56,14 @@ def render_prompt(
     4" after "2 of 4" because question 3 is for newcomers only."""
     theirs = [p.id for p in conversation.prompts if p.asked_of(role) or p.id == prompt.id]
     position = theirs.index(prompt.id) + 1
-    icon = THEME_ICONS.get(prompt.theme or "", "💬")
+    theme = THEME_ICONS.get(prompt.theme or "", "💬")
     header = t.format(t.gettext("Question {number} of {total}"), number=position, total=len(theirs))
-    lines = [f"{icon} {header}", "", pick(prompt.text, t.language)]
+    lines = [f"{theme} {header}", "", pick(prompt.text, t.language)]
     if prompt.type == "scale" and (prompt.low or prompt.high):
         low = pick(prompt.low, t.language) if prompt.low else ""
         high = pick(prompt.high, t.language) if prompt.high else ""
         lines.append(f"1 = {t.isolate(low)} · 5 = {t.isolate(high)}")
-    lines += ["", "ℹ️ " + how_to_answer(prompt, t)]
+    lines += ["", icon(t, "ℹ️") + how_to_answer(prompt, t)]
     return "\n".join(lines), prompt_rows(conversation, prompt, t)
 
 
@@ -144,13 +147,39 @@ def unsupported_message(what: str, t: Translator) -> str:
     return messages.get(what, _("I can't take that kind of message as an answer."))
 
 
+MAX_DOWNLOAD = 20 * 1024 * 1024  # Telegram serves bots files up to 20 MB
+
+
+def _media_answer(prompt: Prompt, event: events.Event, t: Translator, max_length: int) -> Taken | Refusal | None:
+    """A voice note, audio, round video or photo; None when the event is none of these or the prompt takes none."""
+    if isinstance(event, events.Voice | events.Photo) and event.size > MAX_DOWNLOAD:
+        return Refusal(
+            t.gettext(
+                "That file is too big for me to receive (the limit is 20 MB). Could you send a shorter recording "
+                "or a smaller picture?"
+            )
+        )
+    if isinstance(event, events.Voice) and prompt.takes("voice"):
+        value: dict[str, Any] = {"voice": event.file_ref, "duration": event.duration}
+        if event.kind != "voice":
+            value["media"] = event.kind
+        return Taken(value)
+    if isinstance(event, events.Photo) and prompt.takes("photo"):
+        value = {"photo": event.file_ref}
+        caption = clean_text(event.caption)
+        if visible(caption):  # their words with the picture are an answer too, not something to drop
+            value["text"] = caption[: prompt.max_length or max_length]
+        return Taken(value)
+    return None
+
+
 def take_answer(prompt: Prompt, event: events.Event, t: Translator, max_length: int) -> Taken | Refusal:
     """Check an event against the active prompt; a refusal says kindly what is expected instead."""
     _ = t.gettext
     expected = how_to_answer(prompt, t)
     if isinstance(event, events.Text):
         text = clean_text(event.text)
-        if prompt.type == "text":
+        if prompt.type in ("text", "voice") and prompt.takes("text"):
             limit = prompt.max_length or max_length
             if not visible(text):
                 return Refusal(_("That message looks empty.") + " " + expected)
@@ -174,11 +203,10 @@ def take_answer(prompt: Prompt, event: events.Event, t: Translator, max_length: 
             if option:
                 return Taken({"option": option}, option)
         return Refusal(_("Thank you, but this question asks for something else.") + " " + expected)
-    if isinstance(event, events.Voice) and prompt.type in ("voice", "text"):
-        # Many newcomers speak more easily than they write: a voice note is welcome for open questions too.
-        return Taken({"voice": event.file_ref, "duration": event.duration})
-    if isinstance(event, events.Photo) and prompt.type == "photo":
-        return Taken({"photo": event.file_ref})
+    # Many newcomers speak more easily than they write: a voice note is welcome for open questions too.
+    media = _media_answer(prompt, event, t, max_length)
+    if media is not None:
+        return media
     if isinstance(event, events.Location) and prompt.type == "location":
         return Taken({"latitude": round(event.latitude, 6), "longitude": round(event.longitude, 6)})
     if isinstance(event, events.Unsupported):

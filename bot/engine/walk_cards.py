@@ -16,6 +16,7 @@ from bot.engine import events
 from bot.engine.outgoing import ButtonSpec, Outgoing
 from bot.engine.prompts import clean_text, unsupported_message, visible
 from bot.i18n import Translator, pick
+from bot.rtl import icon
 
 if TYPE_CHECKING:
     from bot.content.loader import Library
@@ -66,6 +67,22 @@ def name_beside(name: Mapping[str, str], t: Translator) -> str:
     return dutch if t.language == REQUIRED_LANGUAGE or own == dutch else f"{own} · {t.isolate(dutch)}"
 
 
+MAX_BUTTON = 30  # characters a button shows on a small phone before it cuts the label off
+
+
+def walk_button(template: str, walk: Walk, t: Translator) -> str:
+    """A button that names a walk: with its title when that fits, else with its short title."""
+    full = t.format(template, title=pick(walk.title, t.language))
+    if len(without_marks(full)) <= MAX_BUTTON or not walk.short_title:
+        return full
+    return t.format(template, title=pick(walk.short_title, t.language))
+
+
+def without_marks(label: str) -> str:
+    """A label without the invisible direction marks, whose length is what a reader sees."""
+    return "".join(character for character in label if character not in "\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
 def picture_of(library: Library, walk: Walk, index: int) -> str | None:
     source = library.sources.get(walk.id)
     return str(picture_path(source, walk.stops[index].card.picture)) if source else None
@@ -85,10 +102,14 @@ def card_text(walk: Walk, index: int, t: Translator, *, group: bool, lead: str =
     for question in (stop.card.question, stop.card.second_question):
         if question:
             lines += ["", *beside(question, t)]
+    if stop.card.easy_dutch:  # the A1 line is Dutch for everyone, so it needs no label in another language
+        lines += ["", "🔤 NL A1 · " + t.isolate(stop.card.easy_dutch)]
+        if stop.card.key_words:
+            lines.append("🔑 " + " · ".join(t.isolate(word) for word in stop.card.key_words))
     lines.append("")
     if group:
         lines.append(
-            "ℹ️ "
+            icon(t, "ℹ️")
             + _(
                 "Talk about it together, then answer here: type, send a voice message or a photo. The volunteer "
                 "tells the group when to walk on."
@@ -96,7 +117,7 @@ def card_text(walk: Walk, index: int, t: Translator, *, group: bool, lead: str =
         )
     elif index + 1 >= len(walk.stops):  # the last stop: its button finishes the walk
         lines.append(
-            "ℹ️ "
+            icon(t, "ℹ️")
             + _(
                 "Talk about it, then answer here: type, send a voice message or a photo. Tap “Finish the walk” when "
                 "you are done."
@@ -104,7 +125,7 @@ def card_text(walk: Walk, index: int, t: Translator, *, group: bool, lead: str =
         )
     else:
         lines.append(
-            "ℹ️ "
+            icon(t, "ℹ️")
             + _(
                 "Talk about it, then answer here: type, send a voice message or a photo. Tap “Next stop” when you "
                 "walk on."
@@ -131,8 +152,15 @@ def card(library: Library, walk: Walk, index: int, t: Translator, *, group: bool
         text=card_text(walk, index, t, group=group, lead=lead),
         buttons=() if group else alone_rows(walk, index, t),
         kind="walk",
-        data={"photo": picture} if picture else {},
+        data={**({"photo": picture} if picture else {}), **card_audio(library, walk, index, t.language)},
     )
+
+
+def card_audio(library: Library, walk: Walk, index: int, language: str) -> dict[str, str]:
+    """The card read aloud in the participant's language, sent after the picture and its text."""
+    recording = (walk.stops[index].card.audio or {}).get(language)
+    source = library.sources.get(walk.id)
+    return {"voice": str(source.parent / recording)} if recording and source else {}
 
 
 def closing_text(walk: Walk, t: Translator) -> str:

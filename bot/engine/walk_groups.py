@@ -10,8 +10,19 @@ from typing import TYPE_CHECKING
 
 from bot.content.walks import Walk
 from bot.engine.outgoing import ButtonSpec, Outgoing
-from bot.engine.walk_cards import WALK_CODE, Rows, beside, follow_up, join_link, name_beside, new_group_code
+from bot.engine.walk_cards import (
+    MAX_BUTTON,
+    WALK_CODE,
+    Rows,
+    beside,
+    follow_up,
+    join_link,
+    name_beside,
+    new_group_code,
+    without_marks,
+)
 from bot.i18n import Translator, pick, translator
+from bot.rtl import icon
 
 if TYPE_CHECKING:
     from bot.content.loader import Library
@@ -77,18 +88,17 @@ def group_buttons(walk: Walk, group: GroupWalk, t: Translator) -> Rows:
     _ = t.gettext
     rows: list[tuple[ButtonSpec, ...]] = []
     if group.in_group_chat:
-        rows.append((ButtonSpec("🙋 " + _("I walk along"), f"wg:j:{group.code}"),))
+        rows.append((ButtonSpec("🙋 " + _("Join the walk"), f"wg:j:{group.code}"),))
     following = group.stop + 1
     if following < len(walk.stops):
         name = pick(walk.stops[following].name, t.language)
-        label = _("Start: {name}") if group.stop < 0 else _("Next stop: {name}")
-        rows.append(
-            (
-                ButtonSpec(
-                    ("▶️ " if group.stop < 0 else "➡️ ") + t.format(label, name=name), f"wg:n:{group.code}:{group.stop}"
-                ),
-            )
+        template = ("▶️ " if group.stop < 0 else "➡️ ") + (
+            _("Start: {name}") if group.stop < 0 else _("Next stop: {name}")
         )
+        label = t.format(template, name=name)
+        if len(without_marks(label)) > MAX_BUTTON:  # a long stop name is cut off on a phone: its number instead
+            label = t.format(template, name=f"{following + 1}/{len(walk.stops)}")
+        rows.append((ButtonSpec(label, f"wg:n:{group.code}:{group.stop}"),))
     else:
         rows.append((ButtonSpec("🏁 " + _("Finish the walk"), f"wg:n:{group.code}:{group.stop}"),))
     rows.append(
@@ -188,13 +198,15 @@ def group_command(
     t = translator(language)
     _ = t.gettext
     if existing is not None and existing.walk in library.walks:
-        lead = "ℹ️ " + _("A walk is already going on in this chat. End it first to start another one.")
+        lead = icon(t, "ℹ️") + _("A walk is already going on in this chat. End it first to start another one.")
         return GroupOutcome(to_chat=[status_message(library.walks[existing.walk], existing, t, bot_username, lead)])
     walk_id = args.strip().split(" ")[0].removeprefix(WALK_CODE) if args.strip() else ""
     walk = library.walks.get(walk_id)
     if walk is None:
         lines = [_("Which walk? Send /walk followed by its name:"), ""]
-        lines += [f"/walk {walk.id} — {pick(walk.title, t.language)}" for walk in library.walks.values()]
+        lines += [
+            f"{t.isolate('/walk ' + walk.id)} — {pick(walk.title, t.language)}" for walk in library.walks.values()
+        ]
         if not library.walks:
             lines = [_("There are no walks right now.")]
         return GroupOutcome(to_chat=[Outgoing(text="\n".join(lines), kind="walk_status")])

@@ -46,6 +46,7 @@ from bot.engine.walk_cards import (
     metres,
     reflection_rows,
     reflection_text,
+    walk_button,
 )
 from bot.engine.walk_groups import (
     GroupOutcome,
@@ -57,6 +58,7 @@ from bot.engine.walk_groups import (
     walk_list_text,
 )
 from bot.i18n import Translator, pick, translator
+from bot.rtl import icon
 
 if TYPE_CHECKING:
     import sqlite3
@@ -305,7 +307,7 @@ class WalkFeature(BaseFeature):
         if event.moved:
             return True
         if not placed:
-            result.say("ℹ️ " + _("This walk has no places on the map. Tap “Next stop” when you walk on."))
+            result.say(icon(t, "ℹ️") + _("This walk has no places on the map. Tap “Next stop” when you walk on."))
             return True
         ahead = sorted((metres_away, index) for metres_away, index in placed if walk.stops[index].id not in seen)
         lines = []
@@ -351,7 +353,8 @@ class WalkFeature(BaseFeature):
             parts.append(pick(walk.intro, t.language))
         if t.language != REQUIRED_LANGUAGE:
             parts.append(
-                "🇳🇱 " + _("Each card shows the Dutch words first, then your language: a chance to practise Dutch.")
+                icon(t, "🇳🇱")
+                + _("Each card shows the Dutch words first, then your language: a chance to practise Dutch.")
             )
         if any(stop.location for stop in walk.stops):
             parts.append(
@@ -460,12 +463,10 @@ class WalkFeature(BaseFeature):
         _ = t.gettext
         rows: list[tuple[ButtonSpec, ...]] = []
         for walk in engine.library.walks.values():
-            title = pick(walk.title, t.language)
-            rows.append((ButtonSpec("🚶 " + title, f"walk:go:{walk.id}"),))
+            rows.append((ButtonSpec(walk_button("🚶 {title}", walk, t), f"walk:go:{walk.id}"),))
             if result.state.role == "volunteer":
-                rows.append(
-                    (ButtonSpec("👥 " + t.format(_("Lead a group: {title}"), title=title), f"walk:lead:{walk.id}"),)
-                )
+                lead = walk_button("👥 " + _("Lead a group: {title}"), walk, t)
+                rows.append((ButtonSpec(lead, f"walk:lead:{walk.id}"),))
         session = self._session(engine, result)
         if session and session.group is None and session.phase == "stops":
             rows.append((ButtonSpec("⏹ " + _("End my walk"), f"walk:end:{session.walk.id}"),))
@@ -483,6 +484,10 @@ class WalkFeature(BaseFeature):
             result.say("🚶 " + t.gettext("There are no walks right now."))
             return
         text = walk_list_text(engine.library, t) + "\n\n" + t.gettext("Tap a walk to start it.")
+        if result.state.role == "volunteer":  # group walks on dates to lead, written out above their buttons
+            from bot.organise.walk_signup import volunteer_lines
+
+            text = "\n\n".join([text, *volunteer_lines(engine, result, t)])
         result.say(text, *self._list_rows(engine, result, t))
 
     def _walks_command(self, engine: Engine, result: Result, command: events.Command, t: Translator) -> None:

@@ -10,8 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
-
 from bot.clock import parse_offset
 from bot.content.meetings import Meeting
 from bot.content.model import Prompt, Round
@@ -19,6 +17,8 @@ from bot.engine.outgoing import ButtonSpec
 from bot.engine.pacing import local
 from bot.engine.prompts import THEME_ICONS
 from bot.i18n import Translator, pick
+from bot.local_dates import clock, full_date
+from bot.rtl import icon
 
 RSVP = ("yes", "maybe", "no")
 STATUS_ICONS = {"under-discussion": "💬", "planned": "🗓", "done": "✅", "not-possible": "⛔"}
@@ -38,8 +38,8 @@ def moment_text(t: Translator, moment: datetime, zone: ZoneInfo) -> str:
     shown = moment.astimezone(zone)
     return t.format(
         t.gettext("{date} at {time}"),
-        date=format_date(shown.date(), "full", locale=t.locale),
-        time=format_time(shown, "short", locale=t.locale),
+        date=full_date(shown.date(), t.locale),
+        time=clock(shown, t.locale),
     )
 
 
@@ -87,7 +87,7 @@ def change_notice(t: Translator, meeting: Meeting, zone: ZoneInfo, changed: list
         *meeting_details(t, meeting, zone),
     ]
     if meeting.note:
-        lines += ["", "ℹ️ " + pick(meeting.note, t.language)]
+        lines += ["", icon(t, "ℹ️") + pick(meeting.note, t.language)]
     lines += ["", _("Can you still come? Tap a button.")]
     return "\n".join(lines)
 
@@ -103,7 +103,7 @@ def cancellation(t: Translator, meeting: Meeting, zone: ZoneInfo) -> str:
         )
     ]
     if meeting.note:
-        lines += ["", "ℹ️ " + pick(meeting.note, t.language)]
+        lines += ["", icon(t, "ℹ️") + pick(meeting.note, t.language)]
     lines += ["", _("We are sorry. We will let you know when there is a new meeting.")]
     return "\n".join(lines)
 
@@ -174,8 +174,8 @@ def ideas_list(t: Translator, ideas: list[dict[str, Any]]) -> str:
         return "💡 " + _("There are no ideas from meetings yet. After the next meeting you will find them here.")
     lines = ["💡 " + _("Ideas from the meetings, and what became of them:"), ""]
     for idea in ideas:
-        icon = THEME_ICONS.get(idea["theme"], "💬")
-        lines.append(f"{icon} {pick(idea['text'], t.language)}")
+        theme = THEME_ICONS.get(idea["theme"], "💬")
+        lines.append(f"{theme} {pick(idea['text'], t.language)}")
         lines.append("   " + status_label(t, idea["status"]))
         if idea.get("reason"):
             lines.append("   " + pick(idea["reason"], t.language))
@@ -198,7 +198,8 @@ def minority_question(t: Translator, conversation: Round, prompt: Prompt, chosen
             t.format(_("The question was: {question}"), question=pick(prompt.text, t.language)),
             t.format(_("You answered: {answer}"), answer=chosen_label(t, prompt, chosen)),
             "",
-            "ℹ️ " + _("Type your answer or send a voice message. Your view will be shown next to the majority's."),
+            icon(t, "ℹ️")
+            + _("Type your answer or send a voice message. Your view will be shown next to the majority's."),
         ]
     )
 

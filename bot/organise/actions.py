@@ -110,6 +110,7 @@ async def export(ctx: OrganiserContext, args: str) -> None:
             selection,
             separator=separator,
             language=language,
+            organiser_language=settings.organiser_language,
         )
         size = target.stat().st_size
         later.log("export-done", format=fmt, answers=count, bytes=size)
@@ -151,7 +152,16 @@ async def brief(ctx: OrganiserContext, args: str) -> None:
 
     async def job(later: OrganiserContext) -> None:
         target = later.files / f"brief-{conversation.id}-{secrets.token_hex(4)}.html"
-        await write_brief(later.store, library, conversation.id, settings.timezone, later.now, target, language)
+        await write_brief(
+            later.store,
+            library,
+            conversation.id,
+            settings.timezone,
+            later.now,
+            target,
+            language,
+            organiser_language=settings.organiser_language,
+        )
         later.reply(
             "📄 " + o.ogettext("The meeting brief: open it in a browser, or print it."),
             document=target,

@@ -23,6 +23,7 @@ from bot.content.model import Prompt, Round
 from bot.engine.keyboards import SCALE_FACES
 from bot.engine.prompts import THEME_ICONS
 from bot.i18n import pick
+from bot.organise.brief_media import media_section
 from bot.organise.charts import Bar, svg_bars
 from bot.organise.common import language_name, local, role_name
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
@@ -460,14 +461,27 @@ def gather_ideas(library: Library, stored: list[dict[str, Any]] | None, zone: Zo
 
 
 async def build_brief(
-    store: Store, library: Library, conversation_id: str, zone: ZoneInfo, now: datetime, language: str | None = None
+    store: Store,
+    library: Library,
+    conversation_id: str,
+    zone: ZoneInfo,
+    now: datetime,
+    language: str | None = None,
+    media_folder: Path | None = None,
+    organiser_language: str = "nl",
 ) -> str:
     conversation = library.rounds.get(conversation_id)
     if conversation is None:
         raise KeyError(conversation_id)
     data = await queries.brief_data(store, conversation_id)
     ideas = gather_ideas(library, await queries.stored_ideas(store), zone)
-    return BriefWriter(library, conversation, zone, organiser_translator(language)).page(data, ideas, now)
+    o = organiser_translator(language)
+    html = BriefWriter(library, conversation, zone, o).page(data, ideas, now)
+    # Voices, photos, other languages and places: a renderer of its own, placed before the footer.
+    media = await media_section(
+        store, library, conversation, o, media_folder or store.path.parent / "media", organiser_language
+    )
+    return html.replace("<footer>", media + "<footer>", 1) if media else html
 
 
 async def write_brief(
@@ -478,8 +492,11 @@ async def write_brief(
     now: datetime,
     target: Path,
     language: str | None = None,
+    organiser_language: str = "nl",
 ) -> None:
-    html = await build_brief(store, library, conversation_id, zone, now, language)
+    html = await build_brief(
+        store, library, conversation_id, zone, now, language, organiser_language=organiser_language
+    )
 
     def save() -> None:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings
+from bot.content.loader import Library
 from bot.engine.outgoing import Outgoing
 from bot.organise.export import FORMATS, Selection, export, parse_day
+from bot.organise.export_media import export_with_media
 from bot.store import Store, network
 from bot.store import organise as queries
 
@@ -43,6 +45,7 @@ def run_export(
     live_only: bool = False,
     separator: str = ",",
     language: str | None = None,
+    with_media: bool = False,
 ) -> int:
     """Write an export to a file, or CSV / JSON Lines to standard output."""
     from bot.dispatch import load_content
@@ -71,17 +74,65 @@ def run_export(
         return 2
     library = load_content(settings)
     asyncio.run(_log(settings, "export", {"format": fmt, "out": out, **selection.describe()}))
+    if with_media:
+        return _export_with_media(settings, library, fmt, out, selection, separator, language)
     if out is None:
         try:
-            export(settings.db, library, settings.timezone, fmt, sys.stdout.buffer, selection, separator=separator)
+            export(
+                settings.db,
+                library,
+                settings.timezone,
+                fmt,
+                sys.stdout.buffer,
+                selection,
+                separator=separator,
+                organiser_language=settings.organiser_language,
+            )
             sys.stdout.buffer.flush()
         except BrokenPipeError:  # `| head`: the reader has had enough
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     else:
         count = export(
-            settings.db, library, settings.timezone, fmt, Path(out), selection, separator=separator, language=language
+            settings.db,
+            library,
+            settings.timezone,
+            fmt,
+            Path(out),
+            selection,
+            separator=separator,
+            language=language,
+            organiser_language=settings.organiser_language,
         )
         print(f"{count} answer(s) written to {out}", file=sys.stderr)
+    return 0
+
+
+def _export_with_media(
+    settings: Settings,
+    library: Library,
+    fmt: str,
+    out: str | None,
+    selection: Selection,
+    separator: str,
+    language: str | None,
+) -> int:
+    """The export and every kept voice note and photo, named by answer id, in one zip."""
+    if not out or not out.endswith(".zip"):
+        print("samenspraak: --with-media writes a zip: give --out FILE.zip", file=sys.stderr)
+        return 2
+    count, files = export_with_media(
+        settings.db,
+        library,
+        settings.timezone,
+        fmt,
+        Path(out),
+        selection,
+        settings.media,
+        separator=separator,
+        language=language,
+        organiser_language=settings.organiser_language,
+    )
+    print(f"{count} answer(s) and {files} file(s) written to {out}", file=sys.stderr)
     return 0
 
 
@@ -112,8 +163,15 @@ def run_brief(settings: Settings, conversations: str | list[str], out: str, lang
         store = await Store.open(settings.db)
         try:
             now = datetime.now(UTC)
-            html = await build_series_brief(store, library, wanted, settings.timezone, now, language)
-            await asyncio.to_thread(Path(out).write_text, html, encoding="utf-8")
+            html = await build_series_brief(
+                store, library, wanted, settings.timezone, now, language, organiser_language=settings.organiser_language
+            )
+
+            def save() -> None:
+                Path(out).parent.mkdir(parents=True, exist_ok=True)
+                Path(out).write_text(html, encoding="utf-8")
+
+            await asyncio.to_thread(save)
             detail = {"conversation": wanted[0] if len(wanted) == 1 else wanted, "out": out}
             await queries.record_action(store, who(), "brief", detail, now)
         finally:

@@ -30,11 +30,17 @@ def language_name(code: str | None) -> str:
 
 
 def prompt_text_nl(library: Library, conversation: str, prompt_id: str) -> str:
-    """The question in Dutch, or its id when the content no longer has it."""
+    """The question in Dutch: a round's prompt, or a walk's card, reflection or follow-up question. Its id only
+    when the content no longer has it (an organiser reads "Vraag: Hoe ben je in deze stad aangekomen?", never
+    "Vraag: station")."""
     content = library.rounds.get(conversation)
     prompt = content.prompt(prompt_id) if content is not None else None
     if prompt is not None:
         return prompt.text.get("nl") or next(iter(prompt.text.values()), prompt_id)
+    walk = library.walks.get(conversation)
+    text = walk.prompt_text(prompt_id) if walk is not None else None
+    if text:
+        return text.get("nl") or next(iter(text.values()), prompt_id)
     return prompt_id
 
 

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content.loader import Library
 from bot.i18n import pick
+from bot.organise.export_media import MEDIA_COLUMNS, MEDIA_PARTS, media_cells
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
 
 FORMATS = ("csv", "xlsx", "json")
@@ -79,6 +80,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("walk_stop", ON_("For a dialogue walk: the stop the answer was given at.")),
     Column("moderation", ON_("For a text: pending, approved (may be quoted) or hidden (never shown to others).")),
     Column("created_at", ON_("When the answer came in, in the city's time zone.")),
+    *(Column(name, meaning) for name, meaning in MEDIA_COLUMNS),
 )
 NAMES = tuple(column.name for column in COLUMNS)
 ANSWER_INDEX = NAMES.index("answer")
@@ -144,10 +146,11 @@ def _select(parts: tuple[str, ...]) -> str:
     taken = [f"value ->> '$.{part}'" if arrow else f"json_extract(value, '$.{part}')" for part in parts]
     return (
         "SELECT id, participant_id, conversation, prompt_id, answer_type,"
-        f" {', '.join(taken)}, minority, walk_stop, moderation, created_at, value FROM answers"
+        f" {', '.join(taken)}, minority, walk_stop, moderation, created_at, value, {MEDIA_PARTS} FROM answers"
     )
 
 
+RAW_AT = -1 - MEDIA_PARTS.count("(SELECT")  # the stored value, before the media parts at the end of a row
 Person = tuple[str, str, str | None, str | None, str]  # pseudonym, channel (as exported), role, language, community
 
 
@@ -259,6 +262,7 @@ class RowMaker:
         self._prompts: dict[tuple[str, str], PromptInfo] = {}
         self._labels: dict[tuple[str, str, str, str | None], tuple[str | None, str | None]] = {}
         self._minutes: dict[str, Any] = {}
+        self.target = "nl"  # the organisers' language: a text in another one without a translation says so
 
     def _clean(self, value: str | None) -> str | None:
         if self.csv and value is not None and value.startswith(FORMULA_STARTS):
@@ -334,6 +338,7 @@ class RowMaker:
             moderation,
             created_at,
             raw,
+            *media,
         ) = row
         pseudonym, channel, role, language, community = person
         info = self._prompts.get((conversation, prompt_id)) or self.prompt(conversation, prompt_id, walk_stop)
@@ -386,6 +391,7 @@ class RowMaker:
             self._clean(walk_stop) if walk_stop else None,
             moderation if text is not None else None,  # only a free text is moderated
             self.moment(created_at),
+            *media_cells(media, answer_type, text, voice, language, self.target, self._clean),
         ]
 
 
@@ -422,8 +428,8 @@ def write_json(reader: AnswerReader, maker: RowMaker, out: IO[bytes]) -> int:
     for row, person in reader:
         cells = maker(row, person)
         record = dict(zip(NAMES, cells, strict=True))
-        record["value"] = json.loads(row[-1])
-        record["timestamp"] = int(datetime.fromisoformat(row[-2]).timestamp())
+        record["value"] = json.loads(row[RAW_AT])
+        record["timestamp"] = int(datetime.fromisoformat(row[RAW_AT - 1]).timestamp())
         moderation = cells[MODERATION_INDEX]
         record["moderated"] = MODERATED.get(moderation, 0) if moderation is not None else None
         out.write(encode(record).encode("utf-8"))
@@ -580,11 +586,13 @@ def export(
     separator: str = ",",
     language: str | None = None,
     max_rows: int = XLSX_MAX_ROWS,
+    organiser_language: str = "nl",
 ) -> int:
     """Write one export; returns how many answers it holds. Synchronous: run it in a thread from the bot."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     maker = RowMaker(library, zone, csv=fmt == "csv", excel=fmt == "xlsx")
+    maker.target = organiser_language
     reader = AnswerReader(db_path, selection)
     if fmt == "xlsx":
         if not isinstance(out, Path):
@@ -606,6 +614,7 @@ def export_zip(
     *,
     separator: str = ",",
     language: str | None = None,
+    organiser_language: str = "nl",
 ) -> int:
     """An export inside a zip file (for Telegram): the zip is written as the rows come, never held in memory."""
     stamp = datetime.now(zone).strftime("%Y%m%d-%H%M")
@@ -614,10 +623,29 @@ def export_zip(
         if fmt == "xlsx":
             inner = target.with_suffix(".xlsx.part")
             try:
-                count = export(db_path, library, zone, fmt, inner, selection, language=language)
+                count = export(
+                    db_path,
+                    library,
+                    zone,
+                    fmt,
+                    inner,
+                    selection,
+                    language=language,
+                    organiser_language=organiser_language,
+                )
                 archive.write(inner, name)
             finally:
                 inner.unlink(missing_ok=True)
             return count
         with archive.open(name, "w", force_zip64=True) as member:
-            return export(db_path, library, zone, fmt, member, selection, separator=separator, language=language)
+            return export(
+                db_path,
+                library,
+                zone,
+                fmt,
+                member,
+                selection,
+                separator=separator,
+                language=language,
+                organiser_language=organiser_language,
+            )

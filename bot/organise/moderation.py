@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.organise import media_command  # noqa: F401 - registers /media beside /moderate
 from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
 from bot.organise.common import language_name, local, prompt_text_nl, role_name
 from bot.organise.i18n import ON_
+from bot.organise.media_cards import attach, extra_lines, extras_for
 from bot.store import organise as queries
 
 DECISIONS = {"mod-ok": "approved", "mod-hide": "hidden"}
@@ -50,7 +52,10 @@ async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, 
     ]
     if item["minority"]:
         body.append("🔸 " + o.ogettext("Minority voice"))
-    body += ["", "«" + item["text"] + "»"]
+    if item["text"]:
+        body += ["", "«" + item["text"] + "»"]
+    extras = (await extras_for(ctx.store, [item["id"]]))[item["id"]]  # a voice note or photo, and its words
+    body += extra_lines(o, extras, item["language"], bool(item["text"]), ctx.settings.organiser_language)
     parts.append("\n".join(body))
     parts.append(
         o.ogettext(
@@ -70,6 +75,7 @@ async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, 
             button("⏹ " + o.ogettext("Stop"), "mod-stop", answer_id),
         ),
     )
+    ctx.replies[-1] = attach(ctx.replies[-1], extras, ctx.settings.media)
 
 
 @organiser_command("moderate", ON_("approve or hide free texts before anyone quotes them"))

@@ -194,12 +194,21 @@ def run_compare_brief(settings: Settings, out: str, language: str | None = "nl")
 
 # -- a brief that spans rounds -------------------------------------------------------------------------------------------
 async def build_series_brief(
-    store: Any, library: Library, conversations: list[str], zone: Any, now: datetime, language: str | None = None
+    store: Any,
+    library: Library,
+    conversations: list[str],
+    zone: Any,
+    now: datetime,
+    language: str | None = None,
+    organiser_language: str = "nl",
 ) -> str:
     """The meeting briefs of several rounds (a series between meetings) as one page, one part per round, in order."""
     from bot.organise.brief import build_brief
 
-    pages = [await build_brief(store, library, conversation, zone, now, language) for conversation in conversations]
+    pages = [
+        await build_brief(store, library, conversation, zone, now, language, organiser_language=organiser_language)
+        for conversation in conversations
+    ]
     if len(pages) == 1:
         return pages[0]
     head = pages[0].split("<body", 1)[0]

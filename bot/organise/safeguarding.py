@@ -1,27 +1,27 @@
 """Safeguarding: an answer with words of distress or danger is flagged to every organiser at once, by pseudonym.
 
-The word lists are content (`conversations/safeguarding.yaml`, kind `safeguarding`). Dispatch hands every result to
-`inspect`, which adds a `safeguarding` record when a stored or edited text matches; the record's writer
+The word lists are content (`conversations/safeguarding.yaml`, kind `safeguarding`), read by the matcher in
+bot/distress in the participant's language (plus Dutch and English). Dispatch hands every result to `inspect`,
+which adds a `safeguarding` record, with the kinds of flag found, when a stored or edited text matches; its writer
 (`bot/store/organise.py`) stores the flag and queues a message to each organiser in the same transaction as the
 answer, so a flag is never lost and never sent for an answer that was not stored. An organiser can then send the
-participant the help lines with one button, without ever learning who they are.
+participant the help lines for that kind of flag (bot/organise/care.py) with one button, without ever learning
+who they are.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import json
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bot.content.loader import Library
-from bot.engine.notices import help_lines
+from bot.distress import kinds_of, lists_of, match
 from bot.engine.outgoing import Outgoing, Record, Result
-from bot.i18n import translator
+from bot.organise.care import care_message
 from bot.organise.commands import OrganiserContext, button, organiser_button
 from bot.organise.common import prompt_text_nl
-from bot.organise.i18n import organiser_translator
+from bot.organise.i18n import ON_, organiser_translator
 from bot.store import organise as queries
 
 if TYPE_CHECKING:
@@ -30,46 +30,9 @@ if TYPE_CHECKING:
 EXCERPT = 600  # characters of the answer shown in the flag; the full text is in the export
 
 
-def _normal(text: str) -> str:
-    """Compare like with like: case, composed accents, and the Arabic/Persian letter variants people type."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    return text.replace("\u200c", "").replace("ي", "ی").replace("ك", "ک").replace("ʼ", "'").replace("’", "'")
-
-
-def _pattern(word: str) -> str:
-    word = _normal(word.strip())
-    head = r"\w*" if word.startswith("*") else ""
-    tail = r"\w*" if word.endswith("*") else ""
-    core = r"\s+".join(re.escape(part) for part in word.strip("*").split())
-    return head + core + tail
-
-
-@lru_cache(maxsize=8)
-def _matcher(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    patterns = [_pattern(word) for word in words if word.strip("* ")]
-    if not patterns:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)")
-
-
-def word_list(library: Library) -> tuple[str, ...]:
-    words: list[str] = []
-    for content in library.safeguarding.values():
-        for language_words in getattr(content, "words", {}).values():
-            words.extend(language_words)
-    return tuple(sorted(set(words)))
-
-
-def distress_words(text: str, library: Library) -> list[str]:
-    """The words of distress or danger in a text, in every language's list; empty when there are none."""
-    matcher = _matcher(word_list(library))
-    if matcher is None or not text:
-        return []
-    found: list[str] = []
-    for match in matcher.finditer(_normal(text)):
-        if match.group(0) not in found:
-            found.append(match.group(0))
-    return found
+def distress_words(text: str, library: Library, language: str | None = None) -> list[str]:
+    """The words of distress or danger in a text, as the matcher read them; empty when there are none."""
+    return list(dict.fromkeys(found.found for found in match(text, language, lists_of(library))))
 
 
 def _texts(result: Result) -> Iterable[tuple[dict[str, Any], str]]:
@@ -82,6 +45,8 @@ def _texts(result: Result) -> Iterable[tuple[dict[str, Any], str]]:
         value = record.data.get("value")
         if record.kind == "answer_edit" and isinstance(value, dict) and isinstance(value.get("text"), str):
             yield {"answer_id": record.data.get("answer_id")}, value["text"]
+        if record.kind == "heard_typed":  # words typed instead of a transcript (bot/media/heard.py)
+            yield {"answer_id": record.data.get("answer_id")}, record.data["text"]
 
 
 def inspect(dispatcher: Dispatcher, result: Result) -> None:
@@ -90,8 +55,8 @@ def inspect(dispatcher: Dispatcher, result: Result) -> None:
         return
     library = dispatcher.engine.library
     for where, text in list(_texts(result)):
-        words = distress_words(text, library)
-        if not words:
+        found = match(text, result.state.language, lists_of(library))
+        if not found:
             continue
         organisers = (
             sorted(str(user) for user in dispatcher.settings.organisers) if result.state.channel == "telegram" else []
@@ -104,7 +69,8 @@ def inspect(dispatcher: Dispatcher, result: Result) -> None:
                     "question": prompt_text_nl(library, where["conversation"], where["prompt_id"])
                     if "prompt_id" in where
                     else None,
-                    "words": words,
+                    "words": list(dict.fromkeys(one.found for one in found)),
+                    "kinds": kinds_of(found),
                     "excerpt": text[:EXCERPT],
                     "pseudonym": result.state.pseudonym,
                     "channel": result.state.channel,
@@ -125,6 +91,8 @@ def flag_message(flag_id: int, data: dict[str, Any], language: str | None) -> Ou
         ),
         o.format(o.ogettext("Words: {words}"), words=", ".join(data["words"])),
     ]
+    if data.get("kinds"):
+        lines.append(o.format(o.ogettext("About: {kinds}"), kinds=", ".join(kind_names(o, data["kinds"]))))
     if data.get("prompt_id"):
         question = data.get("question") or data["prompt_id"]
         lines.append(o.format(o.ogettext("Question: {prompt}"), prompt=question))
@@ -148,20 +116,24 @@ def flag_message(flag_id: int, data: dict[str, Any], language: str | None) -> Ou
     )
 
 
-def care_message(language: str | None, contact: str) -> Outgoing:
-    """To the participant: the team read their message; where help is, in their own language."""
-    t = translator(language or "nl")
-    _ = t.gettext
-    lines = [
-        "🤝 "
-        + _(
-            "Someone from our team read your message and wants you to know that you are not alone. If you are in "
-            "danger or thinking about ending your life, please talk to someone now."
-        ),
-        "",
-        *help_lines(t, contact),
-    ]
-    return Outgoing(text="\n".join(lines), kind="care")
+KIND_NAMES = {
+    "suicide": ON_("suicide or self-harm"),
+    "sexual-violence": ON_("sexual violence"),
+    "violence": ON_("violence or threats"),
+    "exploitation": ON_("exploitation or trafficking"),
+}
+
+
+def kind_names(o: Any, kinds: Iterable[str]) -> list[str]:
+    return [o.ogettext(KIND_NAMES[kind]) if kind in KIND_NAMES else kind for kind in kinds]
+
+
+def _kinds(flag: dict[str, Any]) -> list[str]:
+    try:
+        kinds = json.loads(flag.get("kinds") or "[]")
+    except ValueError:
+        return []
+    return [str(kind) for kind in kinds] if isinstance(kinds, list) else []
 
 
 @organiser_button("sg-care")
@@ -172,7 +144,7 @@ async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
     if flag is None:
         ctx.reply(o.ogettext("This flag no longer exists: the participant may have deleted their data."))
         return
-    message = care_message(flag["language"], ctx.settings.contact)
+    message = care_message(flag["language"], ctx.settings.contact, ctx.library, _kinds(flag))
     ctx.change(
         queries.message_to_participant(flag["participant_id"], flag["channel"], flag["address"], message, ctx.now),
         messages_others=True,

@@ -112,7 +112,7 @@ def apply_event(
             "UPDATE inbox SET raw = '', address = NULL WHERE channel = ? AND address = ? AND done_at IS NOT NULL",
             (state.channel, state.address),
         )
-        # A walker who tapped "I walk along" before consenting is kept by chat, not by participant id; a group walk
+        # A walker who tapped "Join the walk" before consenting is kept by chat, not by participant id; a group walk
         # they led holds their chat as its volunteer (its walkers' memberships go with it).
         db.execute("DELETE FROM walk_members WHERE channel = ? AND address = ?", (state.channel, state.address))
         db.execute("DELETE FROM walk_groups WHERE channel = ? AND volunteer = ?", (state.channel, state.address))

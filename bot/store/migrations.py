@@ -235,6 +235,64 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        8,
+        "voices reach the meeting: media kept, transcripts, machine translations, and the durable job queue",
+        """
+        CREATE TABLE media (
+            answer_id      INTEGER PRIMARY KEY REFERENCES answers(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            kind           TEXT NOT NULL,
+            source         TEXT NOT NULL,
+            path           TEXT,
+            bytes          INTEGER,
+            status         TEXT NOT NULL DEFAULT 'waiting',
+            created_at     TEXT NOT NULL
+        );
+        CREATE INDEX media_by_participant ON media (participant_id);
+        CREATE TABLE transcripts (
+            answer_id    INTEGER PRIMARY KEY REFERENCES answers(id) ON DELETE CASCADE,
+            text         TEXT NOT NULL,
+            language     TEXT,
+            engine       TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            confirmed_at TEXT,
+            corrected    TEXT
+        );
+        CREATE TABLE translations (
+            answer_id       INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
+            field           TEXT NOT NULL,
+            source_language TEXT,
+            target          TEXT NOT NULL,
+            text            TEXT NOT NULL,
+            engine          TEXT NOT NULL,
+            created_at      TEXT NOT NULL,
+            PRIMARY KEY (answer_id, field, target)
+        );
+        CREATE TABLE jobs (
+            id          INTEGER PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            answer_id   INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
+            data        TEXT NOT NULL DEFAULT '{}',
+            status      TEXT NOT NULL DEFAULT 'pending',
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            completions INTEGER NOT NULL DEFAULT 0,
+            due_at      TEXT NOT NULL,
+            last_error  TEXT,
+            created_at  TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX jobs_due ON jobs (status, due_at);
+        CREATE INDEX jobs_by_answer ON jobs (answer_id)
+        """,
+    ),
+    (
+        10,
+        "a safeguarding flag knows its kinds (suicide, violence, ...), so the care message fits it",
+        """
+        ALTER TABLE safeguarding_flags ADD COLUMN kinds TEXT NOT NULL DEFAULT '[]'
+        """,
+    ),
+    (
         12,
         "a network of communities: organisers per community, rounds opened and closed, walk dates, audiences",
         """

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.config import Settings
 from bot.engine.outgoing import Outgoing
 from bot.store.connection import in_thread, iso
 from bot.store.events import close_inbox
+from bot.store.jobs import QUOTED_WORDS
 from bot.store.outbox_rows import OutboxRow, insert_and_claim
 from bot.store.records import SENDS_TO_OTHERS, writer
 from bot.store.sqlite import Store
@@ -183,7 +185,11 @@ def _enqueue_replies(
 
 
 # -- moderation ------------------------------------------------------------------------------------------------------
-FREE_TEXT = "a.answer_type = 'text' AND json_extract(a.value, '$.text') IS NOT NULL"
+# Free texts, and voice notes and photos (with their words) since they are kept and heard (bot/organise/media_cards.py).
+FREE_TEXT = (
+    "a.answer_type IN ('text', 'voice', 'photo') AND (json_extract(a.value, '$.text') IS NOT NULL"
+    " OR json_extract(a.value, '$.voice') IS NOT NULL OR json_extract(a.value, '$.photo') IS NOT NULL)"
+)
 
 
 def _in_communities(communities: frozenset[str] | None) -> tuple[str, tuple[str, ...]]:
@@ -346,8 +352,14 @@ def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: d
             return
         data = {**data, "conversation": row[0], "prompt_id": row[1]}
     cursor = db.execute(
-        "INSERT INTO safeguarding_flags (participant_id, answer_id, words, created_at) VALUES (?, ?, ?, ?)",
-        (participant_id, answer_id, json.dumps(data["words"], ensure_ascii=False), iso(now)),
+        "INSERT INTO safeguarding_flags (participant_id, answer_id, words, kinds, created_at) VALUES (?, ?, ?, ?, ?)",
+        (
+            participant_id,
+            answer_id,
+            json.dumps(data["words"], ensure_ascii=False),
+            json.dumps(data.get("kinds", [])),
+            iso(now),
+        ),
     )
     flag_id = cursor.lastrowid
     assert flag_id is not None
@@ -366,7 +378,10 @@ def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: d
     for address in sorted(addresses):
         language = language_of(db, data["channel"], address)
         # Tied to the participant it is about (not the organiser it goes to), so their /forget removes it too.
-        enqueue(db, data["channel"], address, flag_message(flag_id, data, language), now, participant_id)
+        message = flag_message(flag_id, data, language)
+        if data.get("attach"):  # a voice note's flag carries the recording itself (bot/jobs/runners.py)
+            message = replace(message, data={**message.data, **data["attach"]})
+        enqueue(db, data["channel"], address, message, now, participant_id)
 
 
 async def flag(store: Store, flag_id: int) -> dict[str, Any] | None:
@@ -489,10 +504,10 @@ async def brief_data(store: Store, conversation: str, quotes: int = 5) -> dict[s
     data["quotes"] = await _rows(
         store,
         "SELECT prompt_id, minority, text, language FROM (SELECT a.prompt_id, a.minority,"
-        " json_extract(a.value, '$.text') AS text, p.language, ROW_NUMBER() OVER"
+        f" {QUOTED_WORDS} AS text, p.language, ROW_NUMBER() OVER"
         " (PARTITION BY a.prompt_id, a.minority ORDER BY a.id DESC) AS n FROM answers a"
         " JOIN participants p ON p.id = a.participant_id WHERE a.conversation = ? AND a.moderation = 'approved'"
-        " AND json_extract(a.value, '$.text') IS NOT NULL) WHERE n <= ? ORDER BY prompt_id, minority, n",
+        f" AND {QUOTED_WORDS} IS NOT NULL) WHERE n <= ? ORDER BY prompt_id, minority, n",
         (conversation, quotes),
     )
     rows = await _rows(

@@ -15,7 +15,7 @@ from bot.engine.outgoing import Outgoing
 from bot.store.connection import iso
 
 # Outbox rows whose payload holds a participant's data or words: emptied once delivered or given up on.
-PRIVATE_KINDS = "('mydata', 'organiser', 'farewell')"
+PRIVATE_KINDS = "('mydata', 'organiser', 'farewell', 'heard')"  # heard: a transcript read back
 
 
 @dataclass(frozen=True)

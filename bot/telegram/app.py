@@ -25,6 +25,8 @@ from bot.engine import events
 from bot.flood import FloodGate
 from bot.group_walks import GroupEvent, handle_group
 from bot.i18n import available_languages
+from bot.jobs.service import build_worker, engines_line, telegram_fetcher
+from bot.media.files import sweep_orphans
 from bot.organise.access import Organisers
 from bot.organise.menus import start_live as start_organisers
 from bot.outbox import Sender
@@ -71,6 +73,20 @@ class LiveBot:
         self._wake_at: datetime | None = None
         self._chat_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
         self._background: set[asyncio.Task[None]] = set()
+        # Background jobs (keep files, transcribe, translate): never in the way of a reply (bot/jobs/).
+        self.jobs, self.runners = build_worker(
+            settings,
+            store,
+            clock,
+            lambda: self.dispatcher.engine.library,
+            {CHANNEL: telegram_fetcher(self.application.bot)},
+            on_messages=self.flush,
+        )
+        self.dispatcher.jobs = self.jobs
+
+    async def stop_jobs(self) -> None:
+        await self.jobs.stop()
+        await self.runners.close()
 
     def _build(self) -> Application[Any, Any, Any, Any, Any, Any]:
         builder = (
@@ -238,6 +254,9 @@ class LiveBot:
         files = await purge_files(self.store, self.settings.organiser_files, self.clock.now())
         if files:
             log.warning("retention: deleted %d organiser file(s) no message will send", files)
+        orphans = await sweep_orphans(self.store, self.settings.media)
+        if orphans:
+            log.warning("retention: deleted %d kept voice note(s) or photo(s) whose answer is gone", orphans)
 
     async def start(self) -> None:
         """Recover what a crash left behind, set the menus, then send what is due."""
@@ -247,6 +266,8 @@ class LiveBot:
         if released:
             log.warning("%d message(s) were in flight at the last stop; sending them again", released)
         await self.purge()
+        log.warning(engines_line(self.settings))
+        await self.jobs.start()  # jobs left running by a crash go again
         if self.application.job_queue is not None:
             self.application.job_queue.run_repeating(self.purge, interval=timedelta(days=1), first=timedelta(days=1))
         await self._set_default_menus()
@@ -336,6 +357,7 @@ async def serve(
                 await application.updater.stop()
             await application.stop()
     finally:
+        await live.stop_jobs()
         await store.close()
 
 

@@ -10,7 +10,7 @@ from telegram.constants import MessageEntityType
 
 from bot.engine import events
 
-UNSUPPORTED_KINDS = ("sticker", "document", "video", "video_note", "animation", "audio", "contact", "poll", "dice")
+UNSUPPORTED_KINDS = ("sticker", "document", "video", "animation", "contact", "poll", "dice")
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,14 @@ def message_event(message: Message) -> events.Event | None:
         return events.Unsupported("forwarded")  # an answer is the participant's own words
     if message.text is not None:
         return _command(message) or events.Text(message.text, ref=str(message.message_id))
-    if message.voice:
-        return events.Voice(message.voice.file_id, int(message.voice.duration.total_seconds()))
+    spoken = message.voice or message.audio or message.video_note
+    if spoken:
+        kind = "voice" if message.voice else "audio" if message.audio else "video_note"
+        seconds = int(spoken.duration.total_seconds())
+        return events.Voice(spoken.file_id, seconds, kind=kind, size=spoken.file_size or 0)
     if message.photo:
-        return events.Photo(message.photo[-1].file_id)
+        largest = message.photo[-1]
+        return events.Photo(largest.file_id, caption=message.caption or "", size=largest.file_size or 0)
     if message.location:
         return events.Location(
             message.location.latitude, message.location.longitude, live=message.location.live_period is not None

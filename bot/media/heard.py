@@ -1,0 +1,113 @@
+""" "I heard…": a voice answer's transcript read back to the participant, to confirm, record again or type instead.
+
+The transcript arrives later (a background job), as its own message with three buttons. What they confirm or type
+is what the brief quotes; the recording stays. A plain engine feature: the buttons and the one message that
+follows a button (a new recording, typed words) are handled here, and the changes are records written with the
+event (`bot/store/heard.py`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from bot.engine import events
+from bot.engine.features import BaseFeature
+from bot.engine.outgoing import ButtonSpec, Outgoing, Record, Result
+from bot.engine.prompts import MAX_DOWNLOAD, clean_text, visible
+from bot.engine.state import ParticipantState
+from bot.i18n import Translator, translator
+
+if TYPE_CHECKING:
+    from bot.engine.core import Engine
+
+PREFIX = "heard"
+MAX_SHOWN = 3000  # characters of a transcript read back: a message holds 4,096
+
+
+def heard_message(language: str | None, answer_id: int, transcript: str) -> Outgoing:
+    """The transcript in the participant's language, with what they can do about it."""
+    t = translator(language or "nl")
+    _ = t.gettext
+    text = "🎧 " + _("I heard:") + "\n\n«" + transcript[:MAX_SHOWN] + "»\n\n" + _("Is that what you said?")
+    buttons = (
+        (ButtonSpec("✅ " + _("Yes, that's right"), f"{PREFIX}:ok:{answer_id}"),),
+        (ButtonSpec("🔁 " + _("Record it again"), f"{PREFIX}:again:{answer_id}"),),
+        (ButtonSpec("✏️ " + _("Type it instead"), f"{PREFIX}:type:{answer_id}"),),
+    )
+    return Outgoing(text=text, buttons=buttons, kind="heard")
+
+
+def _answer_id(rest: str) -> tuple[str, int | None]:
+    action, _sep, number = rest.partition(":")
+    return action, int(number) if number.isdigit() else None
+
+
+class HeardFeature(BaseFeature):
+    name = PREFIX
+
+    def buttons(self) -> Mapping[str, Any]:
+        return {PREFIX: self.button}
+
+    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
+        """Whether the answer a button names is theirs and has a transcript: a forged button changes nothing."""
+        if state.id is None or not isinstance(event, events.Button) or not event.data.startswith(PREFIX + ":"):
+            return {}
+        _action, answer_id = _answer_id(event.data.partition(":")[2])
+        row = db.execute(
+            "SELECT 1 FROM answers a JOIN transcripts t ON t.answer_id = a.id WHERE a.id = ? AND a.participant_id = ?",
+            (answer_id, state.id),
+        ).fetchone()
+        return {"heard_answer": answer_id if row else None}
+
+    def button(self, engine: Engine, result: Result, rest: str, t: Translator) -> None:
+        action, answer_id = _answer_id(rest)
+        if (
+            answer_id is None
+            or result.context.get("heard_answer") != answer_id
+            or action not in ("ok", "again", "type")
+        ):
+            result.refused = "a heard button for an answer that is not theirs or not transcribed"
+            engine.stale(result, t)
+            return
+        _ = t.gettext
+        features = dict(result.state.features)
+        features.pop(PREFIX, None)
+        if action == "ok":
+            result.records.append(Record("heard_confirm", {"answer_id": answer_id}))
+            result.say("✅ " + _("Thank you! We keep your words as you said them."))
+        elif action == "again":
+            features[PREFIX] = {"mode": "again", "answer": answer_id}
+            result.say("🔁 " + _("Please record your answer again and send it."))
+        else:
+            features[PREFIX] = {"mode": "type", "answer": answer_id}
+            result.say("✏️ " + _("Please type your answer and send it."))
+        result.state = replace(result.state, features=features)
+
+    def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
+        waiting = result.state.features.get(PREFIX)
+        if not waiting:
+            return False
+        features = {key: value for key, value in result.state.features.items() if key != PREFIX}
+        result.state = replace(result.state, features=features)  # one message is taken, whatever it is
+        answer_id = waiting.get("answer")
+        _ = t.gettext
+        if waiting.get("mode") == "type" and isinstance(event, events.Text):
+            text = clean_text(event.text)[: engine.config.max_text_length]
+            if not visible(text):
+                return False
+            result.records.append(Record("heard_typed", {"answer_id": answer_id, "text": text}))
+            result.say("✅ " + _("Thank you, your words are saved."))
+            return True
+        if waiting.get("mode") == "again" and isinstance(event, events.Voice) and event.size <= MAX_DOWNLOAD:
+            result.records.append(
+                Record(
+                    "heard_redo",
+                    {"answer_id": answer_id, "voice": event.file_ref, "duration": event.duration, "kind": event.kind},
+                )
+            )
+            result.say("✅ " + _("Thank you, I will listen to it again."))
+            return True
+        return False  # something else (a button's answer, a command): the round takes it as usual

@@ -1,0 +1,128 @@
+"""What organisers see of a voice note or photo: the file itself, the transcript and the machine translation.
+
+Shared by /moderate, safeguarding flag cards, the `/media` command (recent voice and photo answers), the brief and
+the exports. Every machine translation and transcript is labelled as such, with the engine that made it; without
+engines they say "not transcribed" / "not translated" and the file is still there to hear and see.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from bot.engine.outgoing import Outgoing
+from bot.organise.common import language_name
+from bot.organise.i18n import ON_, OrganiserTranslator
+from bot.store import Store
+
+
+@dataclass
+class Extras:
+    """What the background jobs left beside one answer."""
+
+    kind: str | None = None  # voice, audio, video_note, photo
+    path: str | None = None  # relative to the media folder
+    status: str | None = None  # waiting, kept, too_big, stand_in
+    transcript: str | None = None
+    transcript_language: str | None = None
+    transcript_engine: str | None = None
+    corrected: str | None = None  # typed by the participant instead
+    confirmed: bool = False
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (text, engine)
+
+    @property
+    def spoken(self) -> bool:
+        return self.kind in ("voice", "audio", "video_note")
+
+    @property
+    def quote(self) -> str | None:
+        """What may be quoted of a voice note: the participant's own words if they typed them, else a confirmed
+        transcript, else the engine's transcript (labelled unconfirmed where shown)."""
+        return self.corrected or self.transcript
+
+
+def read_extras(db: sqlite3.Connection, answer_ids: list[int]) -> dict[int, Extras]:
+    found: dict[int, Extras] = {answer_id: Extras() for answer_id in answer_ids}
+    if not answer_ids:
+        return found
+    marks = ",".join("?" for _ in answer_ids)
+    for row in db.execute(f"SELECT answer_id, kind, path, status FROM media WHERE answer_id IN ({marks})", answer_ids):
+        extras = found[row[0]]
+        extras.kind, extras.path, extras.status = row[1], row[2], row[3]
+    for row in db.execute(
+        "SELECT answer_id, text, language, engine, corrected, confirmed_at FROM transcripts"
+        f" WHERE answer_id IN ({marks})",
+        answer_ids,
+    ):
+        extras = found[row[0]]
+        extras.transcript, extras.transcript_language, extras.transcript_engine = row[1], row[2], row[3]
+        extras.corrected, extras.confirmed = row[4], row[5] is not None
+    for row in db.execute(
+        f"SELECT answer_id, field, text, engine FROM translations WHERE answer_id IN ({marks})", answer_ids
+    ):
+        found[row[0]].translations[row[1]] = (row[2], row[3])
+    return found
+
+
+async def extras_for(store: Store, answer_ids: list[int]) -> dict[int, Extras]:
+    return await store.call(read_extras, answer_ids)
+
+
+KIND_NAMES = {
+    "voice": ON_("Voice message"),
+    "audio": ON_("Audio file"),
+    "video_note": ON_("Video message"),
+    "photo": ON_("Photo"),
+}
+
+
+def extra_lines(
+    o: OrganiserTranslator, extras: Extras, language: str | None, has_text: bool, target: str = "nl"
+) -> list[str]:
+    """The transcript and translation lines of one answer, each labelled."""
+    lines: list[str] = []
+    if extras.kind:
+        name = o.ogettext(KIND_NAMES.get(extras.kind, KIND_NAMES["voice"]))
+        note = ""
+        if extras.status == "waiting":
+            note = " · " + o.ogettext("file still being fetched")
+        elif extras.status == "too_big":
+            note = " · " + o.ogettext("file too big to fetch (over 20 MB)")
+        elif extras.status == "stand_in":
+            note = " · " + o.ogettext("rehearsal stand-in, no file")
+        lines.append(("📷 " if extras.kind == "photo" else "🎤 ") + name + note)
+    if extras.spoken:
+        if extras.corrected:
+            lines.append("✏️ " + o.ogettext("Typed by the participant instead:") + " «" + extras.corrected + "»")
+        if extras.transcript is not None:
+            # Typed words replace the engine's: its transcript was not what they meant, so it is not "confirmed".
+            confirmed = extras.confirmed and not extras.corrected
+            label = o.ogettext("Transcript, confirmed") if confirmed else o.ogettext("Transcript, unconfirmed")
+            lines.append(
+                f"📝 {label} ({language_name(extras.transcript_language)}; {extras.transcript_engine}): "
+                f"«{extras.transcript}»"
+            )
+        elif not extras.corrected:
+            lines.append("📝 " + o.ogettext("Not transcribed."))
+    translated_field = "transcript" if extras.spoken else "text"
+    if extras.spoken or has_text:
+        translation = extras.translations.get(translated_field)
+        if translation is not None:
+            lines.append(
+                "🌐 "
+                + o.format(o.ogettext("Machine translation ({engine}):"), engine=translation[1])
+                + f" «{translation[0]}»"
+            )
+        elif language and language != target:
+            lines.append("🌐 " + o.ogettext("Not translated."))
+    return lines
+
+
+def attach(message: Outgoing, extras: Extras, folder: Path) -> Outgoing:
+    """The file itself goes with the card: a voice note to listen to, a photo to see (its caption the card)."""
+    if not extras.path:
+        return message
+    path = folder / extras.path
+    key = "photo" if extras.kind == "photo" else "voice"
+    return replace(message, data={**message.data, key: str(path)})
