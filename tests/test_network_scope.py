@@ -86,12 +86,20 @@ SEEING = {
     "announce usage": ("announce", ""),
     "help": ("organiser", ""),
     "own export": ("export", "csv"),
+    "media": ("media", "20"),
 }
 
 
 @pytest.mark.parametrize("command", list(SEEING))
 async def test_a_community_organiser_sees_nothing_of_another_community(two: World, command: str) -> None:
     name, args = SEEING[command]
+    if command == "media":  # Aalst's answer came as a voice note (kept; its words typed)
+        with sqlite3.connect(two.settings.db) as db:
+            db.execute(
+                "INSERT INTO media (answer_id, participant_id, kind, source, status, created_at)"
+                " SELECT a.id, a.participant_id, 'voice', 'telegram:voice', 'kept', a.created_at FROM answers a"
+                " WHERE a.prompt_id = 'idee'"
+            )
     replies = await two.send("gent-org", events.Command(name, args), organiser=True)
     shown = "\n".join(message.text for message in replies)
     assert replies and not shown.startswith("⛔")
@@ -106,7 +114,7 @@ async def test_a_community_organiser_sees_nothing_of_another_community(two: Worl
         assert bob(two) not in data and "aalst" not in data
     # The Aalst organiser does see them.
     theirs = await two.send("aalst-org", events.Command(name, args), organiser=True)
-    if command in ("moderate", "ideas", "walk dates"):
+    if command in ("moderate", "ideas", "walk dates", "media"):
         assert any(s in "\n".join(m.text for m in theirs) for s in (BOB_SAYS, "aalst-idee", "#1"))
 
 
@@ -170,3 +178,13 @@ async def test_closing_a_round_says_what_opens_after_it_and_opens_it(two: World)
     assert "Gaat nu open" not in alone[0].text  # nothing comes after Aalst's round
     usage = await two.send("aalst-org", events.Command("announce"), organiser=True)
     assert "/announce aalst\n" in usage[0].text  # the example names their own community
+
+
+async def test_what_follows_a_flag_goes_where_the_flag_went(two: World) -> None:
+    """A flagged answer's translation (and photo) follows its card: to Aalst's organiser and the network only."""
+    from bot.organise.flag_followups import send_flag_translation
+
+    sent = await two.store.write(send_flag_translation, text_id(two), "My husband hits me", "test", [], two.clock.now())
+    assert sent
+    rows = read(two, "SELECT address, payload FROM outbox WHERE payload LIKE '%My husband hits me%'")
+    assert sorted(address for address, _payload in rows) == ["aalst-org", "netwerk"]

@@ -1,4 +1,4 @@
-"""What follows a flag card to every organiser once the background jobs are done: the photo of a flagged answer
+"""What follows a flag card to its organisers once the background jobs are done: the photo of a flagged answer
 (its caption had the words), and the machine translation of a flagged answer in another language.
 
 The card goes at once, with the original words (and, for a transcript, the recording); a download or a translation
@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.engine.outgoing import Outgoing
 from bot.organise.i18n import OrganiserTranslator, organiser_translator
+from bot.store.network import flag_recipients
 from bot.store.organise import enqueue, language_of
 
 
@@ -36,8 +37,8 @@ def _follow_flag(
     if row is None:
         return False
     participant_id, pseudonym, channel = row
-    found = db.execute("SELECT address FROM organisers WHERE channel = ? AND active = 1", (channel,)).fetchall()
-    addresses = {address for (address,) in found} | (set(organisers) if channel == "telegram" else set())
+    # The organisers the flag card went to: the network's and the participant's own community's.
+    addresses = flag_recipients(db, channel, participant_id) | (set(organisers) if channel == "telegram" else set())
     for address in sorted(addresses):
         text = render(organiser_translator(language_of(db, channel, address)), pseudonym)[:4000]
         enqueue(db, channel, address, Outgoing(text=text, kind="organiser", data=data or {}), now, participant_id)

@@ -21,6 +21,7 @@ from bot.engine.outgoing import Outgoing
 from bot.store.connection import in_thread, iso
 from bot.store.events import close_inbox
 from bot.store.jobs import QUOTED_WORDS
+from bot.store.network import flag_recipients
 from bot.store.outbox_rows import OutboxRow, insert_and_claim
 from bot.store.records import SENDS_TO_OTHERS, writer
 from bot.store.sqlite import Store
@@ -364,14 +365,7 @@ def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: d
     flag_id = cursor.lastrowid
     assert flag_id is not None
     # Network organisers, and the organisers of the participant's own community (bot/organise/scope.py).
-    found = db.execute(
-        "SELECT o.address FROM organisers o WHERE o.channel = ? AND o.active = 1 AND (NOT EXISTS (SELECT 1 FROM"
-        " organiser_communities c WHERE c.channel = o.channel AND c.address = o.address) OR EXISTS (SELECT 1 FROM"
-        " organiser_communities c JOIN participants p ON p.community = c.community WHERE c.channel = o.channel"
-        " AND c.address = o.address AND p.id = ?))",
-        (data["channel"], participant_id),
-    )
-    addresses = {row[0] for row in found.fetchall()} | set(data.get("organisers", []))
+    addresses = flag_recipients(db, data["channel"], participant_id) | set(data.get("organisers", []))
     # Rendered here, in the organiser package, so the store does not need to know organiser words.
     from bot.organise.safeguarding import flag_message
 
