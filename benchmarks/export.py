@@ -1,13 +1,19 @@
-"""Benchmark: exports of 1,000,000 answers from 20,000 participants, each timed as a whole process.
+"""Benchmark: exports of 1,000,000 answers from 20,000 participants, each timed as a whole process, beside its floor.
 
 Fills a fresh database (through the real migrations, then with plain inserts, which is fast), runs
-`samenspraak export --format csv` and `--format xlsx` as separate processes, and reads each one's peak memory from
-the kernel (`wait4`'s ru_maxrss). Targets (issue 4): CSV under 10 s and 150 MB, XLSX under 90 s and 200 MB.
+`samenspraak export --format csv` and `--format xlsx` (with the codebook, participants and summary sheets) as
+separate processes, and reads each one's peak memory from the kernel (`wait4`'s ru_maxrss).
+
+Absolute seconds differ threefold between machines, so the same run also times the floor, each as a process of its
+own: a plain `csv.writer` over a plain SELECT of the same rows and columns (the CSV floor), and xlsxwriter in
+constant-memory mode writing those rows (the XLSX floor). Targets (issue 14): CSV within 1.5x its floor and XLSX
+within 1.3x its floor, each under 200 MB peak.
 
     .venv/bin/python benchmarks/export.py [--answers 1000000] [--participants 20000] [--keep DIR]
 
 Prints one JSON line last:
-{"answers": .., "csv_seconds": .., "csv_peak_mb": .., "xlsx_seconds": .., "xlsx_peak_mb": ..}
+{"answers": .., "csv_seconds": .., "csv_floor_seconds": .., "csv_peak_mb": .., "xlsx_seconds": ..,
+ "xlsx_floor_seconds": .., "xlsx_peak_mb": ..}
 """
 
 from __future__ import annotations
@@ -124,12 +130,49 @@ def fill(db: Path, answers: int, participants: int) -> None:
     connection.close()
 
 
-def timed(args: list[str]) -> tuple[float, float]:
+# The floor's SELECT: the export's rows and columns (21 cells per answer), joined and taken apart in SQL.
+FLOOR_SQL = (
+    "SELECT a.id, p.pseudonym, p.channel, p.role, p.language, p.community, a.conversation, a.prompt_id,"
+    " a.prompt_id, a.prompt_id, a.answer_type, COALESCE(a.value ->> '$.option', a.value ->> '$.value',"
+    " a.value ->> '$.text', a.value ->> '$.voice', a.value ->> '$.photo'), a.value ->> '$.option',"
+    " a.value ->> '$.option', a.value ->> '$.duration', a.value ->> '$.latitude', a.value ->> '$.longitude',"
+    " a.minority, a.value ->> '$.step', a.walk_stop, a.moderation, a.created_at"
+    " FROM answers a JOIN participants p ON p.id = a.participant_id ORDER BY a.id"
+)
+
+
+def floor(kind: str, db: str, out: str) -> None:
+    """The floor, run as its own process: the plainest way to write the same rows."""
+    connection = sqlite3.connect(db)
+    cursor = connection.execute(FLOOR_SQL)
+    if kind == "csv":
+        import csv
+
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            while rows := cursor.fetchmany(1000):
+                writer.writerows(rows)
+        return
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "use_zip64": True})
+    sheet = workbook.add_worksheet()
+    index = 0
+    while rows := cursor.fetchmany(1000):
+        for row in rows:
+            sheet.write_row(index, 0, row)
+            index += 1
+            if index == 1_048_576:  # Excel's row limit: go on in a next sheet, as the export does
+                sheet, index = workbook.add_worksheet(), 0
+    workbook.close()
+
+
+def timed(args: list[str], *, module: list[str] | None = None) -> tuple[float, float]:
     """Wall time of one whole process, and its peak resident memory in MB (from the kernel)."""
     environment = {**os.environ, "SAMENSPRAAK_CONVERSATIONS": str(ROOT / "conversations")}
     environment.pop("SAMENSPRAAK_TOKEN", None)
     began = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=ROOT, env=environment)
+    process = subprocess.Popen([sys.executable, *(module or ["-m", "bot"]), *args], cwd=ROOT, env=environment)
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - began
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -143,7 +186,11 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--participants", type=int, default=20_000)
     parser.add_argument("--keep", help="folder to keep the database and the exports in")
+    parser.add_argument("--floor", nargs=3, metavar=("KIND", "DB", "OUT"), help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.floor:
+        floor(*options.floor)
+        return
     folder = Path(options.keep) if options.keep else Path(tempfile.mkdtemp(prefix="samenspraak-export-"))
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "bench.sqlite3"
@@ -153,12 +200,15 @@ def main() -> None:
         began = time.perf_counter()
         fill(db, options.answers, options.participants)
         print(f"filled {options.answers} answers in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+        me = [str(Path(__file__).resolve())]
+        csv_floor, _peak = timed(["--floor", "csv", str(db), str(folder / "floor.csv")], module=me)
         csv_seconds, csv_peak = timed(["--db", str(db), "export", "--format", "csv", "--out", str(folder / "a.csv")])
-        print(f"csv: {csv_seconds:.1f} s, {csv_peak:.0f} MB", file=sys.stderr)
+        print(f"csv: {csv_seconds:.1f} s (floor {csv_floor:.1f} s), {csv_peak:.0f} MB", file=sys.stderr)
+        xlsx_floor, _peak = timed(["--floor", "xlsx", str(db), str(folder / "floor.xlsx")], module=me)
         xlsx_seconds, xlsx_peak = timed(
             ["--db", str(db), "export", "--format", "xlsx", "--out", str(folder / "a.xlsx")]
         )
-        print(f"xlsx: {xlsx_seconds:.1f} s, {xlsx_peak:.0f} MB", file=sys.stderr)
+        print(f"xlsx: {xlsx_seconds:.1f} s (floor {xlsx_floor:.1f} s), {xlsx_peak:.0f} MB", file=sys.stderr)
     finally:
         if not options.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -167,8 +217,10 @@ def main() -> None:
             {
                 "answers": options.answers,
                 "csv_seconds": round(csv_seconds, 2),
+                "csv_floor_seconds": round(csv_floor, 2),
                 "csv_peak_mb": round(csv_peak, 1),
                 "xlsx_seconds": round(xlsx_seconds, 2),
+                "xlsx_floor_seconds": round(xlsx_floor, 2),
                 "xlsx_peak_mb": round(xlsx_peak, 1),
             }
         )

@@ -31,13 +31,15 @@ def _parser() -> argparse.ArgumentParser:
         "directory", nargs="?", help="folder with conversation files (default: SAMENSPRAAK_CONVERSATIONS)"
     )
     export = sub.add_parser("export", help="export the collected answers")
-    export.add_argument("--format", choices=["csv", "xlsx", "json"], default="json")
+    export.add_argument(
+        "--format", choices=["csv", "xlsx", "json", "jsonl"], default="json", help="json and jsonl: JSON Lines (.jsonl)"
+    )
     export.add_argument("--conversation", help="only this conversation id")
     export.add_argument("--since", help="only answers from this day on (2026-11-26, in the city's time zone)")
     export.add_argument("--until", help="only answers up to and including this day")
     export.add_argument("--live-only", action="store_true", help="leave out rehearsals in the terminal simulator")
     export.add_argument("--separator", default=",", help="CSV separator: ',' (default) or ';' for Excel set to Dutch")
-    export.add_argument("--language", default="nl", help="language of the XLSX column explanations: nl or en")
+    export.add_argument("--language", default="nl", help="language of the XLSX column explanations: nl, fr or en")
     export.add_argument("--out", help="file to write (default: standard output; XLSX needs a file)")
     export.add_argument(
         "--network", action="store_true", help="line communities up on the prompts they share (CSV or JSON)"
@@ -52,11 +54,13 @@ def _parser() -> argparse.ArgumentParser:
         "--conversation",
         action="append",
         default=[],
-        help="the round's id (required without --compare); repeat it for a brief that spans rounds",
+        help="the round's or walk's id (required without --compare); repeat it for a brief that spans rounds",
     )
     brief.add_argument("--compare", action="store_true", help="compare communities on the prompts they share")
     brief.add_argument("--out", required=True, help="the HTML file to write")
-    brief.add_argument("--language", default="nl", help="language of the brief's headings: nl or en")
+    brief.add_argument("--language", default="nl", help="language of the brief's headings: nl, fr or en")
+    brief.add_argument("--since", help="only answers from this day on (2026-11-26, in the city's time zone)")
+    brief.add_argument("--live-only", action="store_true", help="leave out rehearsals in the terminal simulator")
     organiser = sub.add_parser("organiser", help="add or remove an organiser, list them, or show their actions")
     organiser.add_argument("action", choices=["add", "remove", "list", "log"])
     organiser.add_argument("user_id", nargs="?", help="the organiser's Telegram user id")
@@ -144,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "brief":
         from bot.organise.cli import run_brief
 
-        return run_brief(settings, args.conversation, args.out, args.language)
+        return run_brief(
+            settings, args.conversation, args.out, args.language, since=args.since, live_only=args.live_only
+        )
     if command == "organiser":
         from bot.organise.cli import run_organiser
 

@@ -185,6 +185,11 @@ class Dispatcher:
             result = self.engine.handle(state, event, now, hint, {"bot_username": self.bot_username, **loaded})
         if organiser:
             result.messages = organise.with_organiser_menu(result.messages)
+            if isinstance(event, events.Command) and event.name.lower() == "help":  # and what only they can do
+                language = await organise.organiser_language(self.store, channel, address, hint)
+                result.messages = organise.with_organiser_help(
+                    result.messages, language or state.language, self.engine.config.contact
+                )
         safeguard(self, result)  # words of distress in an answer: flagged to organisers with the answer
         planned = plan_work(self.settings, result)  # files to keep, words to translate: jobs in the same transaction
         if result.refused:

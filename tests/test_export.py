@@ -160,7 +160,8 @@ async def test_xlsx_has_a_sheet_per_conversation_typed_cells_and_the_columns_exp
     count = export(filled.db, load(filled), filled.timezone, "xlsx", target, Selection(), language="nl")
     assert count == 20
     workbook = load_workbook(target, read_only=True)
-    assert workbook.sheetnames == ["Over de kolommen", ROUND, "stadswandeling"]
+    sheets = ["Over de kolommen", "Codeboek", "Deelnemers", "Samenvatting per vraag", ROUND, "stadswandeling"]
+    assert workbook.sheetnames == sheets
     about = [row for row in workbook["Over de kolommen"].iter_rows(values_only=True)]
     explained = {row[0]: row[1] for row in about if row and row[0] in NAMES}
     assert set(explained) == set(NAMES) and all(explained.values())
@@ -178,8 +179,58 @@ async def test_xlsx_has_a_sheet_per_conversation_typed_cells_and_the_columns_exp
     assert INJECTIONS[0] in texts and INJECTIONS[3] in texts
     minority = next(row for row in rows if row["minority"])
     assert minority["minority"] is True
-    raw = zipfile.ZipFile(target).read("xl/worksheets/sheet2.xml").decode()
+    raw = zipfile.ZipFile(target).read("xl/worksheets/sheet5.xml").decode()
     assert "<f>" not in raw
+
+
+async def test_xlsx_codebook_participants_and_summary_for_analysts(filled: Settings, tmp_path: Path) -> None:
+    target = tmp_path / "answers.xlsx"
+    export(filled.db, load(filled), filled.timezone, "xlsx", target, Selection(live_only=True), language="en")
+    workbook = load_workbook(target, read_only=True)
+    codebook = list(workbook["Codebook"].iter_rows(values_only=True))
+    header = codebook[0]
+    assert header[:6] == ("conversation", "prompt_id", "answer_type", "theme", "code", "what it is")
+    assert "text_ar" in header and "text_ti" in header
+    fiets = next(row for row in codebook if row[1] == "vervoer" and row[4] == "fiets")
+    assert fiets[header.index("text_nl")] == "Met de fiets" and fiets[header.index("text_ar")] == "بالدرّاجة الهوائية"
+    anchor = next(row for row in codebook if row[1] == "wonen" and row[4] == "1")
+    assert anchor[header.index("text_nl")] == "helemaal niet goed"  # the scale's anchor
+    assert any(row[0] == "wandeling-centrum" and row[1] == "station" for row in codebook)
+    people = list(workbook["Participants"].iter_rows(values_only=True))
+    assert people[0] == (
+        "pseudonym",
+        "channel",
+        "role",
+        "language",
+        "community",
+        "joined",
+        "answered",
+        "skipped",
+        "rsvp",
+    )
+    assert len(people) == 3  # two live participants; the rehearsal is left out as in the answers
+    arabic = next(row for row in people[1:] if row[3] == "ar")
+    assert arabic[2] == "newcomer" and arabic[6] == 8 and arabic[7] == 1  # 6 round + walk + extra text; 1 skip
+    assert arabic[5] == datetime(2026, 11, 26, 11, 0)
+    summary = list(workbook["Summary per question"].iter_rows(values_only=True))
+    vervoer = next(row for row in summary if row[1] == "vervoer" and row[4] is None)
+    assert vervoer[6] == 2 and vervoer[9] == 1  # two answers, one minority voice
+    fiets_share = next(row for row in summary if row[1] == "vervoer" and row[4] == "fiets")
+    assert fiets_share[6] == 2 and fiets_share[7] == 1
+    veilig = next(row for row in summary if row[1] == "veilig" and row[4] is None)
+    assert veilig[8] == 1  # one skipped
+
+
+async def test_semicolon_csv_writes_decimal_commas_and_minority_rows_name_their_option(
+    filled: Settings, tmp_path: Path
+) -> None:
+    target = tmp_path / "answers.csv"
+    export(filled.db, load(filled), filled.timezone, "csv", target, Selection(), separator=";")
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    place = next(row for row in rows if row["latitude"])
+    assert (place["latitude"], place["longitude"]) == ("-33,918861", "18,4233")  # not a date, not thousands
+    assert place["answer"] == "'-33,918861; 18,4233"
 
 
 async def test_xlsx_continues_on_a_next_sheet_past_the_row_limit(filled: Settings, tmp_path: Path) -> None:
@@ -187,7 +238,16 @@ async def test_xlsx_continues_on_a_next_sheet_past_the_row_limit(filled: Setting
     export(filled.db, load(filled), filled.timezone, "xlsx", target, Selection(), language="en", max_rows=8)
     workbook = load_workbook(target, read_only=True)
     # Sheets come in the order they are first needed; the walk's one answer comes after the round's 17th.
-    assert workbook.sheetnames == ["About the columns", ROUND, f"{ROUND} (2)", f"{ROUND} (3)", "stadswandeling"]
+    assert workbook.sheetnames == [
+        "About the columns",
+        "Codebook",
+        "Participants",
+        "Summary per question",
+        ROUND,
+        f"{ROUND} (2)",
+        f"{ROUND} (3)",
+        "stadswandeling",
+    ]
     sizes = [len(list(workbook[name].iter_rows())) for name in (ROUND, f"{ROUND} (2)", f"{ROUND} (3)")]
     assert sizes == [8, 8, 6]  # a header on each, 7 + 7 + 5 answers
     parts = (ROUND, f"{ROUND} (2)", f"{ROUND} (3)")

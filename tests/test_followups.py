@@ -238,10 +238,12 @@ async def test_the_minority_is_asked_once_and_its_answer_is_marked(world: World)
     assert "Auto" in question.text
     assert all(message.kind != "minority" for message in world.channel.delivered if message.address != "p5")
 
+    await world.press("p5", "minority:open:proef:vervoer")  # tied to its own message: its button opens it
     thanks = await world.send("p5", "Ik werk 's nachts, dan rijdt er geen bus.")
     assert "🙏" in thanks[0].text
     stored = await _answers(world)
-    assert ("vervoer", "text", {"text": "Ik werk 's nachts, dan rijdt er geen bus."}, 1) in stored
+    stored_text = {"text": "Ik werk 's nachts, dan rijdt er geen bus.", "defends": "auto"}
+    assert ("vervoer", "text", stored_text, 1) in stored  # tied to the option it defends
     # Their next text is theirs again: the minority question is answered.
     assert len([row for row in await world.rows("minority")]) == 1
     await world.press("p1", "a:proef:vervoer:auto")  # a stale button; shares stay, nobody is asked twice

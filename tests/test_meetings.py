@@ -258,7 +258,8 @@ async def test_organisers_change_a_status_with_idea_and_everyone_concerned_hears
     async with world.store.db.execute("SELECT status FROM ideas WHERE id = 'fietsenstalling'") as cursor:
         assert (await cursor.fetchone())[0] == "done"
     history = (await world.send("org", events.Command("idea", "fietsenstalling"), organiser=True))[0].text
-    assert "planned" in history and "done" in history
+    assert "gepland" in history and "gedaan" in history and "(CET)" in history  # in words, in city time
+    assert "thema: Mobiliteit" in history
 
 
 async def test_an_idea_without_news_for_six_weeks_is_flagged_to_organisers_once(world: World) -> None:

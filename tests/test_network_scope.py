@@ -173,7 +173,7 @@ async def test_closing_a_round_says_what_opens_after_it_and_opens_it(two: World)
     anna = await two.store.load_participant("terminal", "anna")
     assert anna is not None and anna.conversation == "gent-twee"  # opened right after the close was written
     live = await two.send("gent-org", events.Command("stats"), organiser=True)
-    assert "(gent-twee)" in live[0].text  # the live view follows the round that is open now
+    assert "Wat helpt je aan werk?" in live[0].text  # the live view follows the round that is open now (gent-twee)
     alone = await two.send("aalst-org", events.Command("round", "close aalst-een"), organiser=True)
     assert "Gaat nu open" not in alone[0].text  # nothing comes after Aalst's round
     usage = await two.send("aalst-org", events.Command("announce"), organiser=True)

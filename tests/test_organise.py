@@ -317,7 +317,7 @@ async def test_brief_shows_majority_and_minority_side_by_side_with_approved_quot
     assert "verborgen minderheidstekst" not in page and "nummer 2" not in page  # hidden
     assert "Werktekst nummer 1" in page and "Werktekst nummer 3" not in page  # approved only; pending is not quoted
     assert "<svg" in page and "Gemiddeld: 3.2 op 5" in page
-    assert "8 spraakberichten" in page and "Per rol" in page and "العربية (ar)" in page
+    assert "8 spraakberichten" in page and "Per rol" in page and "Arabisch (العربية)" in page
     assert "Nog geen ideeën genoteerd." in page
     for _channel, address, _language in people:
         assert address not in page
@@ -329,8 +329,12 @@ async def test_brief_lists_the_ideas_of_earlier_meetings_where_they_are_recorded
     now = datetime(2026, 11, 26, 10, tzinfo=UTC)
     empty = await build_brief(store, replace(library, meetings={}), ROUND, settings.timezone, now, "en")
     assert "No ideas recorded yet." in empty
+    coming = await build_brief(store, library, ROUND, settings.timezone, now, "en")
+    assert "A safe, covered bicycle shed" not in coming  # the coming meeting's ideas are not "from earlier meetings"
+    assert "Hapje!Klapje in December" in coming  # it is the coming meeting, on the first page
+    now = datetime(2026, 12, 20, 10, tzinfo=UTC)
     from_content = await build_brief(store, library, ROUND, settings.timezone, now, "en")  # the meeting's file
-    assert "Een veilige, overdekte fietsenstalling bij het buurthuis" in from_content
+    assert "A safe, covered bicycle shed at the community centre" in from_content
     assert "<b>planned</b>" in from_content
     columns = await (await store.db.execute("PRAGMA table_info(ideas)")).fetchall()
     if not columns:

@@ -69,7 +69,7 @@ async def test_the_brief_embeds_approved_voices_and_draws_places_without_tiles(r
     assert unconfirmed.count("أريد بيتا أكبر لعائلتي") == 2  # in the media part only: transcript, translation
     await rig.send("amal", events.Button(f"heard:ok:{answer_id}"))
     after = await build_brief(rig.store, library, ROUND, rig.settings.timezone, now)
-    assert after.count("أريد بيتا أكبر لعائلتي") == 3  # confirmed: quoted with its question too
+    assert after.count("أريد بيتا أكبر لعائلتي") == 4  # confirmed: quoted with its question, translation beside it
     assert "data:audio/ogg;base64," in after and "أريد بيتا أكبر لعائلتي" in after
     assert "NL: أريد بيتا أكبر لعائلتي" in after
     assert "Het stadhuis" in after  # the nearest walk stop of the shared place

@@ -91,10 +91,19 @@ class Timing(Strict):
 
 class Minority(Strict):
     """Deep Democracy's minority round: once `min_answers` answers are in, everyone whose option is held by fewer
-    than `share` of them is asked once what the others should understand about their view."""
+    than `share` of them is asked once what the others should understand about their view.
+
+    On a scale, `side` says which answers are the minority: `far` (default: the side of the median with fewer
+    people), `low` or `high` of the median. `cycle: true` runs the whole cycle: the minority is also asked what they
+    would need to go along, and `majority_after` the minority round began, the others are shown the minority's
+    (moderated, anonymous) view and asked what they can take from it.
+    """
 
     min_answers: int = Field(default=10, ge=2)
     share: float = Field(default=0.25, gt=0, lt=1)
+    side: Literal["far", "low", "high"] | None = None
+    cycle: bool = False
+    majority_after: str = Field(default="2d", pattern=r"^(\d+[wdhm])+$")
 
 
 class Option(Strict):

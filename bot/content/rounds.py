@@ -72,6 +72,12 @@ def check_timing(checker: FileChecker, conversation: Round) -> None:
             checker.problem(
                 (*here, "minority"), f"a minority round needs a choice or scale prompt ({prompt.id!r} is {prompt.type})"
             )
+        if prompt.minority is not None and prompt.minority.side is not None and prompt.type != "scale":
+            checker.problem(
+                (*here, "minority", "side"),
+                f"`side` is for a scale; on {prompt.id!r} each option counts alone",
+                "warning",
+            )
         if prompt.when is not None and prompt.when.at is not None:
             moment = prompt.when.at.replace(tzinfo=None)
             if moments and moment < moments[-1]:

@@ -42,9 +42,12 @@ class EditsFeature(BaseFeature):
         if isinstance(taken, Refusal):
             result.say("🙏 " + t.gettext("I kept your earlier answer.") + " " + taken.message)
             return True
-        if taken.value == stored["value"]:
+        # A Deep Democracy answer keeps the option it defends and its step (bot/engine/minority.py).
+        kept = {key: stored["value"][key] for key in ("defends", "step") if key in (stored["value"] or {})}
+        value = {**taken.value, **kept}
+        if value == stored["value"]:
             return True
-        result.records.append(Record("answer_edit", {"answer_id": stored["id"], "value": taken.value}))
+        result.records.append(Record("answer_edit", {"answer_id": stored["id"], "value": value}))
         result.say("✏️ " + t.gettext("I updated your answer."))
         return True
 

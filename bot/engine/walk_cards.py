@@ -152,7 +152,13 @@ def card(library: Library, walk: Walk, index: int, t: Translator, *, group: bool
         text=card_text(walk, index, t, group=group, lead=lead),
         buttons=() if group else alone_rows(walk, index, t),
         kind="walk",
-        data={**({"photo": picture} if picture else {}), **card_audio(library, walk, index, t.language)},
+        # The walk and stop are kept with the row, so the walk brief counts who reached each card.
+        data={
+            "walk": walk.id,
+            "stop": walk.stops[index].id,
+            **({"photo": picture} if picture else {}),
+            **card_audio(library, walk, index, t.language),
+        },
     )
 
 

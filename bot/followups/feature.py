@@ -1,5 +1,5 @@
-"""The follow-ups feature in the engine: RSVP buttons, the minority question's answer, `/ideas`, and a kind word
-when someone writes while their next prompt waits for its moment.
+"""The follow-ups feature in the engine: RSVP buttons, the Deep Democracy steps (bot/followups/deep_democracy.py),
+`/ideas`, and a kind word when someone writes while their next prompt waits for its moment.
 
 Like every feature (bot/engine/features.py) it is pure: what it needs from the store (the ideas of a community, an
 open minority question) is loaded by `context` before the engine runs, and what it changes goes back as answers,
@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine import events, pacing
 from bot.engine.features import BaseFeature
-from bot.engine.outgoing import NewAnswer, Outgoing, Record, Result
-from bot.engine.prompts import clean_text, visible
+from bot.engine.outgoing import Outgoing, Record, Result
 from bot.engine.state import ParticipantState, Stage
-from bot.followups import texts
+from bot.followups import deep_democracy, texts
 from bot.i18n import Translator
 from bot.store import followups as queries
 
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from bot.engine.core import Engine
 
 IDEAS = "followups.ideas"
-MINORITY = "followups.minority"
 UNSENT = "followups.unsent"  # their next prompt is due but not delivered yet (quiet hours, a restart)
 
 
@@ -36,7 +34,7 @@ class FollowUpsFeature(BaseFeature):
     name = pacing.FEATURE
 
     def buttons(self) -> Mapping[str, Any]:
-        return {"rsvp": rsvp, "minority": minority_button}
+        return {"rsvp": rsvp, "minority": deep_democracy.button}
 
     def commands(self) -> Mapping[str, Any]:
         return {"ideas": show_ideas}
@@ -44,9 +42,8 @@ class FollowUpsFeature(BaseFeature):
     def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
         if isinstance(event, events.Edit):
             return False
-        question = result.context.get(MINORITY)
-        if question and isinstance(event, events.Text | events.Voice):
-            return minority_answer(engine, result, event, question, t)
+        if deep_democracy.take_message(engine, result, event, t):
+            return True  # a Deep Democracy step's answer (bot/followups/deep_democracy.py)
         due = pacing.waiting_until(result.state, result.now)
         if due is not None and result.now is not None:
             # Their next prompt is not sent yet: a message now is not its answer. Say when it comes.
@@ -65,11 +62,7 @@ class FollowUpsFeature(BaseFeature):
             return {}
         if isinstance(event, events.Command) and event.name.lower() == "ideas":
             return {IDEAS: queries.ideas(db, state.community, told_only=True)}
-        found: dict[str, Any] = {}
-        if isinstance(event, events.Text | events.Voice):
-            question = queries.open_minority_question(db, state.id)
-            if question:
-                found[MINORITY] = question
+        found: dict[str, Any] = dict(deep_democracy.step_context(db, state.id, event))
         if pacing.waiting(state) is not None and not isinstance(event, events.Command | events.Button | events.Edit):
             found[UNSENT] = queries.prompt_on_its_way(db, state.id)
         return found
@@ -107,47 +100,6 @@ def rsvp(engine: Engine, result: Result, rest: str, t: Translator) -> None:
                 data={"meeting": meeting.id, "starts": pacing.iso(texts.starts(meeting, zone))},
             )
         )
-
-
-# -- the minority round ------------------------------------------------------------------------------------------------
-def minority_answer(
-    engine: Engine, result: Result, event: events.Text | events.Voice, question: Mapping[str, Any], t: Translator
-) -> bool:
-    conversation_id, prompt_id = str(question["conversation"]), str(question["prompt"])
-    if isinstance(event, events.Voice):
-        answer_type, value, ref = "voice", {"voice": event.file_ref, "duration": event.duration}, None
-    else:
-        text = clean_text(event.text)
-        limit = engine.config.max_text_length
-        if not visible(text) or len(text) > limit:
-            return False  # the round's own checks answer an empty or overlong text kindly
-        answer_type, value, ref = "text", {"text": text}, event.ref
-    result.answers.append(NewAnswer(conversation_id, prompt_id, answer_type, value, minority=True, source_ref=ref))
-    result.records.append(
-        Record("followup_mark", {"kind": "minority", "key": f"{conversation_id}:{prompt_id}", "state": "answered"})
-    )
-    thanks = "🙏 " + t.gettext("Thank you. Your view will be heard at the meeting, next to what most people said.")
-    back_to_round(engine, result, t, thanks)
-    return True
-
-
-def minority_button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
-    action, _sep, key = rest.partition(":")
-    if action != "skip" or key.count(":") != 1:
-        result.refused = f"unknown minority button ({len(rest)} characters)"
-        engine.stale(result, t)
-        return
-    result.records.append(Record("followup_mark", {"kind": "minority", "key": key, "state": "skipped"}))
-    back_to_round(engine, result, t, "👍 " + t.gettext("That's fine."))
-
-
-def back_to_round(engine: Engine, result: Result, t: Translator, lead: str) -> None:
-    """After a follow-up, show where the participant is in the round (without repeating a prompt's reminders)."""
-    prompt = engine.current_prompt(result.state)
-    if prompt is None or pacing.waiting_until(result.state, result.now) is not None:
-        result.say(lead)
-        return
-    engine.show_current(result, t, lead + "\n\n" + t.gettext("Back to the questions:"))
 
 
 # -- ideas -------------------------------------------------------------------------------------------------------------

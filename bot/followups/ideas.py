@@ -18,9 +18,12 @@ from bot.content.loader import Library
 from bot.content.meetings import IDEA_STATUSES, THEMES
 from bot.followups import texts
 from bot.i18n import pick
+from bot.organise.brief_meeting import theme_name
 from bot.organise.commands import OrganiserContext, organiser_command
 from bot.organise.i18n import ON_
+from bot.organise.plain import city_time, status_name
 from bot.store import followups as queries
+from bot.store import parse_iso
 from bot.store.connection import in_thread
 
 STATUS_WORDS = {
@@ -135,7 +138,7 @@ async def _list(ctx: OrganiserContext) -> None:
     if not found:
         lines.append(o.ogettext("None yet."))
     for idea in found:
-        lines.append(f"• {idea['id']} [{idea['status']}] {pick(idea['text'], o.language)}")
+        lines.append(f"• {idea['id']} [{status_name(o, idea['status'])}] {pick(idea['text'], o.language)}")
     ctx.reply("\n".join([*lines, "", _usage(ctx)]))
 
 
@@ -147,16 +150,23 @@ async def _show(ctx: OrganiserContext, idea_id: str) -> None:
         return
     lines = [
         f"💡 {idea['id']}: {pick(idea['text'], o.language)}",
-        o.format(o.ogettext("Meeting: {meeting}, theme: {theme}"), meeting=idea["meeting"] or "—", theme=idea["theme"]),
+        o.format(
+            o.ogettext("Meeting: {meeting}, theme: {theme}"),
+            meeting=idea["meeting"] or "—",
+            theme=theme_name(o, idea["theme"]),
+        ),
         "",
     ]
+    zone = ctx.settings.timezone
     for change in await queries.history(ctx.store, idea_id):
-        when = change["changed_at"][:16].replace("T", " ")
+        when = city_time(o, parse_iso(change["changed_at"]), zone)  # city time with its zone, not UTC
         if change["announced_at"]:
             told = o.format(o.ogettext("{count} participant(s) told"), count=change["recipients"])
         else:
-            told = o.format(o.ogettext("to be told from {when}"), when=change["announce_at"][:16].replace("T", " "))
-        lines.append(f"{when} UTC: {change['status']} ({change['changed_by']}); {told}")
+            told = o.format(
+                o.ogettext("to be told from {when}"), when=city_time(o, parse_iso(change["announce_at"]), zone)
+            )
+        lines.append(f"{when}: {status_name(o, change['status'])} ({change['changed_by']}); {told}")
     ctx.reply("\n".join(lines))
 
 
@@ -230,7 +240,7 @@ async def _status(ctx: OrganiserContext, idea_id: str, word: str, reason_text: s
     ctx.log("idea-status", idea=idea_id, status=status)
     ctx.reply(
         "✅ "
-        + o.format(o.ogettext("{id} is now {status}."), id=idea_id, status=status)
+        + o.format(o.ogettext("{id} is now {status}."), id=idea_id, status=status_name(o, status))
         + " "
         + _told(ctx, count, idea["theme"], after)
     )

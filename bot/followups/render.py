@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine import pacing
 from bot.engine.outgoing import Outgoing
-from bot.followups import results, texts
+from bot.followups import deep_democracy, results, texts
 from bot.i18n import translator
 from bot.organise import walk_signup
 from bot.store import OutboxRow
+from bot.store import deep_democracy as dd_queries
 from bot.store import followups as queries
 
 if TYPE_CHECKING:
@@ -91,17 +92,40 @@ async def idea_update(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None
     return Outgoing(text, kind=row.kind)
 
 
-async def minority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+async def _still_asked(dispatcher: Dispatcher, row: OutboxRow, kind: str) -> tuple[Any, Any] | None:
+    """The round and prompt of a Deep Democracy question, while the participant's mark still says `asked`."""
     conversation = dispatcher.engine.library.rounds.get(str(row.payload.get("conversation")))
     prompt = conversation.prompt(str(row.payload.get("prompt"))) if conversation else None
     if conversation is None or prompt is None or row.participant_id is None:
         return None
-    key = f"{conversation.id}:{prompt.id}"
-    if await queries.mark_of(dispatcher.store, row.participant_id, "minority", key) != "asked":
+    if await queries.mark_of(dispatcher.store, row.participant_id, kind, f"{conversation.id}:{prompt.id}") != "asked":
+        return None
+    return conversation, prompt
+
+
+async def minority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    found = await _still_asked(dispatcher, row, "minority")
+    if found is None:
+        return None
+    conversation, prompt = found
+    t = translator(row.language)
+    chosen = texts.chosen_label(t, prompt, str(row.payload.get("option")))
+    text = deep_democracy.minority_question(t, prompt, chosen)
+    return Outgoing(text, deep_democracy.answer_rows(t, "open", conversation.id, prompt.id), kind=row.kind)
+
+
+async def majority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
+    """The majority's turn: the minority's approved words, and what they can take from them."""
+    found = await _still_asked(dispatcher, row, "majority")
+    if found is None:
+        return None
+    conversation, prompt = found
+    voices = await dd_queries.approved_voices(dispatcher.store, conversation.id, prompt.id)
+    if not voices:
         return None
     t = translator(row.language)
-    text = texts.minority_question(t, conversation, prompt, str(row.payload.get("option")))
-    return Outgoing(text, texts.minority_rows(t, conversation, prompt), kind=row.kind)
+    text = deep_democracy.majority_message(t, prompt, voices)
+    return Outgoing(text, deep_democracy.answer_rows(t, "take", conversation.id, prompt.id), kind=row.kind)
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -115,6 +139,7 @@ RENDERERS: dict[str, Renderer] = {
     results.KIND: results.render,
     walk_signup.CALL: walk_signup.render_call,
     walk_signup.INVITE: walk_signup.render_invite,
+    "majority": majority,
 }
 
 

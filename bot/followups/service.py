@@ -16,14 +16,18 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.clock import parse_offset
 from bot.content.meetings import FINAL_STATUSES, Meeting
 from bot.content.model import Prompt, Round
+from bot.engine.minority import minority_keys
 from bot.engine.outgoing import Outgoing
 from bot.engine.pacing import iso, offset
 from bot.followups import texts
 from bot.followups.ideas import announce_due, change_status
 from bot.followups.rounds import sync_rounds
 from bot.organise.i18n import organiser_translator
+from bot.organise.plain import status_name
+from bot.store import deep_democracy as dd_queries
 from bot.store import followups as queries
 from bot.store import network, walk_dates
 from bot.store import organise as organise_queries
@@ -204,27 +208,31 @@ class FollowUps:
 
     # -- the minority round --------------------------------------------------------------------------------------------
     async def minority_round(self, conversation: Round, prompt: Prompt, now: datetime) -> None:
-        """Once enough answers are in, ask everyone whose option is held by a small share, once, what the others
-        should understand about their view. Shares are counted per channel: rehearsals never count for real."""
+        """Once enough answers are in, ask everyone on the minority side (bot/engine/minority.py: the content's
+        share, and for a scale its side), once, what the others should understand about their view. With the whole
+        cycle on, the majority's turn follows. Shares are counted per channel: rehearsals never count for real."""
         assert prompt.minority is not None
         key = f"{conversation.id}:{prompt.id}"
         latest = await queries.latest_answer_id(self.store, conversation.id, prompt.id)
-        if self._minority_seen.get(key) == latest:
+        if self._minority_seen.get(key) == latest and not prompt.minority.cycle:
             return
         asked = await queries.marked(self.store, "minority", key)
         by_channel: defaultdict[str, list[tuple[queries.Recipient, str]]] = defaultdict(list)
         for recipient, chosen in await queries.choices(self.store, conversation.id, prompt.id):
             by_channel[recipient.channel].append((recipient, chosen))
         rows: list[queries.NewRow] = []
+        majority: list[queries.NewRow] = []
         for entries in by_channel.values():
             total = len(entries)
             if total < prompt.minority.min_answers:
                 continue
-            counts = Counter(chosen for _recipient, chosen in entries)
+            side = minority_keys(prompt, Counter(chosen for _recipient, chosen in entries))
             for recipient, chosen in entries:
-                if counts[chosen] / total < prompt.minority.share and recipient.participant_id not in asked:
-                    payload = {"conversation": conversation.id, "prompt": prompt.id, "option": chosen}
+                payload = {"conversation": conversation.id, "prompt": prompt.id, "option": chosen}
+                if chosen in side and recipient.participant_id not in asked:
                     rows.append(queries.NewRow(recipient, "minority", payload, now))
+                elif chosen not in side and side:
+                    majority.append(queries.NewRow(recipient, "majority", payload, now))
         if rows:
             async with self.store.transaction() as db:
                 ids = [row.recipient.participant_id for row in rows if row.recipient.participant_id is not None]
@@ -232,6 +240,30 @@ class FollowUps:
                 await queries.enqueue(db, rows, now)
             log.info("minority round for %s: %d participant(s) asked", key, len(rows))
         self._minority_seen[key] = latest
+        if prompt.minority.cycle and majority:
+            await self.majority_turn(conversation, prompt, majority, now)
+
+    async def majority_turn(
+        self, conversation: Round, prompt: Prompt, candidates: list[queries.NewRow], now: datetime
+    ) -> None:
+        """`majority_after` the minority round began, and once an organiser approved some of the minority's words,
+        the others are shown them and asked what they can take from them; each once."""
+        assert prompt.minority is not None
+        key = f"{conversation.id}:{prompt.id}"
+        began = await dd_queries.minority_began(self.store, key)
+        if began is None or now < began + parse_offset(prompt.minority.majority_after):
+            return
+        if not await dd_queries.approved_voices(self.store, conversation.id, prompt.id, limit=1):
+            return
+        told = await queries.marked(self.store, "majority", key) | await queries.marked(self.store, "minority", key)
+        rows = [row for row in candidates if row.recipient.participant_id not in told]
+        if not rows:
+            return
+        async with self.store.transaction() as db:
+            ids = [row.recipient.participant_id for row in rows]
+            await self.store.call(queries.mark_many, "majority", key, ids, "asked", now)
+            await queries.enqueue(db, rows, now)
+        log.info("majority turn for %s: %d participant(s) asked", key, len(rows))
 
     # -- ideas nobody has touched for weeks ------------------------------------------------------------------------------
     async def flag_forgotten_ideas(self, now: datetime) -> None:
@@ -259,7 +291,7 @@ class FollowUps:
                     continue  # no organiser of its community, and no network organiser: flagged once there is one
                 await queries.mark_flagged(db, idea["id"], now)
                 for channel, address in told:
-                    language = await self.store.call(organise_queries.language_of, channel, address)
+                    language = await self.store.call(organise_queries.organiser_language_of, channel, address)
                     o = organiser_translator(language)
                     text = "⏳ " + o.format(
                         o.ogettext(
@@ -268,7 +300,7 @@ class FollowUps:
                         ),
                         id=idea["id"],
                         idea=next(iter(idea["text"].values()), ""),
-                        status=idea["status"],
+                        status=status_name(o, idea["status"]),
                         weeks=weeks,
                     )
                     await self.store.call(

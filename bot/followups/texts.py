@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import parse_offset
 from bot.content.meetings import Meeting
-from bot.content.model import Prompt, Round
+from bot.content.model import Prompt
 from bot.engine.outgoing import ButtonSpec
 from bot.engine.pacing import local
 from bot.engine.prompts import THEME_ICONS
@@ -187,22 +187,3 @@ def chosen_label(t: Translator, prompt: Prompt, chosen: str) -> str:
     if option is not None:
         return pick(option.label, t.language)
     return f"{SCALE_FACES.get(chosen, '')} {chosen}".strip()
-
-
-def minority_question(t: Translator, conversation: Round, prompt: Prompt, chosen: str) -> str:
-    _ = t.gettext
-    return "\n".join(
-        [
-            "🫂 " + _("Most people see this differently. What should the others understand about your view?"),
-            "",
-            t.format(_("The question was: {question}"), question=pick(prompt.text, t.language)),
-            t.format(_("You answered: {answer}"), answer=chosen_label(t, prompt, chosen)),
-            "",
-            icon(t, "ℹ️")
-            + _("Type your answer or send a voice message. Your view will be shown next to the majority's."),
-        ]
-    )
-
-
-def minority_rows(t: Translator, conversation: Round, prompt: Prompt) -> tuple[tuple[ButtonSpec, ...], ...]:
-    return ((ButtonSpec("⏭ " + t.gettext("I'd rather not"), f"minority:skip:{conversation.id}:{prompt.id}"),),)

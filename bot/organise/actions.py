@@ -14,7 +14,13 @@ from bot.organise.export import TELEGRAM_UPLOAD_LIMIT, Selection, export_zip, pa
 from bot.organise.i18n import ON_
 from bot.organise.stats import live_view
 
-EXPORT_FORMATS = {"xlsx": ("xlsx", ","), "csv": ("csv", ","), "csv;": ("csv", ";"), "json": ("json", ",")}
+EXPORT_FORMATS = {
+    "xlsx": ("xlsx", ","),
+    "csv": ("csv", ","),
+    "csv;": ("csv", ";"),
+    "json": ("json", ","),
+    "jsonl": ("json", ","),
+}
 
 
 def _round(ctx: OrganiserContext, wanted: str) -> Round | None:
@@ -138,15 +144,29 @@ async def export(ctx: OrganiserContext, args: str) -> None:
     ctx.later(job)
 
 
-@organiser_command("brief", ON_("the meeting brief as a web page: /brief [conversation]"))
+@organiser_command("brief", ON_("the meeting brief as a web page: /brief [round or walk] [live] [since=2026-11-26]"))
 async def brief(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
-    wanted = args.strip().split()[0] if args.strip() else ""
-    conversation = _round(ctx, wanted)
+    wanted, live_only, since = "", False, None
+    for token in args.split():
+        word = token.lower()
+        if word in ("live", "live-only", "--live-only"):
+            live_only = True
+        elif word.startswith("since="):
+            try:
+                since = parse_day(word.partition("=")[2], ctx.settings.timezone)
+            except ValueError:
+                ctx.reply(
+                    "❌ " + o.format(o.ogettext("Cannot read the date {date}; write it as 2026-11-26."), date=token)
+                )
+                return
+        else:
+            wanted = token
+    conversation = ctx.library.walks.get(wanted) or _round(ctx, wanted)
     if conversation is None:
-        _no_such_round(ctx, wanted or "—", ctx.library.rounds)
+        _no_such_round(ctx, wanted or "—", [*ctx.library.rounds, *ctx.library.walks])
         return
-    ctx.log("brief", conversation=conversation.id)
+    ctx.log("brief", conversation=conversation.id, live_only=live_only, since=since.isoformat() if since else None)
     ctx.reply("⏳ " + o.ogettext("Preparing the meeting brief."))
     settings, library, language = ctx.settings, ctx.library, o.language
 
@@ -161,6 +181,8 @@ async def brief(ctx: OrganiserContext, args: str) -> None:
             target,
             language,
             organiser_language=settings.organiser_language,
+            since=since,
+            live_only=live_only,
         )
         later.reply(
             "📄 " + o.ogettext("The meeting brief: open it in a browser, or print it."),
@@ -171,13 +193,13 @@ async def brief(ctx: OrganiserContext, args: str) -> None:
     ctx.later(job)
 
 
-@organiser_command("stats", ON_("live view: participants, answers per question, response rate"))
+@organiser_command("stats", ON_("live view: participants, answers per question, response rate; /stats [round or walk]"))
 async def stats(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     wanted = args.strip().split()[0] if args.strip() else ""
-    conversation = _round(ctx, wanted)
+    conversation = ctx.library.walks.get(wanted) or _round(ctx, wanted)
     if wanted and conversation is None:
-        _no_such_round(ctx, wanted, ctx.library.rounds)
+        _no_such_round(ctx, wanted, [*ctx.library.rounds, *ctx.library.walks])
         return
     view = await live_view(ctx.store, ctx.library, conversation, ctx.settings.timezone, ctx.now, o, ctx.scope)
     ctx.reply(view.text, photo=view.chart)

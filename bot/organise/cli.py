@@ -16,6 +16,7 @@ from typing import TextIO
 from bot.config import Settings
 from bot.content.loader import Library
 from bot.engine.outgoing import Outgoing
+from bot.organise.brief import write_brief
 from bot.organise.export import FORMATS, Selection, export, parse_day
 from bot.organise.export_media import export_with_media
 from bot.store import Store, network
@@ -52,6 +53,9 @@ def run_export(
 
     if not settings.db.exists():
         return _no_database(settings)
+    fmt = "json" if fmt == "jsonl" else fmt  # JSON Lines, whichever name is used
+    if fmt == "json" and out and out.endswith(".json"):
+        print("samenspraak: note: JSON Lines (one object per line) are usually named .jsonl", file=sys.stderr)
     if fmt not in FORMATS:
         print(f"samenspraak: unknown format {fmt!r}; use one of {', '.join(FORMATS)}", file=sys.stderr)
         return 2
@@ -144,8 +148,16 @@ async def _log(settings: Settings, action: str, detail: dict[str, object]) -> No
         await store.close()
 
 
-def run_brief(settings: Settings, conversations: str | list[str], out: str, language: str | None = None) -> int:
-    """Write the meeting brief of one conversation (or of several rounds, one after the other) as one HTML page."""
+def run_brief(
+    settings: Settings,
+    conversations: str | list[str],
+    out: str,
+    language: str | None = None,
+    *,
+    since: str | None = None,
+    live_only: bool = False,
+) -> int:
+    """Write the meeting brief of a round or a walk (or of several rounds, one after the other) as one HTML page."""
     from bot.dispatch import load_content
     from bot.organise.network import build_series_brief
 
@@ -154,25 +166,57 @@ def run_brief(settings: Settings, conversations: str | list[str], out: str, lang
     library = load_content(settings)
     wanted = [conversations] if isinstance(conversations, str) else conversations
     for conversation in wanted:
-        if conversation not in library.rounds:
-            rounds = ", ".join(sorted(library.rounds)) or "none"
-            print(f"samenspraak: no round {conversation!r} in the content; rounds: {rounds}", file=sys.stderr)
+        if conversation not in library.rounds and (len(wanted) > 1 or conversation not in library.walks):
+            known = ", ".join(sorted([*library.rounds, *library.walks])) or "none"
+            print(f"samenspraak: no round or walk {conversation!r} in the content; there are: {known}", file=sys.stderr)
             return 1
+    try:
+        moment = parse_day(since, settings.timezone) if since else None
+    except ValueError as error:
+        print(f"samenspraak: cannot read the date: {error}; write it as 2026-11-26", file=sys.stderr)
+        return 2
 
     async def write() -> None:
         store = await Store.open(settings.db)
         try:
             now = datetime.now(UTC)
-            html = await build_series_brief(
-                store, library, wanted, settings.timezone, now, language, organiser_language=settings.organiser_language
-            )
+            if len(wanted) == 1:
+                await write_brief(
+                    store,
+                    library,
+                    wanted[0],
+                    settings.timezone,
+                    now,
+                    Path(out),
+                    language,
+                    since=moment,
+                    live_only=live_only,
+                    organiser_language=settings.organiser_language,
+                )
+            else:
+                html = await build_series_brief(
+                    store,
+                    library,
+                    wanted,
+                    settings.timezone,
+                    now,
+                    language,
+                    organiser_language=settings.organiser_language,
+                    since=moment,
+                    live_only=live_only,
+                )
 
-            def save() -> None:
-                Path(out).parent.mkdir(parents=True, exist_ok=True)
-                Path(out).write_text(html, encoding="utf-8")
+                def save() -> None:
+                    Path(out).parent.mkdir(parents=True, exist_ok=True)
+                    Path(out).write_text(html, encoding="utf-8")
 
-            await asyncio.to_thread(save)
-            detail = {"conversation": wanted[0] if len(wanted) == 1 else wanted, "out": out}
+                await asyncio.to_thread(save)
+            detail = {
+                "conversation": wanted[0] if len(wanted) == 1 else wanted,
+                "out": out,
+                "since": since,
+                "live_only": live_only,
+            }
             await queries.record_action(store, who(), "brief", detail, now)
         finally:
             await store.close()

@@ -14,7 +14,8 @@ A handler collects replies (`ctx.reply`), log lines (`ctx.log`) and changes (`ct
 `messages_others=True` when the change queues messages to other chats, so the live sender goes at once) on its
 context; they are written in one transaction together with the inbox mark of the update, so an organiser action is
 done and logged exactly once. A change whose outcome the answer needs (a new walk date's number) logs with
-`await ctx.log_in(db, ...)` and replies with `ctx.reply` from inside the change: replies are written after changes. Slow work goes in `ctx.later(job)`: in the live bot it runs after the first reply,
+`await ctx.log_in(db, ...)` and replies with `ctx.reply` from inside the change: replies are written after changes.
+Slow work goes in `ctx.later(job)`: in the live bot it runs after the first reply,
 in the background, and its own replies follow. For anyone who is not
 an organiser none of this exists: dispatch never asks the registry, and the engine answers the command or button as
 it answers any unknown one, revealing nothing.
@@ -194,6 +195,34 @@ def organiser_menu(language: str | None) -> list[tuple[str, str]]:
     return [(command.name, o.ogettext(command.description)) for command in COMMANDS.values()]
 
 
+def organiser_help_text(language: str | None, scope: frozenset[str] | None = None) -> str:
+    """The organiser commands with what each does, in the organiser's language; a community organiser (`scope`)
+    reads which communities are theirs, without the commands that are a network organiser's."""
+    o = organiser_translator(language)
+    lines = ["🧑‍💼 " + o.ogettext("Organiser commands (only organisers see and can use these):"), ""]
+    if scope is not None:
+        communities = ", ".join(sorted(scope))
+        lines += [o.format(o.ogettext("You are an organiser of {communities}."), communities=communities), ""]
+    lines += [
+        f"/{command.name} — {o.ogettext(command.description)}"
+        for command in COMMANDS.values()
+        if scope is None or not command.network_only
+    ]
+    lines += ["", o.ogettext("Every organiser action is logged with who and when.")]
+    return "\n".join(lines)
+
+
+def with_organiser_help(messages: list[Outgoing], language: str | None, contact: str) -> list[Outgoing]:
+    """An organiser's /help, all in their organiser language: the participants' help, then the organiser commands."""
+    from bot.engine.notices import help_text
+    from bot.i18n import translator
+
+    if not messages:
+        return messages
+    first = replace(messages[0], text=help_text(translator(organiser_translator(language).language), contact))
+    return [first, *messages[1:], Outgoing(text=organiser_help_text(language), kind="organiser")]
+
+
 def with_organiser_menu(messages: list[Outgoing]) -> list[Outgoing]:
     """An organiser who changes language keeps their organiser commands in the menu."""
     return [
@@ -240,7 +269,9 @@ async def handle(
     channel, address = state.channel, state.address
     if inbox_key is not None and await queries.inbox_handled(dispatcher.store, channel, inbox_key):
         return Handled(Result(state=state, now=now), None, duplicate=True)
-    language = state.language or guess_language(hint)
+    language = (
+        await organiser_language(dispatcher.store, channel, address, hint) or state.language or guess_language(hint)
+    )
     ctx = OrganiserContext(dispatcher, channel, address, state, now, organiser_translator(language))
     ctx.scope = await dispatcher.store.call(scope_of, channel, address)
     if isinstance(event, events.Command):
@@ -307,20 +338,7 @@ async def drain() -> None:
 @organiser_command("organiser", ON_("what organisers can do here"))
 async def organiser_help(ctx: OrganiserContext, args: str) -> None:
     """The list of organiser commands, with what each does."""
-    o = ctx.o
-    lines = ["🧑‍💼 " + o.ogettext("Organiser commands (only organisers see and can use these):"), ""]
-    if ctx.scope is not None:  # a community organiser: what they see is their communities'
-        lines[1:1] = [
-            o.format(o.ogettext("You are an organiser of {communities}."), communities=", ".join(sorted(ctx.scope))),
-            "",
-        ]
-    lines += [
-        f"/{command.name} — {o.ogettext(command.description)}"
-        for command in COMMANDS.values()
-        if ctx.scope is None or not command.network_only
-    ]
-    lines += ["", o.ogettext("Every organiser action is logged with who and when.")]
-    ctx.reply("\n".join(lines))
+    ctx.reply(organiser_help_text(ctx.o.language, ctx.scope))
 
 
 @organiser_command("reload", ON_("load the conversation files again, without a restart"), network_only=True)
@@ -344,6 +362,15 @@ async def reload(ctx: OrganiserContext, args: str) -> None:
 
 
 # The built-in organiser features register themselves on import; keep this at the end of the module.
-from bot.organise import actions, announce, moderation, network_commands, safeguarding  # noqa: E402, F401
+from bot.organise import (  # noqa: E402, F401
+    actions,
+    announce,
+    flags,
+    moderation,
+    network_commands,
+    own_language,
+    safeguarding,
+)
+from bot.organise.own_language import organiser_language  # noqa: E402
 from bot.organise.scope import allowed, network_only_refusal, refusal  # noqa: E402
 from bot.organise.scope import describe as scope_names  # noqa: E402

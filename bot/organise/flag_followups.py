@@ -14,8 +14,7 @@ from typing import Any
 
 from bot.engine.outgoing import Outgoing
 from bot.organise.i18n import OrganiserTranslator, organiser_translator
-from bot.store.network import flag_recipients
-from bot.store.organise import enqueue, language_of
+from bot.store.organise import enqueue, language_of, organisers_of
 
 
 def _follow_flag(
@@ -38,7 +37,7 @@ def _follow_flag(
         return False
     participant_id, pseudonym, channel = row
     # The organisers the flag card went to: the network's and the participant's own community's.
-    addresses = flag_recipients(db, channel, participant_id) | (set(organisers) if channel == "telegram" else set())
+    addresses = organisers_of(db, channel, participant_id) | (set(organisers) if channel == "telegram" else set())
     for address in sorted(addresses):
         text = render(organiser_translator(language_of(db, channel, address)), pseudonym)[:4000]
         enqueue(db, channel, address, Outgoing(text=text, kind="organiser", data=data or {}), now, participant_id)

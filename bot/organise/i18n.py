@@ -3,8 +3,8 @@
 Strings are marked with `ogettext` / `ongettext` (and `ON_` for strings defined at import time), never with `_` or
 `gettext`, so the participant extraction (`pybabel extract -k _ -k gettext ...`) does not pick them up, and the
 organiser extraction (`--no-default-keywords -k ogettext -k ongettext:1,2 -k ON_`) picks up only these. The catalogs
-are `locales/<lang>/LC_MESSAGES/organiser.po`, Dutch and English; any other language falls back to English (the
-source language). They are loaded like the participant catalogs (`bot.i18n.load_translations`).
+are `locales/<lang>/LC_MESSAGES/organiser.po`, Dutch, French and English; any other language falls back to English
+(the source language). They are loaded like the participant catalogs (`bot.i18n.load_translations`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from functools import cache
 from bot.i18n import Translator, load_translations
 
 DOMAIN = "organiser"
-LANGUAGES = ("nl", "en")
+LANGUAGES = ("nl", "fr", "en")
 DEFAULT_LANGUAGE = "nl"  # city staff in Flanders; an organiser who chose another language gets English
 
 
@@ -34,7 +34,7 @@ class OrganiserTranslator(Translator):
 
 
 def organiser_language(language: str | None) -> str:
-    """The organiser catalog for someone who uses `language`: Dutch or English."""
+    """The organiser catalog for someone who uses `language`: Dutch, French or English."""
     if language in LANGUAGES:
         return language
     return "en" if language else DEFAULT_LANGUAGE

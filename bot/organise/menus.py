@@ -34,8 +34,18 @@ async def start_live(live: LiveBot) -> None:
 
     attach(live.dispatcher, live.flush)
     bot = live.application.bot
-    for address in await queries.organisers(live.store, live.settings):
-        language = await live.store.call(queries.language_of, "telegram", address)
+    addresses = await queries.organisers(live.store, live.settings)
+    if not addresses:
+        log.warning(
+            "no organiser is configured: safeguarding flags wait until the first one is added "
+            "(SAMENSPRAAK_ORGANISERS, or `samenspraak organiser add USER_ID`)"
+        )
+    else:  # flags raised before any organiser existed (organisers named only in SAMENSPRAAK_ORGANISERS now)
+        waiting = await live.store.write(queries.tell_waiting_flags, "telegram", addresses, live.clock.now())
+        if waiting:
+            log.warning("%d safeguarding flag(s) raised while there was no organiser sent now", waiting)
+    for address in addresses:
+        language = await live.store.call(queries.organiser_language_of, "telegram", address)
         try:
             await bot.set_my_commands(organiser_commands(language), scope=BotCommandScopeChat(int(address)))
         except Exception as error:  # a chat that never opened the bot cannot have a menu yet

@@ -10,10 +10,12 @@ from typing import Any
 
 from bot.organise import media_command  # noqa: F401 - registers /media beside /moderate
 from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
-from bot.organise.common import language_name, local, prompt_text_nl, role_name
+from bot.organise.common import role_name
 from bot.organise.i18n import ON_
 from bot.organise.media_cards import attach, extra_lines, extras_for
+from bot.organise.plain import city_time, language_label, question_text
 from bot.store import organise as queries
+from bot.store import parse_iso
 
 DECISIONS = {"mod-ok": "approved", "mod-hide": "hidden"}
 
@@ -34,8 +36,8 @@ async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, 
         [
             item["pseudonym"],
             role_name(o, item["role"]),
-            language_name(item["language"]),
-            local(item["created_at"], ctx.settings.timezone),
+            language_label(o, item["language"]),
+            city_time(o, parse_iso(item["created_at"]), ctx.settings.timezone),
         ]
     )
     parts.append(
@@ -45,7 +47,7 @@ async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, 
             count=waiting,
         )
     )
-    question = prompt_text_nl(ctx.library, item["conversation"], item["prompt_id"])
+    question = question_text(ctx.library, item["conversation"], item["prompt_id"], o.language)
     body = [
         o.format(o.ogettext("Question: {prompt}"), prompt=question),
         o.format(o.ogettext("From: {who}"), who=details),
@@ -114,6 +116,13 @@ async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
 
 @organiser_button("mod-later")
 async def later(ctx: OrganiserContext, rest: str) -> None:
+    """Put a text off: the next one comes; when it is the only one left, it is not shown again and again."""
+    if rest.isdigit() and await queries.pending_texts(ctx.store) == 1:
+        following = await queries.next_pending_text(ctx.store, int(rest))
+        if following is not None and following["id"] == int(rest):
+            o = ctx.o
+            ctx.reply("⏭ " + o.ogettext("This is the only text waiting; it stays for later. Send /moderate to decide."))
+            return
     await show_next(ctx, int(rest) if rest.isdigit() else 0)
 
 

@@ -201,12 +201,24 @@ async def build_series_brief(
     now: datetime,
     language: str | None = None,
     organiser_language: str = "nl",
+    since: datetime | None = None,
+    live_only: bool = False,
 ) -> str:
     """The meeting briefs of several rounds (a series between meetings) as one page, one part per round, in order."""
     from bot.organise.brief import build_brief
 
     pages = [
-        await build_brief(store, library, conversation, zone, now, language, organiser_language=organiser_language)
+        await build_brief(
+            store,
+            library,
+            conversation,
+            zone,
+            now,
+            language,
+            since=since,
+            live_only=live_only,
+            organiser_language=organiser_language,
+        )
         for conversation in conversations
     ]
     if len(pages) == 1:

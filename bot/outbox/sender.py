@@ -42,6 +42,7 @@ RENDERED_KINDS = frozenset(
         "round_results",
         "walk_date_call",
         "walk_date_invite",
+        "majority",
     }
 )
 # Follow-ups that are never stale while their render still finds them relevant: a prompt that waited for its moment

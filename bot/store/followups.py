@@ -386,36 +386,6 @@ def write_mark(db: sqlite3.Connection, participant_id: int, data: dict[str, Any]
     mark_many(db, data["kind"], data["key"], [participant_id], data["state"], now)
 
 
-def open_minority_question(db: sqlite3.Connection, participant_id: int) -> dict[str, Any] | None:
-    """The minority question the participant was sent last, if it is still open: not answered or skipped, and no
-    round prompt shown after it (then their next text is meant for that prompt)."""
-    rows = db.execute(  # nearly always empty, and a primary-key range: cheap on every message
-        "SELECT key FROM followup_marks WHERE participant_id = ? AND kind = 'minority' AND state = 'asked'",
-        (participant_id,),
-    ).fetchall()
-    asked = {row[0] for row in rows}
-    if not asked:
-        return None
-    row = db.execute(
-        "SELECT payload, sent_at FROM outbox WHERE participant_id = ? AND kind = 'minority' AND status = 'sent'"
-        " ORDER BY sent_at DESC, id DESC LIMIT 1",
-        (participant_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    payload, sent_at = json.loads(row[0]), row[1]
-    if f"{payload.get('conversation')}:{payload.get('prompt')}" not in asked:
-        return None
-    last = db.execute(
-        "SELECT MAX(sent_at) FROM outbox WHERE participant_id = ? AND status = 'sent'"
-        " AND kind IN ('prompt', 'next_prompt', 'reminder')",
-        (participant_id,),
-    ).fetchone()
-    if last and last[0] and last[0] > sent_at:
-        return None
-    return {"conversation": payload.get("conversation"), "prompt": payload.get("prompt"), "sent_at": sent_at}
-
-
 def prompt_on_its_way(db: sqlite3.Connection, participant_id: int) -> bool:
     """A delayed prompt whose moment has come is waiting in the outbox (quiet hours, a pause, a restart)."""
     found = db.execute(

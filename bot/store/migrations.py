@@ -286,6 +286,22 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        9,
+        "safeguarding flags kept until an organiser is told; organisers' own language",
+        """
+        ALTER TABLE safeguarding_flags ADD COLUMN told_at TEXT;
+        ALTER TABLE safeguarding_flags ADD COLUMN detail TEXT NOT NULL DEFAULT '{}';
+        CREATE INDEX safeguarding_untold ON safeguarding_flags (told_at) WHERE told_at IS NULL;
+        CREATE TABLE organiser_languages (
+            channel    TEXT NOT NULL,
+            address    TEXT NOT NULL,
+            language   TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            PRIMARY KEY (channel, address)
+        )
+        """,
+    ),
+    (
         10,
         "a safeguarding flag knows its kinds (suicide, violence, ...), so the care message fits it",
         """

@@ -42,19 +42,6 @@ def scopes(db: sqlite3.Connection) -> dict[tuple[str, str], set[str]]:
     return found
 
 
-def flag_recipients(db: sqlite3.Connection, channel: str, participant_id: int) -> set[str]:
-    """Who hears of a participant's safeguarding flag (the card and what follows it): the network organisers of
-    the channel and the organisers of the participant's own community, never another community's."""
-    found = db.execute(
-        "SELECT o.address FROM organisers o WHERE o.channel = ? AND o.active = 1 AND (NOT EXISTS (SELECT 1 FROM"
-        " organiser_communities c WHERE c.channel = o.channel AND c.address = o.address) OR EXISTS (SELECT 1 FROM"
-        " organiser_communities c JOIN participants p ON p.community = c.community WHERE c.channel = o.channel"
-        " AND c.address = o.address AND p.id = ?))",
-        (channel, participant_id),
-    )
-    return {row[0] for row in found.fetchall()}
-
-
 def community_of_participant(db: sqlite3.Connection, participant_id: int) -> str | None:
     row = db.execute("SELECT community FROM participants WHERE id = ?", (participant_id,)).fetchone()
     return row[0] if row else None

@@ -20,8 +20,6 @@ from bot.config import Settings
 from bot.engine.outgoing import Outgoing
 from bot.store.connection import in_thread, iso
 from bot.store.events import close_inbox
-from bot.store.jobs import QUOTED_WORDS
-from bot.store.network import flag_recipients
 from bot.store.outbox_rows import OutboxRow, insert_and_claim
 from bot.store.records import SENDS_TO_OTHERS, writer
 from bot.store.sqlite import Store
@@ -66,6 +64,8 @@ async def set_organiser(store: Store, channel: str, address: str, active: bool, 
         await log_action(
             db, by, "organiser-add" if active else "organiser-remove", {"channel": channel, "address": address}, now
         )
+        if active:  # a flag raised while there was no organiser reaches the first one added
+            await in_thread(db, tell_waiting_flags, channel, [address], now)
     return True
 
 
@@ -352,30 +352,85 @@ def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: d
         if row is None:
             return
         data = {**data, "conversation": row[0], "prompt_id": row[1]}
+    # What the message to organisers says is kept with the flag: with no organiser yet, it goes to the first one.
+    keys = ("pseudonym", "channel", "prompt_id", "question", "excerpt", "words", "kinds", "attach")
+    detail = {key: data.get(key) for key in keys if key in data}
     cursor = db.execute(
-        "INSERT INTO safeguarding_flags (participant_id, answer_id, words, kinds, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO safeguarding_flags (participant_id, answer_id, words, kinds, created_at, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
         (
             participant_id,
             answer_id,
             json.dumps(data["words"], ensure_ascii=False),
             json.dumps(data.get("kinds", [])),
             iso(now),
+            json.dumps(detail, ensure_ascii=False),
         ),
     )
     flag_id = cursor.lastrowid
     assert flag_id is not None
-    # Network organisers, and the organisers of the participant's own community (bot/organise/scope.py).
-    addresses = flag_recipients(db, data["channel"], participant_id) | set(data.get("organisers", []))
+    addresses = organisers_of(db, data["channel"], participant_id) | set(data.get("organisers", []))
+    tell_organisers(db, flag_id, participant_id, detail, sorted(addresses), now)
+
+
+def organisers_of(db: sqlite3.Connection, channel: str, participant_id: int) -> set[str]:
+    """Network organisers, and the organisers of the participant's own community (bot/organise/scope.py)."""
+    found = db.execute(
+        "SELECT o.address FROM organisers o WHERE o.channel = ? AND o.active = 1 AND (NOT EXISTS (SELECT 1 FROM"
+        " organiser_communities c WHERE c.channel = o.channel AND c.address = o.address) OR EXISTS (SELECT 1 FROM"
+        " organiser_communities c JOIN participants p ON p.community = c.community WHERE c.channel = o.channel"
+        " AND c.address = o.address AND p.id = ?))",
+        (channel, participant_id),
+    )
+    return {row[0] for row in found.fetchall()}
+
+
+def tell_organisers(
+    db: sqlite3.Connection,
+    flag_id: int,
+    participant_id: int,
+    detail: dict[str, Any],
+    addresses: list[str],
+    now: datetime,
+) -> None:
+    """Queue the flag to these organisers, each in their own language; with none, it waits (`told_at` empty)."""
     # Rendered here, in the organiser package, so the store does not need to know organiser words.
     from bot.organise.safeguarding import flag_message
 
-    for address in sorted(addresses):
-        language = language_of(db, data["channel"], address)
+    for address in addresses:
+        language = organiser_language_of(db, detail["channel"], address)
         # Tied to the participant it is about (not the organiser it goes to), so their /forget removes it too.
-        message = flag_message(flag_id, data, language)
-        if data.get("attach"):  # a voice note's flag carries the recording itself (bot/jobs/runners.py)
-            message = replace(message, data={**message.data, **data["attach"]})
-        enqueue(db, data["channel"], address, message, now, participant_id)
+        message = flag_message(flag_id, detail, language)
+        if detail.get("attach"):  # a voice note's flag carries the recording itself (bot/jobs/runners.py)
+            message = replace(message, data={**message.data, **detail["attach"]})
+        enqueue(db, detail["channel"], address, message, now, participant_id)
+    if addresses:
+        db.execute("UPDATE safeguarding_flags SET told_at = ? WHERE id = ?", (iso(now), flag_id))
+
+
+def tell_waiting_flags(db: sqlite3.Connection, channel: str, addresses: list[str], now: datetime) -> int:
+    """Flags raised while no organiser of this channel existed, sent now to these organisers; how many."""
+    rows = db.execute(
+        "SELECT f.id, f.participant_id, f.detail FROM safeguarding_flags f JOIN participants p"
+        " ON p.id = f.participant_id WHERE f.told_at IS NULL AND f.handled_at IS NULL AND p.channel = ? ORDER BY f.id",
+        (channel,),
+    ).fetchall()
+    told = 0
+    for flag_id, participant_id, detail in rows:
+        # Only to those of the added organisers who may see this participant's community (bot/organise/scope.py).
+        allowed = sorted(set(addresses) & organisers_of(db, channel, participant_id))
+        if allowed:
+            tell_organisers(db, flag_id, participant_id, {**json.loads(detail), "channel": channel}, allowed, now)
+            told += 1
+    return told
+
+
+def organiser_language_of(db: sqlite3.Connection, channel: str, address: str) -> str | None:
+    """The language an organiser chose for organiser messages, else the one they use as a participant."""
+    row = db.execute(
+        "SELECT language FROM organiser_languages WHERE channel = ? AND address = ?", (channel, address)
+    ).fetchone()
+    return row[0] if row else language_of(db, channel, address)
 
 
 async def flag(store: Store, flag_id: int) -> dict[str, Any] | None:
@@ -440,6 +495,18 @@ async def enrolled_in(store: Store, communities: set[str]) -> int:
     return int(rows[0][0]) if rows else 0
 
 
+async def got_round(store: Store, conversation: str) -> int:
+    """Enrolled participants who got this round (in it now, or with an answer to it): walkers who never did are not
+    counted as not answering."""
+    rows = await _rows(
+        store,
+        f"SELECT COUNT(*) FROM participants p WHERE {ENROLLED} AND (p.conversation = ?"
+        " OR EXISTS (SELECT 1 FROM answers a WHERE a.participant_id = p.id AND a.conversation = ?))",
+        (conversation, conversation),
+    )
+    return int(rows[0][0]) if rows else 0
+
+
 async def round_progress(store: Store, conversation: str) -> dict[str, Any]:
     """Per prompt: answers and skips; and how many participants answered anything in this conversation."""
     per_prompt: dict[str, dict[str, int]] = {}
@@ -457,73 +524,6 @@ async def round_progress(store: Store, conversation: str) -> dict[str, Any]:
         (conversation,),
     )
     return {"prompts": per_prompt, "participants": rows[0][0] if rows else 0, "answers": rows[0][1] if rows else 0}
-
-
-async def brief_data(store: Store, conversation: str, quotes: int = 5) -> dict[str, Any]:
-    """Everything the meeting brief shows for one conversation, in a handful of grouped queries."""
-    data: dict[str, Any] = {}
-    data["by_role"] = await _rows(
-        store,
-        "SELECT a.prompt_id, p.role, COUNT(*) FROM answers a JOIN participants p ON p.id = a.participant_id"
-        " WHERE a.conversation = ? AND a.answer_type != 'skipped' AND a.minority = 0 GROUP BY 1, 2",
-        (conversation,),
-    )
-    data["by_language"] = await _rows(
-        store,
-        "SELECT a.prompt_id, p.language, COUNT(*) FROM answers a JOIN participants p ON p.id = a.participant_id"
-        " WHERE a.conversation = ? AND a.answer_type != 'skipped' AND a.minority = 0 GROUP BY 1, 2",
-        (conversation,),
-    )
-    # Each option chosen counts once; a multiple choice (`{"options": [...]}`) counts every option it chose.
-    data["choices"] = await _rows(
-        store,
-        "SELECT prompt_id, minority, COALESCE(json_extract(value, '$.option'), json_extract(value, '$.value')),"
-        " COUNT(*) FROM answers WHERE conversation = ? AND (json_extract(value, '$.option') IS NOT NULL"
-        " OR json_extract(value, '$.value') IS NOT NULL) GROUP BY 1, 2, 3"
-        " UNION ALL SELECT a.prompt_id, a.minority, chosen.value, COUNT(*) FROM answers a,"
-        " json_each(a.value, '$.options') AS chosen WHERE a.conversation = ? AND a.answer_type = 'choice'"
-        " GROUP BY 1, 2, 3",
-        (conversation, conversation),
-    )
-    data["kinds"] = await _rows(
-        store,
-        "SELECT prompt_id, minority, COUNT(*), SUM(json_extract(value, '$.voice') IS NOT NULL),"
-        " SUM(json_extract(value, '$.photo') IS NOT NULL), SUM(json_extract(value, '$.text') IS NOT NULL),"
-        " SUM(answer_type = 'skipped'), SUM(json_extract(value, '$.latitude') IS NOT NULL),"
-        " SUM(json_extract(value, '$.text') IS NOT NULL AND moderation = 'pending')"
-        " FROM answers WHERE conversation = ? GROUP BY 1, 2",
-        (conversation,),
-    )
-    # Only approved texts are ever quoted; the newest few per question and per side.
-    data["quotes"] = await _rows(
-        store,
-        "SELECT prompt_id, minority, text, language FROM (SELECT a.prompt_id, a.minority,"
-        f" {QUOTED_WORDS} AS text, p.language, ROW_NUMBER() OVER"
-        " (PARTITION BY a.prompt_id, a.minority ORDER BY a.id DESC) AS n FROM answers a"
-        " JOIN participants p ON p.id = a.participant_id WHERE a.conversation = ? AND a.moderation = 'approved'"
-        f" AND {QUOTED_WORDS} IS NOT NULL) WHERE n <= ? ORDER BY prompt_id, minority, n",
-        (conversation, quotes),
-    )
-    rows = await _rows(
-        store,
-        "SELECT COUNT(DISTINCT a.participant_id), COUNT(*) FROM answers a WHERE a.conversation = ?"
-        " AND a.answer_type != 'skipped'",
-        (conversation,),
-    )
-    data["participants"], data["answers"] = (rows[0][0], rows[0][1]) if rows else (0, 0)
-    data["participants_by_role"] = await _rows(
-        store,
-        "SELECT p.role, COUNT(DISTINCT p.id) FROM answers a JOIN participants p ON p.id = a.participant_id"
-        " WHERE a.conversation = ? GROUP BY 1",
-        (conversation,),
-    )
-    data["participants_by_language"] = await _rows(
-        store,
-        "SELECT p.language, COUNT(DISTINCT p.id) FROM answers a JOIN participants p ON p.id = a.participant_id"
-        " WHERE a.conversation = ? GROUP BY 1",
-        (conversation,),
-    )
-    return data
 
 
 async def open_flags(store: Store, communities: frozenset[str] | None = None) -> int:
