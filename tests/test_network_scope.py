@@ -87,6 +87,7 @@ SEEING = {
     "help": ("organiser", ""),
     "own export": ("export", "csv"),
     "media": ("media", "20"),
+    "flags": ("flags", ""),
 }
 
 
@@ -114,7 +115,7 @@ async def test_a_community_organiser_sees_nothing_of_another_community(two: Worl
         assert bob(two) not in data and "aalst" not in data
     # The Aalst organiser does see them.
     theirs = await two.send("aalst-org", events.Command(name, args), organiser=True)
-    if command in ("moderate", "ideas", "walk dates", "media"):
+    if command in ("moderate", "ideas", "walk dates", "media", "flags"):
         assert any(s in "\n".join(m.text for m in theirs) for s in (BOB_SAYS, "aalst-idee", "#1"))
 
 
