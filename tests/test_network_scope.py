@@ -4,15 +4,19 @@ organiser change is written with its log line in one transaction."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import zipfile
+from pathlib import Path
 
 import pytest
 
+from bot.clock import ManualClock
+from bot.config import Settings
 from bot.engine import events
 from bot.store import organise as organisers
-from tests.support.followups import World
-from tests.support.network import BOB_SAYS, two
+from tests.support.followups import World, with_content
+from tests.support.network import AALST_WITH_TEXT, BOB_SAYS, GENT_ONE, START, join, two, write
 
 __all__ = ["two"]  # the fixture, shared from tests/support/network.py
 
@@ -189,3 +193,31 @@ async def test_what_follows_a_flag_goes_where_the_flag_went(two: World) -> None:
     assert sent
     rows = read(two, "SELECT address, payload FROM outbox WHERE payload LIKE '%My husband hits me%'")
     assert sorted(address for address, _payload in rows) == ["aalst-org", "netwerk"]
+
+
+async def test_a_flag_that_waited_for_organisers_goes_only_to_those_of_its_community(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Raised before any organiser existed; adding a community organiser of another community does not reveal it."""
+    from bot.__main__ import main
+    from tests.conftest import CONVERSATIONS
+
+    words = (CONVERSATIONS / "safeguarding.yaml").read_text(encoding="utf-8")
+    helplines = (CONVERSATIONS / "helplines.yaml").read_text(encoding="utf-8")
+    files = {"gent-een.yaml": GENT_ONE, "aalst-een.yaml": AALST_WITH_TEXT, "safeguarding.yaml": words}
+    folder = write(tmp_path / "c", {**files, "helplines.yaml": helplines})
+    world = await World.open(with_content(settings, folder), ManualClock(START))
+    try:
+        await join(world, "omar", "aalst", role="newcomer")
+        await world.press("omar", "a:aalst-een:vervoer:bus")
+        await world.send("omar", BOB_SAYS)
+        db = ["--channel", "terminal", "--db", str(world.settings.db)]
+        for name, communities in (("gent-org", ["--community", "gent"]), ("aalst-org", ["--community", "aalst"])):
+            assert await asyncio.to_thread(main, ["organiser", "add", name, *communities, *db]) == 0
+        assert await asyncio.to_thread(main, ["organiser", "add", "netwerk", *db]) == 0
+        rows = read(world, "SELECT address FROM outbox WHERE kind = 'organiser' AND payload LIKE '%slaat mij%'")
+        assert sorted(address for (address,) in rows) == ["aalst-org"]  # the first one it may go to
+        log = [e["action"] for e in await organisers.actions(world.store)]
+        assert log.count("organiser-communities") == 2 and log.count("organiser-add") == 3
+    finally:
+        await world.close()
