@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "directory", nargs="?", help="folder with conversation files (default: SAMENSPRAAK_CONVERSATIONS)"
     )
+    check.add_argument(
+        "--against-db", action="store_true", help="also warn about removed prompts people are on (uses --db)"
+    )
     export = sub.add_parser("export", help="export the collected answers")
     export.add_argument(
         "--format", choices=["csv", "xlsx", "json", "jsonl"], default="json", help="json and jsonl: JSON Lines (.jsonl)"
@@ -118,7 +121,13 @@ def main(argv: list[str] | None = None) -> int:
     if command == "check":
         from bot.content.check import run_check
 
-        return run_check(Path(args.directory) if args.directory else settings.conversations)
+        folder = Path(args.directory) if args.directory else settings.conversations
+        code = run_check(folder)
+        if args.against_db:
+            from bot.organise.stranded import check_against_db
+
+            check_against_db(folder, settings.db)
+        return code
     if command == "export" and args.network:
         from bot.organise.network import run_network_export
 

@@ -5,6 +5,7 @@ Telegram and the terminal both call `Dispatcher.handle`, so a rehearsal behaves 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from bot.organise.safeguarding import inspect as safeguard
 from bot.organise.walk_signup import WalkSignupFeature
 from bot.store import OutboxRow, Store
 from bot.store.events import read_participant
+from bot.store.faults import forget_traces
 from bot.store.jobs import participant_media, participant_translations
 from bot.store.records import SENDS_TO_OTHERS
 
@@ -142,7 +144,16 @@ class Dispatcher:
 
     def reload_content(self) -> Library:
         """Load the content again; the running content stays if the new one does not pass the check."""
-        library = load_content(self.settings)
+        return self.use_content(load_content(self.settings))
+
+    async def reload_in_thread(self) -> Library:
+        """`reload_content` with the reading and checking in a worker thread: nobody waits while files load."""
+        return self.use_content(await asyncio.to_thread(load_content, self.settings))
+
+    async def reload_quietly(self) -> None:
+        await self.reload_in_thread()
+
+    def use_content(self, library: Library) -> Library:
         if library.ok:
             self.engine.library = library
             self.followups.soon()  # a changed meeting or idea status is news: look at it at the next wake
@@ -174,7 +185,10 @@ class Dispatcher:
             read_event, channel, address, event, self.settings.default_community, self.engine.features
         )
         if organiser and organise.claims(event):
-            return await organise.handle(self, state, event, now, inbox_key=inbox_key, hint=hint)
+            # Rights as the action takes effect, not as cached a moment ago: a removed organiser's button is dead.
+            organiser = await organise.still_organiser(self, channel, address)
+            if organiser:
+                return await organise.handle(self, state, event, now, inbox_key=inbox_key, hint=hint)
         if isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
             stored = await self.store.participant_record(state.id)
             stored["files"] = await self.store.call(participant_media, state.id)
@@ -198,6 +212,8 @@ class Dispatcher:
         saved, claimed = await self.store.apply_and_claim(
             result, now, inbox=(channel, inbox_key) if inbox_key else None
         )
+        if result.forget:
+            await forget_traces(self.store)  # nothing of theirs left in the WAL file either
         if saved is None and inbox_key is not None and not result.forget:
             return Handled(result, None, duplicate=True)
         if result.forget:  # their kept voice notes and photos go with their rows

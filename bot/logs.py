@@ -4,6 +4,22 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+
+# A Bot API URL carries the token in its path (`/bot123:ABC/getMe`, `/file/bot123:ABC/...`).
+_TOKEN_IN_URL = re.compile(r"(/bot)[^/\s'\"]+")
+
+
+def without_token(text: str) -> str:
+    """`text` with any Bot API URL's token taken out."""
+    return _TOKEN_IN_URL.sub(r"\1<token>", text)
+
+
+class _WithoutToken(logging.Formatter):
+    """The last guard: whatever a library puts in a message or a traceback, a token in a URL is not written."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return without_token(super().format(record))
 
 
 def setup_logging(level: str | None = None) -> None:
@@ -11,6 +27,8 @@ def setup_logging(level: str | None = None) -> None:
         level=(level or os.environ.get("SAMENSPRAAK_LOG_LEVEL", "WARNING")).upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_WithoutToken(handler.formatter._fmt if handler.formatter else None))
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -16,14 +16,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.clock import ManualClock, parse_offset
+from bot.clock import ManualClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
 from bot.engine import events
+from bot.engine.sanity import small_number
 from bot.jobs.service import build_worker
 from bot.outbox import Sender
 from bot.store import OutboxRow, Store
 from bot.store import organise as organisers
+from bot.terminal_commands import files_of, forget_files, simulator_event, time_offset, usage
 
 CHANNEL = "terminal"
 PREFIX = "bot> "
@@ -72,13 +74,16 @@ class TerminalChannel:
         if flat:
             self.buttons[row.address] = flat
             self.earlier[row.address] = (flat + self.earlier.get(row.address, []))[:40]
-        if payload.get("voice"):  # the prompt's recording in this language
-            self.write(f"{PREFIX}🔊 {payload['voice']}")
+        for key in ("voice", "audio", "video_note"):  # a prompt's recording, or an answer's file for organisers
+            if payload.get(key):
+                self.write(f"{PREFIX}{'🎥' if key == 'video_note' else '🔊'} {payload[key]}")
         photo_bytes = payload.get("photo_bytes")
+        files = files_of(self.files_dir, row.address)  # theirs: /forget removes the folder
         if photo_bytes:  # a chart made by the bot: saved as a picture to open
-            self.files_dir.mkdir(parents=True, exist_ok=True)
-            picture = self.files_dir / f"picture-{row.id}.png"
+            files.mkdir(mode=0o700, parents=True, exist_ok=True)
+            picture = files / f"picture-{row.id}.png"
             descriptor = os.open(picture, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)  # also a file that was there before
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(base64.b64decode(photo_bytes))
             self.write(f"{PREFIX}🖼 {picture}")
@@ -88,9 +93,10 @@ class TerminalChannel:
             size = os.path.getsize(path) if os.path.exists(path) else 0  # noqa: ASYNC240 - a local stat, instant
             self.write(f"{PREFIX}📎 {document['filename']} ({size} bytes) → {path}")
         elif document:
-            self.files_dir.mkdir(parents=True, exist_ok=True)
-            target = self.files_dir / document["filename"]
+            files.mkdir(mode=0o700, parents=True, exist_ok=True)
+            target = files / Path(document["filename"]).name
             descriptor = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)  # also a file that was there before
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(document["content"])
             self.write(f"{PREFIX}📎 {document['filename']} ({len(document['content'].encode())} bytes) → {target}")
@@ -104,34 +110,20 @@ def read_event(
     if text.startswith(":"):
         word, _sep, rest = text[1:].partition(" ")
         word = word.lower()
-        if word in ("voice", "photo") and rest.strip() and not rest.strip().isdigit():
-            return _real_file(word, rest.strip())
-        if word == "voice":
-            seconds = int(rest) if rest.strip().isdigit() else 5
-            return events.Voice(file_ref=f"terminal-voice-{seconds}s", duration=seconds)
-        if word == "photo":
-            return events.Photo(file_ref="terminal-photo")
-        if word == "sticker":
-            return events.Unsupported("sticker")
-        if word in ("location", "live"):
-            try:
-                latitude, longitude = (float(part) for part in rest.replace(",", " ").split())
-            except ValueError:
-                return f"usage: :{word} LAT LON, e.g. :{word} 51.0543 3.7174"
-            if word == "live":  # a shared live location moving on, as Telegram sends it: an edited message
-                return events.Location(latitude, longitude, live=True, moved=True)
-            return events.Location(latitude, longitude)
-        return None
+        named = rest.strip()
+        if word in ("voice", "photo") and named and not (named.isascii() and named.isdecimal()):
+            return _real_file(word, named)  # `:voice FILE.ogg`, `:photo FILE.jpg [CAPTION]`
+        return simulator_event(word, rest)  # bot/terminal_commands.py
     if text.startswith("/") and len(text) > 1:
         name, _sep, args = text[1:].partition(" ")
         return events.Command(name.split("@")[0], args.strip())
     # On a scale, a typed number is the value, whatever the button order (right-to-left reverses it).
+    typed = small_number(text)  # None for "²" or a 4,301-digit line, which int() cannot read
     for label, data in buttons:  # "۲" (Persian) is 2 as much as "2" is: never a button position on a scale
-        value = label.rsplit(" ", 1)[-1]
-        if text.isdecimal() and value.isdecimal() and int(value) == int(text):
+        if typed is not None and small_number(label.rsplit(" ", 1)[-1]) == typed:
             return events.Button(data)
-    if buttons and text.isdigit() and 1 <= int(text) <= len(buttons):
-        return events.Button(buttons[int(text) - 1][1])
+    if buttons and typed is not None and 1 <= typed <= len(buttons):
+        return events.Button(buttons[typed - 1][1])
     # A label names a button of an earlier message too (as tapping an old keyboard would); a bare number only
     # ever means one of the buttons shown last: typed at a walk card, "4" is an answer, not the old scale's "🙂 4".
     for label, data in [*buttons, *([] if text.isdecimal() else earlier or [])]:
@@ -145,7 +137,7 @@ def _real_file(word: str, rest: str) -> events.Event | str:
     name, _sep, caption = rest.partition(" ")
     path = Path(name).expanduser()
     if not path.is_file():
-        return f"no such file: {name}"
+        return f"no such file: {name}\n{usage(word)}"
     size = path.stat().st_size
     if word == "voice":
         return events.Voice(file_ref=f"file:{path.resolve()}", duration=0, size=size)
@@ -223,6 +215,10 @@ class Simulator:
 
     async def step(self, line: str, channel: TerminalChannel, dispatcher: Dispatcher, sender: Sender) -> bool:
         text = line.strip()
+        word, _sep, rest = text.partition(" ")
+        if word in (":quit", ":q", ":exit", ":help", ":?", ":now") and rest.strip():
+            self.out.write(usage({":q": "quit", ":exit": "quit", ":?": "help"}.get(word, word[1:])) + "\n")
+            return True
         if text in (":quit", ":q", ":exit"):
             return False
         if text in (":help", ":?"):
@@ -231,11 +227,10 @@ class Simulator:
         if text == ":now":
             self.out.write(f"simulated time: {self._local(self.clock.now())}\n")
             return True
-        if text.startswith(":time"):
-            try:
-                delta = parse_offset(text[5:])
-            except ValueError as error:
-                self.out.write(f"{error}; try :time +2d, +3h or +15m\n")
+        if word == ":time":
+            delta = time_offset(rest)
+            if isinstance(delta, str):
+                self.out.write(delta + "\n")
                 return True
             await self.advance(delta, dispatcher, sender)
             self.out.write(f"⏩ simulated time: {self._local(self.clock.now())}\n")
@@ -249,6 +244,8 @@ class Simulator:
             return True
         organiser = await organisers.is_organiser(dispatcher.store, self.settings, CHANNEL, self.name)
         handled = await dispatcher.handle(CHANNEL, self.name, event, hint=language_hint(), organiser=organiser)
+        if handled.result.forget and isinstance(channel, TerminalChannel):
+            forget_files(channel.files_dir, self.name)  # their /mydata file and charts go with the rest
         await sender.deliver(list(handled.claimed))
         if dispatcher.jobs is not None:  # the background work the answer queued: its "I heard…" comes next
             await dispatcher.jobs.drain()

@@ -103,6 +103,9 @@ MUST: dict[str, list[tuple[str, str]]] = {
     "prs": [
         ("می خواهم بمیرم", "suicide"),
         ("در مورد خودکشی فکر می‌کنم", "suicide"),
+        ("میخواهم خود را بکشم", "suicide"),  # Dari's خود را, no ZWNJ
+        ("mikham bemiram", "suicide"),  # Persian typed in Latin letters
+        ("در خانه امن نیستم", "violence"),
     ],
     "ps": [
         ("غواړم مړ شم", "suicide"),
@@ -158,7 +161,7 @@ MUST_NOT: dict[str, list[str]] = {
         "بمیرم برات که این‌قدر خسته‌ای",
         "تجاوز به حریم پارک",
     ],
-    "prs": ["الهی بمیرم، چقدر خسته هستی", "می‌خواهم به پارک بروم"],
+    "prs": ["الهی بمیرم، چقدر خسته هستی", "می‌خواهم به پارک بروم", "شب‌ها در پارک امن نیستم"],
     "ps": ["زه غواړم چې پارک ته لاړ شم"],
     "ti": ["ኣብ ፓርክ ክዛወር እደሊ"],
     "so": ["Waxaan rabaa inaan baarkinka tago"],

@@ -19,7 +19,8 @@ from bot.content.loader import Library
 from bot.dispatch import Dispatcher, load_content
 from bot.engine import events
 from bot.engine.outgoing import NewAnswer, Result
-from bot.organise.export import COLUMNS, NAMES, Selection, export, export_zip, parse_day
+from bot.organise.export import COLUMNS, NAMES, Selection, export, export_zip
+from bot.organise.parse import parse_day
 from bot.store import Store
 
 START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Brussels
@@ -118,6 +119,7 @@ async def test_csv_has_every_column_for_every_answer_type(filled: Settings, tmp_
     assert (place["latitude"], place["longitude"]) == ("-33.918861", "18.4233")  # numbers stay numbers
     assert place["answer"] == "'-33.918861, 18.4233"  # but text that starts with - is neutralised
     assert by_prompt["werk"]["moderation"] == "pending" and by_prompt["wonen"]["moderation"] == ""
+    assert voice["moderation"] == "pending"  # a voice note waits in /moderate too: its decision is exported
     assert scale["created_at"] == "2026-11-26T11:00:00+01:00"  # the city's time zone
     photo = next(row for row in rows if row["answer_type"] == "photo")
     assert photo["answer"] == "photo-file-3"

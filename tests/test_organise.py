@@ -127,7 +127,10 @@ async def test_non_organisers_meet_organiser_commands_and_buttons_as_unknown(bot
 async def test_organiser_moderates_sees_the_live_view_and_gets_export_and_brief(bot: Running) -> None:
     api = bot.api
     db = bot.settings.db
-    # The organiser's own menu, in their chat only, with the organiser commands.
+    # The organiser's own menu, in their chat only, with the organiser commands (set in the bot's own time).
+    await api.wait_requested(
+        lambda c: c.method == "setMyCommands" and (c.params.get("scope") or {}).get("chat_id") == ORGANISER
+    )
     menus = [c for c in api.requests if c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type")]
     organiser_menu = [c for c in menus if c.params["scope"].get("chat_id") == ORGANISER]
     assert organiser_menu and {"export", "moderate", "stats", "brief", "announce", "start"} <= {
@@ -139,7 +142,7 @@ async def test_organiser_moderates_sees_the_live_view_and_gets_export_and_brief(
     await answer_until_text(bot, OTHER, "أريد عملا قريبا من البيت")
 
     first = await reply(bot, ORGANISER, lambda: api.user_command(ORGANISER, "moderate"), lambda c: bool(c.buttons))
-    assert "2 teksten wachten op moderatie" in (first.text or "") and "=1+1 meer taallessen" in (first.text or "")
+    assert "2 antwoorden wachten op moderatie" in (first.text or "") and "=1+1 meer taallessen" in (first.text or "")
     ids = [row[0] for row in query(db, "SELECT id FROM answers WHERE prompt_id = 'werk' ORDER BY id")]
     assert button_data(first) == [
         f"org:mod-ok:{ids[0]}",
@@ -150,7 +153,7 @@ async def test_organiser_moderates_sees_the_live_view_and_gets_export_and_brief(
     second = await reply(bot, ORGANISER, lambda: api.user_callback(ORGANISER, f"org:mod-hide:{ids[0]}"))
     assert "Verborgen" in (second.text or "") and "أريد عملا" in (second.text or "")
     done = await reply(bot, ORGANISER, lambda: api.user_callback(ORGANISER, f"org:mod-ok:{ids[1]}"))
-    assert "Er wachten geen teksten op moderatie" in (done.text or "")
+    assert "Er wachten geen antwoorden op moderatie" in (done.text or "")
     assert query(db, "SELECT moderation FROM answers WHERE prompt_id = 'werk' ORDER BY id") == [
         ("hidden",),
         ("approved",),
@@ -376,6 +379,23 @@ def test_help_names_the_belgian_emergency_and_listening_lines() -> None:
         text = help_text(translator(language), "")
         for number in ("112", "106", "1813", "107", "0800 32 123"):
             assert number in text, (language, number)
+
+
+def test_help_gives_the_help_lines_of_content_those_in_the_readers_language_first(library: Library) -> None:
+    """/help and the care message tell one story: the same lines, each saying which languages it speaks."""
+    dutch = help_text(translator("nl"), "", library)
+    assert dutch.index("112") < dutch.index("Hulplijnen die Nederlands spreken") < dutch.index("1813")
+    assert dutch.index("1712") < dutch.index("Andere hulplijnen") < dutch.index("0800 32 123")
+    french = help_text(translator("fr"), "", library)
+    assert french.index("107") < french.index("1813")  # Télé-Accueil speaks French, 1813 Dutch only
+    arabic = help_text(translator("ar"), "", library)
+    assert "لا يتحدث أي من خطوط المساعدة هذه" in arabic and "اللغات: ⁨الهولندية⁩" in arabic  # honest: none speaks Arabic
+    assert "هذا ليس رقم طوارئ" in arabic and "This is not" not in arabic
+    for text in (dutch, french, arabic):
+        for number in ("112", "101", "106", "1813", "107", "0800 32 123", "1712", "0800 30 030", "payoke.be"):
+            assert number in text, number
+    care = care_message("ar", "", library).text  # a flag of no known kind: every line, in the same order
+    assert care[care.index("🆘") :].startswith(arabic[arabic.index("🆘") : arabic.index("لأسئلتك")].rstrip())
 
 
 def test_the_care_message_fits_the_flag_and_says_which_language_each_line_speaks(library: Library) -> None:

@@ -70,6 +70,7 @@ def test_the_composed_messages_display_right(language: str, library: Library) ->
     t = translator(language)
     for text in (
         help_text(t, "participatie@gent.be"),
+        help_text(t, "participatie@gent.be", library),
         consent_text(t, "participatie@gent.be", 12),
         care_message(language, "participatie@gent.be", library, ["violence"]).text,
         care_message(language, "", library, ["suicide"]).text,

@@ -75,6 +75,8 @@ async def test_a_voice_answer_is_kept_transcribed_read_back_and_translated(rig: 
     assert heard_buttons(rig) == [f"heard:ok:{answer_id}", f"heard:again:{answer_id}", f"heard:type:{answer_id}"]
     confirmed = await rig.send("amal", events.Button(f"heard:ok:{answer_id}"))
     assert confirmed.result.messages[0].text.startswith("✅")
+    # The next question went out before the transcript came: it is shown again under the thanks, with its buttons.
+    assert "⁨6⁩" in confirmed.result.messages[0].text and confirmed.result.messages[0].buttons
     assert rig.rows("SELECT confirmed_at IS NOT NULL FROM transcripts") == [(1,)]
     assert rig.rows("SELECT status, completions FROM jobs") == [("done", 1)] * 3
 
@@ -87,6 +89,7 @@ async def test_type_it_instead_and_record_it_again(rig: Rig, translation: FakeEn
     await rig.send("amal", events.Button(f"heard:type:{answer_id}"))
     typed = await rig.send("amal", events.Text("نلتقي في الحديقة"))
     assert typed.result.answers == []  # the words belong to the voice answer, not to the next question
+    assert "⁨6⁩" in typed.result.messages[0].text  # and the next question is there again
     await rig.worker.drain()
     assert rig.rows("SELECT corrected, confirmed_at IS NOT NULL FROM transcripts") == [("نلتقي في الحديقة", 1)]
     assert rig.rows("SELECT text FROM translations WHERE field = 'transcript'") == [("NL: نلتقي في الحديقة",)]
@@ -306,7 +309,8 @@ async def test_a_hanging_speech_engine_holds_up_no_download_and_no_translation(
         await rig.close()
 
 
-async def test_a_flagged_photo_caption_is_followed_by_the_photo_itself(rig: Rig) -> None:
+async def test_a_flagged_photo_caption_comes_as_one_card_with_the_photo(rig: Rig) -> None:
+    """The organiser reads the words of distress on the photo itself, not first the words and later a picture."""
     await rig.organiser()
     for event in (
         events.Command("start"),
@@ -321,7 +325,8 @@ async def test_a_flagged_photo_caption_is_followed_by_the_photo_itself(rig: Rig)
     picture = AUDIO.parent.parent / "pictures" / "park.png"
     await rig.send("bart", events.Photo(f"file:{picture}", caption="Hier wil ik zelfmoord plegen", size=10))
     cards = [message for message in rig.messages_to("org") if message["kind"] == "organiser"]
-    assert len(cards) == 1 and "zelfmoord" in cards[0]["text"] and "photo" not in cards[0]
+    assert len(cards) == 1 and "zelfmoord" in cards[0]["text"] and cards[0]["photo"] == str(picture)
+    assert any("sg-care" in data for row in cards[0]["buttons"] for _label, data in row)
     await rig.worker.drain()
-    followed = [message for message in rig.messages_to("org") if message["kind"] == "organiser"][1:]
-    assert len(followed) == 1 and followed[0]["photo"].endswith("-photo.png") and followed[0]["text"].startswith("📷")
+    assert rig.rows("SELECT status FROM media") == [("kept",)]
+    assert [message for message in rig.messages_to("org") if message["kind"] == "organiser"] == cards

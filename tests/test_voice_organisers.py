@@ -114,6 +114,8 @@ async def test_mydata_lists_the_persons_files_and_what_was_made_of_them(rig: Rig
     stored = json.loads(document.content)
     assert stored["files"][0]["kind"] == "voice" and stored["files"][0]["transcript"] == "أريد بيتا أكبر لعائلتي"
     assert stored["machine_translations"][0]["machine_translation"].startswith("NL: ")
+    # The message itself says what they said, not only that they sent a voice message.
+    assert "🎤 «أريد بيتا أكبر لعائلتي»" in handled.result.messages[0].text
     files = handled.result.messages[1].data["document"]
     with zipfile.ZipFile(files["path"]) as archive:
         assert archive.namelist() == [Path(stored["files"][0]["file"]).name]
@@ -126,7 +128,7 @@ async def test_the_simulator_sends_a_real_file_with_voice_and_a_stand_in_without
     assert isinstance(real, events.Voice) and real.file_ref.startswith("file:/") and real.size > 0
     stand_in = read_event(":voice 7", [])
     assert isinstance(stand_in, events.Voice) and stand_in.file_ref == "terminal-voice-7s"
-    assert read_event(":voice /no/such.ogg", []) == "no such file: /no/such.ogg"
+    assert str(read_event(":voice /no/such.ogg", [])).startswith("no such file: /no/such.ogg\nusage: :voice")
     photo = read_event(":photo " + voice().file_ref[5:] + " mijn straat", [])
     assert isinstance(photo, events.Photo) and photo.caption == "mijn straat"
 

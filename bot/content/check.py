@@ -52,7 +52,7 @@ def _coverage(out: TextIO, what: str, recordings: list[dict[str, str] | None]) -
     out.write(f"  {what}: {', '.join(recorded) if recorded else 'none yet'}\n")
 
 
-def run_check(directory: Path, out: TextIO = sys.stdout) -> int:
+def run_check(directory: Path, out: TextIO | None = None) -> int:
     library = load_library(directory, tuple(LANGUAGES))
-    report(library, out)
+    report(library, out or sys.stdout)
     return 0 if library.ok else 1

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bot.content.limits import TooLarge, check_size, load_limited
 from bot.content.model import ANSWER_TYPES
 from bot.content.syntax import REQUIRED_LANGUAGE as REQUIRED_LANGUAGE  # re-exported: every kind checks it
 from bot.content.syntax import syntax_problem
@@ -143,8 +144,11 @@ class FileChecker:
 
 def parse_file(path: Path) -> tuple[LineDict | None, list[Problem]]:
     try:
+        check_size(path.stat().st_size)  # before reading: a huge file is refused unread
         text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_LineLoader)
+        data = load_limited(text, _LineLoader)  # aliases measured first
+    except TooLarge as error:
+        return None, [Problem(path, error.line, str(error))]
     except yaml.MarkedYAMLError as error:
         return None, [Problem(path, *syntax_problem(error, text))]
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:

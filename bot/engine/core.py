@@ -18,12 +18,13 @@ from bot.content import sequence
 from bot.content.consent import consent_audio
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
-from bot.engine import events, multiselect, pacing
+from bot.engine import events, multiselect, pacing, relocate
 from bot.engine.features import Feature
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_names, role_rows
 from bot.engine.notices import consent_text, help_text, mydata_message
 from bot.engine.outgoing import ButtonSpec, NewAnswer, Outgoing, Result
-from bot.engine.prompts import Refusal, prompt_audio, render_prompt, take_answer, take_button
+from bot.engine.prompts import Refusal, how_to_share_a_place, prompt_audio, render_prompt, take_answer, take_button
+from bot.engine.sanity import on_the_map
 from bot.engine.state import ROLES, ParticipantState, Stage
 from bot.i18n import LANGUAGES, Translator, available_languages, guess_language, pick, translator
 
@@ -72,9 +73,16 @@ class Engine:
         """One inbound event. `hint` is Telegram's language_code, used only until a language is chosen."""
         if not state.active:
             state = replace(state, active=True)
-        result = Result(state=state, now=now, context=context or {})
+        moved = relocate.before_event(self, state, event, now)  # their prompt was removed from the content
+        if moved is not None and not isinstance(event, events.Command):
+            return moved
+        result = Result(state=moved.state if moved else state, now=now, context=context or {})
+        result.messages.extend(moved.messages if moved else ())
         language = state.language or guess_language(hint)
         t = translator(language or "en")
+        if isinstance(event, events.Location) and not on_the_map(event.latitude, event.longitude):
+            result.say(t.gettext("That place is not on the map.") + " " + how_to_share_a_place(t))
+            return result  # from any channel: a NaN or 200° latitude would break every export
         if isinstance(event, events.Command):
             self._command(result, event, t, now, hint)
         elif isinstance(event, events.Button):
@@ -522,7 +530,7 @@ class Engine:
         elif name == "language":
             result.say(_("Which language do you want to use?"), *language_rows(state.language))
         elif name == "help":
-            result.say(help_text(t, self.contact_for(result.state, t)))
+            result.say(help_text(t, self.contact_for(result.state, t), self.library))
         elif name == "forget":
             self._ask_forget(result, t)
         elif name == "pause":
@@ -552,7 +560,9 @@ class Engine:
             result.say(_("We have nothing stored about you. Send /start if you want to take part."))
         else:
             result.say(
-                _("Sorry, I don't know that command.") + "\n\n" + help_text(t, self.contact_for(result.state, t))
+                _("Sorry, I don't know that command.")
+                + "\n\n"
+                + help_text(t, self.contact_for(result.state, t), self.library)
             )
 
     def _start(self, result: Result, code: str, t: Translator, hint: str | None) -> None:

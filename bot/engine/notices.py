@@ -1,6 +1,6 @@
 """The fixed texts a participant can ask for: the consent text, /help with where to find help, what /mydata
 shows, and the command menu. Kept apart from the conversation logic in core.py; the safeguarding care message
-(bot/organise/safeguarding.py) gives the same lines of help.
+(bot/organise/care.py) gives the same help lines (bot/engine/help_lines.py).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Library
+from bot.engine.help_lines import all_lines, help_line_section
 from bot.engine.keyboards import role_names
 from bot.engine.multiselect import spoken_list
 from bot.engine.outgoing import Document
@@ -74,8 +75,22 @@ def consent_text(t: Translator, contact: str, retention_months: int) -> str:
     )
 
 
-def help_text(t: Translator, contact: str) -> str:
+def help_text(t: Translator, contact: str, library: Library | None = None) -> str:
+    """What the bot is, its commands, and where help is: the help lines of content as the care message after a
+    safeguarding flag gives them (those that speak the reader's language first, each saying which languages it
+    speaks), or the fixed lines when content has none."""
     _ = t.gettext
+    found = all_lines(library)
+    if found:
+        section, _unanswered = help_line_section(t, found)
+        help_part = [
+            icon(t, "⚠️") + _("This is not an emergency line."),
+            *section,
+            "",
+            t.format(_("Questions about the project or your data: {contact}."), contact=responsible(t, contact)),
+        ]
+    else:
+        help_part = help_lines(t, contact)
     return "\n".join(
         [
             icon(t, "ℹ️")
@@ -88,7 +103,7 @@ def help_text(t: Translator, contact: str) -> str:
             *(f"{t.isolate('/' + name)} — {what}" for name, what in command_menu(t) if name not in ("start", "help")),
             t.isolate("/help") + " — " + _("this message"),
             "",
-            *help_lines(t, contact),
+            *help_part,
         ]
     )
 
@@ -114,8 +129,12 @@ def mydata_message(
             count=t.isolate(len(answers))
         ),
     ]
+    heard = _words_heard(stored.get("files", []))
     for answer in answers[:20]:
         question, value = _readable(library, answer, t)
+        words = heard.get((answer.get("conversation"), answer.get("prompt")))
+        if words and value == "🎤":  # their voice answer as they typed or confirmed it, else as the engine heard it
+            value = "🎤 «" + _shorten(words) + "»"
         lines.append(f"• {question}: {value}")
     if len(answers) > 20:
         lines.append("…")
@@ -162,6 +181,16 @@ def _readable(library: Library, answer: dict[str, Any], t: Translator) -> tuple[
         labels = {opt.id: pick(opt.label, t.language) for opt in prompt.options}
         shown = spoken_list([labels.get(str(key), str(key)) for key in value["options"]], t) or "—"
     return _shorten(pick(prompt.text, t.language), 50), shown
+
+
+def _words_heard(files: list[dict[str, Any]]) -> dict[tuple[Any, Any], str]:
+    """What was said in each voice answer: the words typed instead, else the transcript."""
+    found: dict[tuple[Any, Any], str] = {}
+    for entry in files:
+        words = entry.get("your_correction") or entry.get("transcript")
+        if words and entry.get("kind") != "photo":
+            found[(entry.get("conversation"), entry.get("prompt"))] = str(words)
+    return found
 
 
 def _shorten(text: str, limit: int = 60) -> str:

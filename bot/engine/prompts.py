@@ -11,6 +11,7 @@ from bot.content.model import Prompt, Round
 from bot.engine import events
 from bot.engine.keyboards import prompt_rows
 from bot.engine.outgoing import ButtonSpec
+from bot.engine.sanity import small_number
 from bot.i18n import Translator, pick
 from bot.rtl import icon
 
@@ -45,6 +46,10 @@ def how_to_answer(prompt: Prompt, t: Translator) -> str:
         "location": _("Share a place: tap the paperclip 📎, then Location."),
     }
     return hints[prompt.type]
+
+
+def how_to_share_a_place(t: Translator) -> str:
+    return t.gettext("Share a place: tap the paperclip 📎, then Location.")
 
 
 def render_prompt(
@@ -122,7 +127,7 @@ def _loose(text: str) -> str:
 def _option_for_text(prompt: Prompt, text: str, t: Translator) -> str | None:
     wanted = _loose(text)
     # isdecimal: "٢" (Arabic-Indic) and "۲" (Persian) are the number 2 as much as "2" is.
-    number_typed = int(wanted) if wanted.isdecimal() else None
+    number_typed = small_number(wanted)
     for number, option in enumerate(prompt.options, start=1):
         labels = {_loose(label) for label in option.label.values()} | {_loose(pick(option.label, t.language))}
         if number_typed == number or wanted in labels:
@@ -194,8 +199,9 @@ def take_answer(prompt: Prompt, event: events.Event, t: Translator, max_length: 
             return Taken({"text": text})
         if prompt.type == "scale":
             # isdecimal, not isdigit: "²" is a digit int() cannot read; Arabic-Indic and Persian digits are decimals.
-            if text.isdecimal() and 1 <= int(text) <= 5:
-                return Taken({"value": int(text)})
+            typed = small_number(text)
+            if typed is not None and 1 <= typed <= 5:
+                return Taken({"value": typed})
             if text.lstrip("-").isdecimal():
                 return Refusal(_("Please choose a number from 1 to 5."))
         if prompt.type == "choice":

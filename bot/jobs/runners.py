@@ -21,7 +21,8 @@ from bot.jobs.worker import Outcome, Runner
 from bot.media.files import relative_path, write_private
 from bot.media.heard import heard_message
 from bot.organise.common import prompt_text_nl
-from bot.organise.flag_followups import send_flag_photo, send_flag_translation
+from bot.organise.flag_followups import send_flag_translation
+from bot.organise.media_cards import file_key
 from bot.organise.safeguarding import distress_words
 from bot.store.jobs import SPOKEN, Job, add_job, keep_file, keep_transcript, keep_translation
 from bot.store.outbox_rows import insert_and_claim
@@ -98,17 +99,13 @@ class Runners:
         path = await asyncio.to_thread(write_private, self.settings.media, relative, fetched.content)
         transcribe = self.speech is not None and answer["media_kind"] in SPOKEN
         size = len(fetched.content)
-        organisers = [str(user) for user in self.settings.organisers]
-        photo = answer["media_kind"] == "photo"
 
         def write(db: sqlite3.Connection, now: datetime) -> None:
             keep_file(db, job.answer_id, relative, size, "kept")
             if transcribe:
                 add_job(db, "transcribe", job.answer_id, now)
-            if photo:  # a caption with words of distress was flagged at once; the picture follows the card
-                send_flag_photo(db, job.answer_id, str(path), organisers, now)
 
-        return Outcome(write, files=(path,), messages=photo)
+        return Outcome(write, files=(path,))
 
     @staticmethod
     def _status(answer_id: int, status: str) -> Callable[[sqlite3.Connection, datetime], None]:
@@ -175,7 +172,7 @@ class Runners:
             "pseudonym": answer["pseudonym"],
             "channel": answer["channel"],
             "organisers": organisers,
-            "attach": {"voice": str(self.settings.media / answer["path"])},
+            "attach": {file_key(answer["media_kind"]): str(self.settings.media / answer["path"])},
         }
 
     # -- translation -------------------------------------------------------------------------------------------

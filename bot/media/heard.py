@@ -40,6 +40,15 @@ def heard_message(language: str | None, answer_id: int, transcript: str) -> Outg
     return Outgoing(text=text, buttons=buttons, kind="heard")
 
 
+def _back_to_the_question(engine: Engine, result: Result, t: Translator, lead: str) -> None:
+    """The transcript comes after the next question was sent: once it is settled, that question is shown again
+    under the thanks, or someone who reads little is left at "thank you" with the question scrolled away."""
+    if result.state.paused or engine.current_prompt(result.state) is None:
+        result.say(lead)
+        return
+    engine.show_current(result, t, lead)
+
+
 def _answer_id(rest: str) -> tuple[str, int | None]:
     action, _sep, number = rest.partition(":")
     return action, int(number) if number.isdigit() else None
@@ -77,7 +86,9 @@ class HeardFeature(BaseFeature):
         features.pop(PREFIX, None)
         if action == "ok":
             result.records.append(Record("heard_confirm", {"answer_id": answer_id}))
-            result.say("✅ " + _("Thank you! We keep your words as you said them."))
+            result.state = replace(result.state, features=features)
+            _back_to_the_question(engine, result, t, "✅ " + _("Thank you! We keep your words as you said them."))
+            return
         elif action == "again":
             features[PREFIX] = {"mode": "again", "answer": answer_id}
             result.say("🔁 " + _("Please record your answer again and send it."))
@@ -99,7 +110,7 @@ class HeardFeature(BaseFeature):
             if not visible(text):
                 return False
             result.records.append(Record("heard_typed", {"answer_id": answer_id, "text": text}))
-            result.say("✅ " + _("Thank you, your words are saved."))
+            _back_to_the_question(engine, result, t, "✅ " + _("Thank you, your words are saved."))
             return True
         if waiting.get("mode") == "again" and isinstance(event, events.Voice) and event.size <= MAX_DOWNLOAD:
             result.records.append(

@@ -6,11 +6,13 @@ participant's message costs no database query for it.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot.config import Settings
-from bot.store import Store
+from bot.store import OutboxRow, Store
 from bot.store import organise as queries
 
 REFRESH_SECONDS = 2.0
@@ -35,3 +37,20 @@ class Organisers:
                     known.setdefault(row["channel"], set()).add(row["address"])
             self._known, self._read_at = known, now
         return address in self._known.get(channel, set())
+
+
+def file_gate(store: Store, settings: Settings) -> Callable[[OutboxRow], Awaitable[bool]]:
+    """For the sender: an export or brief goes only to someone who is an organiser at the moment it is sent, so an
+    organiser removed while it was being made does not get it; the file is deleted instead."""
+
+    async def may_deliver(row: OutboxRow) -> bool:
+        document = row.payload.get("document")
+        if row.kind != "organiser" or not isinstance(document, dict):
+            return True
+        if await queries.is_organiser(store, settings, row.channel, row.address):
+            return True
+        if document.get("path") and document.get("remove_after_send"):
+            await asyncio.to_thread(Path(document["path"]).unlink, missing_ok=True)
+        return False
+
+    return may_deliver

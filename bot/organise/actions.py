@@ -10,8 +10,9 @@ from dataclasses import replace
 from bot.content.model import Round
 from bot.organise.brief import write_brief
 from bot.organise.commands import OrganiserContext, organiser_command
-from bot.organise.export import TELEGRAM_UPLOAD_LIMIT, Selection, export_zip, parse_day
+from bot.organise.export import TELEGRAM_UPLOAD_LIMIT, Selection, export_zip
 from bot.organise.i18n import ON_
+from bot.organise.parse import BadDate, parse_day
 from bot.organise.stats import live_view
 
 EXPORT_FORMATS = {
@@ -84,10 +85,13 @@ async def export(ctx: OrganiserContext, args: str) -> None:
             name, _sep, value = word.partition("=")
             try:
                 moment = parse_day(value, ctx.settings.timezone, end=name == "until")
-            except ValueError:
-                ctx.reply(
-                    "❌ " + o.format(o.ogettext("Cannot read the date {date}; write it as 2026-11-26."), date=value)
+            except BadDate as error:
+                problem = (
+                    o.ogettext("The date {date} is outside 1970–2100; check the year.")
+                    if error.out_of_range
+                    else o.ogettext("Cannot read the date {date}; write it as 2026-11-26.")
                 )
+                ctx.reply("❌ " + o.format(problem, date=value[:40]))
                 return
             if name == "since":
                 since, selection = value, replace(selection, since=moment)

@@ -23,6 +23,7 @@ from bot.organise import audience
 from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
 from bot.organise.common import language_name
 from bot.organise.i18n import ON_
+from bot.organise.parse import record_id
 from bot.store import network
 from bot.store import organise as queries
 from bot.store.connection import in_thread
@@ -142,7 +143,8 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
 @organiser_button("ann-send")
 async def send(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
-    draft = await queries.announcement(ctx.store, int(rest)) if rest.isdigit() else None
+    announcement_id = record_id(rest)
+    draft = await queries.announcement(ctx.store, announcement_id) if announcement_id is not None else None
     if draft is None or draft["status"] != "draft":
         ctx.reply(o.ogettext("This announcement was already sent or cancelled."))
         return
@@ -173,7 +175,8 @@ async def send(ctx: OrganiserContext, rest: str) -> None:
 @organiser_button("ann-cancel")
 async def cancel(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
-    if rest.isdigit():
-        ctx.change(queries.cancel_announcement(int(rest)))
-        ctx.log("announce-cancel", announcement=int(rest))
+    announcement_id = record_id(rest)
+    if announcement_id is not None:
+        ctx.change(queries.cancel_announcement(announcement_id))
+        ctx.log("announce-cancel", announcement=announcement_id)
     ctx.reply(o.ogettext("Announcement cancelled; nothing was sent."))

@@ -38,6 +38,7 @@ from bot.organise.i18n import OrganiserTranslator, organiser_translator
 from bot.organise.plain import city_time, language_label
 from bot.organise.quote_extras import with_voices_and_translations
 from bot.organise.quotes import from_row
+from bot.private_files import make_private
 from bot.store import Store, brief_queries
 from bot.store import organise as queries
 from bot.store.brief_queries import Scope
@@ -212,7 +213,6 @@ async def write_brief(
     )
 
     def save() -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        make_private(target).write_text(html, encoding="utf-8")  # owner-only, also over an older brief
 
     await asyncio.to_thread(save)

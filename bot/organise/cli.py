@@ -17,8 +17,10 @@ from bot.config import Settings
 from bot.content.loader import Library
 from bot.engine.outgoing import Outgoing
 from bot.organise.brief import write_brief
-from bot.organise.export import FORMATS, Selection, export, parse_day
+from bot.organise.export import FORMATS, Selection, export
 from bot.organise.export_media import export_with_media
+from bot.organise.parse import parse_day
+from bot.private_files import make_private
 from bot.store import Store, network
 from bot.store import organise as queries
 
@@ -74,7 +76,7 @@ def run_export(
             live_only=live_only,
         )
     except ValueError as error:
-        print(f"samenspraak: cannot read the date: {error}; write it as 2026-11-26", file=sys.stderr)
+        print(f"samenspraak: cannot use the date: {error}", file=sys.stderr)
         return 2
     library = load_content(settings)
     asyncio.run(_log(settings, "export", {"format": fmt, "out": out, **selection.describe()}))
@@ -207,8 +209,7 @@ def run_brief(
                 )
 
                 def save() -> None:
-                    Path(out).parent.mkdir(parents=True, exist_ok=True)
-                    Path(out).write_text(html, encoding="utf-8")
+                    make_private(Path(out)).write_text(html, encoding="utf-8")  # owner-only, also over an older brief
 
                 await asyncio.to_thread(save)
             detail = {

@@ -39,6 +39,8 @@ from bot.engine.outgoing import ButtonSpec, Outgoing, Result
 from bot.engine.state import ParticipantState
 from bot.i18n import guess_language
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
+from bot.organise.parse import button_parts
+from bot.organise.stranded import move_stranded
 from bot.store import Store
 from bot.store import organise as queries
 from bot.store.network import scope_of
@@ -184,9 +186,14 @@ def claims(event: events.Event) -> bool:
     if isinstance(event, events.Command):
         return event.name.lower() in COMMANDS
     if isinstance(event, events.Button):
-        prefix, _sep, rest = event.data.partition(":")
-        return prefix == BUTTON_PREFIX and rest.partition(":")[0] in BUTTONS
+        parts = button_parts(event.data, BUTTON_PREFIX)  # a forged or garbled button is no organiser's
+        return parts is not None and parts[0] in BUTTONS
     return False
+
+
+async def still_organiser(dispatcher: Dispatcher, channel: str, address: str) -> bool:
+    """Read now, not from the few seconds' cache: asked when an organiser action is about to take effect."""
+    return await queries.is_organiser(dispatcher.store, dispatcher.settings, channel, address)
 
 
 def organiser_menu(language: str | None) -> list[tuple[str, str]]:
@@ -283,7 +290,9 @@ async def handle(
         else:
             await COMMANDS[name].handler(ctx, event.args)
     elif isinstance(event, events.Button):
-        action, _sep, rest = event.data.partition(":")[2].partition(":")
+        parts = button_parts(event.data, BUTTON_PREFIX)
+        assert parts is not None  # `claims` said so
+        action, rest = parts
         if (other := await allowed(ctx, action=action, rest=rest)) is not None:
             refusal(ctx, other)
         else:
@@ -345,12 +354,24 @@ async def organiser_help(ctx: OrganiserContext, args: str) -> None:
 async def reload(ctx: OrganiserContext, args: str) -> None:
     """Reload content; content that does not pass the check is refused and the running content stays."""
     o = ctx.o
-    library = ctx.dispatcher.reload_content()
+    old = ctx.library
+    library = await ctx.dispatcher.reload_in_thread()
     if library.ok:
         text = "✅ " + o.format(
             o.ogettext("Content reloaded: {count} conversation(s)."),
             count=len(library.rounds) + len(library.walks) + len(library.meetings),
         )
+        moved = await move_stranded(ctx.dispatcher, old)  # no one stays on a prompt that is gone
+        if moved:
+            wake_sender(ctx.dispatcher)
+            text += "\n" + o.format(
+                o.ongettext(
+                    "{count} participant was on a removed question and moved on to their next one.",
+                    "{count} participants were on a removed question and moved on to their next one.",
+                    moved,
+                ),
+                count=moved,
+            )
         warnings = [str(problem) for problem in library.problems]
         if warnings:
             text += "\n" + "\n".join(warnings[:20])
@@ -358,7 +379,7 @@ async def reload(ctx: OrganiserContext, args: str) -> None:
         text = "❌ " + o.ogettext("Content not reloaded; the current content stays. Fix these first:") + "\n"
         text += "\n".join(str(problem) for problem in library.errors[:30])
     ctx.reply(text)
-    ctx.log("reload", ok=library.ok, errors=len(library.errors))
+    ctx.log("reload", ok=library.ok, errors=len(library.errors), moved=moved if library.ok else 0)
 
 
 # The built-in organiser features register themselves on import; keep this at the end of the module.

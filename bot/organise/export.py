@@ -36,6 +36,7 @@ from bot.organise.export_columns import (
 from bot.organise.export_rows import RAW_AT, AnswerReader, RowMaker
 from bot.organise.export_xlsx import write_xlsx
 from bot.organise.i18n import organiser_translator
+from bot.private_files import make_private
 
 FORMATS = ("csv", "xlsx", "json")
 TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024
@@ -119,6 +120,8 @@ def export(
     )
     maker.target = organiser_language
     reader = AnswerReader(db_path, selection)
+    if isinstance(out, Path):
+        make_private(out)  # an old export of the same name keeps no wider rights
     if fmt == "xlsx":
         if not isinstance(out, Path):
             raise ValueError("an XLSX export needs a file")
@@ -144,7 +147,7 @@ def export_zip(
     """An export inside a zip file (for Telegram): the zip is written as the rows come, never held in memory."""
     stamp = datetime.now(zone).strftime("%Y%m%d-%H%M")
     name = f"samenspraak-{selection.conversation or 'all'}-{stamp}.{'jsonl' if fmt == 'json' else fmt}"
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    with zipfile.ZipFile(make_private(target), "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         if fmt == "xlsx":
             inner = target.with_suffix(".xlsx.part")
             try:

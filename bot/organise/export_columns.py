@@ -6,12 +6,12 @@ Shared by every format (bot/organise/export.py), the rows (export_rows.py) and t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.organise.export_media import MEDIA_COLUMNS
 from bot.organise.i18n import ON_
+from bot.organise.parse import parse_day as parse_day  # re-exported: exports and briefs read dates alike
 
 CHANNEL_NAMES = {"telegram": "telegram", "terminal": "rehearsal"}
 # Excel (and LibreOffice, Google Sheets) run a cell that starts with one of these as a formula.
@@ -69,7 +69,13 @@ COLUMNS: tuple[Column, ...] = (
         ),
     ),
     Column("walk_stop", ON_("For a dialogue walk: the stop the answer was given at.")),
-    Column("moderation", ON_("For a text: pending, approved (may be quoted) or hidden (never shown to others).")),
+    Column(
+        "moderation",
+        ON_(
+            "For a text, voice message or photo: pending, approved (may be quoted or shown) or hidden (never shown to "
+            "others)."
+        ),
+    ),
     Column("created_at", ON_("When the answer came in, in the city's time zone.")),
     *(Column(name, meaning) for name, meaning in MEDIA_COLUMNS),
 )
@@ -105,23 +111,6 @@ class Selection:
             "until": self.until.isoformat() if self.until else None,
             "live_only": self.live_only,
         }
-
-
-def parse_day(text: str, zone: ZoneInfo, *, end: bool = False) -> datetime:
-    """A date (2026-11-26) or a moment (2026-11-26T14:00) in the city's time zone, as UTC.
-
-    A bare date as `end` means the whole of that day is included.
-    """
-    text = text.strip()
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=zone)
-        return moment.astimezone(UTC)
-    start = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=zone)
-    return start.astimezone(UTC)
 
 
 def _iso(moment: datetime) -> str:

@@ -298,7 +298,8 @@ class RowMaker:
             ("true" if minority else "false") if self.csv else bool(minority),
             (step or "view") if minority else None,
             self._clean(walk_stop) if walk_stop else None,
-            moderation if text is not None else None,  # only a free text is moderated
+            # Free texts, voice notes and photos are moderated (bot/organise/moderation.py); a button is not.
+            moderation if text is not None or voice is not None or photo is not None else None,
             self.moment(created_at),
             *media_cells(media, answer_type, text, voice, language, self.target, self._clean),
         ]

@@ -1,8 +1,10 @@
-"""What follows a flag card to its organisers once the background jobs are done: the photo of a flagged answer
-(its caption had the words), and the machine translation of a flagged answer in another language.
+"""What goes with a flag card to its organisers (the network's and the participant's own community's): a flagged
+photo on the card itself, and once the background job is done, the machine translation of a flagged answer in
+another language.
 
-The card goes at once, with the original words (and, for a transcript, the recording); a download or a translation
-ends later, so it comes as a second message, tied to the participant so that their /forget removes it too.
+The card goes at once, with the original words (for a transcript, with the recording; for a photo's caption, as the
+photo's caption, see `photo_on_the_card`); a translation ends later, so it comes as a second message, tied to the
+participant so that their /forget removes it too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,17 @@ from typing import Any
 from bot.engine.outgoing import Outgoing
 from bot.organise.i18n import OrganiserTranslator, organiser_translator
 from bot.store.organise import enqueue, language_of, organisers_of
+
+
+def photo_on_the_card(channel: str, source: str) -> dict[str, str]:
+    """A flagged photo goes as the card itself, the card its caption, so no organiser reads the words without the
+    picture: on Telegram by the file_id it arrived with (any chat of the bot can be sent it, no download needed),
+    in the simulator its own file. Empty for a rehearsal's stand-in, which has no picture."""
+    if source.startswith("file:"):
+        return {"photo": source[5:]}
+    if channel == "telegram" and source:
+        return {"photo_id": source}
+    return {}
 
 
 def _follow_flag(
@@ -58,14 +71,3 @@ def send_flag_translation(
         return "🌐 " + lead + "\n\n«" + text + "»"
 
     return _follow_flag(db, answer_id, organisers, now, render)
-
-
-def send_flag_photo(
-    db: sqlite3.Connection, answer_id: int, path: str, organisers: Iterable[str], now: datetime
-) -> bool:
-    """In the transaction that keeps the photo: the picture itself, with the card's pseudonym as its caption."""
-
-    def render(o: OrganiserTranslator, pseudonym: str) -> str:
-        return "📷 " + o.format(o.ogettext("The photo of the answer flagged for {pseudonym}."), pseudonym=pseudonym)
-
-    return _follow_flag(db, answer_id, organisers, now, render, {"photo": path})

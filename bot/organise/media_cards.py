@@ -124,5 +124,10 @@ def attach(message: Outgoing, extras: Extras, folder: Path) -> Outgoing:
     if not extras.path:
         return message
     path = folder / extras.path
-    key = "photo" if extras.kind == "photo" else "voice"
-    return replace(message, data={**message.data, key: str(path)})
+    return replace(message, data={**message.data, file_key(extras.kind): str(path)})
+
+
+def file_key(kind: str | None) -> str:
+    """The payload key of an answer's file: each kind by its own, so the channel sends it with the Bot API method
+    made for it (a round video message or a wav sent through sendVoice fails)."""
+    return kind if kind in ("photo", "voice", "audio", "video_note") else "voice"

@@ -1,6 +1,7 @@
-"""Moderation: free texts are quoted to others (briefs, meetings) only after an organiser approved them.
+"""Moderation: free texts, voice notes and photos are quoted or shown to others (briefs, meetings) only after an
+organiser approved them.
 
-`/moderate` shows the waiting texts one at a time with approve / hide buttons. A hidden text stays in exports,
+`/moderate` shows the waiting answers one at a time with approve / hide buttons. A hidden answer stays in exports,
 marked `hidden`, so nothing anyone said is lost; it is only never shown to others. Every decision is logged.
 """
 
@@ -13,6 +14,7 @@ from bot.organise.commands import OrganiserContext, button, organiser_button, or
 from bot.organise.common import role_name
 from bot.organise.i18n import ON_
 from bot.organise.media_cards import attach, extra_lines, extras_for
+from bot.organise.parse import record_id
 from bot.organise.plain import city_time, language_label, question_text
 from bot.store import organise as queries
 from bot.store import parse_iso
@@ -21,7 +23,7 @@ DECISIONS = {"mod-ok": "approved", "mod-hide": "hidden"}
 
 
 async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, lead: str = "") -> None:
-    """Show the next waiting text with its buttons, or say that none is left."""
+    """Show the next waiting answer with its buttons, or say that none is left."""
     o = ctx.o
     waiting = await queries.pending_texts(ctx.store, ctx.scope) - (1 if exclude else 0)
     item: dict[str, Any] | None = (
@@ -29,7 +31,7 @@ async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, 
     )
     parts = [lead] if lead else []
     if item is None:
-        parts.append("🎉 " + o.ogettext("No texts are waiting for moderation."))
+        parts.append("🎉 " + o.ogettext("No answers are waiting for moderation."))
         ctx.reply("\n\n".join(parts))
         return
     details = " · ".join(
@@ -43,7 +45,7 @@ async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, 
     parts.append(
         "📝 "
         + o.format(
-            o.ongettext("{count} text waiting for moderation.", "{count} texts waiting for moderation.", waiting),
+            o.ongettext("{count} answer waiting for moderation.", "{count} answers waiting for moderation.", waiting),
             count=waiting,
         )
     )
@@ -80,7 +82,9 @@ async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, 
     ctx.replies[-1] = attach(ctx.replies[-1], extras, ctx.settings.media)
 
 
-@organiser_command("moderate", ON_("approve or hide free texts before anyone quotes them"))
+@organiser_command(
+    "moderate", ON_("approve or hide texts, voice messages and photos before anyone quotes or shows them")
+)
 async def moderate(ctx: OrganiserContext, args: str) -> None:
     await show_next(ctx)
 
@@ -97,14 +101,14 @@ async def hide(ctx: OrganiserContext, rest: str) -> None:
 
 async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
     o = ctx.o
-    if not rest.isdigit():
+    answer_id = record_id(rest)
+    if answer_id is None:
         await show_next(ctx)
         return
-    answer_id = int(rest)
     decision = DECISIONS[action]
     current = await queries.moderation_of(ctx.store, answer_id)
     if current is None:
-        await show_next(ctx, lead=o.ogettext("That text no longer exists: the participant deleted their data."))
+        await show_next(ctx, lead=o.ogettext("That answer no longer exists: the participant deleted their data."))
         return
     ctx.change(queries.set_moderation(answer_id, decision))
     ctx.log("moderate", answer=answer_id, decision=decision, before=current)
@@ -117,13 +121,14 @@ async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
 @organiser_button("mod-later")
 async def later(ctx: OrganiserContext, rest: str) -> None:
     """Put a text off: the next one comes; when it is the only one left, it is not shown again and again."""
-    if rest.isdigit() and await queries.pending_texts(ctx.store) == 1:
-        following = await queries.next_pending_text(ctx.store, int(rest))
-        if following is not None and following["id"] == int(rest):
+    shown = record_id(rest)
+    if shown is not None and await queries.pending_texts(ctx.store) == 1:
+        following = await queries.next_pending_text(ctx.store, shown)
+        if following is not None and following["id"] == shown:
             o = ctx.o
             ctx.reply("⏭ " + o.ogettext("This is the only text waiting; it stays for later. Send /moderate to decide."))
             return
-    await show_next(ctx, int(rest) if rest.isdigit() else 0)
+    await show_next(ctx, shown or 0)
 
 
 @organiser_button("mod-stop")
@@ -134,8 +139,8 @@ async def stop(ctx: OrganiserContext, rest: str) -> None:
         "⏹ "
         + o.format(
             o.ongettext(
-                "Moderation stopped; {count} text is still waiting. Send /moderate to go on.",
-                "Moderation stopped; {count} texts are still waiting. Send /moderate to go on.",
+                "Moderation stopped; {count} answer is still waiting. Send /moderate to go on.",
+                "Moderation stopped; {count} answers are still waiting. Send /moderate to go on.",
                 waiting,
             ),
             count=waiting,

@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.content.loader import Library
 from bot.content.model import Prompt
 from bot.organise.charts import Bar, svg_bars
+from bot.private_files import make_private
 
 
 @dataclass
@@ -137,7 +138,7 @@ def run_network_export(settings: Settings, fmt: str, out: str | None, *, live_on
         for line in rows(found):
             buffer.write(json.dumps(dict(zip(COLUMNS, line, strict=True)), ensure_ascii=False) + "\n")
     if out:
-        Path(out).write_text(buffer.getvalue(), encoding="utf-8")
+        make_private(Path(out)).write_text(buffer.getvalue(), encoding="utf-8")
         print(f"{len(found)} shared prompt(s) written to {out}", file=sys.stderr)
     else:
         sys.stdout.write(buffer.getvalue())
@@ -187,7 +188,7 @@ def run_compare_brief(settings: Settings, out: str, language: str | None = "nl")
     from bot.dispatch import load_content
 
     found = shared_prompts(load_content(settings), settings.db, live_only=False)
-    Path(out).write_text(compare_html(found, datetime.now(UTC), language or "nl"), encoding="utf-8")
+    make_private(Path(out)).write_text(compare_html(found, datetime.now(UTC), language or "nl"), encoding="utf-8")
     print(f"comparison of {len(found)} shared prompt(s) written to {out}", file=sys.stderr)
     return 0
 

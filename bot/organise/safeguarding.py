@@ -21,7 +21,9 @@ from bot.engine.outgoing import Outgoing, Record, Result
 from bot.organise.care import care_message
 from bot.organise.commands import OrganiserContext, button, organiser_button
 from bot.organise.common import prompt_text_nl
+from bot.organise.flag_followups import photo_on_the_card
 from bot.organise.i18n import ON_, organiser_translator
+from bot.organise.parse import record_id
 from bot.store import organise as queries
 
 if TYPE_CHECKING:
@@ -39,7 +41,11 @@ def _texts(result: Result) -> Iterable[tuple[dict[str, Any], str]]:
     for answer in result.answers:
         text = answer.value.get("text")
         if isinstance(text, str):
-            yield {"conversation": answer.conversation, "prompt_id": answer.prompt_id}, text
+            where: dict[str, Any] = {"conversation": answer.conversation, "prompt_id": answer.prompt_id}
+            photo = answer.value.get("photo")
+            if isinstance(photo, str):  # a caption: the card goes as the photo's caption (bot/store/organise.py)
+                where["attach"] = photo_on_the_card(result.state.channel, photo)
+            yield where, text
     for record in result.records:
         # An edited text answer (bot.store.edits) is read again: someone may add what they first left out.
         value = record.data.get("value")
@@ -140,7 +146,8 @@ def _kinds(flag: dict[str, Any]) -> list[str]:
 async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
     """An organiser sends a flagged participant the help lines; the flag counts as handled."""
     o = ctx.o
-    flag = await queries.flag(ctx.store, int(rest)) if rest.isdigit() else None
+    flag_id = record_id(rest)
+    flag = await queries.flag(ctx.store, flag_id) if flag_id is not None else None
     if flag is None:
         ctx.reply(o.ogettext("This flag no longer exists: the participant may have deleted their data."))
         return
@@ -157,7 +164,8 @@ async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
 @organiser_button("sg-done")
 async def mark_handled(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
-    flag = await queries.flag(ctx.store, int(rest)) if rest.isdigit() else None
+    flag_id = record_id(rest)
+    flag = await queries.flag(ctx.store, flag_id) if flag_id is not None else None
     if flag is None:
         ctx.reply(o.ogettext("This flag no longer exists: the participant may have deleted their data."))
         return

@@ -165,7 +165,7 @@ async def live_view(
     lines.append(
         "📝 "
         + o.format(
-            o.ongettext("{count} text waiting for moderation", "{count} texts waiting for moderation", waiting),
+            o.ongettext("{count} answer waiting for moderation", "{count} answers waiting for moderation", waiting),
             count=waiting,
         )
         + " (/moderate)"

@@ -22,7 +22,10 @@ from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# A message that cannot go for network or server reasons is retried until it goes or expires by its own rule (the
+# grace of scheduled messages, counted from when it was first due); never given up after a number of attempts, or a
+# Telegram outage of some minutes would lose replies and prompts. The pause grows to this and stays there.
+LONGEST_RETRY_PAUSE = 300
 CLAIM_BATCH = 100
 RENDERED_KINDS = frozenset(
     {
@@ -68,6 +71,10 @@ class Undeliverable(Exception):
     """This message can never be delivered as it is (a bad request); retrying would not help."""
 
 
+class Unauthorized(Exception):
+    """The channel refuses the bot itself (a revoked token): no message can go until an operator acts."""
+
+
 class Channel(Protocol):
     name: str
 
@@ -100,6 +107,10 @@ class Sender:
         self.grace = grace
         # Called after a retry is written, so the live bot can arm its wake-up for it (the terminal needs none).
         self.on_retry: Callable[[], Awaitable[None]] | None = None
+        # Called when the channel refuses the bot itself (Unauthorized): the live bot stops with a clear error.
+        self.on_fatal: Callable[[], None] | None = None
+        # Asked just before a row goes: False when its recipient may no longer have it (an organiser's file).
+        self.may_deliver: Callable[[OutboxRow], Awaitable[bool]] | None = None
         self.render = render
         self._slots = asyncio.Semaphore(concurrency)
         # Per chat, the reply waiting for its retry and when it is retried: one written meanwhile waits behind it.
@@ -197,7 +208,8 @@ class Sender:
 
     async def _send(self, row: OutboxRow) -> tuple[str, datetime | None]:
         now = self.clock.now()
-        if row.scheduled and row.kind not in NEVER_EXPIRE and self._lateness(row.due_at, now) > self.grace:
+        first_due = row.first_due_at or row.due_at
+        if row.scheduled and row.kind not in NEVER_EXPIRE and self._lateness(first_due, now) > self.grace:
             await self.store.mark_failed(row.id, "expired: more than the grace period late", status="expired")
             return "expired", None
         if self.render is not None and row.kind in RENDERED_KINDS:
@@ -213,6 +225,9 @@ class Sender:
                 await self.store.mark_failed(row.id, "nothing to send any more", status="cancelled")
                 return "cancelled", None
             row = replace(row, payload=payload)
+        if self.may_deliver is not None and not await self.may_deliver(row):
+            await self.store.mark_failed(row.id, "the recipient may no longer receive it", status="cancelled")
+            return "cancelled", None
         try:
             await self.channel.deliver(row)
         except Blocked:
@@ -222,6 +237,11 @@ class Sender:
             return "blocked", None
         except RetryLater as error:
             return await self._retry(row, error, now)
+        except Unauthorized as error:
+            await self.store.mark_retry(row.id, str(error), row.due_at)  # it goes once the token is right again
+            if self.on_fatal is not None:
+                self.on_fatal()
+            return "retry", None
         except Undeliverable as error:
             await self.store.mark_failed(row.id, str(error))
             log.warning("outbox %d: undeliverable: %s", row.id, error)
@@ -232,11 +252,8 @@ class Sender:
         return "sent", None  # marked sent by the caller, together with the rest of the chat's batch
 
     async def _retry(self, row: OutboxRow, error: RetryLater, now: datetime) -> tuple[str, datetime | None]:
-        if row.attempts >= MAX_ATTEMPTS:
-            await self.store.mark_failed(row.id, str(error))
-            log.warning("outbox %d: gave up after %d attempts: %s", row.id, row.attempts, error)
-            return "failed", None
-        wait = error.after if error.after is not None else min(5 * 2 ** (row.attempts - 1), 3600)
+        growing = 5 * 2 ** min(max(row.attempts - 1, 0), 10)
+        wait = error.after if error.after is not None else min(growing, LONGEST_RETRY_PAUSE)
         retry_at = now + timedelta(seconds=wait)
         await self.store.mark_retry(row.id, str(error), retry_at)
         if self.on_retry is not None:  # written first, so the wake-up it arms sees this row

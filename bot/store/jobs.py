@@ -183,12 +183,13 @@ def participant_media(db: sqlite3.Connection, participant_id: int) -> list[dict[
     """For /mydata: their files, and what the engines made of them."""
     rows = db.execute(
         "SELECT a.prompt_id, m.kind, m.path, m.bytes, m.status, t.text, t.language, t.engine, t.corrected,"
-        " t.confirmed_at FROM media m JOIN answers a ON a.id = m.answer_id"
+        " t.confirmed_at, a.conversation FROM media m JOIN answers a ON a.id = m.answer_id"
         " LEFT JOIN transcripts t ON t.answer_id = m.answer_id WHERE m.participant_id = ? ORDER BY m.answer_id",
         (participant_id,),
     ).fetchall()
     return [
         {
+            "conversation": row[10],
             "prompt": row[0],
             "kind": row[1],
             "file": row[2],

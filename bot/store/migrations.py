@@ -309,6 +309,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        11,
+        "faults: updates set aside with their error; a retried message remembers when it was first due",
+        """
+        ALTER TABLE inbox ADD COLUMN error TEXT;
+        ALTER TABLE outbox ADD COLUMN first_due_at TEXT
+        """,
+    ),
+    (
         12,
         "a network of communities: organisers per community, rounds opened and closed, walk dates, audiences",
         """

@@ -30,6 +30,7 @@ class OutboxRow:
     attempts: int
     scheduled: bool
     language: str | None  # the participant's stored language, for anything rendered at sending time
+    first_due_at: datetime | None = None  # when a retried row was first due: its expiry counts from then
 
 
 # Every outbox row is written through these two: the columns, and one row's values in their order.

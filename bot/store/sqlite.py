@@ -24,6 +24,7 @@ import aiosqlite
 
 from bot.engine.outgoing import Result
 from bot.engine.state import ParticipantState
+from bot.private_files import make_private
 from bot.store import walk_dates
 from bot.store.connection import T, in_thread, iso, parse_iso, transact
 from bot.store.events import apply_event, read_participant
@@ -112,6 +113,9 @@ class Store:
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows (a /forget, retention) are overwritten with zeros, not left in free pages; set explicitly,
+        # since only some SQLite builds default to it.
+        await db.execute_fetchall("PRAGMA secure_delete=ON")
         store = cls(db, path)
         await store._migrate()
         return store
@@ -229,6 +233,7 @@ class Store:
                 attempts=row["attempts"] + 1,
                 scheduled=bool(row["scheduled"]),
                 language=row["language"],
+                first_due_at=parse_iso(row["first_due_at"]),
             )
             for row in rows
         ]
@@ -274,7 +279,8 @@ class Store:
     async def mark_retry(self, row_id: int, error: str, retry_at: datetime) -> None:
         async with self._lock:  # one statement: atomic on its own
             await self._db.execute(
-                "UPDATE outbox SET status = 'pending', due_at = ?, last_error = ? WHERE id = ?",
+                "UPDATE outbox SET status = 'pending', first_due_at = COALESCE(first_due_at, due_at), due_at = ?,"
+                " last_error = ? WHERE id = ?",
                 (iso(retry_at), error[:500], row_id),
             )
 
@@ -457,8 +463,7 @@ class Store:
 
     async def backup(self, target: Path) -> None:
         """A consistent copy of the live database (SQLite's online backup), safe while the bot runs."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _create_private_file(target)
+        make_private(target)  # also a backup written over an older one
 
         # The copy is made on aiosqlite's thread, so the target connection must allow use from another thread.
         destination = sqlite3.connect(target, check_same_thread=False)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 import logging
 import signal
 import sys
@@ -16,6 +16,7 @@ from typing import Any
 from weakref import WeakValueDictionary
 
 from telegram import Update
+from telegram.error import InvalidToken
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Job, TypeHandler
 
 from bot.clock import Clock, SystemClock
@@ -27,16 +28,19 @@ from bot.group_walks import GroupEvent, handle_group
 from bot.i18n import available_languages
 from bot.jobs.service import build_worker, engines_line, telegram_fetcher
 from bot.media.files import sweep_orphans
-from bot.organise.access import Organisers
+from bot.organise.access import Organisers, file_gate
 from bot.organise.menus import start_live as start_organisers
 from bot.outbox import Sender
 from bot.store import Store
+from bot.store.faults import unwritable
 from bot.store.records import SENDS_TO_OTHERS
 from bot.store.retention import purge, purge_files
 from bot.telegram.channel import CHANNEL, EDIT_REPLY_MARKUP, TelegramChannel, menu_commands
 from bot.telegram.convert import GroupIncoming, group_incoming, incoming
-from bot.telegram.inbox import InboxRequest, chat_address, encode
+from bot.telegram.faults import UNAUTHORIZED, PollingErrors, Stopped, guarded, replay_stored
+from bot.telegram.inbox import InboxRequest
 from bot.telegram.limits import TelegramLimits
+from bot.telegram.poison import UpdateKeeper
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.webhook import WebhookServer
 
@@ -59,7 +63,11 @@ class LiveBot:
         self.clock = clock
         self.dispatcher = Dispatcher(store, settings, clock, flood=FloodGate(clock))
         self.organisers = Organisers(store, settings)
+        self.stop: asyncio.Event | None = None  # `serve`'s; set by a fault the bot cannot go on with (`fatal`)
+        self.fatal: str | None = None
+        self.polling_errors = PollingErrors()
         self.application = self._build()
+        self.keeper = UpdateKeeper(store, CHANNEL, self.application.bot, clock.now)
         self.sender = Sender(
             store,
             TelegramChannel(self.application.bot),
@@ -89,13 +97,23 @@ class LiveBot:
         await self.runners.close()
 
     def _build(self) -> Application[Any, Any, Any, Any, Any, Any]:
+        self._requests = (
+            AiohttpRequest(connection_pool_size=64),
+            InboxRequest(
+                self.keep_updates,
+                unauthorized=self.unauthorized,
+                answered=self.polling_errors.answered,
+                read_timeout=30,
+                connection_pool_size=2,
+            ),
+        )
         builder = (
             ApplicationBuilder()
             .token(self.settings.token.value)
             .base_url(self.settings.bot_api_base)
             .base_file_url(self.settings.bot_file_base)
-            .request(AiohttpRequest(connection_pool_size=64))
-            .get_updates_request(InboxRequest(self.keep_updates, read_timeout=30, connection_pool_size=2))
+            .request(self._requests[0])
+            .get_updates_request(self._requests[1])
             # Updates of different chats are handled side by side; one chat's updates wait for each other
             # (`_chat_lock`), so a participant's state is never read and written by two handlers at once.
             .concurrent_updates(CONCURRENT_UPDATES)
@@ -110,18 +128,22 @@ class LiveBot:
         return application
 
     async def receive_webhook(self, raw: dict[str, Any]) -> None:
-        """One update posted by Telegram: kept in the inbox first, then queued for the handlers."""
-        await self.keep_updates([raw])
-        update = Update.de_json(raw, self.application.bot)
+        """One update posted by Telegram: kept in the inbox first (or set aside), then queued for the handlers."""
+        (kept,) = await self.keeper.keep([raw], wait=False)
+        update = Update.de_json(kept, self.application.bot) if set(kept) != {"update_id"} else None  # set aside
         if update is not None:
             await self.application.update_queue.put(update)
 
-    async def keep_updates(self, raw_updates: list[dict[str, Any]]) -> None:
-        await self.store.inbox_store(
-            CHANNEL,
-            [(str(raw["update_id"]), chat_address(raw), encode(raw)) for raw in raw_updates],
-            self.clock.now(),
-        )
+    async def keep_updates(self, raw_updates: list[Any]) -> list[dict[str, Any]]:
+        return await self.keeper.keep(raw_updates)  # bot/telegram/poison.py
+
+    def unauthorized(self) -> None:
+        """Telegram refuses the token (revoked in @BotFather): stop, nothing works until it is changed."""
+        if self.fatal is None:
+            log.critical("%s", UNAUTHORIZED)
+        self.fatal = UNAUTHORIZED
+        if self.stop is not None:
+            self.stop.set()
 
     async def handle(self, update: Update) -> None:
         key = str(update.update_id)
@@ -276,10 +298,7 @@ class LiveBot:
         if overtaken:
             log.warning("%d update(s) that failed before later ones of their chat were not replayed", overtaken)
         await self.flush()  # what was in flight at the last stop goes before the replies to replayed updates
-        for key, raw in await self.store.inbox_open(CHANNEL):
-            update = Update.de_json(json.loads(raw), self.application.bot)
-            log.info("handling update %s stored before the last stop", key)
-            await self.application.process_update(update)
+        await replay_stored(self)
         # Meetings and ideas in the content files, the minority round: now, then every minute (bot/followups/).
         await self.dispatcher.followups.tick(force=True)
         if self.application.job_queue is not None:
@@ -300,8 +319,8 @@ class LiveBot:
         except Exception as error:
             log.warning("could not set the command menus: %s", type(error).__name__)
 
-    def reload(self) -> None:
-        self.dispatcher.reload_content()
+    def reload(self) -> None:  # SIGHUP
+        self._in_background(self.dispatcher.reload_quietly())
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -332,6 +351,8 @@ async def serve(
     """
     store = await Store.open(settings.db)
     live = LiveBot(settings, store, clock or SystemClock())
+    live.stop = stop
+    live.sender.on_fatal, live.sender.may_deliver = live.unauthorized, file_gate(store, settings)
     application = live.application
     if signals:
         loop = asyncio.get_running_loop()
@@ -351,14 +372,25 @@ async def serve(
                 await server.stop()
             else:
                 assert application.updater is not None
-                await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0, timeout=25)
+                await application.updater.start_polling(
+                    allowed_updates=ALLOWED_UPDATES,
+                    poll_interval=0,
+                    timeout=25,
+                    error_callback=live.polling_errors,
+                )
                 log.warning("samenspraak is running (%s)", settings.api_url)
                 await stop.wait()
-                await application.updater.stop()
+                with contextlib.suppress(InvalidToken):  # the poller ended on it; `live.fatal` says so below
+                    await application.updater.stop()
             await application.stop()
+    except InvalidToken:
+        live.unauthorized()
     finally:
         await live.stop_jobs()
+        await asyncio.gather(*(request.shutdown() for request in live._requests))  # left open by a failed start
         await store.close()
+    if live.fatal is not None:
+        raise Stopped(live.fatal)
 
 
 def run_bot(settings: Settings, webhook: str | None = None) -> int:
@@ -376,5 +408,8 @@ def run_bot(settings: Settings, webhook: str | None = None) -> int:
         log.warning(
             "SAMENSPRAAK_CONTACT is not set: the consent text names no one to contact. Set it before going live."
         )
-    asyncio.run(serve(settings, asyncio.Event(), signals=True, webhook=webhook))
-    return 0
+    refused = unwritable(settings.db)
+    if refused is not None:
+        print(f"samenspraak: cannot write to the database {settings.db} ({refused}).", file=sys.stderr)
+        return 2
+    return guarded(lambda: asyncio.run(serve(settings, asyncio.Event(), signals=True, webhook=webhook)))

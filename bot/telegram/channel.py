@@ -10,13 +10,13 @@ from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
 from bot.engine.notices import command_menu
 from bot.i18n import translator
 from bot.organise.menus import organiser_commands
-from bot.outbox import Blocked, RetryLater, Undeliverable
+from bot.outbox import Blocked, RetryLater, Unauthorized, Undeliverable
 from bot.store import OutboxRow
 
 CHANNEL = "telegram"
@@ -67,6 +67,10 @@ def menu_commands(language: str) -> list[BotCommand]:
 # Bot API method names are case-insensitive. Spelled this way, `do_api_request` does not take them for the
 # library's own `sendMessage` method and warn on every call that the typed method exists.
 SEND_MESSAGE = "SendMessage"
+
+# Payload keys of a recording to send, each by its own Bot API method (see `_recording`).
+RECORDINGS = ("voice", "audio", "video_note")
+AUDIO_SUFFIXES = (".mp3", ".m4a")
 EDIT_REPLY_MARKUP = "EditMessageReplyMarkup"
 
 
@@ -161,6 +165,8 @@ class TelegramChannel:
             raise Undeliverable(error.message) from error
         except ChatMigrated as error:  # a group became a supergroup: this chat id is gone
             raise Undeliverable("chat migrated to a supergroup") from error  # no chat id: it goes to the log
+        except InvalidToken:
+            raise Unauthorized("Telegram refuses the bot token") from None
         except (TimedOut, NetworkError) as error:
             raise RetryLater(f"network: {error.message}") from error
 
@@ -168,27 +174,35 @@ class TelegramChannel:
         chat_id = int(row.address)
         payload = row.payload
         text = str(payload.get("text", ""))
-        picture = payload.get("photo")  # a picture shipped with the content (a walk card), the text as its caption
-        if picture:
+        # A picture with the text as its caption: a file (a walk card's, an answer's kept photo), or a photo Telegram
+        # holds by its file_id (a flagged answer's, shown on its safeguarding card).
+        picture, known = payload.get("photo"), payload.get("photo_id")
+        if picture or known:
             caption, rest = split_caption(text)
             keyboard = None if rest else markup(payload.get("buttons", []))
-            shown = await self._content_file(
-                Path(picture),
-                lambda photo: self.bot.send_photo(chat_id, photo, caption=caption or None, reply_markup=keyboard),
-                lambda message: message.photo[-1].file_id if message.photo else "",
-            )
+            if known:
+                shown = await self._known_photo(chat_id, str(known), caption, keyboard)
+            else:
+                shown = await self._content_file(
+                    Path(picture),
+                    lambda photo: self.bot.send_photo(chat_id, photo, caption=caption or None, reply_markup=keyboard),
+                    lambda message: message.photo[-1].file_id if message.photo else "",
+                )
+                if not shown:
+                    log.warning("picture %s is missing; the card goes without it", Path(picture).name)
             if shown:
                 text = rest
-            else:
-                log.warning("picture %s is missing; the card goes without it", Path(picture).name)
         chunks = split_text(text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             if chunk:
                 await send_text(self.bot, chat_id, chunk, inline_keyboard(payload.get("buttons", [])) if last else None)
-        recording = payload.get("voice")  # the prompt read aloud in their language, for people who read little
-        if recording:
-            await self._after_the_text(self._recording(chat_id, Path(recording)), "a prompt's recording")
+        # The prompt read aloud in their language (for people who read little), or an answer's recording that an
+        # organiser listens to: each kind by the Bot API method made for it (sendVoice fails on an mp4 or a wav).
+        for key in RECORDINGS:
+            recording = payload.get(key)
+            if recording:
+                await self._after_the_text(self._recording(chat_id, Path(recording), key), "a recording")
         photo_bytes = payload.get("photo_bytes")
         if photo_bytes:  # a picture made by the bot (an organiser's /stats chart), base64 in the payload
             await self.bot.send_photo(chat_id, InputFile(base64.b64decode(photo_bytes), filename="chart.png"))
@@ -215,13 +229,34 @@ class TelegramChannel:
                 self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id)), "a chat's command menu"
             )
 
-    async def _recording(self, chat_id: int, recording: Path) -> None:
-        if not await self._content_file(
-            recording,
-            lambda voice: self.bot.send_voice(chat_id, voice),
-            lambda message: message.voice.file_id if message.voice else "",
-        ):
-            log.warning("recording %s is missing; the prompt goes without it", recording.name)
+    async def _known_photo(
+        self, chat_id: int, file_id: str, caption: str, keyboard: InlineKeyboardMarkup | None
+    ) -> bool:
+        """False when Telegram refuses the photo (a file_id it no longer knows): the text still goes, without it."""
+        try:
+            await self.bot.send_photo(chat_id, file_id, caption=caption or None, reply_markup=keyboard)
+        except BadRequest as error:
+            log.warning("a photo was refused (%s); the text goes without it", error.message)
+            return False
+        return True
+
+    async def _recording(self, chat_id: int, recording: Path, kind: str) -> None:
+        if kind == "audio" and recording.suffix.lower() not in AUDIO_SUFFIXES:
+            kind = "document"  # Telegram plays only mp3 and m4a as audio: anything else goes as a file to open
+        methods = {
+            "video_note": self.bot.send_video_note,  # a round video message
+            "audio": self.bot.send_audio,
+            "document": self.bot.send_document,
+        }
+        method = methods.get(kind, self.bot.send_voice)
+        attribute = kind if kind in methods else "voice"
+
+        def sent_id(message: Message) -> str:
+            sent = getattr(message, attribute, None)
+            return sent.file_id if sent else ""
+
+        if not await self._content_file(recording, lambda file: method(chat_id, file), sent_id):
+            log.warning("recording %s is missing; the message goes without it", recording.name)
 
     @staticmethod
     async def _after_the_text(call: Awaitable[object], what: str) -> None:

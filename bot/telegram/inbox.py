@@ -11,11 +11,13 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from telegram.error import InvalidToken
 from telegram.request import RequestData
 
 from bot.telegram.request import AiohttpRequest
 
-Keeper = Callable[[list[dict[str, Any]]], Awaitable[None]]
+# Stores the fetched updates; returns what the library may parse (set-aside updates emptied, bot/telegram/poison.py).
+Keeper = Callable[[list[Any]], Awaitable[list[dict[str, Any]]]]
 
 
 def chat_address(raw: dict[str, Any]) -> str | None:
@@ -33,9 +35,18 @@ def chat_address(raw: dict[str, Any]) -> str | None:
 
 
 class InboxRequest(AiohttpRequest):
-    def __init__(self, keeper: Keeper, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        keeper: Keeper,
+        *,
+        unauthorized: Callable[[], None] | None = None,
+        answered: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._keeper = keeper
+        self._unauthorized = unauthorized
+        self._answered = answered
 
     async def post(
         self,
@@ -56,9 +67,17 @@ class InboxRequest(AiohttpRequest):
             )
             if value is not None
         }
-        result = await super().post(url, request_data, **kwargs)
+        try:
+            result = await super().post(url, request_data, **kwargs)
+        except InvalidToken:
+            # The library's poller stops on a 401 and leaves the process up, serving no one: stop it all instead.
+            if self._unauthorized is not None:
+                self._unauthorized()
+            raise
+        if self._answered is not None:
+            self._answered()
         if url.endswith("/getUpdates") and isinstance(result, list) and result:
-            await self._keeper(result)
+            return await self._keeper(result)
         return result
 
 

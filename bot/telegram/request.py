@@ -16,6 +16,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.logs import without_token
+
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -103,12 +105,21 @@ class AiohttpRequest(BaseRequest):
             headers = FORM
         else:
             body = None
+        # The URL holds the token: errors name the kind of failure only, and chain no cause that would print it.
         try:
-            async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+            ) as response:
+                if 300 <= response.status < 400:  # the Bot API never redirects: a wrong SAMENSPRAAK_API_URL does
+                    raise NetworkError(f"the Bot API URL answers with a redirect ({response.status})")
                 return response.status, await response.read()
-        except TimeoutError as error:
-            raise TimedOut from error
-        except asyncio.TimeoutError as error:  # noqa: UP041 - aiohttp raises this alias on older Pythons
-            raise TimedOut from error
+        except TimeoutError:
+            raise TimedOut from None
+        except asyncio.TimeoutError:  # noqa: UP041 - aiohttp raises this alias on older Pythons
+            raise TimedOut from None
+        except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError):
+            raise NetworkError("the Bot API URL is not a valid http(s) URL (check SAMENSPRAAK_API_URL)") from None
+        except aiohttp.ClientConnectorError as error:
+            raise NetworkError(f"aiohttp.{error.__class__.__name__}: cannot connect ({error.os_error})") from None
         except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {without_token(str(error))}") from None

@@ -43,6 +43,7 @@ SENT_METHODS: frozenset[str] = frozenset(
         "sendMessage",
         "sendPhoto",
         "sendVoice",
+        "sendVideoNote",
         "sendDocument",
         "sendAudio",
         "sendLocation",
@@ -69,6 +70,7 @@ _KNOWN_METHODS: tuple[str, ...] = (
     "sendMessage",
     "sendPhoto",
     "sendVoice",
+    "sendVideoNote",
     "sendAudio",
     "sendDocument",
     "sendLocation",
@@ -267,6 +269,8 @@ class FakeBotAPI:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook_url = ""
+        #: While True every Bot API call fails with 502 Bad Gateway (an outage); requests are still recorded.
+        self.outage = False
 
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
@@ -590,6 +594,20 @@ class FakeBotAPI:
                 raise AssertionError(f"condition not met within {timeout}s; {len(self.sent)} sent, last ones:\n{last}")
             await asyncio.sleep(0.01)
 
+    async def wait_requested(self, predicate: Callable[[Call], bool], timeout: float = 10.0) -> Call:
+        """Poll ``requests`` (every Bot API call, also those that put nothing in a chat, such as
+        answerCallbackQuery or setMyCommands) until one matches; the bot makes them in its own time, so a test that
+        looks right after a reply races it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = next((call for call in self.requests if predicate(call)), None)
+            if found is not None:
+                return found
+            if time.monotonic() >= deadline:
+                last = "\n".join(f"  {call!r}" for call in self.requests[-8:]) or "  (no requests)"
+                raise AssertionError(f"no such request within {timeout}s; last ones:\n{last}")
+            await asyncio.sleep(0.01)
+
     async def wait_sent(self, count: int, timeout: float = 10.0) -> list[Call]:
         """Wait until at least ``count`` outgoing messages were recorded; return a snapshot of all of them."""
         await self.wait_for(lambda sent: len(sent) >= count, timeout)
@@ -643,6 +661,8 @@ class FakeBotAPI:
             return self._error(400, f"Bad Request: can't parse request body: {exc}")
         call = Call(method, params)
         self.requests.append(call)
+        if self.outage:
+            return self._error(502, "Bad Gateway")
 
         failure = self._take_failure(method, params)
         if failure is not None:
@@ -830,6 +850,13 @@ class FakeBotAPI:
         voice.pop("file_name", None)
         voice["duration"] = int(params.get("duration") or 1)
         return self._new_bot_message(params, voice=voice)
+
+    async def _m_sendVideoNote(self, params: dict[str, Any]) -> Any:
+        video_note = self._file(params, "video_note", "video.mp4")
+        video_note.pop("file_name", None)
+        video_note["length"] = int(params.get("length") or 240)
+        video_note["duration"] = int(params.get("duration") or 1)
+        return self._new_bot_message(params, video_note=video_note)
 
     async def _m_sendAudio(self, params: dict[str, Any]) -> Any:
         audio = self._file(params, "audio", "audio.mp3")
