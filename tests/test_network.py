@@ -156,7 +156,7 @@ async def test_a_multiple_choice_takes_several_options_up_to_its_maximum_then_do
     assert "minstens één" in empty[0].text
     await world.press("anna", "a:gent-een:plekken:park")
     shown = await world.press("anna", "a:gent-een:plekken:bib")
-    assert "Gekozen: Park, Bibliotheek" in shown[0].text
+    assert "Gekozen: Park en Bibliotheek" in shown[0].text  # as Dutch lists them
     assert ("✅ Park", "a:gent-een:plekken:park") in shown[0].buttons
     over = await world.press("anna", "a:gent-een:plekken:markt")
     assert "hoogstens 2" in over[0].text

@@ -225,7 +225,7 @@ class Engine:
         if due is not None:  # the round's first prompt has its own moment
             pacing.wait_for(self, result, conversation, first, due, t, "\n\n".join(parts), first=True)
             return
-        text, buttons = render_prompt(conversation, first, t)
+        text, buttons = render_prompt(conversation, first, t, result.state.role)
         parts.append(text)
         self._ask(result, conversation, first, "\n\n".join(parts), buttons)
 
@@ -281,7 +281,7 @@ class Engine:
         mine = conversation is not None and conversation.id == result.state.conversation
         prompt = self.current_prompt(result.state) if mine else None
         if conversation and prompt:
-            text, buttons = render_prompt(conversation, prompt, t)
+            text, buttons = render_prompt(conversation, prompt, t, result.state.role)
             self._ask(result, conversation, prompt, (lead + "\n\n" if lead else "") + text, buttons)
         elif conversation and result.state.conversation != conversation.id:
             self._start_round(result, t, lead)
@@ -343,7 +343,7 @@ class Engine:
                 thanks + "\n\n" + t.gettext("You paused the questions. Send /resume when you want the next one.")
             )
         else:
-            text, buttons = render_prompt(conversation, following, t)
+            text, buttons = render_prompt(conversation, following, t, result.state.role)
             self._ask(result, conversation, following, thanks + "\n\n" + text, buttons)
 
     # -- events ------------------------------------------------------------------------------------------------
@@ -372,7 +372,7 @@ class Engine:
             return
         taken = take_answer(prompt, event, t, self.config.max_text_length)
         if isinstance(taken, Refusal):
-            result.say("🙏 " + taken.message, *render_prompt(conversation, prompt, t)[1])
+            result.say("🙏 " + taken.message, *render_prompt(conversation, prompt, t, result.state.role)[1])
             return
         ref = event.ref if isinstance(event, events.Text) else None
         self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t, ref)

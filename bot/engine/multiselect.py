@@ -12,6 +12,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from babel.lists import format_list
+
 from bot.content.model import Prompt, Round
 from bot.engine import events
 from bot.engine.outgoing import ButtonSpec, Result
@@ -50,9 +52,14 @@ def rows(conversation: Round, prompt: Prompt, t: Translator, picked: list[str]) 
     return tuple(found)
 
 
+def spoken_list(items: list[str], t: Translator) -> str:
+    """Options as the participant's language lists them: “Park, Markt en Bib”, “حديقة ومكتبة” (not a Latin comma)."""
+    return format_list(items, style="standard", locale=t.locale) if items else ""
+
+
 def _labels(prompt: Prompt, picked: list[str], t: Translator) -> str:
     labels = {option.id: pick(option.label, t.language) for option in prompt.options}
-    return ", ".join(labels[option] for option in picked)
+    return spoken_list([labels[option] for option in picked], t)
 
 
 def _keep(result: Result, conversation: Round, prompt: Prompt, picked: list[str]) -> None:

@@ -6,15 +6,18 @@ shows, and the command menu. Kept apart from the conversation logic in core.py; 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Library
 from bot.engine.help_lines import all_lines, help_line_section
 from bot.engine.keyboards import role_names
+from bot.engine.multiselect import spoken_list
 from bot.engine.outgoing import Document
 from bot.engine.state import ParticipantState
 from bot.i18n import LANGUAGES, Translator, pick
+from bot.local_dates import clock, full_date
 from bot.rtl import icon
 
 
@@ -135,12 +138,30 @@ def mydata_message(
         lines.append(f"• {question}: {value}")
     if len(answers) > 20:
         lines.append("…")
+    lines += _walk_sign_ups(library, stored.get("walk_sign_ups", []), t, zone)
     lines += ["", _("The attached file holds all of it. Send /forget to delete everything.")]
     document = Document(
         filename=f"samenspraak-{state.pseudonym}.json",
         content=json.dumps(stored, ensure_ascii=False, indent=2, default=str),
     )
     return "\n".join(lines)[:4000], document
+
+
+def _walk_sign_ups(library: Library, sign_ups: list[dict[str, Any]], t: Translator, zone: ZoneInfo) -> list[str]:
+    """The group walks on dates they lead or answered: the walk's title and its moment, with what they said."""
+    if not sign_ups:
+        return []
+    _ = t.gettext
+    said = {"lead": "🙋 " + _("I'll lead it"), "yes": "✅ " + _("I'll come"), "maybe": "🤔 " + _("Maybe")}
+    lines = ["", "🚶 " + _("Group walks you signed up for:")]
+    for entry in sign_ups:
+        walk = library.walks.get(entry["walk"])
+        title = pick(walk.title, t.language) if walk else "—"
+        starts = datetime.fromisoformat(entry["starts_at"]).astimezone(zone)
+        when = t.format(_("{date} at {time}"), date=full_date(starts.date(), t.locale), time=clock(starts, t.locale))
+        answer = said.get("lead" if entry["part"] == "lead" else entry["rsvp"], "🙅 " + _("Not this time"))
+        lines.append(f"• “{t.isolate(title)}”: {when}: {answer}")
+    return lines
 
 
 def _readable(library: Library, answer: dict[str, Any], t: Translator) -> tuple[str, str]:
@@ -156,6 +177,9 @@ def _readable(library: Library, answer: dict[str, Any], t: Translator) -> tuple[
     value = answer.get("value", {})
     option = next((opt for opt in prompt.options if opt.id == value.get("option")), None)
     shown = pick(option.label, t.language) if option else _summarise(value)
+    if isinstance(value.get("options"), list):  # a multiple choice: every option chosen
+        labels = {opt.id: pick(opt.label, t.language) for opt in prompt.options}
+        shown = spoken_list([labels.get(str(key), str(key)) for key in value["options"]], t) or "—"
     return _shorten(pick(prompt.text, t.language), 50), shown
 
 

@@ -300,7 +300,7 @@ def render_next_prompt(
     if conversation is None or prompt is None:
         return None
     t = translator(state.language or "en")
-    text, buttons = render_prompt(conversation, prompt, t)
+    text, buttons = render_prompt(conversation, prompt, t, state.role)
     parts = []
     if mark.get("first"):
         parts.append("📣 " + pick(conversation.title, t.language))

@@ -52,11 +52,17 @@ def how_to_share_a_place(t: Translator) -> str:
     return t.gettext("Share a place: tap the paperclip 📎, then Location.")
 
 
-def render_prompt(conversation: Round, prompt: Prompt, t: Translator) -> tuple[str, tuple[tuple[ButtonSpec, ...], ...]]:
-    """The prompt's text in the participant's language, with its position, a hint how to answer, and buttons."""
-    position = [p.id for p in conversation.prompts].index(prompt.id) + 1
+def render_prompt(
+    conversation: Round, prompt: Prompt, t: Translator, role: str | None = None
+) -> tuple[str, tuple[tuple[ButtonSpec, ...], ...]]:
+    """The prompt's text in the participant's language, with its position, a hint how to answer, and buttons.
+
+    Position and total count the questions asked of the participant's role: a volunteer never meets "question 4 of
+    4" after "2 of 4" because question 3 is for newcomers only."""
+    theirs = [p.id for p in conversation.prompts if p.asked_of(role) or p.id == prompt.id]
+    position = theirs.index(prompt.id) + 1
     theme = THEME_ICONS.get(prompt.theme or "", "💬")
-    header = t.format(t.gettext("Question {number} of {total}"), number=position, total=len(conversation.prompts))
+    header = t.format(t.gettext("Question {number} of {total}"), number=position, total=len(theirs))
     lines = [f"{theme} {header}", "", pick(prompt.text, t.language)]
     if prompt.type == "scale" and (prompt.low or prompt.high):
         low = pick(prompt.low, t.language) if prompt.low else ""

@@ -484,6 +484,10 @@ class WalkFeature(BaseFeature):
             result.say("🚶 " + t.gettext("There are no walks right now."))
             return
         text = walk_list_text(engine.library, t) + "\n\n" + t.gettext("Tap a walk to start it.")
+        if result.state.role == "volunteer":  # group walks on dates to lead, written out above their buttons
+            from bot.organise.walk_signup import volunteer_lines
+
+            text = "\n\n".join([text, *volunteer_lines(engine, result, t)])
         result.say(text, *self._list_rows(engine, result, t))
 
     def _walks_command(self, engine: Engine, result: Result, command: events.Command, t: Translator) -> None:

@@ -16,6 +16,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import aiosqlite
+
 from bot.content.model import Prompt, Round
 from bot.engine.features import BaseFeature
 from bot.engine.keyboards import SCALE_FACES
@@ -24,6 +26,7 @@ from bot.i18n import Translator, pick, translator
 from bot.organise.charts import Bar, png_bars
 from bot.store import OutboxRow, network
 from bot.store import followups as queries
+from bot.store.connection import in_thread
 
 if TYPE_CHECKING:
     from bot.dispatch import Dispatcher
@@ -35,17 +38,20 @@ FEATURE = "results"  # ParticipantState.features["results"] = {"off": true} when
 
 async def send_results(dispatcher: Dispatcher, conversation: Round, now: datetime) -> int:
     """One scheduled message per participant who answered the round (quiet hours and pauses hold it); once."""
-    store = dispatcher.store
+    async with dispatcher.store.transaction() as db:
+        return await queue_results(db, conversation, now)
 
-    async with store.transaction() as db:
-        if not await store.call(network.mark_round, conversation.id, conversation.community, "results_at", now):
-            return 0
-        recipients = [
-            queries.Recipient(participant_id, channel, address)
-            for participant_id, channel, address in await store.call(network.result_recipients, conversation.id)
-        ]
-        rows = [queries.NewRow(recipient, KIND, {"conversation": conversation.id}, now) for recipient in recipients]
-        await queries.enqueue(db, rows, now)
+
+async def queue_results(db: aiosqlite.Connection, conversation: Round, now: datetime) -> int:
+    """`send_results` inside a transaction the caller holds: an organiser's `/round results` and its log line."""
+    if not await in_thread(db, network.mark_round, conversation.id, conversation.community, "results_at", now):
+        return 0
+    recipients = [
+        queries.Recipient(participant_id, channel, address)
+        for participant_id, channel, address in await in_thread(db, network.result_recipients, conversation.id)
+    ]
+    rows = [queries.NewRow(recipient, KIND, {"conversation": conversation.id}, now) for recipient in recipients]
+    await queries.enqueue(db, rows, now)
     return len(rows)
 
 

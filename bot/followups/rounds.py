@@ -48,16 +48,17 @@ async def sync_rounds(dispatcher: Dispatcher, now: datetime) -> None:
 
 async def close_round(dispatcher: Dispatcher, conversation: Round, now: datetime, by: str | None = None) -> bool:
     """Stop the round's reminders and waiting prompts; False when it was closed before."""
-
-    def write(db: sqlite3.Connection) -> bool:
-        done = network.mark_round(db, conversation.id, conversation.community, "closed_at", now, by)
-        if done:
-            network.cancel_round_messages(db, conversation.id)
-        return done
-
-    done = await dispatcher.store.write(write)
+    done = await dispatcher.store.write(close_in, conversation, now, by)
     if done:
         log.info("round %s closed", conversation.id)
+    return done
+
+
+def close_in(db: sqlite3.Connection, conversation: Round, now: datetime, by: str | None = None) -> bool:
+    """`close_round` inside a transaction the caller holds: an organiser's `/round close` and its log line."""
+    done = network.mark_round(db, conversation.id, conversation.community, "closed_at", now, by)
+    if done:
+        network.cancel_round_messages(db, conversation.id)
     return done
 
 
@@ -82,7 +83,8 @@ async def open_round(dispatcher: Dispatcher, conversation: Round, now: datetime)
         return True
 
     told = 0
-    for channel, address in await store.call(network.to_move, conversation.community, conversation.id):
+    own = {c.community for c in engine.library.rounds.values()}  # who a `default` round does not serve
+    for channel, address in await store.call(network.to_move, conversation.community, conversation.id, own):
         told += await store.write(move, channel, address)
     log.info("round %s opened for %d participant(s)", conversation.id, told)
     return told

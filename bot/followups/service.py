@@ -29,6 +29,7 @@ from bot.organise.i18n import organiser_translator
 from bot.organise.plain import status_name
 from bot.store import deep_democracy as dd_queries
 from bot.store import followups as queries
+from bot.store import network, walk_dates
 from bot.store import organise as organise_queries
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ class FollowUps:
             for prompt in conversation.prompts:
                 if prompt.minority is not None:
                     await self.minority_round(conversation, prompt, now)
+        if await self.store.write(walk_dates.catch_up, now):  # who joined after a walk date was announced
+            log.info("walk dates: people who joined since asked")
         quiet = self.dispatcher.settings.quiet_hours
         if quiet is None or not quiet.contains(now.astimezone(self.dispatcher.settings.timezone).time()):
             await self.flag_forgotten_ideas(now)  # organisers are flagged in the day, not at three in the morning
@@ -276,10 +279,18 @@ class FollowUps:
         ]
         if not recipients:
             return  # nobody to tell yet: flag them once an organiser exists
+        scopes = await self.store.call(network.scopes)  # community organisers hear of their communities' ideas only
         async with self.store.transaction() as db:
             for idea in forgotten:
+                told = [
+                    (channel, address)
+                    for channel, address in recipients
+                    if (channel, address) not in scopes or idea["community"] in scopes[(channel, address)]
+                ]
+                if not told:
+                    continue  # no organiser of its community, and no network organiser: flagged once there is one
                 await queries.mark_flagged(db, idea["id"], now)
-                for channel, address in recipients:
+                for channel, address in told:
                     language = await self.store.call(organise_queries.organiser_language_of, channel, address)
                     o = organiser_translator(language)
                     text = "⏳ " + o.format(

@@ -25,8 +25,16 @@ EXPORT_FORMATS = {
 
 
 def _round(ctx: OrganiserContext, wanted: str) -> Round | None:
+    """The round named, else the one open now in the organiser's communities (after `/round close` the next one),
+    else their first."""
     if wanted:
         return ctx.library.rounds.get(wanted)
+    closed = ctx.dispatcher.engine.closed_rounds
+    communities = sorted(ctx.scope) if ctx.scope is not None else [ctx.settings.default_community]
+    for community in communities:
+        found = ctx.library.round_for(community, ctx.now, closed)
+        if found is not None and (ctx.scope is None or found.community in ctx.scope):
+            return found
     if ctx.scope is not None:  # a community organiser: the first round of their communities
         return next((r for r in ctx.library.rounds.values() if r.community in ctx.scope), None)
     return ctx.library.round_for(ctx.settings.default_community)

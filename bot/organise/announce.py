@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+import aiosqlite
+
 from bot.engine.outgoing import Outgoing
 from bot.i18n import LANGUAGES, pick
 from bot.organise import audience
@@ -24,6 +26,7 @@ from bot.organise.i18n import ON_
 from bot.organise.parse import record_id
 from bot.store import network
 from bot.store import organise as queries
+from bot.store.connection import in_thread
 
 EVERYONE = "*"
 _LANGUAGE_LINE = re.compile(r"^\s*([a-z]{2,3})\s*:\s?(.*)$", re.DOTALL)
@@ -47,6 +50,12 @@ def render(texts: dict[str, str], language: str | None) -> Outgoing:
     return Outgoing(text="📣 " + pick(texts, language), kind="announcement", scheduled=True)
 
 
+def _example(known: set[str]) -> str:
+    """A community the organiser may use, for the example (a community organiser's own, not `default`)."""
+    mine = sorted(known - {audience.ALL})
+    return "default" if "default" in mine or not mine else mine[0]
+
+
 @organiser_command("announce", ON_("send a message to every participant of a community"))
 async def announce(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
@@ -63,8 +72,8 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
     if not community or not texts:
         ctx.reply(
             o.ogettext("Send the community, then the message, with a language code before each language:")
-            + "\n\n/announce default\nnl: De volgende bijeenkomst is op 12 december.\nen: The next meeting is on 12 "
-            "December.\n\n"
+            + f"\n\n/announce {_example(known)}\nnl: De volgende bijeenkomst is op 12 december.\nen: The next meeting is "
+            "on 12 December.\n\n"
             + o.ogettext("In the terminal simulator, separate the languages with ||.")
             + "\n"
             + o.format(o.ogettext("Communities: {communities}"), communities=", ".join(sorted(known)))
@@ -83,8 +92,6 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
     communities = sorted(known - {audience.ALL}) if community == audience.ALL else [community]
     people = await ctx.store.call(network.audience, communities, filters)
     members = len(people)
-    announcement_id = await queries.create_announcement(ctx.store, community, texts, ctx.who, ctx.now)
-    await ctx.store.write(network.save_audience, announcement_id, {"communities": communities, **filters})
     lines = [
         "📣 "
         + o.format(
@@ -93,7 +100,7 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
                 "Preview of the announcement to community {community} ({count} active participants):",
                 members,
             ),
-            community=community,
+            community=", ".join(communities),  # `*` spelled out: every community it goes to
             count=members,
         ),
         "",
@@ -109,14 +116,28 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
             + o.ogettext("There is no Dutch text: participants whose language is missing get English or another text.")
         )
     lines.append(o.ogettext("It waits out the quiet hours, and waits for participants who paused."))
-    ctx.reply(
-        "\n".join(lines),
-        (
-            button("📣 " + o.ogettext("Send"), "ann-send", announcement_id),
-            button("✖ " + o.ogettext("Cancel"), "ann-cancel", announcement_id),
-        ),
-    )
-    ctx.log("announce-draft", announcement=announcement_id, community=community, languages=sorted(texts), **filters)
+
+    async def change(db: aiosqlite.Connection) -> None:
+        """The draft, its audience, its log line and the preview with its buttons: one transaction."""
+        announcement_id = await queries.create_announcement(db, community, texts, ctx.who, ctx.now)
+        await in_thread(db, network.save_audience, announcement_id, {"communities": communities, **filters})
+        await ctx.log_in(
+            db,
+            "announce-draft",
+            announcement=announcement_id,
+            community=community,
+            languages=sorted(texts),
+            **filters,
+        )
+        ctx.reply(
+            "\n".join(lines),
+            (
+                button("📣 " + o.ogettext("Send"), "ann-send", announcement_id),
+                button("✖ " + o.ogettext("Cancel"), "ann-cancel", announcement_id),
+            ),
+        )
+
+    ctx.change(change)
 
 
 @organiser_button("ann-send")

@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from bot.content.model import Prompt
-from bot.engine.minority import minority_keys
+from bot.engine.minority import minority_keys, share_of
 from bot.i18n import pick
 from bot.organise.brief_parts import empty, more_line, quote_html, table
 from bot.organise.brief_style import icon
@@ -100,9 +100,23 @@ class QuestionWriter:
         option = next((option for option in prompt.options if option.id == str(key)), None)
         return pick(option.label, self.o.language) if option else str(key)
 
-    def bars(self, prompt: Prompt, counts: dict[str, int]) -> list[Bar]:
-        total = sum(counts.values()) or 1
-        side = minority_keys(prompt, counts)
+    @staticmethod
+    def whole(prompt: Prompt, figures: PromptFigures) -> int:
+        """What a share is of: the answers; for a multiple choice the people who answered (its options add up to
+        more than 100%)."""
+        return (figures.total if prompt.multiple else 0) or sum(figures.choices.values())
+
+    @staticmethod
+    def side(prompt: Prompt, counts: dict[str, int], answered: int) -> set[str]:
+        """The minority side; of a multiple choice, the options fewer than the share of the people who answered
+        chose (each person may choose several)."""
+        if prompt.multiple and answered:
+            return {key for key, count in counts.items() if 0 < count / answered < share_of(prompt)}
+        return minority_keys(prompt, counts)
+
+    def bars(self, prompt: Prompt, counts: dict[str, int], whole: int = 0) -> list[Bar]:
+        total = whole or sum(counts.values()) or 1
+        side = self.side(prompt, counts, whole)
         if prompt.type == "scale":
             keys = [str(value) for value in range(1, 6)]
         else:
@@ -169,7 +183,11 @@ class QuestionWriter:
             return "".join(parts)
         if figures.choices:
             parts.append(
-                svg_bars(self.bars(prompt, figures.choices), pick(prompt.text, o.language), o.ogettext("minority"))
+                svg_bars(
+                    self.bars(prompt, figures.choices, self.whole(prompt, figures)),
+                    pick(prompt.text, o.language),
+                    o.ogettext("minority"),
+                )
             )
         parts += [
             '<div class="sides">',
@@ -188,7 +206,8 @@ class QuestionWriter:
         counts = figures.choices
         if counts:
             total = sum(counts.values())
-            side = minority_keys(prompt, counts)
+            whole = self.whole(prompt, figures)
+            side = self.side(prompt, counts, figures.total)
             most = max(counts.values())
             tops = [key for key, count in counts.items() if count == most]
             parts.append(
@@ -197,8 +216,8 @@ class QuestionWriter:
                     o.format(
                         o.ogettext("Most chosen: {option} ({share} of {count})"),
                         option=" / ".join(self.option_label(prompt, key) for key in tops),
-                        share=f"{round(100 * most / total)}%",
-                        count=total,
+                        share=f"{round(100 * most / whole)}%",
+                        count=whole,
                     )
                 )
                 + "</p>"
@@ -232,8 +251,8 @@ class QuestionWriter:
         o = self.o
         parts: list[str] = []
         counts = figures.choices
-        side = sorted(minority_keys(prompt, counts), key=lambda key: -counts.get(key, 0))
-        total = sum(counts.values()) or 1
+        side = sorted(self.side(prompt, counts, figures.total), key=lambda key: -counts.get(key, 0))
+        total = self.whole(prompt, figures) or 1
         if side:
             share = round(100 * (prompt.minority.share if prompt.minority else 0.25))
             parts.append(

@@ -258,15 +258,18 @@ def run_organiser(
                     file=sys.stderr,
                 )
                 return 1
-            changed = await queries.set_organiser(store, channel, user_id, active, who(), now)
+            scoped, after = False, None
             if active:  # the communities given now replace earlier ones; none: a network organiser
+                # Before the organiser is active: a flag that waited for an organiser goes to them only if it is
+                # of their communities (bot/store/organise.py tell_waiting_flags reads the scope).
                 before = await store.call(network.scope_of, channel, user_id)
                 await store.write(network.set_scope, channel, user_id, communities or [])
                 after = await store.call(network.scope_of, channel, user_id)
-                if before != after:
-                    changed = True
-                    detail = {"address": user_id, "scope": sorted(after) if after else "network"}
-                    await queries.record_action(store, who(), "organiser-communities", detail, now)
+                scoped = before != after
+            changed = await queries.set_organiser(store, channel, user_id, active, who(), now) or scoped
+            if scoped:
+                detail = {"address": user_id, "scope": sorted(after) if after else "network"}
+                await queries.record_action(store, who(), "organiser-communities", detail, now)
             if changed and channel == "telegram":
                 # The running bot sets this chat's command menu at its next wake: organiser commands, or none.
                 language = await store.call(queries.language_of, "telegram", user_id) or "nl"

@@ -13,7 +13,9 @@ Registering is one line:
 A handler collects replies (`ctx.reply`), log lines (`ctx.log`) and changes (`ctx.change(write)`; with
 `messages_others=True` when the change queues messages to other chats, so the live sender goes at once) on its
 context; they are written in one transaction together with the inbox mark of the update, so an organiser action is
-done and logged exactly once. Slow work goes in `ctx.later(job)`: in the live bot it runs after the first reply,
+done and logged exactly once. A change whose outcome the answer needs (a new walk date's number) logs with
+`await ctx.log_in(db, ...)` and replies with `ctx.reply` from inside the change: replies are written after changes.
+Slow work goes in `ctx.later(job)`: in the live bot it runs after the first reply,
 in the background, and its own replies follow. For anyone who is not
 an organiser none of this exists: dispatch never asks the registry, and the engine answers the command or button as
 it answers any unknown one, revealing nothing.
@@ -113,13 +115,16 @@ class OrganiserContext:
 
     def log(self, action: str, **detail: Any) -> None:
         """Record who did what, in the same transaction as the action's replies and changes."""
-        who, now = self.who, self.now
-        detail = {"scope": scope_names(self.scope), **detail}  # the log says for which community they acted
 
         async def write(db: Any) -> None:
-            await queries.log_action(db, who, action, detail, now)
+            await self.log_in(db, action, **detail)
 
         self.writes.append(write)
+
+    async def log_in(self, db: Any, action: str, **detail: Any) -> None:
+        """The log line, from inside a change whose outcome it records (a walk date's new id, a round closed)."""
+        detail = {"scope": scope_names(self.scope), **detail}  # the log says for which community they acted
+        await queries.log_action(db, self.who, action, detail, self.now)
 
     def change(self, write: queries.Write, *, messages_others: bool = False) -> None:
         """A change written with the replies; `messages_others` when it queues messages to other chats."""
@@ -140,15 +145,18 @@ class OrganiserCommand:
     name: str
     description: str  # an organiser catalog msgid (marked with ON_), shown in the menu and by /organiser
     handler: CommandHandler
+    network_only: bool = False  # it acts for every community at once: network organisers only
 
 
 COMMANDS: dict[str, OrganiserCommand] = {}
 BUTTONS: dict[str, ButtonHandler] = {}
 
 
-def organiser_command(name: str, description: str) -> Callable[[CommandHandler], CommandHandler]:
+def organiser_command(
+    name: str, description: str, *, network_only: bool = False
+) -> Callable[[CommandHandler], CommandHandler]:
     def register(handler: CommandHandler) -> CommandHandler:
-        COMMANDS[name] = OrganiserCommand(name, description, handler)
+        COMMANDS[name] = OrganiserCommand(name, description, handler, network_only)
         return handler
 
     return register
@@ -194,11 +202,19 @@ def organiser_menu(language: str | None) -> list[tuple[str, str]]:
     return [(command.name, o.ogettext(command.description)) for command in COMMANDS.values()]
 
 
-def organiser_help_text(language: str | None) -> str:
-    """The organiser commands with what each does, in the organiser's language."""
+def organiser_help_text(language: str | None, scope: frozenset[str] | None = None) -> str:
+    """The organiser commands with what each does, in the organiser's language; a community organiser (`scope`)
+    reads which communities are theirs, without the commands that are a network organiser's."""
     o = organiser_translator(language)
     lines = ["🧑‍💼 " + o.ogettext("Organiser commands (only organisers see and can use these):"), ""]
-    lines += [f"/{command.name} — {o.ogettext(command.description)}" for command in COMMANDS.values()]
+    if scope is not None:
+        communities = ", ".join(sorted(scope))
+        lines += [o.format(o.ogettext("You are an organiser of {communities}."), communities=communities), ""]
+    lines += [
+        f"/{command.name} — {o.ogettext(command.description)}"
+        for command in COMMANDS.values()
+        if scope is None or not command.network_only
+    ]
     lines += ["", o.ogettext("Every organiser action is logged with who and when.")]
     return "\n".join(lines)
 
@@ -267,7 +283,9 @@ async def handle(
     ctx.scope = await dispatcher.store.call(scope_of, channel, address)
     if isinstance(event, events.Command):
         name = event.name.lower()
-        if (other := await allowed(ctx, command=name, args=event.args)) is not None:
+        if COMMANDS[name].network_only and ctx.scope is not None:
+            network_only_refusal(ctx, name)
+        elif (other := await allowed(ctx, command=name, args=event.args)) is not None:
             refusal(ctx, other)
         else:
             await COMMANDS[name].handler(ctx, event.args)
@@ -329,10 +347,10 @@ async def drain() -> None:
 @organiser_command("organiser", ON_("what organisers can do here"))
 async def organiser_help(ctx: OrganiserContext, args: str) -> None:
     """The list of organiser commands, with what each does."""
-    ctx.reply(organiser_help_text(ctx.o.language))
+    ctx.reply(organiser_help_text(ctx.o.language, ctx.scope))
 
 
-@organiser_command("reload", ON_("load the conversation files again, without a restart"))
+@organiser_command("reload", ON_("load the conversation files again, without a restart"), network_only=True)
 async def reload(ctx: OrganiserContext, args: str) -> None:
     """Reload content; content that does not pass the check is refused and the running content stays."""
     o = ctx.o
@@ -375,5 +393,5 @@ from bot.organise import (  # noqa: E402, F401
     safeguarding,
 )
 from bot.organise.own_language import organiser_language  # noqa: E402
-from bot.organise.scope import allowed, refusal  # noqa: E402
+from bot.organise.scope import allowed, network_only_refusal, refusal  # noqa: E402
 from bot.organise.scope import describe as scope_names  # noqa: E402

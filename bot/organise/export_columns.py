@@ -45,7 +45,10 @@ COLUMNS: tuple[Column, ...] = (
             "file with it), for a place latitude, longitude."
         ),
     ),
-    Column("option_id", ON_("For a choice: the id of the chosen option.")),
+    Column(
+        "option_id",
+        ON_("For a choice: the id of the chosen option; for a multiple choice each chosen one, joined with “; ”."),
+    ),
     Column("option_label_own", ON_("For a choice: the option as the participant saw it, in their language.")),
     Column("voice_seconds", ON_("For a voice message: its length in seconds.")),
     Column("latitude", ON_("For a place: latitude.")),

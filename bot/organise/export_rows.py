@@ -6,6 +6,7 @@ rows share a few dozen questions and far fewer minutes than rows. Memory does no
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -241,11 +242,18 @@ class RowMaker:
         pseudonym, channel, role, language, community = person
         info = self._prompts.get((conversation, prompt_id)) or self.prompt(conversation, prompt_id, walk_stop)
         option_own = None
+        chosen = json.loads(raw).get("options") if option is None and answer_type == "choice" and raw else None
         if option is not None:
             option = str(option)
             option_nl, option_own = self.labels((conversation, prompt_id, option, language), info)
             option = self._clean(option)
             answer: Any = option_nl or option
+        elif isinstance(chosen, list):  # a multiple choice: every option, joined as in the cell of a spreadsheet
+            keys = [str(key) for key in chosen]
+            labels = [self.labels((conversation, prompt_id, key, language), info) for key in keys]
+            option = self._clean("; ".join(keys))
+            answer = self._clean("; ".join(nl or key for (nl, _own), key in zip(labels, keys, strict=True)))
+            option_own = self._clean("; ".join(own or key for (_nl, own), key in zip(labels, keys, strict=True)))
         elif scale is not None:
             answer = scale
         elif text is not None:

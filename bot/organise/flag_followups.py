@@ -1,5 +1,6 @@
-"""What goes with a flag card to every organiser: a flagged photo on the card itself, and once the background job
-is done, the machine translation of a flagged answer in another language.
+"""What goes with a flag card to its organisers (the network's and the participant's own community's): a flagged
+photo on the card itself, and once the background job is done, the machine translation of a flagged answer in
+another language.
 
 The card goes at once, with the original words (for a transcript, with the recording; for a photo's caption, as the
 photo's caption, see `photo_on_the_card`); a translation ends later, so it comes as a second message, tied to the
@@ -15,7 +16,7 @@ from typing import Any
 
 from bot.engine.outgoing import Outgoing
 from bot.organise.i18n import OrganiserTranslator, organiser_translator
-from bot.store.organise import enqueue, language_of
+from bot.store.organise import enqueue, language_of, organisers_of
 
 
 def photo_on_the_card(channel: str, source: str) -> dict[str, str]:
@@ -48,8 +49,8 @@ def _follow_flag(
     if row is None:
         return False
     participant_id, pseudonym, channel = row
-    found = db.execute("SELECT address FROM organisers WHERE channel = ? AND active = 1", (channel,)).fetchall()
-    addresses = {address for (address,) in found} | (set(organisers) if channel == "telegram" else set())
+    # The organisers the flag card went to: the network's and the participant's own community's.
+    addresses = organisers_of(db, channel, participant_id) | (set(organisers) if channel == "telegram" else set())
     for address in sorted(addresses):
         text = render(organiser_translator(language_of(db, channel, address)), pseudonym)[:4000]
         enqueue(db, channel, address, Outgoing(text=text, kind="organiser", data=data or {}), now, participant_id)

@@ -21,14 +21,18 @@ DONE = {
 }
 
 
-async def flag_list(store: Store, *, open_only: bool, limit: int) -> list[dict[str, Any]]:
+async def flag_list(
+    store: Store, *, open_only: bool, limit: int, communities: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
+    """The flags; of a community organiser's communities only (bot/organise/scope.py)."""
     where = "f.handled_at IS NULL" if open_only else "f.handled_at IS NOT NULL"
     order = "f.id" if open_only else "f.handled_at DESC"
+    mine = f" AND p.community IN ({', '.join('?' for _ in communities)})" if communities is not None else ""
     async with store.db.execute(
         f"SELECT f.id, f.words, f.created_at, f.handled_at, f.handled_by, f.told_at, f.detail, p.pseudonym"
-        f" FROM safeguarding_flags f JOIN participants p ON p.id = f.participant_id WHERE {where}"
+        f" FROM safeguarding_flags f JOIN participants p ON p.id = f.participant_id WHERE {where}{mine}"
         f" ORDER BY {order} LIMIT ?",
-        (limit,),
+        (*sorted(communities or ()), limit),
     ) as cursor:
         return [dict(row) for row in await cursor.fetchall()]
 
@@ -64,8 +68,8 @@ def _line(o: OrganiserTranslator, flag: dict[str, Any], zone: Any) -> str:
 @organiser_command("flags", ON_("open safeguarding flags, and what was done with earlier ones"))
 async def flags(ctx: OrganiserContext, args: str) -> None:
     o, zone = ctx.o, ctx.settings.timezone
-    waiting = await flag_list(ctx.store, open_only=True, limit=1000)
-    handled = await flag_list(ctx.store, open_only=False, limit=5)
+    waiting = await flag_list(ctx.store, open_only=True, limit=1000, communities=ctx.scope)
+    handled = await flag_list(ctx.store, open_only=False, limit=5, communities=ctx.scope)
     if not waiting:
         lines = ["✅ " + o.ogettext("No open safeguarding flags.")]
     else:

@@ -15,12 +15,14 @@ RECENT = 5  # shown unless asked for more
 MOST = 20
 
 
-async def recent_media(store: Store, limit: int) -> list[dict[str, Any]]:
+async def recent_media(store: Store, limit: int, communities: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """The latest ones; of a community organiser's communities only (bot/organise/scope.py)."""
+    where = f" WHERE p.community IN ({', '.join('?' for _ in communities)})" if communities is not None else ""
     rows = await store.fetch_all(
         "SELECT a.id, a.conversation, a.prompt_id, a.value, a.moderation, a.created_at, p.pseudonym, p.language"
         " FROM media m JOIN answers a ON a.id = m.answer_id JOIN participants p ON p.id = a.participant_id"
-        " ORDER BY a.id DESC LIMIT ?",
-        (limit,),
+        f"{where} ORDER BY a.id DESC LIMIT ?",
+        (*sorted(communities or ()), limit),
     )
     return [dict(row) for row in rows]
 
@@ -30,7 +32,7 @@ async def media(ctx: OrganiserContext, args: str) -> None:
     """The latest voice notes and photos, newest first, each as the file itself with its words."""
     o = ctx.o
     count = min(int(args), MOST) if args.strip().isdigit() and int(args) > 0 else RECENT
-    rows = await recent_media(ctx.store, count)
+    rows = await recent_media(ctx.store, count, ctx.scope)
     if not rows:
         ctx.reply(o.ogettext("No voice or photo answers yet."))
         return

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import aiosqlite
+
 from bot.content import sequence
+from bot.content.model import Round
 from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
 from bot.organise.common import local_now
 from bot.organise.i18n import ON_
 from bot.organise.scope import covers
 from bot.store import walk_dates
+from bot.store.connection import in_thread
 
 
 def _state(ctx: OrganiserContext, round_id: str) -> str:
@@ -33,9 +37,6 @@ def _state(ctx: OrganiserContext, round_id: str) -> str:
 
 @organiser_command("round", ON_("rounds in sequence: /round, /round close ROUND, /round results ROUND"))
 async def round_command(ctx: OrganiserContext, args: str) -> None:
-    from bot.followups.results import send_results
-    from bot.followups.rounds import close_round, sync_rounds
-
     o = ctx.o
     words = args.split()
     mine = {key: c for key, c in ctx.library.rounds.items() if covers(ctx.scope, c.community)}
@@ -58,24 +59,57 @@ async def round_command(ctx: OrganiserContext, args: str) -> None:
         return
     conversation = mine[wanted]
     if action == "close":
-        done = await close_round(ctx.dispatcher, conversation, ctx.now, by=ctx.who)
-        ctx.log("round-close", conversation=wanted, community=conversation.community)
-        await sync_rounds(ctx.dispatcher, ctx.now)  # the round after it opens, the results go out
-        ctx.others = True
-        text = (
-            o.ogettext("Round closed: no more reminders; a round after it opens now.")
-            if done
-            else o.ogettext("That round was closed already.")
-        )
-        ctx.reply("⏹ " + text)
-        return
-    count = await send_results(ctx.dispatcher, conversation, ctx.now)
-    ctx.log("round-results", conversation=wanted, community=conversation.community, recipients=count)
-    ctx.others = True
-    if count:
-        ctx.reply("📊 " + o.format(o.ogettext("Results queued for {count} participant(s)."), count=count))
+        await _close(ctx, conversation)
     else:
-        ctx.reply("📊 " + o.ogettext("No results queued: they were sent before, or nobody answered yet."))
+        await _results(ctx, conversation)
+
+
+async def _close(ctx: OrganiserContext, conversation: Round) -> None:
+    """The round closes and the log says so in one transaction; then the round after it opens and the results go
+    out (each once, noted in `round_status`, as the minute tick would do it)."""
+    from bot.followups.rounds import close_in, sync_rounds
+
+    o = ctx.o
+
+    async def change(db: aiosqlite.Connection) -> None:
+        done = await in_thread(db, close_in, conversation, ctx.now, ctx.who)
+        await ctx.log_in(db, "round-close", conversation=conversation.id, community=conversation.community, done=done)
+        ctx.reply("⏹ " + (_closed(ctx, conversation) if done else o.ogettext("That round was closed already.")))
+
+    async def follow(later: OrganiserContext) -> None:
+        await sync_rounds(later.dispatcher, later.now)
+
+    ctx.change(change, messages_others=True)
+    ctx.later(follow)
+
+
+def _closed(ctx: OrganiserContext, conversation: Round) -> str:
+    """What closing did: which round opens after it (if any), and whether the results go back."""
+    o = ctx.o
+    parts = [o.ogettext("Round closed: no more reminders.")]
+    following = [key for key, c in ctx.library.rounds.items() if c.follows == conversation.id]
+    if following:
+        parts.append(o.format(o.ogettext("Opening now: {rounds}."), rounds=", ".join(following)))
+    if conversation.results:
+        parts.append(o.ogettext("Its results go to the participants who answered it, outside the quiet hours."))
+    return " ".join(parts)
+
+
+async def _results(ctx: OrganiserContext, conversation: Round) -> None:
+    from bot.followups.results import queue_results
+
+    o = ctx.o
+
+    async def change(db: aiosqlite.Connection) -> None:
+        count = await queue_results(db, conversation, ctx.now)
+        detail = {"conversation": conversation.id, "community": conversation.community, "recipients": count}
+        await ctx.log_in(db, "round-results", **detail)
+        if count:
+            ctx.reply("📊 " + o.format(o.ogettext("Results queued for {count} participant(s)."), count=count))
+        else:
+            ctx.reply("📊 " + o.ogettext("No results queued: they were sent before, or nobody answered yet."))
+
+    ctx.change(change, messages_others=True)
 
 
 def _parse_moment(ctx: OrganiserContext, day: str, clock: str) -> datetime | None:
@@ -123,25 +157,25 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
             )
         )
         return
-    walk_date = await ctx.store.write(walk_dates.add, walk.id, walk.community, starts, ctx.who, ctx.now)
-    ctx.others = True
-    ctx.log("walkdate-add", walk_date=walk_date, walk=walk.id, community=walk.community)
-    ctx.reply(
-        "✅ "
-        + o.format(
-            o.ogettext(
-                "Walk #{id} on {when}. The volunteers of {community} are asked who leads it; once one does, its newcomers are invited."
-            ),
-            id=walk_date,
-            when=local_now(starts, zone),
-            community=walk.community,
+
+    async def change(db: aiosqlite.Connection) -> None:
+        walk_date = await in_thread(db, walk_dates.add, walk.id, walk.community, starts, ctx.who, ctx.now)
+        await ctx.log_in(db, "walkdate-add", walk_date=walk_date, walk=walk.id, community=walk.community)
+        text = o.ogettext(
+            "Walk #{id} on {when}. The volunteers of {community} are asked who leads it; once one does, its newcomers are invited."
         )
-    )
+        ctx.reply("✅ " + o.format(text, id=walk_date, when=local_now(starts, zone), community=walk.community))
+
+    ctx.change(change, messages_others=True)
 
 
 @organiser_button("wd-cancel")
 async def walkdate_cancel(ctx: OrganiserContext, rest: str) -> None:
     if rest.isdigit():
-        await ctx.store.write(walk_dates.cancel, int(rest))
+
+        async def change(db: aiosqlite.Connection) -> None:
+            await in_thread(db, walk_dates.cancel, int(rest))
+
+        ctx.change(change)
         ctx.log("walkdate-cancel", walk_date=int(rest))
     ctx.reply(ctx.o.ogettext("Walk date cancelled; messages not sent yet will not go out."))

@@ -98,3 +98,20 @@ def refusal(ctx: OrganiserContext, community: str) -> None:
         )
     )
     ctx.log("refused", community=community)
+
+
+def network_only_refusal(ctx: OrganiserContext, command: str) -> None:
+    """A command that acts for every community at once (reloading everyone's content) is a network organiser's."""
+    o = ctx.o
+    ctx.reply(
+        "⛔ "
+        + o.format(
+            o.ogettext(
+                "Sorry, /{command} changes things for every community, so only a network organiser can use it. "
+                "You are an organiser of {yours}; please ask a network organiser."
+            ),
+            command=command,
+            yours=", ".join(sorted(ctx.scope or ())),
+        )
+    )
+    ctx.log("refused", command=command)

@@ -159,8 +159,8 @@ async def live_view(
     sections.append(
         (o.ogettext("Participants by role"), [Bar(role_name(o, role), count) for role, count in roles], None)
     )
-    waiting = await queries.pending_texts(store)
-    flags = await queries.open_flags(store)
+    waiting = await queries.pending_texts(store, communities)  # a community organiser counts their own only
+    flags = await queries.open_flags(store, communities)
     lines.append("")
     lines.append(
         "📝 "

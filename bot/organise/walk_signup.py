@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from babel.dates import format_date
+
 from bot.engine import events
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import ButtonSpec, Outgoing, Record, Result
@@ -115,15 +117,28 @@ class WalkSignupFeature(BaseFeature):
         return {}
 
 
+def _to_lead(engine: Engine, result: Result) -> list[Mapping[str, Any]]:
+    """The walk dates to come that this volunteer does not lead yet."""
+    return [
+        entry
+        for entry in result.context.get(UPCOMING, [])
+        if (result.now is None or entry["starts_at"] > result.now) and result.state.pseudonym not in entry["leaders"]
+    ]
+
+
+def volunteer_lines(engine: Engine, result: Result, t: Translator) -> list[str]:
+    """For `/walks`: each walk date to come, whole (title, day and time), above its short button."""
+    return [call_text(engine, entry, t) for entry in _to_lead(engine, result)]
+
+
 def volunteer_rows(engine: Engine, result: Result, t: Translator) -> list[tuple[ButtonSpec, ...]]:
-    """For `/walks`: the walk dates to come that a volunteer can sign up to lead (a hook in bot/engine/walks.py)."""
+    """For `/walks`: a button to lead each walk date to come (a hook in bot/engine/walks.py). A button is short on a
+    phone: "I'll lead it" and the day; the text above says which walk, when."""
     rows: list[tuple[ButtonSpec, ...]] = []
-    for entry in result.context.get(UPCOMING, []):
-        if result.now is not None and entry["starts_at"] <= result.now:
-            continue
-        when = moment_text(t, entry["starts_at"], engine.config.timezone)
-        label = "🙋 " + t.format(t.gettext("Lead “{title}”: {when}"), title=_title(engine, entry, t), when=when)
-        rows.append((ButtonSpec(label[:60], f"wd:lead:{entry['id']}"),))
+    for entry in _to_lead(engine, result):
+        day = format_date(entry["starts_at"].astimezone(engine.config.timezone).date(), "d/M", locale=t.locale)
+        label = "🙋 " + t.gettext("I'll lead it") + " " + t.isolate(day)  # within 30 characters in every language
+        rows.append((ButtonSpec(label, f"wd:lead:{entry['id']}"),))
     return rows
 
 

@@ -62,11 +62,15 @@ async def brief_data(store: Store, scope: Scope) -> dict[str, Any]:
         " AND a.minority = 0 GROUP BY 1, 2",
         params,
     )
+    # Each option chosen counts once; a multiple choice (`{"options": [...]}`) counts every option it chose.
     data["choices"] = await _rows(
         store,
         f"SELECT a.prompt_id, COALESCE(json_extract(a.value, '$.option'), json_extract(a.value, '$.value')),"
-        f" COUNT(*) {JOIN} WHERE {where} AND a.minority = 0 AND a.answer_type IN ('choice', 'scale') GROUP BY 1, 2",
-        params,
+        f" COUNT(*) {JOIN} WHERE {where} AND a.minority = 0 AND a.answer_type IN ('choice', 'scale')"
+        " AND json_extract(a.value, '$.options') IS NULL GROUP BY 1, 2"
+        f" UNION ALL SELECT a.prompt_id, chosen.value, COUNT(*) {JOIN}, json_each(a.value, '$.options') AS chosen"
+        f" WHERE {where} AND a.minority = 0 AND a.answer_type = 'choice' GROUP BY 1, 2",
+        (*params, *params),
     )
     data["followups"] = await _rows(
         store,

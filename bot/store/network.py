@@ -93,13 +93,22 @@ def mark_round(
     return cursor.rowcount == 1
 
 
-def to_move(db: sqlite3.Connection, community: str, conversation: str) -> list[sqlite3.Row]:
+def to_move(
+    db: sqlite3.Connection, community: str, conversation: str, with_own_rounds: Iterable[str] = ()
+) -> list[sqlite3.Row]:
     """Enrolled, active participants of a community who are not in this round yet (the paused too: the caller
-    decides)."""
+    decides). A `default` round serves every community without rounds of its own (`with_own_rounds` lists the
+    others), so all of their people are moved when it opens."""
+    if community == "default":
+        own = sorted(set(with_own_rounds) - {"default"})
+        where = f"p.community NOT IN ({', '.join('?' for _ in own)})" if own else "1"
+        params: list[Any] = [*own, conversation]
+    else:
+        where, params = "p.community = ?", [community, conversation]
     return db.execute(
-        f"SELECT p.channel, p.address FROM participants p WHERE p.community = ? AND {ENROLLED} AND p.active = 1"
+        f"SELECT p.channel, p.address FROM participants p WHERE {where} AND {ENROLLED} AND p.active = 1"
         " AND (p.conversation IS NULL OR p.conversation != ?) ORDER BY p.id",
-        (community, conversation),
+        params,
     ).fetchall()
 
 

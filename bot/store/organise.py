@@ -246,14 +246,16 @@ def set_moderation(answer_id: int, status: str) -> Write:
 
 
 # -- announcements ---------------------------------------------------------------------------------------------------
-async def create_announcement(store: Store, community: str, texts: dict[str, str], by: str, now: datetime) -> int:
-    async with store.transaction() as db:
-        cursor = await db.execute(
-            "INSERT INTO announcements (community, texts, created_by, created_at) VALUES (?, ?, ?, ?)",
-            (community, json.dumps(texts, ensure_ascii=False), by, iso(now)),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+async def create_announcement(
+    db: aiosqlite.Connection, community: str, texts: dict[str, str], by: str, now: datetime
+) -> int:
+    """A draft, inside the organiser action's transaction (with its audience and its log line)."""
+    cursor = await db.execute(
+        "INSERT INTO announcements (community, texts, created_by, created_at) VALUES (?, ?, ?, ?)",
+        (community, json.dumps(texts, ensure_ascii=False), by, iso(now)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 async def announcement(store: Store, announcement_id: int) -> dict[str, Any] | None:
@@ -524,8 +526,14 @@ async def round_progress(store: Store, conversation: str) -> dict[str, Any]:
     return {"prompts": per_prompt, "participants": rows[0][0] if rows else 0, "answers": rows[0][1] if rows else 0}
 
 
-async def open_flags(store: Store) -> int:
-    rows = await _rows(store, "SELECT COUNT(*) FROM safeguarding_flags WHERE handled_at IS NULL")
+async def open_flags(store: Store, communities: frozenset[str] | None = None) -> int:
+    where, params = _in_communities(communities)
+    rows = await _rows(
+        store,
+        "SELECT COUNT(*) FROM safeguarding_flags f JOIN participants p ON p.id = f.participant_id"
+        f" WHERE f.handled_at IS NULL{where}",
+        params,
+    )
     return int(rows[0][0]) if rows else 0
 
 

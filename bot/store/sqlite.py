@@ -25,6 +25,7 @@ import aiosqlite
 from bot.engine.outgoing import Result
 from bot.engine.state import ParticipantState
 from bot.private_files import make_private
+from bot.store import walk_dates
 from bot.store.connection import T, in_thread, iso, parse_iso, transact
 from bot.store.events import apply_event, read_participant
 from bot.store.migrations import MIGRATIONS
@@ -429,6 +430,7 @@ class Store:
             " ORDER BY id",
             (row["channel"], row["address"]),
         )
+        record["walk_sign_ups"] = await self.call(walk_dates.sign_ups_of, participant_id)  # walks on dates
         return record
 
     async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:

@@ -16,14 +16,36 @@ CALL, INVITE = "walk_date_call", "walk_date_invite"  # outbox kinds, rendered wh
 
 
 def _fan_out(db: sqlite3.Connection, walk_date: int, community: str, role: str, kind: str, now: datetime) -> int:
-    """A scheduled, rendered-when-sent message to every enrolled participant of the community with this role."""
+    """A scheduled, rendered-when-sent message to every enrolled participant of the community with this role who
+    was not asked before; each is marked, so someone who joins later is asked once (`catch_up`)."""
     rows = db.execute(
-        f"SELECT p.id, p.channel, p.address FROM participants p WHERE p.community = ? AND p.role = ? AND {ENROLLED}",
-        (community, role),
+        f"SELECT p.id, p.channel, p.address FROM participants p WHERE p.community = ? AND p.role = ? AND {ENROLLED}"
+        " AND NOT EXISTS (SELECT 1 FROM followup_marks m WHERE m.participant_id = p.id AND m.kind = ? AND m.key = ?)"
+        " AND NOT EXISTS (SELECT 1 FROM walk_date_people w WHERE w.participant_id = p.id AND w.walk_date = ?)",
+        (community, role, kind, str(walk_date), walk_date),
     ).fetchall()
     values = [outbox_values(r[0], r[1], r[2], kind, {"text": "", "walk_date": walk_date}, now, True, now) for r in rows]
     db.executemany(OUTBOX_INSERT + OUTBOX_VALUES, values)
+    db.executemany(
+        "INSERT OR IGNORE INTO followup_marks (participant_id, kind, key, state, at) VALUES (?, ?, ?, 'asked', ?)",
+        [(r[0], kind, str(walk_date), iso(now)) for r in rows],
+    )
     return len(values)
+
+
+def catch_up(db: sqlite3.Connection, now: datetime) -> int:
+    """People who joined after a walk date was put on the calendar: while nobody leads it, a new volunteer is asked
+    to; once someone does, a new newcomer is invited. Each once, and only for walk dates still to come."""
+    told = 0
+    for walk_date, community in db.execute(
+        "SELECT id, community FROM walk_dates WHERE status = 'open' AND starts_at > ?", (iso(now),)
+    ).fetchall():
+        led = db.execute(
+            "SELECT 1 FROM walk_date_people WHERE walk_date = ? AND part = 'lead' LIMIT 1", (walk_date,)
+        ).fetchone()
+        role, kind = ("newcomer", INVITE) if led else ("volunteer", CALL)
+        told += _fan_out(db, walk_date, community, role, kind, now)
+    return told
 
 
 def add(db: sqlite3.Connection, walk: str, community: str, starts: datetime, by: str, now: datetime) -> int:
@@ -106,6 +128,17 @@ def write_rsvp(db: sqlite3.Connection, participant_id: int, data: dict[str, Any]
     )
 
 
+def sign_ups_of(db: sqlite3.Connection, participant_id: int) -> list[dict[str, Any]]:
+    """For /mydata: the walk dates someone leads or answered, soonest first."""
+    rows = db.execute(
+        "SELECT d.walk, d.starts_at, d.status, w.part, w.rsvp, w.at FROM walk_date_people w"
+        " JOIN walk_dates d ON d.id = w.walk_date WHERE w.participant_id = ? ORDER BY d.starts_at, w.part",
+        (participant_id,),
+    ).fetchall()
+    keys = ("walk", "starts_at", "walk_status", "part", "rsvp", "at")
+    return [dict(zip(keys, tuple(row), strict=True)) for row in rows]
+
+
 def cancel(db: sqlite3.Connection, walk_date: int) -> None:
     db.execute("UPDATE walk_dates SET status = 'cancelled' WHERE id = ?", (walk_date,))
     db.execute(
@@ -115,4 +148,4 @@ def cancel(db: sqlite3.Connection, walk_date: int) -> None:
     )
 
 
-__all__ = ["CALL", "INVITE", "RSVP", "add", "cancel", "get", "part_of", "upcoming"]
+__all__ = ["CALL", "INVITE", "RSVP", "add", "cancel", "catch_up", "get", "part_of", "sign_ups_of", "upcoming"]

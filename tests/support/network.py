@@ -7,7 +7,7 @@ import base64
 import sqlite3
 import textwrap
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -152,3 +152,61 @@ async def answer_gent_one(world: World, name: str) -> None:
     await world.press(name, "a:gent-een:vervoer:fiets")
     await world.press(name, "a:gent-een:plekken:park")
     await world.press(name, "a:gent-een:plekken:+done")
+
+
+# -- two communities with an organiser each, and something of Aalst's for every organiser command ------------------
+AALST_WITH_TEXT = (
+    AALST + '  - id: idee\n    type: text\n    text: {nl: "Wat zou je veranderen?", en: "What would you change?"}\n'
+)
+AALST_MEETING = textwrap.dedent(
+    """\
+    id: avond-aalst
+    kind: meeting
+    community: aalst
+    title: {nl: Avond in Aalst, en: Evening in Aalst}
+    date: 2026-12-03 19:00
+    duration: 2h
+    place: {nl: Zaal, en: Hall}
+    ideas:
+      - id: aalst-idee
+        theme: mobility
+        status: under-discussion
+        text: {nl: Meer bussen, en: More buses}
+    """
+)
+BOB_SAYS = "Mijn man slaat mij"  # a free text of Aalst that is flagged and waits for moderation
+
+
+@pytest.fixture
+async def two(settings: Settings, tmp_path: Path) -> AsyncIterator[World]:
+    """Gent and Aalst, each with an organiser, a network organiser, and in Aalst: a flagged text waiting for
+    moderation, a walk date, an announcement draft and an idea."""
+    from tests.conftest import CONVERSATIONS
+
+    walk = (CONVERSATIONS / "wandeling-centrum.yaml").read_text(encoding="utf-8")
+    walk = walk.replace("id: wandeling-centrum", "id: wandeling-aalst").replace(
+        "community: default", "community: aalst"
+    )
+    files = {
+        "gent-een.yaml": GENT_ONE,
+        "gent-twee.yaml": GENT_TWO,
+        "aalst-een.yaml": AALST_WITH_TEXT,
+        "avond-aalst.yaml": AALST_MEETING,
+        "wandeling-aalst.yaml": walk,
+        "safeguarding.yaml": (CONVERSATIONS / "safeguarding.yaml").read_text(encoding="utf-8"),
+    }
+    folder = write(tmp_path / "c", files)
+    (folder / "pictures").symlink_to(CONVERSATIONS / "pictures")
+    world = await World.open(with_content(settings, folder), ManualClock(START))
+    for name, communities in (("gent-org", ("gent",)), ("aalst-org", ("aalst",)), ("netwerk", ())):
+        await organiser(world, name, *communities)
+    await join(world, "anna", "gent")
+    await join(world, "bob", "aalst", role="newcomer")
+    await join(world, "vera", "aalst", role="volunteer")
+    await world.press("bob", "a:aalst-een:vervoer:bus")
+    await world.send("bob", BOB_SAYS)
+    await world.send("netwerk", events.Command("walkdate", "wandeling-aalst 2026-12-20 14:00"), organiser=True)
+    await world.send("netwerk", events.Command("announce", "aalst || nl: Hallo Aalst"), organiser=True)
+    await world.advance(timedelta(minutes=1))
+    yield world
+    await world.close()
