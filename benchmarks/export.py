@@ -130,14 +130,19 @@ def fill(db: Path, answers: int, participants: int) -> None:
     connection.close()
 
 
-# The floor's SELECT: the export's rows and columns (21 cells per answer), joined and taken apart in SQL.
+# The floor's SELECT: the export's rows and columns (28 cells per answer: 22 of the answer, 6 of its kept file,
+# transcript and translation), joined and taken apart in SQL.
 FLOOR_SQL = (
     "SELECT a.id, p.pseudonym, p.channel, p.role, p.language, p.community, a.conversation, a.prompt_id,"
     " a.prompt_id, a.prompt_id, a.answer_type, COALESCE(a.value ->> '$.option', a.value ->> '$.value',"
     " a.value ->> '$.text', a.value ->> '$.voice', a.value ->> '$.photo'), a.value ->> '$.option',"
     " a.value ->> '$.option', a.value ->> '$.duration', a.value ->> '$.latitude', a.value ->> '$.longitude',"
-    " a.minority, a.value ->> '$.step', a.walk_stop, a.moderation, a.created_at"
-    " FROM answers a JOIN participants p ON p.id = a.participant_id ORDER BY a.id"
+    " a.minority, a.value ->> '$.step', a.walk_stop, a.moderation, a.created_at,"
+    " m.path, t.text, t.language, t.engine, r.text, r.engine"
+    " FROM answers a JOIN participants p ON p.id = a.participant_id"
+    " LEFT JOIN media m ON m.answer_id = a.id LEFT JOIN transcripts t ON t.answer_id = a.id"
+    " LEFT JOIN translations r ON r.answer_id = a.id AND r.field = 'text'"
+    " ORDER BY a.id"
 )
 
 
@@ -171,6 +176,8 @@ def timed(args: list[str], *, module: list[str] | None = None) -> tuple[float, f
     """Wall time of one whole process, and its peak resident memory in MB (from the kernel)."""
     environment = {**os.environ, "SAMENSPRAAK_CONVERSATIONS": str(ROOT / "conversations")}
     environment.pop("SAMENSPRAAK_TOKEN", None)
+    # Both sides import as an installed bot does, from compiled bytecode, not by compiling every module per run.
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     began = time.perf_counter()
     process = subprocess.Popen([sys.executable, *(module or ["-m", "bot"]), *args], cwd=ROOT, env=environment)
     _pid, status, usage = os.wait4(process.pid, 0)
