@@ -142,7 +142,6 @@ def _comma(number: Any) -> str:
     return str(number).replace(".", ",")
 
 
-_NO_MEDIA = [None, None, None]
 # The media cells of an answer with no kept file, transcript or translation (most answers), by (a voice message,
 # a text in another language than the organisers'): built once instead of per answer.
 _NOTHING_KEPT = {
@@ -256,7 +255,9 @@ class RowMaker:
             moderation,
             created_at,
             raw,
-            *media,
+            kept,
+            heard,
+            translated,
         ) = row
         pseudonym, channel, role, language, community = person
         info = self._prompts.get((conversation, prompt_id)) or self.prompt(conversation, prompt_id, walk_stop)
@@ -316,8 +317,8 @@ class RowMaker:
             moderation if text is not None else None,  # only a free text is moderated
             minute + int(created_at[17:19]) / 86400 if self.excel else minute[0] + created_at[16:19] + minute[1],
             *(
-                media_cells(media, answer_type, text, voice, language, self.target, self._clean)
-                if media != _NO_MEDIA
+                media_cells((kept, heard, translated), answer_type, text, voice, language, self.target, self._clean)
+                if kept is not None or heard is not None or translated is not None
                 else _NOTHING_KEPT[voice is not None, text is not None and language != self.target and bool(language)]
             ),
         ]
