@@ -234,3 +234,16 @@ def test_brief_from_the_command_line_with_since_and_live_only(
         assert "Halte per halte" in out.read_text(encoding="utf-8")
         assert main(["brief", *db, "--conversation", ROUND, "--since", "gisteren", "--out", str(out)]) == 2
     assert "cannot read the date" in capsys.readouterr().err
+
+
+async def test_a_question_no_one_answered_says_so_instead_of_an_empty_quotes_heading(
+    settings: Settings, store: Store, library: Library
+) -> None:
+    someone = await person(store, "fa", "newcomer")
+    await answer(store, someone, "werk", {"text": "کلاس زبان رایگان در عصرها"})
+    page = await build_brief(store, library, ROUND, settings.timezone, NOW, "nl")
+    work = page[page.index('<article id="werk"') : page.index("</article>", page.index('<article id="werk"'))]
+    assert "Wat mensen zeiden" in work and "کلاس زبان رایگان" in work
+    place = page[page.index('<article id="lievelingsplek"') :].split("</article>")[0]
+    assert "Nog geen antwoorden." in place
+    assert "Wat mensen zeiden" not in place and "goedgekeurde citaten" not in place

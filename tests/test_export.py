@@ -333,3 +333,30 @@ def test_command_line_export(filled: Settings, tmp_path: Path, capsys: pytest.Ca
 def rows_of_semicolon(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle, delimiter=";"))
+
+
+async def test_media_lookups_are_left_out_only_while_their_tables_are_empty(tmp_path: Path) -> None:
+    import sqlite3
+
+    from bot.organise.export_media import MEDIA_PARTS, media_parts
+
+    store = await Store.open(tmp_path / "m.sqlite3")
+    await store.close()
+    connection = sqlite3.connect(tmp_path / "m.sqlite3")
+    assert media_parts(connection) == "NULL, NULL, NULL"  # nothing kept yet: no lookup per answer
+    connection.execute(
+        "INSERT INTO participants (id, pseudonym, channel, address, stage, language, role, consent_version,"
+        " consent_at, created_at, updated_at) VALUES (1, 'p', 'telegram', '1', 'ready', 'ar', 'newcomer', 'v1',"
+        " 'x', 'x', 'x')"
+    )
+    connection.execute(
+        "INSERT INTO answers (id, participant_id, conversation, prompt_id, answer_type, value, created_at,"
+        " updated_at) VALUES (1, 1, 'r', 'q', 'voice', '{}', 'x', 'x')"
+    )
+    connection.execute(
+        "INSERT INTO transcripts (answer_id, text, engine, created_at) VALUES (1, 'كلمات', 'whisper', 'x')"
+    )
+    parts = media_parts(connection)
+    assert parts.startswith("NULL, (SELECT COALESCE(t.corrected") and parts.endswith(", NULL")
+    assert parts.removeprefix("NULL, ").removesuffix(", NULL") in MEDIA_PARTS
+    connection.close()

@@ -89,3 +89,26 @@ async def test_run_warns_at_start_when_there_is_no_organiser(
                 break
             await asyncio.sleep(0.05)
     assert "no organiser is configured" in caplog.text
+
+
+def test_flags_shows_the_question_in_the_organisers_own_language(library: Library) -> None:
+    from bot.organise.flags import _line
+    from bot.organise.i18n import organiser_translator
+    from bot.organise.plain import question_text
+
+    flag = {
+        "pseudonym": "p-0001",
+        "words": json.dumps(["wil niet meer leven"]),
+        "created_at": "2026-12-03T19:40:00.000000Z",
+        "detail": json.dumps(
+            {
+                "prompt_id": "werk",
+                "question": question_text(library, "leven-in-onze-stad", "werk", "nl"),
+                "excerpt": "ik wil niet meer leven",
+            }
+        ),
+    }
+    french = _line(organiser_translator("fr"), flag, Settings().timezone, library)
+    assert "Question : " + question_text(library, "leven-in-onze-stad", "werk", "fr") in french
+    assert "20:40 (CET)" in french and "«ik wil niet meer leven»" in french
+    assert "Wat zou jou helpen" not in french

@@ -24,6 +24,7 @@ from PIL import Image
 
 from bot.content.loader import Library
 from bot.content.model import Round
+from bot.organise.brief_style import icon
 from bot.organise.common import language_name
 from bot.organise.i18n import OrganiserTranslator
 from bot.organise.media_cards import Extras, read_extras
@@ -135,16 +136,18 @@ class MediaWriter:
                 )
                 language = language_name(row["language"] if extras.corrected else extras.transcript_language)
                 parts.append(f'<p class="label">{escape(label)} · {escape(language)}</p>')
-                parts.append(f'<p class="words">«{escape(extras.quote)}»</p>')
+                parts.append(f'<p class="words" dir="auto">«{escape(extras.quote)}»</p>')
             else:
                 parts.append('<p class="label">' + escape(o.ogettext("Not transcribed.")) + "</p>")
         caption = row["value"].get("text")
         if isinstance(caption, str):
-            parts.append(f'<p class="words">«{escape(caption)}»</p>')
+            parts.append(f'<p class="words" dir="auto">«{escape(caption)}»</p>')
         translated = extras.translations.get("transcript" if extras.spoken else "text")
         if translated is not None:
             label = o.format(o.ogettext("Machine translation ({engine}):"), engine=translated[1])
-            parts.append(f'<p class="label">{escape(label)}</p><p class="words machine">«{escape(translated[0])}»</p>')
+            parts.append(
+                f'<p class="label">{escape(label)}</p><p class="words machine" dir="auto">«{escape(translated[0])}»</p>'
+            )
         elif (extras.quote or isinstance(caption, str)) and row["language"] != self.target:
             parts.append('<p class="label">' + escape(o.ogettext("Not translated.")) + "</p>")
         return "".join(parts)
@@ -161,7 +164,7 @@ class MediaWriter:
             if source:
                 body.append(f'<audio controls preload="none" src="{source}"></audio>')
             else:
-                body.append("<p>🎤 " + escape(o.ogettext("Voice message")) + "</p>")
+                body.append("<p>" + icon("voice") + " " + escape(o.ogettext("Voice message")) + "</p>")
         body.append(self.words(extras, row))
         body.append("</div>")
         return "".join(body)
@@ -242,7 +245,7 @@ async def media_section(
     if not shown and not typed and not points and not waiting:
         return ""
     heading = escape(o.ogettext("Voices, photos and places"))
-    parts = [f'<style>{STYLE}</style><section class="media"><h2>🎤 {heading}</h2>']
+    parts = [f'<style>{STYLE}</style><section class="media"><h2>{icon("voice")} {heading}</h2>']
     if shown:
         items = await _items(writer, shown[:EMBEDDED], extras, questions)
         parts.append('<div class="media-grid">' + "".join(items) + "</div>")
@@ -264,11 +267,11 @@ async def media_section(
                 else '<span class="empty">' + escape(o.ogettext("Not translated.")) + "</span>"
             )
             parts.append(
-                f'<div class="pair"><div>«{escape(row["value"]["text"])}» '
-                f'<span class="meta">{escape(language_name(row["language"]))}</span></div><div>{right}</div></div>'
+                f'<div class="pair"><div><bdi>«{escape(row["value"]["text"])}»</bdi> '
+                f'<span class="meta"><bdi>{escape(language_name(row["language"]))}</bdi></span></div><div>{right}</div></div>'
             )
     if points:
-        parts.append("<h3>📍 " + escape(o.ogettext("Places people shared")) + "</h3>")
+        parts.append("<h3>" + icon("place") + " " + escape(o.ogettext("Places people shared")) + "</h3>")
         parts.append(writer.places(points, walk_stops(library)))
     parts.append("</section>")
     return "".join(parts)

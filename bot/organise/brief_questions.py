@@ -174,6 +174,9 @@ class QuestionWriter:
             table(o.ogettext("By language"), figures.by_language, lambda code: language_label(o, code)),
             "</div></div>",
         ]
+        if not figures.total:  # no heading over nothing: the facilitator reads at once that no one answered yet
+            parts.append(empty(o.ogettext("No answers yet.")) + "</article>")
+            return "".join(parts)
         if prompt.type not in ("choice", "scale"):
             parts.append("<h4>" + escape(o.ogettext("What people said")) + "</h4>")
             parts.append(

@@ -3,6 +3,7 @@ the engines that made them; and `--with-media`, a zip with the export and every 
 
 from __future__ import annotations
 
+import sqlite3
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
@@ -33,15 +34,35 @@ MEDIA_COLUMNS: tuple[tuple[str, str], ...] = (
     ),
     ("translation_engine", ON_("The translation engine that made it.")),
 )
-SEP = "char(31)"  # joins parts of one subquery's answer: three lookups per answer instead of six
-MEDIA_PARTS = (
-    "(SELECT path FROM media m WHERE m.answer_id = answers.id),"
-    f" (SELECT COALESCE(t.corrected, t.text) || {SEP} || COALESCE(t.language, '') || {SEP} ||"
-    f" CASE WHEN t.corrected IS NULL THEN t.engine ELSE 'participant' END"
-    " FROM transcripts t WHERE t.answer_id = answers.id),"
-    f" (SELECT r.text || {SEP} || r.engine FROM translations r WHERE r.answer_id = answers.id"
-    " ORDER BY r.field = 'transcript' DESC LIMIT 1)"
+SEP = "char(31)"
+# One lookup per table (parts of one answer joined by SEP): three per answer instead of six.
+_LOOKUPS = (
+    ("media", "(SELECT path FROM media m WHERE m.answer_id = answers.id)"),
+    (
+        "transcripts",
+        f"(SELECT COALESCE(t.corrected, t.text) || {SEP} || COALESCE(t.language, '') || {SEP} ||"
+        " CASE WHEN t.corrected IS NULL THEN t.engine ELSE 'participant' END"
+        " FROM transcripts t WHERE t.answer_id = answers.id)",
+    ),
+    (
+        "translations",
+        f"(SELECT r.text || {SEP} || r.engine FROM translations r WHERE r.answer_id = answers.id"
+        " ORDER BY r.field = 'transcript' DESC LIMIT 1)",
+    ),
 )
+MEDIA_PARTS = ", ".join(lookup for _table, lookup in _LOOKUPS)
+MEDIA_PART_COUNT = len(_LOOKUPS)
+
+
+def media_parts(connection: sqlite3.Connection) -> str:
+    """`MEDIA_PARTS`, with a NULL for each table that is empty: most rounds have no kept file, transcript or
+    translation, and a lookup per answer in an empty table still costs a million index probes."""
+    return ", ".join(
+        lookup if connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0] else "NULL"
+        for table, lookup in _LOOKUPS
+    )
+
+
 NOT_TRANSCRIBED = "not transcribed"
 NOT_TRANSLATED = "not translated"
 

@@ -18,13 +18,20 @@ from zoneinfo import ZoneInfo
 from bot.content.loader import Library
 from bot.i18n import pick
 from bot.organise.export_columns import CHANNEL_NAMES, FORMULA_STARTS, Selection, _iso
-from bot.organise.export_media import MEDIA_PARTS, media_cells
+from bot.organise.export_media import (
+    MEDIA_PART_COUNT,
+    MEDIA_PARTS,
+    NOT_TRANSCRIBED,
+    NOT_TRANSLATED,
+    media_cells,
+    media_parts,
+)
 
 # The stored value is a small JSON object; SQLite takes its parts out in C, faster than json.loads per row.
 _PARTS = ("option", "value", "text", "voice", "duration", "photo", "latitude", "longitude", "defends", "step")
 
 
-def _select(parts: tuple[str, ...]) -> str:
+def _select(parts: tuple[str, ...], media: str = MEDIA_PARTS) -> str:
     arrow = sqlite3.sqlite_version_info >= (3, 38)
     taken = [f"value ->> '$.{part}'" if arrow else f"json_extract(value, '$.{part}')" for part in parts]
     # Only a minority answer defends an option or has a step: the other rows skip parsing their JSON twice more.
@@ -34,14 +41,14 @@ def _select(parts: tuple[str, ...]) -> str:
     ]
     return (
         "SELECT id, participant_id, conversation, prompt_id, answer_type,"
-        f" {', '.join(taken)}, minority, walk_stop, moderation, created_at, value, {MEDIA_PARTS} FROM answers"
+        f" {', '.join(taken)}, minority, walk_stop, moderation, created_at, value, {media} FROM answers"
     )
 
 
 Person = tuple[str, str, str | None, str | None, str]  # pseudonym, channel (as exported), role, language, community
 
 
-RAW_AT = -1 - MEDIA_PARTS.count("(SELECT")  # the stored value, before the media parts at the end of a row
+RAW_AT = -1 - MEDIA_PART_COUNT  # the stored value, before the media parts at the end of a row
 
 
 class AnswerReader:
@@ -86,7 +93,7 @@ class AnswerReader:
             if selection.until:
                 conditions.append("created_at < ?")
                 params.append(_iso(selection.until))
-            sql = _select(_PARTS)
+            sql = _select(_PARTS, media_parts(connection))
             if conditions:
                 sql += " WHERE " + " AND ".join(conditions)
             # The rowid order: SQLite walks the table as stored, without sorting a million rows first.
@@ -136,6 +143,13 @@ def _comma(number: Any) -> str:
     return str(number).replace(".", ",")
 
 
+# The media cells of an answer with no kept file, transcript or translation (most answers), by (a voice message,
+# a text in another language than the organisers'): built once instead of per answer.
+_NOTHING_KEPT = {
+    (voice, foreign): (None, NOT_TRANSCRIBED if voice else None, None, None, NOT_TRANSLATED if foreign else None, None)
+    for voice in (False, True)
+    for foreign in (False, True)
+}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 _MINUTES_KEPT = 50_000  # the cache of local minutes is emptied past this, so it never grows with the export
 
@@ -203,17 +217,22 @@ class RowMaker:
         """The created time in the city's zone: ISO text with offset, or an Excel serial number."""
         minute = self._minutes.get(stored[:16])
         if minute is None:
-            if len(self._minutes) > _MINUTES_KEPT:
-                self._minutes.clear()
-            local = datetime.fromisoformat(stored[:16] + ":00+00:00").astimezone(self.zone)
-            if self.excel:
-                minute = (local.replace(tzinfo=None) - EXCEL_EPOCH).total_seconds() / 86400
-            else:
-                minute = (local.strftime("%Y-%m-%dT%H:%M"), local.isoformat()[19:])
-            self._minutes[stored[:16]] = minute
+            minute = self._minute(stored)
         if self.excel:
             return minute + int(stored[17:19]) / 86400
         return minute[0] + stored[16:19] + minute[1]
+
+    def _minute(self, stored: str) -> Any:
+        """One minute of stored UTC time, converted once (a million answers share far fewer minutes)."""
+        if len(self._minutes) > _MINUTES_KEPT:
+            self._minutes.clear()
+        local = datetime.fromisoformat(stored[:16] + ":00+00:00").astimezone(self.zone)
+        if self.excel:
+            minute = (local.replace(tzinfo=None) - EXCEL_EPOCH).total_seconds() / 86400
+        else:
+            minute = (local.strftime("%Y-%m-%dT%H:%M"), local.isoformat()[19:])
+        self._minutes[stored[:16]] = minute
+        return minute
 
     def __call__(self, row: tuple[Any, ...], person: Person) -> list[Any]:
         (
@@ -237,16 +256,22 @@ class RowMaker:
             moderation,
             created_at,
             raw,
-            *media,
+            kept,
+            heard,
+            translated,
         ) = row
         pseudonym, channel, role, language, community = person
         info = self._prompts.get((conversation, prompt_id)) or self.prompt(conversation, prompt_id, walk_stop)
+        neutralise = self.csv
         option_own = None
         chosen = json.loads(raw).get("options") if option is None and answer_type == "choice" and raw else None
         if option is not None:
             option = str(option)
-            option_nl, option_own = self.labels((conversation, prompt_id, option, language), info)
-            option = self._clean(option)
+            option_nl, option_own = self._labels.get((conversation, prompt_id, option, language)) or self.labels(
+                (conversation, prompt_id, option, language), info
+            )
+            if neutralise and option.startswith(FORMULA_STARTS):
+                option = "'" + option
             answer: Any = option_nl or option
         elif isinstance(chosen, list):  # a multiple choice: every option, joined as in the cell of a spreadsheet
             keys = [str(key) for key in chosen]
@@ -256,12 +281,10 @@ class RowMaker:
             option_own = self._clean("; ".join(own or key for (_nl, own), key in zip(labels, keys, strict=True)))
         elif scale is not None:
             answer = scale
-        elif text is not None:
-            answer = self._clean(str(text))
-        elif voice is not None:
-            answer = self._clean(str(voice))
-        elif photo is not None:
-            answer = self._clean(str(photo))
+        elif text is not None or voice is not None or photo is not None:
+            answer = str(text if text is not None else voice if voice is not None else photo)
+            if neutralise and answer.startswith(FORMULA_STARTS):
+                answer = "'" + answer
         elif latitude is not None:
             answer = self._clean(f"{latitude}, {longitude}")
             if self.decimal_comma:
@@ -277,6 +300,7 @@ class RowMaker:
             option = self._clean(option)
         if self.decimal_comma and seconds is not None and seconds.__class__ is float:
             seconds = _comma(seconds)
+        minute = self._minutes.get(created_at[:16]) or self._minute(created_at)
         return [
             answer_id,
             pseudonym,
@@ -295,11 +319,15 @@ class RowMaker:
             seconds,
             latitude,
             longitude,
-            ("true" if minority else "false") if self.csv else bool(minority),
+            ("true" if minority else "false") if neutralise else bool(minority),
             (step or "view") if minority else None,
             self._clean(walk_stop) if walk_stop else None,
             # Free texts, voice notes and photos are moderated (bot/organise/moderation.py); a button is not.
             moderation if text is not None or voice is not None or photo is not None else None,
-            self.moment(created_at),
-            *media_cells(media, answer_type, text, voice, language, self.target, self._clean),
+            minute + int(created_at[17:19]) / 86400 if self.excel else minute[0] + created_at[16:19] + minute[1],
+            *(
+                media_cells((kept, heard, translated), answer_type, text, voice, language, self.target, self._clean)
+                if kept is not None or heard is not None or translated is not None
+                else _NOTHING_KEPT[voice is not None, text is not None and language != self.target and bool(language)]
+            ),
         ]

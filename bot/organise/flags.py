@@ -10,8 +10,9 @@ import json
 from typing import Any
 
 from bot.organise.commands import OrganiserContext, button, organiser_command
+from bot.organise.common import prompt_text_nl
 from bot.organise.i18n import ON_, OrganiserTranslator
-from bot.organise.plain import city_time
+from bot.organise.plain import city_time, question_text
 from bot.store import Store, parse_iso
 
 SHOWN = 10  # open flags listed with their buttons; the rest are counted
@@ -51,8 +52,15 @@ async def what_was_done(store: Store, flag_ids: list[int]) -> dict[int, str]:
     return found
 
 
-def _line(o: OrganiserTranslator, flag: dict[str, Any], zone: Any) -> str:
+def _line(o: OrganiserTranslator, flag: dict[str, Any], zone: Any, library: Any = None) -> str:
     detail = json.loads(flag.get("detail") or "{}")
+    if library is not None and detail.get("prompt_id") and detail.get("question"):
+        # In the organiser's own language, as /moderate shows it: the flag keeps the question's id and the Dutch
+        # text it was raised with, which tell the conversation apart (the Dutch text when the content changed).
+        for conversation in (*library.rounds, *library.walks):
+            if prompt_text_nl(library, conversation, detail["prompt_id"]) == detail["question"]:
+                detail["question"] = question_text(library, conversation, detail["prompt_id"], o.language)
+                break
     words = ", ".join(json.loads(flag["words"]))
     moment = city_time(o, parse_iso(flag["created_at"]), zone)
     text = o.format(
@@ -83,7 +91,7 @@ async def flags(ctx: OrganiserContext, args: str) -> None:
         ]
     rows = []
     for number, flag in enumerate(waiting[:SHOWN], start=1):
-        lines.append(f"{number}. " + _line(o, flag, zone))
+        lines.append(f"{number}. " + _line(o, flag, zone, ctx.library))
         rows.append(
             (
                 button(f"💬 {number}. " + o.ogettext("Send them the help lines"), "sg-care", flag["id"]),
