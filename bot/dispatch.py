@@ -204,7 +204,7 @@ class Dispatcher:
                 result.messages = organise.with_organiser_help(
                     result.messages, language or state.language, self.engine.config.contact
                 )
-        safeguard(self, result)  # words of distress in an answer: flagged to organisers with the answer
+        safeguard(self, result, event)  # words of distress, in an answer or not: flagged to organisers
         planned = plan_work(self.settings, result)  # files to keep, words to translate: jobs in the same transaction
         if result.refused:
             # Pseudonym only: logs never hold a Telegram id, a name or message text.

@@ -112,3 +112,29 @@ def test_flags_shows_the_question_in_the_organisers_own_language(library: Librar
     assert "Question : " + question_text(library, "leven-in-onze-stad", "werk", "fr") in french
     assert "20:40 (CET)" in french and "«ik wil niet meer leven»" in french
     assert "Wat zou jou helpen" not in french
+
+
+async def test_distress_typed_at_a_button_question_is_flagged_though_it_is_no_answer(
+    settings: Settings, store: Store, library: Library
+) -> None:
+    """Words of distress typed where a button is expected are not an answer, but they must reach someone."""
+    clock = ManualClock(NOW)
+    dispatcher = Dispatcher(store, settings, clock, library)
+    await queries.set_organiser(store, "terminal", "staff", True, "test", clock.now())
+    for event in (
+        events.Command("start"),
+        events.Button("lang:nl"),
+        events.Button("consent:yes"),
+        events.Button("role:newcomer"),
+        events.Button(f"a:{ROUND}:wonen:2"),
+        events.Text("ik wil niet meer leven"),  # at the choice question about getting around
+    ):
+        await dispatcher.handle("terminal", "karim", event)
+    assert rows(settings.db, "SELECT COUNT(*) FROM answers WHERE prompt_id = 'vervoer'") == [(0,)]
+    [(answer_id, detail)] = rows(settings.db, "SELECT answer_id, detail FROM safeguarding_flags")
+    assert answer_id is None and json.loads(str(detail))["excerpt"] == "ik wil niet meer leven"
+    [flag] = texts_to(settings.db, "staff")
+    assert "ik wil niet meer leven" in flag and "niet bewaard als antwoord" in flag
+    # An ordinary wrong answer at a button question raises nothing.
+    await dispatcher.handle("terminal", "karim", events.Text("met de tram denk ik"))
+    assert rows(settings.db, "SELECT COUNT(*) FROM safeguarding_flags") == [(1,)]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.content.loader import Library
 from bot.distress import kinds_of, lists_of, match
+from bot.engine import events
 from bot.engine.outgoing import Outgoing, Record, Result
 from bot.organise.care import care_message
 from bot.organise.commands import OrganiserContext, button, organiser_button
@@ -55,12 +56,22 @@ def _texts(result: Result) -> Iterable[tuple[dict[str, Any], str]]:
             yield {"answer_id": record.data.get("answer_id")}, record.data["text"]
 
 
-def inspect(dispatcher: Dispatcher, result: Result) -> None:
-    """Add a safeguarding record for each stored text with words of distress; written with the answer."""
+def _unstored(event: events.Event | None, read: list[tuple[dict[str, Any], str]]) -> list[tuple[dict[str, Any], str]]:
+    """A text the participant typed that was not taken as an answer (typed at a button question, between questions,
+    or after the round): not kept as an answer, but words of distress in it must still reach someone."""
+    if isinstance(event, events.Text) and event.text.strip() and all(text != event.text for _where, text in read):
+        return [({"outside": True}, event.text)]
+    return []
+
+
+def inspect(dispatcher: Dispatcher, result: Result, event: events.Event | None = None) -> None:
+    """Add a safeguarding record for each text with words of distress, written with the answer; a text that was
+    not an answer is flagged too, kept with the flag only."""
     if result.forget:
         return
     library = dispatcher.engine.library
-    for where, text in list(_texts(result)):
+    read = list(_texts(result))
+    for where, text in read + _unstored(event, read):
         found = match(text, result.state.language, lists_of(library))
         if not found:
             continue
@@ -102,6 +113,8 @@ def flag_message(flag_id: int, data: dict[str, Any], language: str | None) -> Ou
     if data.get("prompt_id"):
         question = data.get("question") or data["prompt_id"]
         lines.append(o.format(o.ogettext("Question: {prompt}"), prompt=question))
+    elif data.get("outside"):
+        lines.append(o.ogettext("Typed outside a question: it was not kept as an answer, only with this flag."))
     lines += [
         "",
         "«" + data["excerpt"] + "»",

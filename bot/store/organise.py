@@ -337,7 +337,9 @@ SENDS_TO_OTHERS.add("safeguarding")
 def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """Flag an answer with words of distress, and tell every organiser of the participant's channel at once."""
     answer_id = data.get("answer_id")
-    if answer_id is None:
+    if data.get("outside"):  # typed outside a question: no answer to tie it to (bot/organise/safeguarding.py)
+        answer_id = None
+    elif answer_id is None:
         row = db.execute(
             "SELECT id FROM answers WHERE participant_id = ? AND conversation = ? AND prompt_id = ?"
             " ORDER BY id DESC LIMIT 1",
@@ -353,7 +355,7 @@ def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: d
             return
         data = {**data, "conversation": row[0], "prompt_id": row[1]}
     # What the message to organisers says is kept with the flag: with no organiser yet, it goes to the first one.
-    keys = ("pseudonym", "channel", "prompt_id", "question", "excerpt", "words", "kinds", "attach")
+    keys = ("pseudonym", "channel", "prompt_id", "question", "excerpt", "words", "kinds", "attach", "outside")
     detail = {key: data.get(key) for key in keys if key in data}
     cursor = db.execute(
         "INSERT INTO safeguarding_flags (participant_id, answer_id, words, kinds, created_at, detail)"
