@@ -19,6 +19,7 @@ from weakref import WeakValueDictionary
 from bot.clock import Clock
 from bot.config import QuietHours
 from bot.store import OutboxRow, Store
+from bot.store.outbox_rows import still_waiting
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ class Sender:
     async def _send_rows(self, rows: list[OutboxRow], sent: list[int]) -> int:
         delivered = 0
         waiting = self._waiting.get(rows[0].address)
-        if waiting is not None and rows[0].id > waiting[0]:
+        if waiting is not None and rows[0].id > waiting[0] and await self._still_waiting(*waiting):
             # An earlier message of this chat waits for its retry: what was written since goes after it, not first.
             await self._behind(rows, waiting[1])
             return 0
@@ -193,6 +194,11 @@ class Sender:
                 await self._behind(rows[index + 1 :], retry_at)
                 break
         return delivered
+
+    async def _still_waiting(self, row_id: int, retry_at: datetime) -> bool:
+        """The earlier row is still to go: not yet due again (once due, it is claimed before the later ones), and
+        not deleted meanwhile by a /forget or retention, which would otherwise hold this chat back for ever."""
+        return self.clock.now() < retry_at and await self.store.call(still_waiting, row_id)
 
     async def _behind(self, rows: list[OutboxRow], retry_at: datetime) -> None:
         """These rows go after an earlier one of their chat, retried at `retry_at`."""

@@ -173,3 +173,8 @@ def mark_sent_rows(db: sqlite3.Connection, row_ids: list[int], now: datetime) ->
             f" WHERE id IN ({', '.join('?' for _ in chunk)})",
             (iso(now), *chunk),
         )
+
+
+def still_waiting(db: sqlite3.Connection, row_id: int) -> bool:
+    """The row is still to be sent (not deleted by a /forget or retention, not given up on)."""
+    return db.execute("SELECT 1 FROM outbox WHERE id = ? AND status = 'pending'", (row_id,)).fetchone() is not None
