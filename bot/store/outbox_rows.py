@@ -31,6 +31,7 @@ class OutboxRow:
     scheduled: bool
     language: str | None  # the participant's stored language, for anything rendered at sending time
     first_due_at: datetime | None = None  # when a retried row was first due: its expiry counts from then
+    parts_sent: int = 0  # of a message sent in parts (text chunks, a picture, a file), how many went already
 
 
 # Every outbox row is written through these two: the columns, and one row's values in their order.
@@ -178,3 +179,8 @@ def mark_sent_rows(db: sqlite3.Connection, row_ids: list[int], now: datetime) ->
 def still_waiting(db: sqlite3.Connection, row_id: int) -> bool:
     """The row is still to be sent (not deleted by a /forget or retention, not given up on)."""
     return db.execute("SELECT 1 FROM outbox WHERE id = ? AND status = 'pending'", (row_id,)).fetchone() is not None
+
+
+def record_parts(db: sqlite3.Connection, row_id: int, parts: int) -> None:
+    """The first `parts` parts of this row were delivered: a retry sends only the rest."""
+    db.execute("UPDATE outbox SET parts_sent = ? WHERE id = ?", (parts, row_id))
