@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.engine.outgoing import Outgoing
 from bot.store.connection import iso
+from bot.store.forget import UNOWNED
 
 # Outbox rows whose payload holds a participant's data or words: emptied once delivered or given up on.
 PRIVATE_KINDS = "('mydata', 'organiser', 'farewell', 'heard')"  # heard: a transcript read back
@@ -174,6 +175,9 @@ def mark_sent_rows(db: sqlite3.Connection, row_ids: list[int], now: datetime) ->
             f" WHERE id IN ({', '.join('?' for _ in chunk)})",
             (iso(now), *chunk),
         )
+        # A farewell, a reply to someone unknown, a group's walk news: no participant's row, so retention alone would
+        # keep their chat id and words a week; they are not needed once sent.
+        db.execute(f"{UNOWNED} AND id IN ({', '.join('?' for _ in chunk)})", chunk)
 
 
 def still_waiting(db: sqlite3.Connection, row_id: int) -> bool:

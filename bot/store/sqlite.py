@@ -27,6 +27,7 @@ from bot.engine.state import ParticipantState
 from bot.private_files import make_private
 from bot.store.connection import T, in_thread, iso, parse_iso, transact
 from bot.store.events import apply_event, read_participant
+from bot.store.forget import UNOWNED
 from bot.store.migrations import MIGRATIONS
 from bot.store.outbox_rows import PRIVATE_KINDS, OutboxRow, claim_rows, mark_sent_rows, record_parts
 
@@ -296,6 +297,7 @@ class Store:
                 f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id = ?",
                 (status, error[:500], row_id),
             )
+            await self._db.execute(f"{UNOWNED} AND id = ?", (row_id,))  # a farewell that never went
 
     async def release_in_flight(self) -> int:
         """On start: rows that were being sent when the process died go out again (at least once)."""
