@@ -19,6 +19,7 @@ from weakref import WeakValueDictionary
 from bot.clock import Clock
 from bot.config import QuietHours
 from bot.store import OutboxRow, Store
+from bot.store.faults import forget_traces
 from bot.store.outbox_rows import still_waiting
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,12 @@ RENDERED_KINDS = frozenset(
 NEVER_EXPIRE = frozenset(
     {"next_prompt", "meeting_invite", "meeting_change", "meeting_cancelled", "walk_date_call", "walk_date_invite"}
 )
+
+
+def unowned(row: OutboxRow) -> bool:
+    """A message to a person's private chat that belongs to no participant (a farewell, a reply to someone
+    unknown): once sent, nothing may keep their chat id."""
+    return row.participant_id is None and row.kind != "organiser" and not row.address.startswith("-")
 
 
 class Blocked(Exception):
@@ -168,6 +175,10 @@ class Sender:
                 return await self._send_rows(rows, sent)
         finally:
             await self.store.mark_sent_many(sent, self.clock.now())
+            if any(row.id in sent and unowned(row) for row in rows):
+                # A farewell, or a reply to someone the bot does not know: its chat id is blanked now that it went
+                # (bot/store/forget.py); the WAL's older copies of it go too.
+                await forget_traces(self.store)
 
     async def _send_rows(self, rows: list[OutboxRow], sent: list[int]) -> int:
         delivered = 0
