@@ -66,11 +66,11 @@ async def test_after_forget_no_table_column_or_file_holds_their_id_name_or_words
     await api.wait_for(lambda sent: any(c.method == "sendDocument" for c in api.sent_to(WALKER)))
     before = len(to_chat(api, WALKER))
     api.user_command(WALKER, "forget", first_name=NAME)
-    confirm = await next_to(api, WALKER, before)
+    confirm = await next_to(api, WALKER, before, "⚠️")
     assert "forget:yes" in button_data(confirm)
     before = len(to_chat(api, WALKER))
     api.user_callback(WALKER, "forget:yes")
-    await next_to(api, WALKER, before)  # the farewell
+    await next_to(api, WALKER, before, "🗑")  # the farewell
     before = len(to_chat(api, WALKER))
     api.user_command(WALKER, "mydata", first_name=NAME)
     await next_to(api, WALKER, before)
