@@ -4,8 +4,9 @@ with `retry_after`).
 
 The bot runs as a real process (`samenspraak run`, AIORateLimiter on); each participant's `next_prompt` follow-up is
 due when it starts. The rate is measured between the first and the last message the server accepted. Targets: at
-least 28 messages per second sustained, 0 duplicates, 0 lost. Prints one JSON line last:
-`{"participants": .., "msgs_per_s": .., "retry_after_seen": .., "duplicates": .., "lost": ..}`.
+least 28 messages per second sustained, 0 duplicates, 0 lost and 0 × 429, also with `--stress`, which runs a CPU
+hog process beside the bot (a busy machine: the bot and the server are stalled now and then). Prints one JSON line
+last: `{"participants": .., "stress": .., "msgs_per_s": .., "retry_after_seen": .., "duplicates": .., "lost": ..}`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import asyncio
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -82,8 +85,14 @@ def sent_rows(db: Path) -> int:
         return 0
 
 
-async def run(db: Path, conversations: Path, participants: int) -> dict[str, object]:
+def start_hog() -> subprocess.Popen[bytes]:
+    """One process that only burns CPU, as another busy program on the bot's machine."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+async def run(db: Path, conversations: Path, participants: int, stress: bool) -> dict[str, object]:
     async with FakeBotAPI(token=TOKEN, rate_limit=True) as api:
+        hog = start_hog() if stress else None
         process = start_bot(api, db, SAMENSPRAAK_RATE_LIMIT="1", SAMENSPRAAK_CONVERSATIONS=str(conversations))
         try:
             deadline = time.monotonic() + participants / 10 + 60
@@ -92,12 +101,16 @@ async def run(db: Path, conversations: Path, participants: int) -> dict[str, obj
             await asyncio.sleep(1)  # anything sent twice would arrive now
         finally:
             stop(process)
+            if hog is not None:
+                hog.kill()
+                hog.wait()
         prompts = [call for call in api.sent if call.method == "sendMessage" and call.chat_id >= FIRST_CHAT]
         per_chat = Counter(call.chat_id for call in prompts)
         expected = {FIRST_CHAT + number for number in range(1, participants + 1)}
         span = prompts[-1].at - prompts[0].at if len(prompts) > 1 else 0.0
         return {
             "participants": participants,
+            "stress": stress,
             "msgs_per_s": round((len(prompts) - 1) / span, 1) if span else 0.0,
             "retry_after_seen": api.retry_after_sent,
             "duplicates": sum(count - 1 for count in per_chat.values() if count > 1),
@@ -110,6 +123,7 @@ async def run(db: Path, conversations: Path, participants: int) -> dict[str, obj
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--participants", type=int, default=3000)
+    parser.add_argument("--stress", action="store_true", help="run a CPU hog process beside the bot")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         db = Path(workdir) / "broadcast.sqlite3"
@@ -118,7 +132,7 @@ def main() -> None:
         shutil.copy(ROOT / "conversations" / f"{ROUND}.yaml", conversations)  # the round alone: no invitations
         shutil.copytree(ROOT / "conversations" / "audio", conversations / "audio")  # its recordings
         generate(db, args.participants)
-        result = asyncio.run(run(db, conversations, args.participants))
+        result = asyncio.run(run(db, conversations, args.participants, args.stress))
     print(json.dumps(result))
 
 

@@ -480,6 +480,6 @@ async def test_the_rate_limiter_stays_under_thirty_a_second_without_a_single_429
             await asyncio.gather(*(bot.send_message(1000 + number, "hallo") for number in range(36)))
             elapsed = asyncio.get_running_loop().time() - started
         assert api.retry_after_sent == 0 and len(api.sent) == 36
-        assert elapsed >= 35 / 30  # evenly spread, not a burst
+        assert elapsed >= 1  # the 31st waited for the first to leave the one-second window
     finally:
         await api.stop()

@@ -99,3 +99,25 @@ async def test_a_too_old_sqlite_is_refused_with_a_clear_error(
     monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
     with pytest.raises(RuntimeError, match=r"SQLite .* too old"):
         await Store.open(settings.db)
+
+
+async def test_a_reply_waiting_behind_a_deleted_one_is_not_pushed_back_for_ever(store: Store) -> None:
+    """Review finding: the chat's waiting mark cleared only when a row with a smaller id was sent. After /forget (or
+    retention) deleted the waiting row, every later message of that chat was put back behind it, again and again."""
+    clock = ManualClock(datetime(2026, 11, 26, 12, tzinfo=UTC))
+    channel = Flaky()
+    sender = Sender(store, channel, clock)
+    await write_reply(store, clock.now())
+    assert await sender.flush() == 0  # the first reply fails: retry in 5 seconds
+    with sqlite3.connect(store.path) as db:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(
+            "INSERT INTO outbox (channel, address, kind, payload, due_at, created_at, status)"
+            " VALUES ('telegram', '6', 'text', '{}', 'x', 'x', 'sent')"
+        )  # someone else's message meanwhile: ids are not reused
+        db.execute("DELETE FROM participants")  # /forget: their rows go with them
+    await write_reply(store, clock.now())  # they /start again
+    assert await sender.flush() == 1  # nothing of this chat waits any more: it goes now
+    assert len(channel.delivered) == 1
+    clock.advance(timedelta(seconds=6))  # and once the deleted row's retry time has passed, no mark is left either
+    assert sender._waiting == {}

@@ -546,7 +546,8 @@ async def test_a_group_walk_led_by_a_volunteer_in_a_group_chat(bot: Running) -> 
     assert f"start={code}" in (invite.text or "")
     await api.wait_for(
         lambda _sent: (
-            db_rows(bot.settings.db, "SELECT status FROM outbox WHERE address = ?", str(BERT)) == [("failed",)]
+            # given up on, and Bert's chat id is not kept on it (bot/store/forget.py)
+            db_rows(bot.settings.db, "SELECT status, address FROM outbox WHERE status = 'failed'") == [("failed", "")]
         )
     )
     again = press_in_group(api, BERT, f"wg:j:{code}", "Bert")  # pressed twice: one notice in the group is enough

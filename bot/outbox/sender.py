@@ -19,6 +19,8 @@ from weakref import WeakValueDictionary
 from bot.clock import Clock
 from bot.config import QuietHours
 from bot.store import OutboxRow, Store
+from bot.store.faults import forget_traces
+from bot.store.outbox_rows import still_waiting
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,12 @@ RENDERED_KINDS = frozenset(
 NEVER_EXPIRE = frozenset(
     {"next_prompt", "meeting_invite", "meeting_change", "meeting_cancelled", "walk_date_call", "walk_date_invite"}
 )
+
+
+def unowned(row: OutboxRow) -> bool:
+    """A message to a person's private chat that belongs to no participant (a farewell, a reply to someone
+    unknown): once sent, nothing may keep their chat id."""
+    return row.participant_id is None and row.kind != "organiser" and not row.address.startswith("-")
 
 
 class Blocked(Exception):
@@ -167,11 +175,15 @@ class Sender:
                 return await self._send_rows(rows, sent)
         finally:
             await self.store.mark_sent_many(sent, self.clock.now())
+            if any(row.id in sent and unowned(row) for row in rows):
+                # A farewell, or a reply to someone the bot does not know: its chat id is blanked now that it went
+                # (bot/store/forget.py); the WAL's older copies of it go too.
+                await forget_traces(self.store)
 
     async def _send_rows(self, rows: list[OutboxRow], sent: list[int]) -> int:
         delivered = 0
         waiting = self._waiting.get(rows[0].address)
-        if waiting is not None and rows[0].id > waiting[0]:
+        if waiting is not None and rows[0].id > waiting[0] and await self._still_waiting(*waiting):
             # An earlier message of this chat waits for its retry: what was written since goes after it, not first.
             await self._behind(rows, waiting[1])
             return 0
@@ -193,6 +205,11 @@ class Sender:
                 await self._behind(rows[index + 1 :], retry_at)
                 break
         return delivered
+
+    async def _still_waiting(self, row_id: int, retry_at: datetime) -> bool:
+        """The earlier row is still to go: not yet due again (once due, it is claimed before the later ones), and
+        not deleted meanwhile by a /forget or retention, which would otherwise hold this chat back for ever."""
+        return self.clock.now() < retry_at and await self.store.call(still_waiting, row_id)
 
     async def _behind(self, rows: list[OutboxRow], retry_at: datetime) -> None:
         """These rows go after an earlier one of their chat, retried at `retry_at`."""

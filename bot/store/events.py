@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.engine.outgoing import Result
 from bot.engine.state import ParticipantState, Stage
 from bot.store.connection import iso, parse_iso
+from bot.store.forget import forget_participant
 from bot.store.outbox_rows import OutboxRow, insert_and_claim
 from bot.store.records import WRITERS
 
@@ -102,24 +103,13 @@ def apply_event(
     if inbox is not None and not close_inbox(db, *inbox, now):
         return None, []
     if result.keep_nothing and state.id is None:
-        participant_id = None  # answered, and no row kept of someone we know nothing of
+        participant_id = None  # answered, and no row kept of someone we know nothing of (not even their chat id)
+        db.execute(
+            "UPDATE inbox SET address = NULL WHERE channel = ? AND address = ? AND done_at IS NOT NULL",
+            (state.channel, state.address),
+        )
     elif result.forget:
-        if state.id is not None:
-            db.execute("DELETE FROM participants WHERE id = ?", (state.id,))
-        # Their handled updates keep only their keys (no address, no text), so a repeated one is still known as one.
-        # Updates not handled yet (later in the same batch) are left to be handled, and emptied then.
-        db.execute(
-            "UPDATE inbox SET raw = '', address = NULL WHERE channel = ? AND address = ? AND done_at IS NOT NULL",
-            (state.channel, state.address),
-        )
-        # A walker who tapped "Join the walk" before consenting is kept by chat, not by participant id; a group walk
-        # they led holds their chat as its volunteer (its walkers' memberships go with it).
-        db.execute("DELETE FROM walk_members WHERE channel = ? AND address = ?", (state.channel, state.address))
-        db.execute("DELETE FROM walk_groups WHERE channel = ? AND volunteer = ?", (state.channel, state.address))
-        db.execute(
-            "DELETE FROM outbox WHERE channel = ? AND address = ? AND participant_id IS NULL",
-            (state.channel, state.address),
-        )
+        forget_participant(db, state.channel, state.address, state.id)
         participant_id = None
     else:
         participant_id = save_participant(db, state, now)

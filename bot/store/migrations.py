@@ -356,6 +356,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE announcements ADD COLUMN audience TEXT NOT NULL DEFAULT '{}'
         """,
     ),
+    (
+        16,
+        "delivery: a message sent in parts remembers how many of its parts went",
+        """
+        ALTER TABLE outbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0
+        """,
+    ),
     # Reserved numbers, so features built side by side never collide: 3 walks, 4 organisers, 5 follow-ups
     # (meetings, ideas, minority round), 6 hardening (edits, flood control, retention).
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.engine.outgoing import Outgoing
 from bot.store.connection import iso
+from bot.store.forget import UNOWNED
 
 # Outbox rows whose payload holds a participant's data or words: emptied once delivered or given up on.
 PRIVATE_KINDS = "('mydata', 'organiser', 'farewell', 'heard')"  # heard: a transcript read back
@@ -31,6 +32,7 @@ class OutboxRow:
     scheduled: bool
     language: str | None  # the participant's stored language, for anything rendered at sending time
     first_due_at: datetime | None = None  # when a retried row was first due: its expiry counts from then
+    parts_sent: int = 0  # of a message sent in parts (text chunks, a picture, a file), how many went already
 
 
 # Every outbox row is written through these two: the columns, and one row's values in their order.
@@ -173,3 +175,16 @@ def mark_sent_rows(db: sqlite3.Connection, row_ids: list[int], now: datetime) ->
             f" WHERE id IN ({', '.join('?' for _ in chunk)})",
             (iso(now), *chunk),
         )
+        # A farewell, a reply to someone unknown, a group's walk news: no participant's row, so retention alone would
+        # keep their chat id and words a week; they are not needed once sent.
+        db.execute(f"{UNOWNED} AND id IN ({', '.join('?' for _ in chunk)})", chunk)
+
+
+def still_waiting(db: sqlite3.Connection, row_id: int) -> bool:
+    """The row is still to be sent (not deleted by a /forget or retention, not given up on)."""
+    return db.execute("SELECT 1 FROM outbox WHERE id = ? AND status = 'pending'", (row_id,)).fetchone() is not None
+
+
+def record_parts(db: sqlite3.Connection, row_id: int, parts: int) -> None:
+    """The first `parts` parts of this row were delivered: a retry sends only the rest."""
+    db.execute("UPDATE outbox SET parts_sent = ? WHERE id = ?", (parts, row_id))

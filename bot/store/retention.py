@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.store.connection import iso
+from bot.store.connection import in_thread, iso
+from bot.store.forget import forget_silent
 from bot.store.sqlite import Store
 
 HANDLED_UPDATES_KEPT = timedelta(days=7)  # long enough to recognise a repeated update_id
@@ -52,14 +53,9 @@ async def purge(store: Store, now: datetime, retention_months: int) -> Purged:
             " AND status IN ('sent', 'failed', 'expired', 'cancelled', 'blocked') AND created_at < ?",
             (iso(now - WALK_GROUPS_KEPT),),
         )
-        # Someone who has not written for longer than the retention period: the person goes with all that hangs on
-        # them (the consent text promises "at most N months"; the old answers are gone by now already).
-        await db.execute("DELETE FROM participants WHERE updated_at < ?", (cutoff,))
-        # Someone who started onboarding and never agreed: their chat id and language, no longer than a month.
-        await db.execute(
-            "DELETE FROM participants WHERE consent_version IS NULL AND updated_at < ?",
-            (iso(now - UNFINISHED_ONBOARDING_KEPT),),
-        )
+        # Someone who has not written for longer than the retention period (the consent text promises "at most N
+        # months"), and someone who started onboarding and never agreed a month ago: forgotten as by /forget.
+        await in_thread(db, forget_silent, cutoff, iso(now - UNFINISHED_ONBOARDING_KEPT))
         # A group walk lasts an afternoon; its member list (first names of people without consent) a week at most.
         await db.execute("DELETE FROM walk_groups WHERE updated_at < ?", (iso(now - WALK_GROUPS_KEPT),))
     return Purged(answers.rowcount, inbox.rowcount, outbox.rowcount)

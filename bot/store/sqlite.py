@@ -28,8 +28,9 @@ from bot.private_files import make_private
 from bot.store import walk_dates
 from bot.store.connection import T, in_thread, iso, parse_iso, transact
 from bot.store.events import apply_event, read_participant
+from bot.store.forget import UNOWNED
 from bot.store.migrations import MIGRATIONS
-from bot.store.outbox_rows import PRIVATE_KINDS, OutboxRow, claim_rows, mark_sent_rows
+from bot.store.outbox_rows import PRIVATE_KINDS, OutboxRow, claim_rows, mark_sent_rows, record_parts
 
 MIN_SQLITE = (3, 35, 0)  # INSERT ... RETURNING
 
@@ -234,6 +235,7 @@ class Store:
                 scheduled=bool(row["scheduled"]),
                 language=row["language"],
                 first_due_at=parse_iso(row["first_due_at"]),
+                parts_sent=row["parts_sent"],
             )
             for row in rows
         ]
@@ -276,6 +278,10 @@ class Store:
                 self._marks = None
             marks.done.cancel()  # not written: the rows stay in flight and go again at the next start
 
+    async def record_parts(self, row_id: int, parts: int) -> None:
+        """Part of a message went (its picture, a first chunk): a retry after a failure sends only the rest."""
+        await self.write(record_parts, row_id, parts)
+
     async def mark_retry(self, row_id: int, error: str, retry_at: datetime) -> None:
         async with self._lock:  # one statement: atomic on its own
             await self._db.execute(
@@ -292,6 +298,7 @@ class Store:
                 f" payload = CASE WHEN kind IN {PRIVATE_KINDS} THEN '{{}}' ELSE payload END WHERE id = ?",
                 (status, error[:500], row_id),
             )
+            await self._db.execute(f"{UNOWNED} AND id = ?", (row_id,))  # a farewell that never went
 
     async def release_in_flight(self) -> int:
         """On start: rows that were being sent when the process died go out again (at least once)."""

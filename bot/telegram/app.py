@@ -70,7 +70,7 @@ class LiveBot:
         self.keeper = UpdateKeeper(store, CHANNEL, self.application.bot, clock.now)
         self.sender = Sender(
             store,
-            TelegramChannel(self.application.bot),
+            TelegramChannel(self.application.bot, progress=self.store.record_parts),
             clock,
             quiet_hours=settings.quiet_hours,
             timezone=settings.timezone,

@@ -6,7 +6,9 @@ import asyncio
 import base64
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit
@@ -120,12 +122,17 @@ class Uploads:
         self._ids.pop(path, None)
 
 
+# Records that the first n parts of an outbox row were delivered (`Store.record_parts`).
+Progress = Callable[[int, int], Awaitable[None]]
+
+
 class TelegramChannel:
     name = CHANNEL
 
-    def __init__(self, bot: ExtBot[None]) -> None:
+    def __init__(self, bot: ExtBot[None], progress: Progress | None = None) -> None:
         self.bot = bot
         self.uploads = Uploads()
+        self.progress = progress
 
     async def _content_file(
         self, path: Path, send: Callable[[InputFile | str], Awaitable[Message]], sent_id: Callable[[Message], str]
@@ -171,43 +178,85 @@ class TelegramChannel:
             raise RetryLater(f"network: {error.message}") from error
 
     async def _deliver(self, row: OutboxRow) -> None:
+        """Send the row's parts in order, skipping those a failed attempt delivered already (`parts_sent`): a retry
+        repeats none of them. Progress is recorded after each part but the last (marking the row sent ends it)."""
+        parts = self._parts(row)
+        for number, part in enumerate(parts[row.parts_sent :], start=row.parts_sent + 1):
+            await part()
+            if number < len(parts) and self.progress is not None:
+                await self.progress(row.id, number)
+
+    def _parts(self, row: OutboxRow) -> list[Callable[[], Awaitable[None]]]:
+        """The messages one row becomes, always the same list for the same payload, so a count of those sent
+        names exactly which are still missing."""
         chat_id = int(row.address)
         payload = row.payload
         text = str(payload.get("text", ""))
+        buttons = payload.get("buttons", [])
+        parts: list[Callable[[], Awaitable[None]]] = []
         # A picture with the text as its caption: a file (a walk card's, an answer's kept photo), or a photo Telegram
         # holds by its file_id (a flagged answer's, shown on its safeguarding card).
         picture, known = payload.get("photo"), payload.get("photo_id")
         if picture or known:
-            caption, rest = split_caption(text)
-            keyboard = None if rest else markup(payload.get("buttons", []))
-            if known:
-                shown = await self._known_photo(chat_id, str(known), caption, keyboard)
-            else:
-                shown = await self._content_file(
-                    Path(picture),
-                    lambda photo: self.bot.send_photo(chat_id, photo, caption=caption or None, reply_markup=keyboard),
-                    lambda message: message.photo[-1].file_id if message.photo else "",
-                )
-                if not shown:
-                    log.warning("picture %s is missing; the card goes without it", Path(picture).name)
-            if shown:
-                text = rest
+            caption, text = split_caption(text)
+            where: Path | str = str(known) if known else Path(str(picture))
+            parts.append(partial(self._picture, chat_id, where, caption, [] if text else buttons))
         chunks = split_text(text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             if chunk:
-                await send_text(self.bot, chat_id, chunk, inline_keyboard(payload.get("buttons", [])) if last else None)
+                keyboard = inline_keyboard(buttons) if last else None
+                parts.append(partial(send_text, self.bot, chat_id, chunk, keyboard))
         # The prompt read aloud in their language (for people who read little), or an answer's recording that an
         # organiser listens to: each kind by the Bot API method made for it (sendVoice fails on an mp4 or a wav).
         for key in RECORDINGS:
             recording = payload.get(key)
             if recording:
-                await self._after_the_text(self._recording(chat_id, Path(recording), key), "a recording")
+                parts.append(partial(self._recorded, chat_id, Path(str(recording)), key))
         photo_bytes = payload.get("photo_bytes")
         if photo_bytes:  # a picture made by the bot (an organiser's /stats chart), base64 in the payload
-            await self.bot.send_photo(chat_id, InputFile(base64.b64decode(photo_bytes), filename="chart.png"))
+            chart = InputFile(base64.b64decode(photo_bytes), filename="chart.png")
+            parts.append(lambda: self._call(self.bot.send_photo(chat_id, chart)))
         document = payload.get("document")
-        if document and document.get("path"):
+        if document:
+            parts.append(partial(self._document, chat_id, document))
+        language = payload.get("menu_language")
+        if language:
+            commands = organiser_commands(language) if payload.get("organiser_menu") else menu_commands(language)
+            parts.append(
+                lambda: self._after_the_text(
+                    self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id)), "a chat's command menu"
+                )
+            )
+        return parts
+
+    @staticmethod
+    async def _call(call: Awaitable[object]) -> None:
+        await call
+
+    async def _picture(self, chat_id: int, picture: Path | str, caption: str, buttons: list[list[list[str]]]) -> None:
+        """A content file, or a photo Telegram holds by its file_id (a str); when it cannot be shown, its caption goes
+        as text in its place, so the list of parts stays the same on a retry."""
+        if isinstance(picture, str):
+            shown = await self._known_photo(chat_id, picture, caption, markup(buttons))
+        else:
+            shown = await self._content_file(
+                picture,
+                lambda photo: self.bot.send_photo(
+                    chat_id, photo, caption=caption or None, reply_markup=markup(buttons)
+                ),
+                lambda message: message.photo[-1].file_id if message.photo else "",
+            )
+            if not shown:
+                log.warning("picture %s is missing; the card goes without it", picture.name)
+        if not shown and caption:
+            await send_text(self.bot, chat_id, caption, inline_keyboard(buttons))
+
+    async def _recorded(self, chat_id: int, recording: Path, kind: str) -> None:
+        await self._after_the_text(self._recording(chat_id, recording, kind), "a recording")
+
+    async def _document(self, chat_id: int, document: dict[str, Any]) -> None:
+        if document.get("path"):
             # A file the bot wrote (an organiser's export or brief): sent from disk, then removed.
             path = Path(document["path"])
             content = await asyncio.to_thread(_read_file, path)
@@ -215,18 +264,9 @@ class TelegramChannel:
                 await self.bot.send_document(chat_id, InputFile(content, filename=document["filename"]))
                 if document.get("remove_after_send"):
                     await asyncio.to_thread(path.unlink, missing_ok=True)
-        elif document:
+        else:
             await self.bot.send_document(
-                chat_id,
-                InputFile(document["content"].encode("utf-8"), filename=document["filename"]),
-            )
-        language = payload.get("menu_language")
-        if language:
-            commands = menu_commands(language)
-            if payload.get("organiser_menu"):
-                commands = organiser_commands(language)
-            await self._after_the_text(
-                self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id)), "a chat's command menu"
+                chat_id, InputFile(document["content"].encode("utf-8"), filename=document["filename"])
             )
 
     async def _known_photo(

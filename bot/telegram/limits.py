@@ -1,49 +1,97 @@
 """Sending at Telegram's pace: 30 messages a second overall, 20 a minute to a group, about one a second to a chat.
 
-python-telegram-bot's AIORateLimiter uses leaky buckets: a full bucket lets 30 messages through at once and then
-drips 30 a second, so one second can hold up to 60, and Telegram, which counts any one-second window, answers the
-rest with 429 and `retry_after`; every 429 pauses all sending. A bucket that holds one message and drips evenly
-never bursts: in any window of T seconds at most 1 + rate * T go out. So the overall rate is 29.5 a second (at most
-30 in any second; the event loop's wake-ups bring the real rate to about 28.6) and a group gets one message every
-3.2 seconds (at most 20 in any minute). A private chat gets a
-burst of three (a reply, the next prompt, a file) and then about one a second. A 429 that still comes is honoured:
-the limiter waits `retry_after` and retries (twice), then the outbox retries the row later.
+python-telegram-bot's AIORateLimiter uses token buckets that refill while the process stalls, so a busy machine let
+a burst through (30 × 429 in one broadcast); and its 429 pauses every chat. Here every limit is a `SendWindow`
+(bot/telegram/window.py): at most 30 sends in any second overall, one every 3.2 seconds to a group (at most 20 in
+any minute), a burst of three and then one a second to a private chat, each counted as the server counts them,
+even after a stall. A 429 that still comes pauses only the chat (or group) it was about, for its `retry_after`;
+the request is retried (twice), then the outbox retries the row later.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any
 
-from aiolimiter import AsyncLimiter
-from telegram.ext import AIORateLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
 
-OVERALL_PER_SECOND = 29.5
+from bot.telegram.window import SendWindow
+
+log = logging.getLogger(__name__)
+
+OVERALL_PER_SECOND = 30
 GROUP_SECONDS_APART = 3.2
 CHAT_BURST = 3  # messages at once to one private chat, then about one a second
 MAX_CHAT_LIMITERS = 2048
+RETRY_MARGIN = 0.1  # seconds beyond Telegram's retry_after
 
 
-class TelegramLimits(AIORateLimiter):
-    def __init__(self, *, overall_per_second: float = OVERALL_PER_SECOND, max_retries: int = 2) -> None:
-        super().__init__(
-            overall_max_rate=1,
-            overall_time_period=1 / overall_per_second,
-            group_max_rate=1,
-            group_time_period=GROUP_SECONDS_APART,
-            max_retries=max_retries,
-        )
-        self._chats: dict[int, AsyncLimiter] = {}
+def retry_seconds(error: RetryAfter) -> float:
+    after = error.retry_after
+    return after.total_seconds() if hasattr(after, "total_seconds") else float(after)
 
-    def _chat(self, chat_id: int) -> AsyncLimiter:
+
+class TelegramLimits(BaseRateLimiter[int]):
+    def __init__(
+        self,
+        *,
+        overall_per_second: int = OVERALL_PER_SECOND,
+        max_retries: int = 2,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._clock = clock
+        self._overall = SendWindow(overall_per_second, 1.0, clock)
+        self._chats: dict[int | str, SendWindow] = {}
+        self._paused: dict[int | str | None, float] = {}  # chat (None: no chat) → when its 429 pause ends
+        self._max_retries = max_retries
+
+    async def initialize(self) -> None:
+        """Nothing to set up: the windows start empty."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    def _chat(self, chat: int | str, group: bool) -> SendWindow:
         if len(self._chats) > MAX_CHAT_LIMITERS:  # forget chats that are quiet again
-            for key, limiter in list(self._chats.items()):
-                if limiter.has_capacity(CHAT_BURST):
+            for key, window in list(self._chats.items()):
+                if window.idle():
                     del self._chats[key]
-        if chat_id not in self._chats:
-            self._chats[chat_id] = AsyncLimiter(CHAT_BURST, CHAT_BURST)
-        return self._chats[chat_id]
+        window = self._chats.get(chat)
+        if window is None:
+            if group:
+                window = SendWindow(1, GROUP_SECONDS_APART, self._clock)
+            else:
+                window = SendWindow(CHAT_BURST, CHAT_BURST, self._clock)
+            self._chats[chat] = window
+        return window
+
+    def paused_for(self, chat: int | str | None) -> float:
+        """Seconds this chat still waits out a 429 (0 when it may send)."""
+        until = self._paused.get(chat)
+        if until is None:
+            return 0.0
+        left = until - self._clock()
+        if left <= 0:
+            del self._paused[chat]
+            return 0.0
+        return left
+
+    @asynccontextmanager
+    async def _places(self, chat: int | str | None, endpoint: str) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            if chat is not None:
+                sends = endpoint.lower().startswith(("send", "edit", "copy", "forward"))
+                group = isinstance(chat, str) or chat < 0
+                if group or sends:  # method names are case-insensitive
+                    await stack.enter_async_context(self._chat(chat, group).place())
+                await stack.enter_async_context(self._overall.place())  # last: held no longer than needed
+            yield
 
     async def process_request(
         self,
@@ -54,13 +102,26 @@ class TelegramLimits(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        chat_id: object = data.get("chat_id")
+        chat: Any = data.get("chat_id")
         with contextlib.suppress(TypeError, ValueError):
-            chat_id = int(chat_id)  # type: ignore[arg-type]
-        private = (
-            isinstance(chat_id, int) and chat_id > 0 and endpoint.lower().startswith(("send", "edit"))
-        )  # method names are case-insensitive
-        if not private:
-            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        async with self._chat(chat_id):  # type: ignore[arg-type]
-            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            chat = int(chat)
+        if not isinstance(chat, int | str):
+            chat = None
+        retries = rate_limit_args if rate_limit_args is not None else self._max_retries
+        attempt = 0
+        while True:
+            left = self.paused_for(chat)
+            if left > 0:  # this chat waits out its 429; the pause may have grown meanwhile, so look again
+                await asyncio.sleep(left)
+                continue
+            try:
+                async with self._places(chat, endpoint):
+                    return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                # Telegram said this chat (or group) is sending too fast: it alone waits; the others go on.
+                until = self._clock() + retry_seconds(error) + RETRY_MARGIN
+                self._paused[chat] = max(self._paused.get(chat, 0.0), until)
+                if attempt >= retries:
+                    raise
+                attempt += 1
+                log.info("rate limit hit for one chat; it waits %.1f s", retry_seconds(error))
