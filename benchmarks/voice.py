@@ -99,6 +99,8 @@ class Arrivals:
         now = time.monotonic()
         for call in sent[self.seen :]:
             chat = call.params.get("chat_id")
+            if isinstance(chat, str) and chat.lstrip("-").isdigit():
+                chat = int(chat)  # a form-encoded call (no keyboard) carries its chat id as text
             if isinstance(chat, int):
                 self.times.setdefault(chat, []).append(now)
         self.seen = len(sent)
@@ -158,7 +160,9 @@ async def typist(
             latencies.append((moment, 60.0))
             continue
         latencies.append((moment, replied - moment))
-        await asyncio.sleep(0.5)  # reading the next question
+        # Reading the next question and typing the answer: a person, below the flood control of one a second
+        # (bot/flood.py); at two a second every typist was told to slow down, and those answers went unanswered.
+        await asyncio.sleep(2.0)
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
