@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.content import Library, load_library
 from bot.i18n import LANGUAGES
 from bot.store import Store
+from tests.support.engines import FakeEngine, speech_server, translate_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSATIONS = ROOT / "conversations"
@@ -61,3 +62,21 @@ async def store(settings: Settings) -> AsyncIterator[Store]:
     opened = await Store.open(settings.db)
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+async def speech() -> AsyncIterator[FakeEngine]:
+    """A local server speaking the OpenAI-compatible transcription API (tests/support/engines.py)."""
+    server = speech_server()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def translation() -> AsyncIterator[FakeEngine]:
+    """A local server speaking the LibreTranslate API (tests/support/engines.py)."""
+    server = translate_server()
+    await server.start()
+    yield server
+    await server.stop()

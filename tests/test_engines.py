@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.config import Secret, load_settings
 from bot.engines import EngineError, SpeechEngine, TranslateEngine
 from bot.engines.speech import language_code
-from tests.support.engines import FakeEngine, speech_server, translate_server
-
-
-@pytest.fixture
-async def speech() -> AsyncIterator[FakeEngine]:
-    server = speech_server()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def translation() -> AsyncIterator[FakeEngine]:
-    server = translate_server()
-    await server.start()
-    yield server
-    await server.stop()
+from tests.support.engines import FakeEngine
 
 
 async def test_a_recording_is_posted_as_multipart_with_model_language_and_key(speech: FakeEngine) -> None:

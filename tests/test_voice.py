@@ -17,24 +17,8 @@ from bot.engine import events
 from bot.jobs.service import engines_line
 from bot.media.files import sweep_orphans
 from bot.store.retention import purge
-from tests.support.engines import FakeEngine, speech_server, translate_server
+from tests.support.engines import FakeEngine
 from tests.support.voice import AUDIO, ROUND, Rig, voice, with_engines
-
-
-@pytest.fixture
-async def speech() -> AsyncIterator[FakeEngine]:
-    server = speech_server()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def translation() -> AsyncIterator[FakeEngine]:
-    server = translate_server()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
