@@ -2,8 +2,8 @@
 # Dependencies come from the lock file, so the image runs what CI tested; building the wheel compiles the catalogs.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY requirements/run.txt ./requirements/run.txt
-RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir --require-hashes -r requirements/run.txt
+COPY requirements.txt ./
+RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY pyproject.toml setup.py README.md ./
 COPY bot ./bot
 COPY locales ./locales

@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 RUN_COMMAND = (
-    "python3 -m venv .venv && .venv/bin/pip install --require-hashes -r requirements/run.txt"
+    "python3 -m venv .venv && .venv/bin/pip install --require-hashes -r requirements.txt"
     " && .venv/bin/pip install --no-deps --no-build-isolation . && .venv/bin/samenspraak"
 )
 TEST_COMMAND = (
-    "python3 -m venv .venv && .venv/bin/pip install --require-hashes -r requirements/test.txt"
+    "python3 -m venv .venv && .venv/bin/pip install --require-hashes -r requirements-test.txt"
     " && .venv/bin/pip install --no-deps --no-build-isolation -e . && .venv/bin/python -m pytest"
 )
 
@@ -35,7 +35,7 @@ def test_dockerfile_copies_existing_files_installs_the_lock_and_runs_the_console
                 assert (ROOT / source).exists(), f"Dockerfile copies missing {source}"
     assert 'CMD ["samenspraak", "run"]' in dockerfile
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.MULTILINE), "the image must not run as root"
-    assert "--require-hashes -r requirements/run.txt" in dockerfile
+    assert "--require-hashes -r requirements.txt" in dockerfile
     assert "SAMENSPRAAK_LOCALES" not in dockerfile, "the wheel carries its catalogs"
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     assert scripts["samenspraak"] == "bot.__main__:main"
@@ -57,21 +57,21 @@ def test_the_lock_files_pin_every_dependency_within_its_range_with_hashes() -> N
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     wanted = {
-        "run.txt": [*project["project"]["dependencies"], *project["build-system"]["requires"]],
-        "test.txt": [
+        "requirements.txt": [*project["project"]["dependencies"], *project["build-system"]["requires"]],
+        "requirements-test.txt": [
             *project["project"]["dependencies"],
             *project["project"]["optional-dependencies"]["test"],
             *project["build-system"]["requires"],
         ],
     }
     for name, requirements in wanted.items():
-        text = (ROOT / "requirements" / name).read_text(encoding="utf-8")
+        text = (ROOT / name).read_text(encoding="utf-8")
         pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==([^ \\\n]+)", text, re.MULTILINE))
         pins = {key.lower().replace("_", "-"): value for key, value in pins.items()}
         for line in requirements:
             requirement = Requirement(line)
             key = requirement.name.lower().replace("_", "-")
-            assert key in pins, f"{requirement.name} is not in requirements/{name}: refresh the lock (README)"
+            assert key in pins, f"{requirement.name} is not in {name}: refresh the lock (README)"
             assert requirement.specifier.contains(pins[key]), f"{name} pins {key}=={pins[key]}, outside {line}"
         blocks = re.split(r"\n(?=[A-Za-z0-9])", text[text.index("\n", text.index("#    pip-compile")) :].strip())
         assert all("--hash=sha256:" in block for block in blocks if "==" in block), name
