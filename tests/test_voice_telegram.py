@@ -141,15 +141,21 @@ async def test_a_round_video_message_and_an_audio_file_reach_the_organiser_by_th
         assert not sent(bot, ORGANISER, "sendVoice")
 
 
+async def to_the_photo_question(bot: Running) -> None:
+    """A Dutch newcomer through onboarding and the first questions, up to the one that asks for a photo."""
+    api = bot.api
+    await reply(bot, SPEAKER, lambda: api.user_command(SPEAKER, "start"), lambda c: bool(c.buttons))
+    await reply(bot, SPEAKER, lambda: api.user_callback(SPEAKER, "lang:nl"), lambda c: bool(c.buttons))
+    await reply(bot, SPEAKER, lambda: api.user_callback(SPEAKER, "consent:yes"), lambda c: bool(c.buttons))
+    await reply(bot, SPEAKER, lambda: api.user_callback(SPEAKER, "role:newcomer"))
+    for data in (f"a:{ROUND}:wonen:4", f"a:{ROUND}:vervoer:fiets", f"skip:{ROUND}:werk"):
+        await reply(bot, SPEAKER, lambda data=data: api.user_callback(SPEAKER, data))
+
+
 async def test_a_flagged_photo_reaches_the_organiser_as_one_photo_with_the_card_as_caption(settings: Settings) -> None:
     async with running_bot(replace(settings, organisers=frozenset({ORGANISER}))) as bot:
         api = bot.api
-        await reply(bot, SPEAKER, lambda: api.user_command(SPEAKER, "start"), lambda c: bool(c.buttons))
-        await reply(bot, SPEAKER, lambda: api.user_callback(SPEAKER, "lang:nl"), lambda c: bool(c.buttons))
-        await reply(bot, SPEAKER, lambda: api.user_callback(SPEAKER, "consent:yes"), lambda c: bool(c.buttons))
-        await reply(bot, SPEAKER, lambda: api.user_callback(SPEAKER, "role:newcomer"))
-        for data in (f"a:{ROUND}:wonen:4", f"a:{ROUND}:vervoer:fiets", f"skip:{ROUND}:werk"):
-            await reply(bot, SPEAKER, lambda data=data: api.user_callback(SPEAKER, data))
+        await to_the_photo_question(bot)
         api.user_photo(SPEAKER, file_id="photo-9", caption="Hier wil ik zelfmoord plegen")
         await api.wait_for(lambda _sent: bool(sent(bot, ORGANISER, "sendPhoto")))
         await api.wait_for(lambda _sent: rows(bot.settings.db, "SELECT status FROM media") == [("kept",)])
@@ -165,12 +171,7 @@ async def test_a_refused_photo_leaves_the_flag_card_as_text(settings: Settings) 
     """Telegram may no longer know a file_id: the card must still reach the organiser."""
     async with running_bot(replace(settings, organisers=frozenset({ORGANISER}))) as bot:
         api = bot.api
-        await reply(bot, SPEAKER, lambda: api.user_command(SPEAKER, "start"), lambda c: bool(c.buttons))
-        await reply(bot, SPEAKER, lambda: api.user_callback(SPEAKER, "lang:nl"), lambda c: bool(c.buttons))
-        await reply(bot, SPEAKER, lambda: api.user_callback(SPEAKER, "consent:yes"), lambda c: bool(c.buttons))
-        await reply(bot, SPEAKER, lambda: api.user_callback(SPEAKER, "role:newcomer"))
-        for data in (f"a:{ROUND}:wonen:4", f"a:{ROUND}:vervoer:fiets", f"skip:{ROUND}:werk"):
-            await reply(bot, SPEAKER, lambda data=data: api.user_callback(SPEAKER, data))
+        await to_the_photo_question(bot)
         api.fail_next("sendPhoto", 400, "Bad Request: wrong file identifier/HTTP URL specified", chat_id=ORGANISER)
         api.user_photo(SPEAKER, file_id="photo-9", caption="Hier wil ik zelfmoord plegen")
         await api.wait_for(lambda _sent: bool(sent(bot, ORGANISER)))

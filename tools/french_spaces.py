@@ -8,12 +8,9 @@ tests/test_i18n_lint.py fails on a French text that needs it.
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 from pathlib import Path
-
-from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 NBSP = "\u00a0"
@@ -27,24 +24,10 @@ def space(text: str) -> str:
 
 
 def fix_catalog(path: Path) -> int:
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    original = path.read_text(encoding="utf-8")
-    changed = 0
-    for message in catalog:
-        if message.id and isinstance(message.string, str) and space(message.string) != message.string:
-            message.string = space(message.string)
-            changed += 1
-    if changed:
-        buffer = io.BytesIO()
-        write_po(buffer, catalog, width=116, no_location=True)
-        text = buffer.getvalue().decode("utf-8")
-        generated = re.search(r'"Generated-By: [^"]*"', original)
-        if generated:
-            kept = generated.group(0)
-            text = re.sub(r'"Generated-By: [^"]*"', lambda _found: kept, text, count=1)
-        path.write_text(text, encoding="utf-8")
-    return changed
+    # Imported here: run as a script, tools/ is on the path; the tests import this module only for its text rules.
+    from catalog_rewrite import rewrite_catalog
+
+    return rewrite_catalog(path, space)
 
 
 def fix_content(path: Path) -> int:

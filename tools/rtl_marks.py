@@ -11,13 +11,10 @@ catalog; tests/test_rtl.py renders every string with a bidi library and fails on
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 import unicodedata
 from pathlib import Path
-
-from babel.messages.pofile import read_po, write_po
 
 FSI, PDI, RLM = "\u2068", "\u2069", "\u200f"
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,26 +55,10 @@ def mark(text: str) -> str:
 
 def mark_catalog(path: Path) -> int:
     """Mark every singular message of a catalog in place; plural forms are left to their own review."""
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    original = path.read_text(encoding="utf-8")
-    changed = 0
-    for message in catalog:
-        if message.id and isinstance(message.string, str) and message.string:
-            marked = mark(message.string)
-            if marked != message.string:
-                message.string = marked
-                changed += 1
-    if changed:
-        buffer = io.BytesIO()
-        write_po(buffer, catalog, width=116, no_location=True)
-        text = buffer.getvalue().decode("utf-8")
-        generated = re.search(r'"Generated-By: [^"]*"', original)
-        if generated:  # keep the header as it was: only the marked messages change
-            kept = generated.group(0)
-            text = re.sub(r'"Generated-By: [^"]*"', lambda _found: kept, text, count=1)
-        path.write_text(text, encoding="utf-8")
-    return changed
+    # Imported here: run as a script, tools/ is on the path; the tests import this module only for its text rules.
+    from catalog_rewrite import rewrite_catalog
+
+    return rewrite_catalog(path, mark)
 
 
 def main(languages: list[str]) -> int:
