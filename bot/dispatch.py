@@ -18,24 +18,24 @@ from bot.config import Settings
 from bot.content.loader import Library, load_library
 from bot.engine import events
 from bot.engine.core import Engine, EngineConfig
-from bot.engine.edits import EditsFeature
 from bot.engine.features import Feature
 from bot.engine.outgoing import Result
 from bot.engine.state import ParticipantState
-from bot.engine.walks import WalkFeature
+from bot.features.edits.feature import EditsFeature
+from bot.features.followups import RENDERERS as FOLLOWUP_KINDS
+from bot.features.followups import FollowUps, FollowUpsFeature
+from bot.features.followups import render as render_followup
+from bot.features.heard.feature import HeardFeature
+from bot.features.results.feature import ResultsFeature
+from bot.features.walk_signup.feature import WalkSignupFeature
+from bot.features.walks.feature import WalkFeature
 from bot.flood import FloodGate
-from bot.followups import RENDERERS as FOLLOWUP_KINDS
-from bot.followups import FollowUps, FollowUpsFeature
-from bot.followups import render as render_followup
-from bot.followups.results import ResultsFeature
 from bot.i18n import LANGUAGES
 from bot.jobs.plan import plan_work
 from bot.media.files import forget_files
-from bot.media.heard import HeardFeature
 from bot.media.mydata import add_own_files
 from bot.organise import commands as organise
 from bot.organise.safeguarding import inspect as safeguard
-from bot.organise.walk_signup import WalkSignupFeature
 from bot.store import OutboxRow, Store
 from bot.store.events import read_participant
 from bot.store.faults import forget_traces
@@ -124,7 +124,7 @@ class Dispatcher:
             ),
             FEATURES,
         )
-        # Meetings, idea news, the minority round: follow-ups no single message starts (bot/followups/service.py).
+        # Meetings, idea news, the minority round: follow-ups no single message starts (bot/features/followups/service.py).
         self.followups = FollowUps(self)
 
     async def render(self, row: OutboxRow) -> dict[str, Any] | None:

@@ -187,8 +187,8 @@ def test_the_button_to_lead_a_walk_date_fits_a_phone_in_every_language() -> None
     from bot.engine.outgoing import Result
     from bot.engine.state import ParticipantState
     from bot.engine.walk_cards import MAX_BUTTON, without_marks
+    from bot.features.walk_signup.feature import UPCOMING, volunteer_rows
     from bot.i18n import LANGUAGES, translator
-    from bot.organise.walk_signup import UPCOMING, volunteer_rows
 
     class Engine:
         class config:

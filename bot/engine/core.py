@@ -230,7 +230,7 @@ class Engine:
         self._ask(result, conversation, first, "\n\n".join(parts), buttons)
 
     def open_round(self, result: Result, t: Translator) -> None:
-        """A round of their community has just opened: its intro and first prompt (bot/followups/rounds.py)."""
+        """A round of their community has just opened: its intro and first prompt (bot/features/followups/rounds.py)."""
         self._start_round(result, t)
 
     def _ask(

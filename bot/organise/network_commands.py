@@ -67,7 +67,7 @@ async def round_command(ctx: OrganiserContext, args: str) -> None:
 async def _close(ctx: OrganiserContext, conversation: Round) -> None:
     """The round closes and the log says so in one transaction; then the round after it opens and the results go
     out (each once, noted in `round_status`, as the minute tick would do it)."""
-    from bot.followups.rounds import close_in, sync_rounds
+    from bot.features.followups.rounds import close_in, sync_rounds
 
     o = ctx.o
 
@@ -96,7 +96,7 @@ def _closed(ctx: OrganiserContext, conversation: Round) -> str:
 
 
 async def _results(ctx: OrganiserContext, conversation: Round) -> None:
-    from bot.followups.results import queue_results
+    from bot.features.results.feature import queue_results
 
     o = ctx.o
 

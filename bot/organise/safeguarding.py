@@ -52,7 +52,7 @@ def _texts(result: Result) -> Iterable[tuple[dict[str, Any], str]]:
         value = record.data.get("value")
         if record.kind == "answer_edit" and isinstance(value, dict) and isinstance(value.get("text"), str):
             yield {"answer_id": record.data.get("answer_id")}, value["text"]
-        if record.kind == "heard_typed":  # words typed instead of a transcript (bot/media/heard.py)
+        if record.kind == "heard_typed":  # words typed instead of a transcript (bot/features/heard/feature.py)
             yield {"answer_id": record.data.get("answer_id")}, record.data["text"]
 
 

@@ -35,7 +35,7 @@ RENDERED_KINDS = frozenset(
         "walk_card",
         "walk_end",
         "walk_followup",
-        # follow-ups (bot/followups/render.py)
+        # follow-ups (bot/features/followups/render.py)
         "next_prompt",
         "meeting_invite",
         "meeting_change",
@@ -43,7 +43,7 @@ RENDERED_KINDS = frozenset(
         "meeting_reminder",
         "idea_update",
         "minority",
-        # a network of communities (bot/followups/results.py, bot/organise/walk_signup.py)
+        # a network of communities (bot/features/results/feature.py, bot/features/walk_signup/feature.py)
         "round_results",
         "walk_date_call",
         "walk_date_invite",

@@ -1,4 +1,4 @@
-"""What the participant made of a transcript read back to them ("I heard…", `bot/media/heard.py`).
+"""What the participant made of a transcript read back to them ("I heard…", `bot/features/heard/feature.py`).
 
 Each writer checks that the answer is the participant's own, in the transaction of the button or message.
 """

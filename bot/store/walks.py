@@ -2,7 +2,7 @@
 
 A walk alone lives in the participant's own feature state; a group walk is shared, so it has its own rows. The
 writers below run inside the transaction of the event that caused them (`Result.records`), or inside the group
-chat's own transaction (`bot/group_walks.py`), so a group's stop, its members' cards and the answer that moved it
+chat's own transaction (`bot/features/walks/group_chat.py`), so a group's stop, its members' cards and the answer that moved it
 commit together or not at all.
 """
 
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.engine.outgoing import Outgoing
-from bot.engine.walks import GroupWalk, Member
+from bot.features.walks.feature import GroupWalk, Member
 from bot.store.connection import iso, parse_iso
 from bot.store.outbox_rows import insert_outbox
 from bot.store.records import SENDS_TO_OTHERS, writer

@@ -23,8 +23,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher, Handled
 from bot.engine import events
+from bot.features.walks.group_chat import GroupEvent, handle_group
 from bot.flood import FloodGate
-from bot.group_walks import GroupEvent, handle_group
 from bot.i18n import available_languages
 from bot.jobs.service import build_worker, engines_line, telegram_fetcher
 from bot.media.files import sweep_orphans
@@ -299,7 +299,7 @@ class LiveBot:
             log.warning("%d update(s) that failed before later ones of their chat were not replayed", overtaken)
         await self.flush()  # what was in flight at the last stop goes before the replies to replayed updates
         await replay_stored(self)
-        # Meetings and ideas in the content files, the minority round: now, then every minute (bot/followups/).
+        # Meetings and ideas in the content files, the minority round: now, then every minute (bot/features/followups/).
         await self.dispatcher.followups.tick(force=True)
         if self.application.job_queue is not None:
             self.application.job_queue.run_repeating(self._follow_up, interval=FOLLOW_UP_EVERY, first=FOLLOW_UP_EVERY)

@@ -5,8 +5,8 @@ answer); `service.py` does the work no participant's message starts (invitations
 forgotten ideas); `render.py` renders each follow-up when it is sent; `ideas.py` holds the organiser's `/idea`.
 """
 
-from bot.followups.feature import FollowUpsFeature
-from bot.followups.render import RENDERERS, render
-from bot.followups.service import FollowUps
+from bot.features.followups.feature import FollowUpsFeature
+from bot.features.followups.render import RENDERERS, render
+from bot.features.followups.service import FollowUps
 
 __all__ = ["RENDERERS", "FollowUps", "FollowUpsFeature", "render"]

@@ -1,4 +1,4 @@
-"""The follow-ups feature in the engine: RSVP buttons, the Deep Democracy steps (bot/followups/deep_democracy.py),
+"""The follow-ups feature in the engine: RSVP buttons, the Deep Democracy steps (bot/features/deep_democracy/feature.py),
 `/ideas`, and a kind word when someone writes while their next prompt waits for its moment.
 
 Like every feature (bot/engine/features.py) it is pure: what it needs from the store (the ideas of a community, an
@@ -17,7 +17,8 @@ from bot.engine import events, pacing
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import Outgoing, Record, Result
 from bot.engine.state import ParticipantState, Stage
-from bot.followups import deep_democracy, texts
+from bot.features.deep_democracy import feature as deep_democracy
+from bot.features.followups import texts
 from bot.i18n import Translator
 from bot.store import followups as queries
 
@@ -43,7 +44,7 @@ class FollowUpsFeature(BaseFeature):
         if isinstance(event, events.Edit):
             return False
         if deep_democracy.take_message(engine, result, event, t):
-            return True  # a Deep Democracy step's answer (bot/followups/deep_democracy.py)
+            return True  # a Deep Democracy step's answer (bot/features/deep_democracy/feature.py)
         due = pacing.waiting_until(result.state, result.now)
         if due is not None and result.now is not None:
             # Their next prompt is not sent yet: a message now is not its answer. Say when it comes.

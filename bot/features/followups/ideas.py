@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.content.loader import Library
 from bot.content.meetings import IDEA_STATUSES, THEMES
-from bot.followups import texts
+from bot.features.followups import texts
 from bot.i18n import pick
 from bot.organise.brief_meeting import theme_name
 from bot.organise.commands import OrganiserContext, organiser_command

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine import pacing
 from bot.engine.outgoing import Outgoing
-from bot.followups import deep_democracy, results, texts
+from bot.features.deep_democracy import feature as deep_democracy
+from bot.features.followups import texts
+from bot.features.results import feature as results
+from bot.features.walk_signup import feature as walk_signup
 from bot.i18n import translator
-from bot.organise import walk_signup
 from bot.store import OutboxRow
 from bot.store import deep_democracy as dd_queries
 from bot.store import followups as queries

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.content import sequence
 from bot.content.model import Round
 from bot.engine.outgoing import Result
-from bot.followups.results import send_results
+from bot.features.results.feature import send_results
 from bot.i18n import translator
 from bot.store import network
 from bot.store.events import apply_event, read_participant

@@ -22,9 +22,9 @@ from bot.content.model import Prompt, Round
 from bot.engine.minority import minority_keys
 from bot.engine.outgoing import Outgoing
 from bot.engine.pacing import iso, offset
-from bot.followups import texts
-from bot.followups.ideas import announce_due, change_status
-from bot.followups.rounds import sync_rounds
+from bot.features.followups import texts
+from bot.features.followups.ideas import announce_due, change_status
+from bot.features.followups.rounds import sync_rounds
 from bot.organise.i18n import organiser_translator
 from bot.organise.plain import status_name
 from bot.store import deep_democracy as dd_queries

@@ -19,7 +19,7 @@ from bot.engine import events
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import ButtonSpec, Outgoing, Record, Result
 from bot.engine.state import ParticipantState, Stage
-from bot.followups.texts import moment_text
+from bot.features.followups.texts import moment_text
 from bot.i18n import Translator, pick, translator
 from bot.store import OutboxRow, walk_dates
 
@@ -132,7 +132,7 @@ def volunteer_lines(engine: Engine, result: Result, t: Translator) -> list[str]:
 
 
 def volunteer_rows(engine: Engine, result: Result, t: Translator) -> list[tuple[ButtonSpec, ...]]:
-    """For `/walks`: a button to lead each walk date to come (a hook in bot/engine/walks.py). A button is short on a
+    """For `/walks`: a button to lead each walk date to come (a hook in bot/features/walks/feature.py). A button is short on a
     phone: "I'll lead it" and the day; the text above says which walk, when."""
     rows: list[tuple[ButtonSpec, ...]] = []
     for entry in _to_lead(engine, result):

@@ -1,7 +1,7 @@
 """A participant's side of a group walk: leading one from their private chat, joining one by its link, and a
 group decision (`walk_groups.py`) turned into this event's messages and records.
 
-The group chat's side is `bot/group_walks.py`; what is shared lives in the group's own rows (`bot/store/walks.py`).
+The group chat's side is `bot/features/walks/group_chat.py`; what is shared lives in the group's own rows (`bot/store/walks.py`).
 """
 
 from __future__ import annotations

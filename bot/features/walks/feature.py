@@ -8,7 +8,7 @@ and the stop. At the end come reflection prompts, and a week later a follow-up t
 In a group, a volunteer moves everyone on (`/walk <id>` in a group chat, or "lead a group" from `/walks`); every
 walker gets the card in their own language in a private chat. What a group walk shares lives in its own rows; the
 decisions about it are pure functions in `walk_groups.py` (`start_group`, `group_action`), used both by the
-engine (`walk_along.py`: a volunteer leading from a private chat, a walker joining) and by `bot/group_walks.py`
+engine (`walk_along.py`: a volunteer leading from a private chat, a walker joining) and by `bot/features/walks/group_chat.py`
 (a group chat, which is not a participant). What a card looks like is in `walk_cards.py`.
 
 Walk cards are replies, never held by quiet hours; only the follow-up is scheduled.
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk
-from bot.engine import events, walk_along
+from bot.engine import events
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import ButtonSpec, NewAnswer, Outgoing, Record, Result
 from bot.engine.state import ParticipantState, Stage
@@ -57,6 +57,7 @@ from bot.engine.walk_groups import (
     start_group,
     walk_list_text,
 )
+from bot.features.walks import along as walk_along
 from bot.i18n import Translator, pick, translator
 from bot.rtl import icon
 
@@ -471,7 +472,7 @@ class WalkFeature(BaseFeature):
         if session and session.group is None and session.phase == "stops":
             rows.append((ButtonSpec("⏹ " + _("End my walk"), f"walk:end:{session.walk.id}"),))
         if result.state.role == "volunteer":  # group walks on dates they can sign up to lead
-            from bot.organise.walk_signup import volunteer_rows
+            from bot.features.walk_signup.feature import volunteer_rows
 
             rows.extend(volunteer_rows(engine, result, t))
         led = result.context.get("walk_led")
@@ -485,7 +486,7 @@ class WalkFeature(BaseFeature):
             return
         text = walk_list_text(engine.library, t) + "\n\n" + t.gettext("Tap a walk to start it.")
         if result.state.role == "volunteer":  # group walks on dates to lead, written out above their buttons
-            from bot.organise.walk_signup import volunteer_lines
+            from bot.features.walk_signup.feature import volunteer_lines
 
             text = "\n\n".join([text, *volunteer_lines(engine, result, t)])
         result.say(text, *self._list_rows(engine, result, t))

@@ -16,7 +16,7 @@ from datetime import datetime
 from bot.dispatch import Dispatcher
 from bot.engine import events
 from bot.engine.state import Stage
-from bot.engine.walks import GroupOutcome, GroupWalk, group_action, group_command
+from bot.features.walks.feature import GroupOutcome, GroupWalk, group_action, group_command
 from bot.i18n import guess_language
 from bot.store import walks as stored
 from bot.store.events import close_inbox
