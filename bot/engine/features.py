@@ -1,8 +1,10 @@
 """How a feature (walks, meetings, ideas, ...) plugs into the engine without editing its core.
 
-A feature claims button prefixes and commands, may take a message before the round does (a location during a
-walk), and may ask the dispatcher to load context from the store before the engine runs (the engine stays pure:
-it only reads what it is handed). Register a feature in `bot.dispatch.FEATURES`.
+A feature claims button prefixes and commands and may take a message before the round does (a location during a
+walk). What it needs from the store is read before the engine runs, by its package's loader (a plain function over
+a connection that returns a typed value, run by the dispatcher in the same trip that reads the participant) and
+handed in as `result.context[feature.name]`: the engine stays pure, it only reads what it is handed. Features are
+listed, with their loaders and message kinds, in `bot/features/wiring.py`.
 """
 
 from __future__ import annotations
@@ -12,12 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.engine import events
 from bot.engine.outgoing import Result
-from bot.engine.state import ParticipantState
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from bot.engine.core import Engine
 
 
@@ -34,13 +33,6 @@ class Feature(Protocol):
 
     def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
         """Take a non-button, non-command event before the round does; True when it was taken."""
-        ...
-
-    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
-        """What this feature needs from the store for this event; handed to the engine as `result.context`.
-
-        The dispatcher runs it in the database thread, in the same call that reads the participant (an event's
-        reads are one trip there): plain, quick SQLite reads only, no awaiting."""
         ...
 
     # Optional hooks, looked up by name (a feature without them is left out):
@@ -65,6 +57,3 @@ class BaseFeature:
 
     def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
         return False
-
-    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
-        return {}

@@ -37,6 +37,7 @@ from bot.content.loader import Library
 from bot.engine import events
 from bot.engine.outgoing import ButtonSpec, Outgoing, Result
 from bot.engine.state import ParticipantState
+from bot.handled import Handled
 from bot.i18n import guess_language
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
 from bot.organise.parse import button_parts
@@ -46,7 +47,7 @@ from bot.store import organise as queries
 from bot.store.network import scope_of
 
 if TYPE_CHECKING:
-    from bot.dispatch import Dispatcher, Handled
+    from bot.hub import Hub as Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +272,6 @@ async def handle(
     hint: str | None = None,
 ) -> Handled:
     """Run an organiser command or button; its replies come back claimed, as a participant's do."""
-    from bot.dispatch import Handled
 
     channel, address = state.channel, state.address
     if inbox_key is not None and await queries.inbox_handled(dispatcher.store, channel, inbox_key):

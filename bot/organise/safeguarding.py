@@ -28,7 +28,7 @@ from bot.organise.parse import record_id
 from bot.store import organise as queries
 
 if TYPE_CHECKING:
-    from bot.dispatch import Dispatcher
+    from bot.hub import Hub as Dispatcher
 
 EXCERPT = 600  # characters of the answer shown in the flag; the full text is in the export
 

@@ -15,6 +15,15 @@ from bot.store.jobs import add_job
 from bot.store.records import writer
 
 
+def transcribed_answer(db: sqlite3.Connection, participant_id: int, answer_id: int) -> bool:
+    """The answer is theirs and has a transcript (what an "I heard…" button may act on)."""
+    row = db.execute(
+        "SELECT 1 FROM answers a JOIN transcripts t ON t.answer_id = a.id WHERE a.id = ? AND a.participant_id = ?",
+        (answer_id, participant_id),
+    ).fetchone()
+    return row is not None
+
+
 def _theirs(db: sqlite3.Connection, participant_id: int, answer_id: Any) -> bool:
     row = db.execute("SELECT 1 FROM answers WHERE id = ? AND participant_id = ?", (answer_id, participant_id))
     return row.fetchone() is not None

@@ -21,7 +21,7 @@ from bot.engine.outgoing import Outgoing
 from bot.store.connection import in_thread, iso
 from bot.store.events import close_inbox
 from bot.store.outbox_rows import OutboxRow, insert_and_claim
-from bot.store.records import SENDS_TO_OTHERS, writer
+from bot.store.records import writer
 from bot.store.sqlite import Store
 
 Write = Callable[[aiosqlite.Connection], Awaitable[None]]
@@ -330,7 +330,6 @@ def cancel_announcement(announcement_id: int) -> Write:
 
 # -- safeguarding ----------------------------------------------------------------------------------------------------
 # A flag goes to the organisers at once: the live bot wakes its sender for it, as for a group walk's cards.
-SENDS_TO_OTHERS.add("safeguarding")
 
 
 @writer("safeguarding")

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.engine.outgoing import Outgoing
-from bot.features.walks.feature import GroupWalk, Member
+from bot.engine.walk_groups import GroupWalk, Member
 from bot.store.connection import iso, parse_iso
 from bot.store.outbox_rows import insert_outbox
-from bot.store.records import SENDS_TO_OTHERS, writer
+from bot.store.records import writer
 
 # Group walks untouched this long are deleted with their members when the next one starts.
 KEEP_IDLE = timedelta(days=7)
@@ -267,9 +267,6 @@ def _write_join(db: sqlite3.Connection, participant_id: int, data: dict[str, Any
 @writer("walk_member")
 def _write_member(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     member_progress(db, participant_id, data["code"], data["reflection"], data["finished"], now)
-
-
-SENDS_TO_OTHERS.add("walk_outbox")
 
 
 @writer("walk_outbox")

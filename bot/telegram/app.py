@@ -21,10 +21,11 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Job, Typ
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.dispatch import Dispatcher, Handled
+from bot.dispatch import Dispatcher
 from bot.engine import events
 from bot.features.walks.group_chat import GroupEvent, handle_group
 from bot.flood import FloodGate
+from bot.handled import Handled
 from bot.i18n import available_languages
 from bot.jobs.service import build_worker, engines_line, telegram_fetcher
 from bot.media.files import sweep_orphans
@@ -33,7 +34,6 @@ from bot.organise.menus import start_live as start_organisers
 from bot.outbox import Sender
 from bot.store import Store
 from bot.store.faults import unwritable
-from bot.store.records import SENDS_TO_OTHERS
 from bot.store.retention import purge, purge_files
 from bot.telegram.channel import CHANNEL, EDIT_REPLY_MARKUP, TelegramChannel, menu_commands
 from bot.telegram.convert import GroupIncoming, group_incoming, incoming
@@ -76,6 +76,7 @@ class LiveBot:
             timezone=settings.timezone,
             grace=settings.grace,
             render=self.dispatcher.render,
+            kinds=self.dispatcher.kinds,
         )
         self._wake_job: Job[Any] | None = None
         self._wake_at: datetime | None = None
@@ -203,12 +204,14 @@ class LiveBot:
 
     def _wakes_sooner(self, handled: Handled) -> bool:
         """Whether what this event scheduled is due before the armed wake-up (most reminders are not)."""
-        if not handled.wakes_later:
+        others = self.dispatcher.kinds.sends_to_others  # rows for others: a group walk's cards, an organiser's flag
+        to_others = any(record.kind in others for record in handled.result.records)
+        if not (handled.wakes_later or to_others):
             return False
         if self._wake_job is None or self._wake_at is None:
             return True
-        if any(record.kind in SENDS_TO_OTHERS for record in handled.result.records):
-            return True  # rows for others (a group walk's cards, an organiser's flag) are due now
+        if to_others:
+            return True  # rows for others are due now
         later = [message.due_at for message in handled.result.messages if message.due_at is not None]
         unclaimed = len(handled.result.messages) - len(handled.claimed)
         return not later or len(later) < unclaimed or min(later) < self._wake_at

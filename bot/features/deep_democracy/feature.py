@@ -9,8 +9,8 @@ Answers are stored with `minority = 1`, the option they defend and the step (bot
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.content.model import Prompt
 from bot.engine import events, pacing
@@ -23,8 +23,19 @@ from bot.rtl import icon
 if TYPE_CHECKING:
     from bot.engine.core import Engine
 
-CHOSEN = "followups.chosen"  # context: the participant's own answer to the prompt a step is about
-MARK = "followups.step_mark"  # context: the participant's mark for the step's prompt ("asked", "answered", ...)
+
+@dataclass(frozen=True)
+class StepContext:
+    """For a `minority:` button, loaded before the engine runs (`bot/features/followups/loader.py`)."""
+
+    mark: str | None = None  # the participant's mark for the step's prompt ("asked", "answered", ...)
+    chosen: str | None = None  # the participant's own answer to the prompt a step is about
+
+
+def _step(result: Result) -> StepContext:
+    found = result.context.get(pacing.FEATURE)
+    step = getattr(found, "step", None)
+    return step if isinstance(step, StepContext) else StepContext()
 
 
 def answer_rows(t: Translator, action: str, conversation: str, prompt: str) -> tuple[tuple[ButtonSpec, ...], ...]:
@@ -73,7 +84,7 @@ def button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
         engine.stale(result, t)
         return
     step = open_step(result.state)
-    mark = result.context.get(MARK)
+    mark = _step(result).mark
     if action == "skip":
         if step is not None and step.key == key and step.step == "need":
             result.state = with_step(result.state, None)  # the second minority question: nothing to mark
@@ -87,7 +98,7 @@ def button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
     if mark != wanted:
         _closed(engine, result, t)  # answered, skipped, or never asked: a stale button
         return
-    chosen = result.context.get(CHOSEN)
+    chosen = _step(result).chosen
     result.state = with_step(
         result.state, Step(conversation_id, prompt_id, chosen, "voice" if action == "open" else "take")
     )
@@ -163,17 +174,9 @@ def minority_question(t: Translator, prompt: Prompt, chosen_label: str) -> str:
     )
 
 
-def step_context(db: Any, participant_id: int, event: events.Event) -> Mapping[str, Any]:
-    """For a `minority:` button: the participant's mark and own answer for the prompt it is about."""
-    from bot.store import deep_democracy as queries
-
+def step_key(event: events.Event) -> str | None:
+    """`conversation:prompt` of a `minority:` button, the prompt its step is about."""
     if not isinstance(event, events.Button) or not event.data.startswith("minority:"):
-        return {}
+        return None
     _kind, _action, key = event.data.split(":", 2) if event.data.count(":") >= 3 else ("", "", "")
-    if not key:
-        return {}
-    conversation, _sep, prompt = key.partition(":")
-    return {
-        MARK: queries.step_mark(db, participant_id, key),
-        CHOSEN: queries.choice_of(db, participant_id, conversation, prompt),
-    }
+    return key or None

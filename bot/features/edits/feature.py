@@ -6,19 +6,24 @@ anything of the bot by making them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.engine import events
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import Record, Result
 from bot.engine.prompts import Refusal, take_answer
-from bot.engine.state import ParticipantState
 from bot.i18n import Translator
 
-if TYPE_CHECKING:
-    import sqlite3
 
+@dataclass(frozen=True)
+class EditContext:
+    """The stored answer an edited message gave, if it answered anything."""
+
+    answer: dict[str, Any] | None = None
+
+
+if TYPE_CHECKING:
     from bot.engine.core import Engine
 
 
@@ -28,7 +33,8 @@ class EditsFeature(BaseFeature):
     def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
         if not isinstance(event, events.Edit):
             return False
-        stored = result.context.get("edited_answer")
+        found = result.context.get(self.name)
+        stored = found.answer if isinstance(found, EditContext) else None
         if not stored or stored["answer_type"] != "text":
             return True  # nothing to update: stay quiet
         conversation = engine.library.rounds.get(stored["conversation"])
@@ -50,10 +56,3 @@ class EditsFeature(BaseFeature):
         result.records.append(Record("answer_edit", {"answer_id": stored["id"], "value": value}))
         result.say("✏️ " + t.gettext("I updated your answer."))
         return True
-
-    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
-        if not isinstance(event, events.Edit) or state.id is None:
-            return {}
-        from bot.store.edits import answer_for_message
-
-        return {"edited_answer": answer_for_message(db, state.id, event.ref)}

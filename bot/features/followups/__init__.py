@@ -4,9 +4,3 @@ The engine part is `bot/engine/pacing.py` (when a prompt is due) and `feature.py
 answer); `service.py` does the work no participant's message starts (invitations, idea news, the minority round,
 forgotten ideas); `render.py` renders each follow-up when it is sent; `ideas.py` holds the organiser's `/idea`.
 """
-
-from bot.features.followups.feature import FollowUpsFeature
-from bot.features.followups.render import RENDERERS, render
-from bot.features.followups.service import FollowUps
-
-__all__ = ["RENDERERS", "FollowUps", "FollowUpsFeature", "render"]

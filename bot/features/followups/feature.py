@@ -9,26 +9,32 @@ records (bot/store/followups.py writers) and outbox messages in the event's one 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.engine import events, pacing
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import Outgoing, Record, Result
-from bot.engine.state import ParticipantState, Stage
 from bot.features.deep_democracy import feature as deep_democracy
+from bot.features.deep_democracy.feature import StepContext
 from bot.features.followups import texts
 from bot.i18n import Translator
-from bot.store import followups as queries
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from bot.engine.core import Engine
 
-IDEAS = "followups.ideas"
-UNSENT = "followups.unsent"  # their next prompt is due but not delivered yet (quiet hours, a restart)
+
+@dataclass(frozen=True)
+class FollowUpsContext:
+    ideas: tuple[dict[str, Any], ...] = ()  # their community's ideas they may hear of, for /ideas
+    unsent: bool = False  # their next prompt is due but not delivered yet (quiet hours, a restart)
+    step: StepContext = StepContext()  # a Deep Democracy step's button: their mark and own answer
+
+
+def followups_context(result: Result) -> FollowUpsContext:
+    found = result.context.get(pacing.FEATURE)
+    return found if isinstance(found, FollowUpsContext) else FollowUpsContext()
 
 
 class FollowUpsFeature(BaseFeature):
@@ -51,22 +57,12 @@ class FollowUpsFeature(BaseFeature):
             first = bool((pacing.waiting(result.state) or {}).get("first"))
             result.say(pacing.comes_text(engine, t, due, result.now, first))
             return True
-        if result.context.get(UNSENT):
+        if followups_context(result).unsent:
             # Due, but still on its way: show it now rather than take this message as the answer to a question
             # they have not seen. Showing it clears the mark, so the scheduled row will not send it again.
             engine.show_current(result, t, "📬 " + t.gettext("Here is your next question."))
             return True
         return False
-
-    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
-        if state.id is None or state.stage != Stage.READY:
-            return {}
-        if isinstance(event, events.Command) and event.name.lower() == "ideas":
-            return {IDEAS: queries.ideas(db, state.community, told_only=True)}
-        found: dict[str, Any] = dict(deep_democracy.step_context(db, state.id, event))
-        if pacing.waiting(state) is not None and not isinstance(event, events.Command | events.Button | events.Edit):
-            found[UNSENT] = queries.prompt_on_its_way(db, state.id)
-        return found
 
 
 # -- meetings ----------------------------------------------------------------------------------------------------------
@@ -107,4 +103,4 @@ def rsvp(engine: Engine, result: Result, rest: str, t: Translator) -> None:
 def show_ideas(engine: Engine, result: Result, command: events.Command, t: Translator) -> None:
     """/ideas: the ideas of the participant's community and what became of them."""
     result.state = replace(result.state, pending=None)
-    result.say(texts.ideas_list(t, list(result.context.get(IDEAS, []))))
+    result.say(texts.ideas_list(t, list(followups_context(result).ideas)))

@@ -5,24 +5,20 @@ prompt was answered, the RSVP changed to "not this time") renders to None and is
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.engine import pacing
 from bot.engine.outgoing import Outgoing
 from bot.features.deep_democracy import feature as deep_democracy
 from bot.features.followups import texts
-from bot.features.results import feature as results
-from bot.features.walk_signup import feature as walk_signup
 from bot.i18n import translator
+from bot.outbox.kinds import MessageKind
 from bot.store import OutboxRow
 from bot.store import deep_democracy as dd_queries
 from bot.store import followups as queries
 
 if TYPE_CHECKING:
-    from bot.dispatch import Dispatcher
-
-Renderer = Callable[["Dispatcher", OutboxRow], Awaitable[Outgoing | None]]
+    from bot.hub import Hub as Dispatcher
 
 
 async def next_prompt(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
@@ -130,21 +126,18 @@ async def majority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
     return Outgoing(text, deep_democracy.answer_rows(t, "take", conversation.id, prompt.id), kind=row.kind)
 
 
-RENDERERS: dict[str, Renderer] = {
-    pacing.NEXT_PROMPT: next_prompt,
-    "meeting_invite": meeting_invite,
-    "meeting_change": meeting_change,
-    "meeting_cancelled": meeting_cancelled,
-    "meeting_reminder": meeting_reminder,
-    "idea_update": idea_update,
-    "minority": minority,
-    results.KIND: results.render,
-    walk_signup.CALL: walk_signup.render_call,
-    walk_signup.INVITE: walk_signup.render_invite,
-    "majority": majority,
-}
-
-
-async def render(dispatcher: Dispatcher, row: OutboxRow) -> dict[str, Any] | None:
-    message = await RENDERERS[row.kind](dispatcher, row)
-    return message.payload() if message else None
+# Each follow-up kind, how it is rendered at sending and whether it expires (bot/outbox/kinds.py). Those never
+# stale while their render still finds them relevant: a prompt that waited for its moment is the participant's
+# current prompt however late (expired, they would wait for it forever), and an invitation, a change notice or a
+# cancellation matters until the meeting would have begun (their render checks): someone who paused must not turn
+# up to a cancelled meeting.
+MESSAGES = (
+    MessageKind(pacing.NEXT_PROMPT, next_prompt, expires=False),
+    MessageKind("meeting_invite", meeting_invite, expires=False),
+    MessageKind("meeting_change", meeting_change, expires=False),
+    MessageKind("meeting_cancelled", meeting_cancelled, expires=False),
+    MessageKind("meeting_reminder", meeting_reminder),
+    MessageKind("idea_update", idea_update),
+    MessageKind("minority", minority),
+    MessageKind("majority", majority),
+)

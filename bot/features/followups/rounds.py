@@ -23,7 +23,7 @@ from bot.store import network
 from bot.store.events import apply_event, read_participant
 
 if TYPE_CHECKING:
-    from bot.dispatch import Dispatcher
+    from bot.hub import Hub as Dispatcher
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from bot.store import network, walk_dates
 from bot.store import organise as organise_queries
 
 if TYPE_CHECKING:
-    from bot.dispatch import Dispatcher
+    from bot.hub import Hub as Dispatcher
 
 log = logging.getLogger(__name__)
 

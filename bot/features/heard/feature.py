@@ -8,16 +8,14 @@ event (`bot/store/heard.py`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.engine import events
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import ButtonSpec, Outgoing, Record, Result
 from bot.engine.prompts import MAX_DOWNLOAD, clean_text, visible
-from bot.engine.state import ParticipantState
 from bot.i18n import Translator, translator
 
 if TYPE_CHECKING:
@@ -25,6 +23,13 @@ if TYPE_CHECKING:
 
 PREFIX = "heard"
 MAX_SHOWN = 3000  # characters of a transcript read back: a message holds 4,096
+
+
+@dataclass(frozen=True)
+class HeardContext:
+    """The answer a `heard:` button names, when it is theirs and has a transcript: a forged button changes nothing."""
+
+    answer: int
 
 
 def heard_message(language: str | None, answer_id: int, transcript: str) -> Outgoing:
@@ -49,7 +54,7 @@ def _back_to_the_question(engine: Engine, result: Result, t: Translator, lead: s
     engine.show_current(result, t, lead)
 
 
-def _answer_id(rest: str) -> tuple[str, int | None]:
+def parse_answer_id(rest: str) -> tuple[str, int | None]:
     action, _sep, number = rest.partition(":")
     return action, int(number) if number.isdigit() else None
 
@@ -60,22 +65,11 @@ class HeardFeature(BaseFeature):
     def buttons(self) -> Mapping[str, Any]:
         return {PREFIX: self.button}
 
-    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
-        """Whether the answer a button names is theirs and has a transcript: a forged button changes nothing."""
-        if state.id is None or not isinstance(event, events.Button) or not event.data.startswith(PREFIX + ":"):
-            return {}
-        _action, answer_id = _answer_id(event.data.partition(":")[2])
-        row = db.execute(
-            "SELECT 1 FROM answers a JOIN transcripts t ON t.answer_id = a.id WHERE a.id = ? AND a.participant_id = ?",
-            (answer_id, state.id),
-        ).fetchone()
-        return {"heard_answer": answer_id if row else None}
-
     def button(self, engine: Engine, result: Result, rest: str, t: Translator) -> None:
-        action, answer_id = _answer_id(rest)
+        action, answer_id = parse_answer_id(rest)
         if (
             answer_id is None
-            or result.context.get("heard_answer") != answer_id
+            or result.context.get(PREFIX) != HeardContext(answer_id)
             or action not in ("ok", "again", "type")
         ):
             result.refused = "a heard button for an answer that is not theirs or not transcribed"

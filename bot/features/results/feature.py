@@ -29,8 +29,8 @@ from bot.store import followups as queries
 from bot.store.connection import in_thread
 
 if TYPE_CHECKING:
-    from bot.dispatch import Dispatcher
     from bot.engine.core import Engine
+    from bot.hub import Hub as Dispatcher
 
 KIND = "round_results"
 FEATURE = "results"  # ParticipantState.features["results"] = {"off": true} when they turned results off

@@ -10,29 +10,35 @@ it runs (the engine stays pure), and what changes is a record written in the eve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 
-from bot.engine import events
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import ButtonSpec, Outgoing, Record, Result
-from bot.engine.state import ParticipantState, Stage
 from bot.features.followups.texts import moment_text
 from bot.i18n import Translator, pick, translator
 from bot.store import OutboxRow, walk_dates
 
 if TYPE_CHECKING:
-    import sqlite3
-
-    from bot.dispatch import Dispatcher
     from bot.engine.core import Engine
+    from bot.hub import Hub as Dispatcher
 
 CALL, INVITE = walk_dates.CALL, walk_dates.INVITE
-CONTEXT = "walk_signup.date"
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-UPCOMING = "walk_signup.upcoming"
+FEATURE = "walk_signup"
+
+
+@dataclass(frozen=True)
+class SignupContext:
+    date: Mapping[str, Any] | None = None  # the walk date a `wd:` button names
+    upcoming: tuple[Mapping[str, Any], ...] = ()  # every open walk date of their community, for a volunteer's /walks
+
+
+def signup_context(result: Result) -> SignupContext:
+    found = result.context.get(FEATURE)
+    return found if isinstance(found, SignupContext) else SignupContext()
 
 
 def _title(engine: Engine, entry: Mapping[str, Any], t: Translator) -> str:
@@ -72,7 +78,7 @@ def invite_text(engine: Engine, entry: Mapping[str, Any], t: Translator) -> str:
 def button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
     """I'll lead it (volunteers), or I'll come / maybe / not this time (newcomers)."""
     action, _sep, key = rest.partition(":")
-    entry = result.context.get(CONTEXT)
+    entry = signup_context(result).date
     now = result.now
     if entry is None or str(entry["id"]) != key or action not in ("lead", *walk_dates.RSVP) or now is None:
         result.refused = "a walk date button for an unknown walk date"
@@ -100,28 +106,17 @@ def button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
 
 
 class WalkSignupFeature(BaseFeature):
-    name = "walk_signup"
+    name = FEATURE
 
     def buttons(self) -> Mapping[str, Any]:
         return {"wd": button}
-
-    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
-        if state.id is None or state.stage != Stage.READY:
-            return {}
-        if isinstance(event, events.Button) and event.data.startswith("wd:"):
-            key = event.data.rpartition(":")[2]
-            return {CONTEXT: walk_dates.get(db, int(key))} if key.isdigit() else {}
-        if isinstance(event, events.Command) and event.name.lower() == "walks" and state.role == "volunteer":
-            # Every open one; the feature keeps those still to come at the event's moment (the engine's clock).
-            return {UPCOMING: walk_dates.upcoming(db, frozenset({state.community}), EPOCH)}
-        return {}
 
 
 def _to_lead(engine: Engine, result: Result) -> list[Mapping[str, Any]]:
     """The walk dates to come that this volunteer does not lead yet."""
     return [
         entry
-        for entry in result.context.get(UPCOMING, [])
+        for entry in signup_context(result).upcoming
         if (result.now is None or entry["starts_at"] > result.now) and result.state.pseudonym not in entry["leaders"]
     ]
 

@@ -6,7 +6,6 @@ The group chat's side is `bot/features/walks/group_chat.py`; what is shared live
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.content.checker import REQUIRED_LANGUAGE
@@ -14,7 +13,9 @@ from bot.content.walks import Walk
 from bot.engine.outgoing import Record, Result
 from bot.engine.walk_cards import card
 from bot.engine.walk_groups import GroupOutcome, GroupWalk, group_action, start_group, status_message
+from bot.features.walks.context import bot_username, walk_context
 from bot.i18n import Translator, pick, translator
+from bot.store.walks import outgoing_data  # the data shape its writer reads back
 
 if TYPE_CHECKING:
     from bot.engine.core import Engine
@@ -24,8 +25,8 @@ def group_button(engine: Engine, result: Result, rest: str, t: Translator) -> No
     """A volunteer leading a group from their private chat presses next, status or end."""
     action, _sep, rest = rest.partition(":")
     code, _sep, argument = rest.partition(":")
-    group = result.context.get("walk_group")
-    if group is None or group.code != code:
+    group = walk_context(result).group
+    if group is None or group.code != code or result.now is None:
         result.refused = "button for an unknown group walk"
         result.say("⌛ " + t.gettext("That button is no longer in use."))
         return
@@ -40,16 +41,14 @@ def group_button(engine: Engine, result: Result, rest: str, t: Translator) -> No
         actor_participant=state.id,
         actor_ready=True,
         actor_language=state.language,
-        bot_username=result.context.get("bot_username"),
-        now=result.now or datetime.now(UTC),
+        bot_username=bot_username(result),
+        now=result.now,
     )
     apply_outcome(result, group, outcome)
 
 
 def apply_outcome(result: Result, group: GroupWalk, outcome: GroupOutcome) -> None:
     """A group decision as this event's result: messages to this chat, records for everything shared."""
-    from bot.store.walks import outgoing_data  # the data shape its writer reads back
-
     state = result.state
     if outcome.create is not None:
         created = outcome.create
@@ -94,12 +93,12 @@ def lead_group(engine: Engine, result: Result, walk: Walk, t: Translator) -> Non
     """A volunteer starts a group walk from their private chat: the group's buttons come here. One at a time:
     a second one would leave the walkers of the first with no one to move them on."""
     state = result.state
-    led = result.context.get("walk_led")
+    led = walk_context(result).led
     led_walk = engine.library.walks.get(led.walk) if led is not None and led.status == "open" else None
     if led is not None and led_walk is not None:
         notice = "👥 " + t.gettext("You already lead a group walk. End it before you start another one.")
-        bot_username = result.context.get("bot_username")
-        result.messages.append(status_message(led_walk, led, translator(led.language), bot_username, notice))
+        username = bot_username(result)
+        result.messages.append(status_message(led_walk, led, translator(led.language), username, notice))
         return
     outcome = start_group(
         engine.library,
@@ -108,7 +107,7 @@ def lead_group(engine: Engine, result: Result, walk: Walk, t: Translator) -> Non
         chat=state.address,
         volunteer=state.address,
         language=state.language or REQUIRED_LANGUAGE,
-        bot_username=result.context.get("bot_username"),
+        bot_username=bot_username(result),
     )
     assert outcome.create is not None
     apply_outcome(result, outcome.create, outcome)
@@ -117,7 +116,7 @@ def lead_group(engine: Engine, result: Result, walk: Walk, t: Translator) -> Non
 def join(engine: Engine, result: Result, t: Translator, lead: str) -> bool:
     """Walk along with the group of a join link (`/start wg-<code>`); False, saying nothing, if it has ended."""
     _ = t.gettext
-    group = result.context.get("walk_group")
+    group = walk_context(result).group
     walk = engine.library.walks.get(group.walk) if group else None
     if group is None or walk is None or group.status != "open":
         return False

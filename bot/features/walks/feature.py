@@ -17,7 +17,7 @@ Walk cards are replies, never held by quiet hours; only the follow-up is schedul
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -58,12 +58,11 @@ from bot.engine.walk_groups import (
     walk_list_text,
 )
 from bot.features.walks import along as walk_along
+from bot.features.walks.context import walk_context, walk_state, with_walk_state
 from bot.i18n import Translator, pick, translator
 from bot.rtl import icon
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from bot.engine.core import Engine
 
 __all__ = [
@@ -90,17 +89,6 @@ class Session:
     reflection: int = 0
 
 
-def walk_state(state: ParticipantState) -> dict[str, Any]:
-    return dict(state.features.get(FEATURE) or {})
-
-
-def with_walk_state(state: ParticipantState, value: dict[str, Any]) -> ParticipantState:
-    features = {key: item for key, item in state.features.items() if key != FEATURE}
-    if value:
-        features[FEATURE] = value
-    return replace(state, features=features)
-
-
 class WalkFeature(BaseFeature):
     name = FEATURE
     rendered_kinds = RENDERED_KINDS
@@ -110,31 +98,6 @@ class WalkFeature(BaseFeature):
 
     def commands(self) -> Mapping[str, Any]:
         return {"walks": self._walks_command, "walk": self._walk_command}
-
-    def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
-        from bot.store import walks as stored
-
-        found: dict[str, Any] = {}
-        code = None
-        if isinstance(event, events.Command) and event.name.lower() == "start" and event.args.startswith(GROUP_CODE):
-            code = event.args.strip()
-        elif isinstance(event, events.Button) and event.data.startswith("wg:"):
-            code = event.data.split(":")[2] if event.data.count(":") >= 2 else None
-        pending = walk_state(state).get("pending")
-        if code is None and isinstance(pending, str) and pending.startswith(GROUP_CODE):
-            code = pending
-        if code:
-            found["walk_group"] = stored.group_by_code(db, code)
-        if state.id is not None:
-            found["walk_member"] = stored.membership(db, state.id)
-            if isinstance(event, events.Text | events.Voice | events.Photo):
-                found["walk_follow_up"] = stored.follow_up_sent(db, state.id)
-        leading = isinstance(event, events.Button) and event.data.startswith("walk:lead:")
-        if leading or (isinstance(event, events.Command) and event.name.lower() in ("walks", "walk")):
-            found["walk_led"] = stored.group_led_from(db, state.channel, state.address)
-        if isinstance(event, events.Button) and event.data.startswith("role:"):
-            found["walk_invitation"] = stored.invitation(db, state.channel, state.address)
-        return found
 
     # -- hooks of the core -------------------------------------------------------------------------------------
     def on_start(self, engine: Engine, result: Result, code: str, t: Translator) -> bool:
@@ -151,7 +114,7 @@ class WalkFeature(BaseFeature):
     def on_ready(self, engine: Engine, result: Result, t: Translator, lead: str) -> bool:
         """Onboarding is done: a walk they came for by deep link (or asked to join in a group chat) starts now."""
         current = walk_state(result.state)
-        code = current.pop("pending", None) or result.context.get("walk_invitation")
+        code = current.pop("pending", None) or walk_context(result).invitation
         if not code:
             return False
         result.state = with_walk_state(result.state, current)
@@ -231,7 +194,7 @@ class WalkFeature(BaseFeature):
 
     def _session(self, engine: Engine, result: Result) -> Session | None:
         now = result.now
-        member = result.context.get("walk_member")
+        member = walk_context(result).member
         if member and member["walk"] in engine.library.walks:
             walk = engine.library.walks[member["walk"]]
             if member["status"] == "open":
@@ -260,7 +223,7 @@ class WalkFeature(BaseFeature):
 
     def _follow_up_answer(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
         """The first message after the follow-up was delivered answers it."""
-        sent = result.context.get("walk_follow_up")
+        sent = walk_context(result).follow_up
         if not sent or sent["walk"] not in engine.library.walks:
             return False
         if result.now is not None and sent.get("sent_at") and result.now - sent["sent_at"] > FOLLOW_UP_WINDOW:
@@ -340,7 +303,7 @@ class WalkFeature(BaseFeature):
     # -- walking alone -----------------------------------------------------------------------------------------
     def _start_alone(self, engine: Engine, result: Result, walk: Walk, t: Translator, lead: str = "") -> None:
         _ = t.gettext
-        member = result.context.get("walk_member")
+        member = walk_context(result).member
         if member:  # one walk at a time: walking alone ends walking along with a group
             result.records.append(
                 Record("walk_member", {"code": member["code"], "reflection": member["reflection"], "finished": True})
@@ -475,7 +438,7 @@ class WalkFeature(BaseFeature):
             from bot.features.walk_signup.feature import volunteer_rows
 
             rows.extend(volunteer_rows(engine, result, t))
-        led = result.context.get("walk_led")
+        led = walk_context(result).led
         if led is not None:  # the volunteer's own group walk: its buttons back, with the count
             rows.insert(0, (ButtonSpec("📊 " + _("The group walk I lead"), f"wg:s:{led.code}"),))
         return tuple(rows)

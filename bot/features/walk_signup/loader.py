@@ -1,0 +1,26 @@
+"""The walk date a volunteer's or newcomer's button names, or the open walk dates for /walks, read before the
+engine runs."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from bot.engine import events
+from bot.engine.state import ParticipantState, Stage
+from bot.features.walk_signup.feature import SignupContext
+from bot.store import walk_dates
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def load(db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> SignupContext | None:
+    if state.id is None or state.stage != Stage.READY:
+        return None
+    if isinstance(event, events.Button) and event.data.startswith("wd:"):
+        key = event.data.rpartition(":")[2]
+        return SignupContext(date=walk_dates.get(db, int(key))) if key.isdigit() else None
+    if isinstance(event, events.Command) and event.name.lower() == "walks" and state.role == "volunteer":
+        # Every open one; the feature keeps those still to come at the event's moment (the engine's clock).
+        return SignupContext(upcoming=tuple(walk_dates.upcoming(db, frozenset({state.community}), EPOCH)))
+    return None
