@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content.loader import Library, load_library
+from bot.content.configured import load_content
+from bot.content.loader import Library
 from bot.engine import events
 from bot.engine.core import Engine, EngineConfig
 from bot.engine.outgoing import Result
@@ -24,7 +25,6 @@ from bot.features.package import Loader
 from bot.features.wiring import FEATURES, KINDS, LOADERS
 from bot.flood import FloodGate
 from bot.handled import Handled
-from bot.i18n import LANGUAGES
 from bot.jobs.plan import plan_work
 from bot.media.files import forget_files
 from bot.media.mydata import add_own_files
@@ -58,10 +58,6 @@ def read_event(
         if found is not None:
             context[name] = found
     return state, context
-
-
-def load_content(settings: Settings) -> Library:
-    return load_library(settings.conversations, tuple(LANGUAGES))
 
 
 class Dispatcher:
@@ -194,3 +190,6 @@ class Dispatcher:
         if inbox_key is not None:
             await self.store.inbox_done(channel, inbox_key, now)
         return Handled(result, state)
+
+
+__all__ = ["Dispatcher", "Handled", "load_content", "read_event"]

@@ -8,43 +8,25 @@ thin callers of the same function, and a round rehearsed in the terminal behaves
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.config import QuietHours
 from bot.content import sequence
 from bot.content.consent import consent_audio
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
 from bot.engine import events, multiselect, pacing, relocate
-from bot.engine.features import Feature
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_names, role_rows
 from bot.engine.notices import consent_text, help_text, mydata_message
 from bot.engine.outgoing import ButtonSpec, NewAnswer, Outgoing, Result
 from bot.engine.prompts import Refusal, how_to_share_a_place, prompt_audio, render_prompt, take_answer, take_button
 from bot.engine.sanity import on_the_map
-from bot.engine.state import ROLES, ParticipantState, Stage
+from bot.engine.state import ROLES, ParticipantState, Stage, answer_key
+from bot.engine.view import CONSENT_VERSION, EngineConfig, Feature
 from bot.i18n import LANGUAGES, Translator, available_languages, guess_language, pick, translator
 
-# Bump when the consent text changes in substance: everyone is asked again before a new answer is stored.
-CONSENT_VERSION = "2026-11-26"
 PARTICIPANT_COMMANDS = ("start", "language", "help", "mydata", "forget", "pause", "resume", "ideas")
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    contact: str = ""
-    max_text_length: int = 2000
-    retention_months: int = 24
-    consent_version: str = CONSENT_VERSION
-    timezone: ZoneInfo = ZoneInfo("Europe/Brussels")  # the city's: fixed-time and cron prompts are read in it
-    quiet_hours: QuietHours | None = None  # to say truthfully when a delayed prompt will arrive
-
-
-def answer_key(conversation: str, prompt: str) -> str:
-    return f"{conversation}:{prompt}"
 
 
 class Engine:
@@ -638,4 +620,4 @@ class Engine:
             result.say(t.gettext("Nothing was deleted."))
 
 
-__all__ = ["PARTICIPANT_COMMANDS", "ButtonSpec", "Engine", "EngineConfig", "answer_key"]
+__all__ = ["CONSENT_VERSION", "PARTICIPANT_COMMANDS", "ButtonSpec", "Engine", "EngineConfig", "Feature", "answer_key"]

@@ -50,7 +50,7 @@ def run_export(
     with_media: bool = False,
 ) -> int:
     """Write an export to a file, or CSV / JSON Lines to standard output."""
-    from bot.dispatch import load_content
+    from bot.content.configured import load_content
 
     if not settings.db.exists():
         return _no_database(settings)
@@ -159,7 +159,7 @@ def run_brief(
     live_only: bool = False,
 ) -> int:
     """Write the meeting brief of a round or a walk (or of several rounds, one after the other) as one HTML page."""
-    from bot.dispatch import load_content
+    from bot.content.configured import load_content
     from bot.organise.network import build_series_brief
 
     if not settings.db.exists():

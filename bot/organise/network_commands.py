@@ -16,8 +16,9 @@ import aiosqlite
 
 from bot.content import sequence
 from bot.content.model import Round
-from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
+from bot.organise.buttons import button
 from bot.organise.common import local_now
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_
 from bot.organise.scope import covers
 from bot.store import walk_dates
@@ -35,7 +36,10 @@ def _state(ctx: OrganiserContext, round_id: str) -> str:
     return "⏳ " + o.ogettext("to come")
 
 
-@organiser_command("round", ON_("rounds in sequence: /round, /round close ROUND, /round results ROUND"))
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
+@router.command("round", ON_("rounds in sequence: /round, /round close ROUND, /round results ROUND"))
 async def round_command(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     words = args.split()
@@ -120,7 +124,7 @@ def _parse_moment(ctx: OrganiserContext, day: str, clock: str) -> datetime | Non
     return moment.replace(tzinfo=ctx.settings.timezone)
 
 
-@organiser_command("walkdate", ON_("group walks on dates: /walkdate, or /walkdate WALK 2026-12-20 14:00"))
+@router.command("walkdate", ON_("group walks on dates: /walkdate, or /walkdate WALK 2026-12-20 14:00"))
 async def walkdate(ctx: OrganiserContext, args: str) -> None:
     o, zone = ctx.o, ctx.settings.timezone
     words = args.split()
@@ -169,7 +173,7 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
     ctx.change(change, messages_others=True)
 
 
-@organiser_button("wd-cancel")
+@router.button("wd-cancel")
 async def walkdate_cancel(ctx: OrganiserContext, rest: str) -> None:
     if rest.isdigit():
 

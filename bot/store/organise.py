@@ -396,7 +396,7 @@ def tell_organisers(
 ) -> None:
     """Queue the flag to these organisers, each in their own language; with none, it waits (`told_at` empty)."""
     # Rendered here, in the organiser package, so the store does not need to know organiser words.
-    from bot.organise.safeguarding import flag_message
+    from bot.organise.flag_text import flag_message
 
     for address in addresses:
         language = organiser_language_of(db, detail["channel"], address)

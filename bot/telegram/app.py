@@ -30,7 +30,6 @@ from bot.i18n import available_languages
 from bot.jobs.service import build_worker, engines_line, telegram_fetcher
 from bot.media.files import sweep_orphans
 from bot.organise.access import Organisers, file_gate
-from bot.organise.menus import start_live as start_organisers
 from bot.outbox import Sender
 from bot.store import Store
 from bot.store.faults import unwritable
@@ -40,6 +39,7 @@ from bot.telegram.convert import GroupIncoming, group_incoming, incoming
 from bot.telegram.faults import UNAUTHORIZED, PollingErrors, Stopped, guarded, replay_stored
 from bot.telegram.inbox import InboxRequest
 from bot.telegram.limits import TelegramLimits
+from bot.telegram.menus import start_live as start_organisers
 from bot.telegram.poison import UpdateKeeper
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.webhook import WebhookServer
@@ -296,12 +296,12 @@ class LiveBot:
         if self.application.job_queue is not None:
             self.application.job_queue.run_repeating(self.purge, interval=timedelta(days=1), first=timedelta(days=1))
         await self._set_default_menus()
-        await start_organisers(self)
+        await start_organisers(self.application.bot, self.dispatcher, self.flush)
         overtaken = await self.store.inbox_close_overtaken(CHANNEL, self.clock.now())
         if overtaken:
             log.warning("%d update(s) that failed before later ones of their chat were not replayed", overtaken)
         await self.flush()  # what was in flight at the last stop goes before the replies to replayed updates
-        await replay_stored(self)
+        await replay_stored(self.application, self.store, self.clock.now)
         # Meetings and ideas in the content files, the minority round: now, then every minute (bot/features/followups/).
         await self.dispatcher.followups.tick(force=True)
         if self.application.job_queue is not None:

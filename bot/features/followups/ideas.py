@@ -19,7 +19,7 @@ from bot.content.meetings import IDEA_STATUSES, THEMES
 from bot.features.followups import texts
 from bot.i18n import pick
 from bot.organise.brief_meeting import theme_name
-from bot.organise.commands import OrganiserContext, organiser_command
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_
 from bot.organise.plain import city_time, status_name
 from bot.store import followups as queries
@@ -97,8 +97,11 @@ async def announce_due(db: aiosqlite.Connection, library: Library, now: datetime
     return told
 
 
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
 # -- the organiser command ---------------------------------------------------------------------------------------------
-@organiser_command("idea", ON_("record an idea from a meeting, or change its status"))
+@router.command("idea", ON_("record an idea from a meeting, or change its status"))
 async def idea_command(ctx: OrganiserContext, args: str) -> None:
     """/idea, /idea add MEETING THEME TEXT, /idea ID STATUS [REASON], /idea ID."""
     words = args.split()

@@ -13,10 +13,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.dispatch import Dispatcher
 from bot.engine import events
 from bot.engine.state import Stage
 from bot.features.walks.feature import GroupOutcome, GroupWalk, group_action, group_command
+from bot.hub import Hub as Dispatcher
 from bot.i18n import guess_language
 from bot.store import walks as stored
 from bot.store.events import close_inbox
