@@ -29,6 +29,7 @@ from bot.jobs.plan import plan_work
 from bot.media.files import forget_files
 from bot.media.mydata import add_own_files
 from bot.organise import commands as organise
+from bot.organise.own_language import organiser_language
 from bot.organise.safeguarding import inspect as safeguard
 from bot.store import OutboxRow, Store
 from bot.store.events import read_participant
@@ -153,7 +154,7 @@ class Dispatcher:
         if organiser:
             result.messages = organise.with_organiser_menu(result.messages)
             if isinstance(event, events.Command) and event.name.lower() == "help":  # and what only they can do
-                language = await organise.organiser_language(self.store, channel, address, hint)
+                language = await organiser_language(self.store, channel, address, hint)
                 result.messages = organise.with_organiser_help(
                     result.messages, language or state.language, self.engine.config.contact
                 )

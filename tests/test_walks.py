@@ -29,8 +29,10 @@ from bot.content import Library, load_library
 from bot.content.check import run_check
 from bot.content.walks import MAX_RADIUS, Walk
 from bot.engine import CONSENT_VERSION, Engine, EngineConfig, ParticipantState, Result, Stage, events
+from bot.engine.walk_cards import distance
+from bot.engine.walk_groups import group_action, start_group
 from bot.features.walks.context import WalkContext
-from bot.features.walks.feature import WalkFeature, distance, group_action, start_group
+from bot.features.walks.feature import WalkFeature
 from bot.i18n import LANGUAGES
 from bot.telegram.channel import split_caption
 from tests.support.fake_bot_api import Call, FakeBotAPI

@@ -18,7 +18,7 @@ from bot.engine.view import Feature
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
-    from bot.engine.view import EngineView as Engine
+    pass
 
 
 class BaseFeature:
@@ -32,7 +32,7 @@ class BaseFeature:
     def commands(self) -> Mapping[str, Any]:
         return {}
 
-    def on_message(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
+    def on_message(self, engine: Any, result: Result, event: events.Event, t: Translator) -> bool:
         return False
 
 

@@ -64,6 +64,9 @@ class EngineView(Protocol):
 
 
 class Feature(Protocol):
+    """A feature's part in the engine. `engine` is `bot.engine.core.Engine`, named `Any` here: a feature's handlers
+    use all of it, and naming the class in this module would close a circle with the core."""
+
     name: str
 
     def buttons(self) -> Mapping[str, Any]:
@@ -74,7 +77,7 @@ class Feature(Protocol):
         """Command name -> `handler(engine, result, command, t)`; participant commands only."""
         ...
 
-    def on_message(self, engine: EngineView, result: Result, event: events.Event, t: Translator) -> bool:
+    def on_message(self, engine: Any, result: Result, event: events.Event, t: Translator) -> bool:
         """Take a non-button, non-command event before the round does; True when it was taken."""
         ...
 

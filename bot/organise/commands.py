@@ -27,6 +27,7 @@ from bot.organise.scope import allowed, network_only_refusal, refusal
 from bot.organise.table import BUTTONS, COMMANDS
 from bot.store import organise as queries
 from bot.store.network import scope_of
+from bot.store.outbox_rows import Addressed, enqueue
 
 if TYPE_CHECKING:
     from bot.hub import Hub as Dispatcher
@@ -148,7 +149,7 @@ async def _run_jobs(ctx: OrganiserContext, wake: Wake | None) -> None:
             for write in later.writes:
                 await write(db)
             for message in later.replies:
-                await ctx.store.call(queries.enqueue, ctx.channel, ctx.address, message, later.now)
+                await ctx.store.call(enqueue, [Addressed(ctx.channel, ctx.address, None, message)], later.now)
     if wake is not None:
         await wake()
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -171,7 +171,7 @@ class OrganiserRouter:
         return collect
 
 
-Wake = Callable[[], Awaitable[None]]
+Wake = Callable[[], Coroutine[Any, Any, None]]
 wakers: weakref.WeakKeyDictionary[Any, Wake] = weakref.WeakKeyDictionary()
 running: set[asyncio.Task[None]] = set()
 

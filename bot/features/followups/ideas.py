@@ -25,6 +25,7 @@ from bot.organise.plain import city_time, status_name
 from bot.store import followups as queries
 from bot.store import parse_iso
 from bot.store.connection import in_thread
+from bot.store.outbox_rows import enqueue
 
 STATUS_WORDS = {
     "discussion": "under-discussion",
@@ -91,7 +92,8 @@ async def announce_due(db: aiosqlite.Connection, library: Library, now: datetime
             db, queries.cancel_pending, ["idea_update"], key="idea", value=news["idea"], status="superseded"
         )
         payload = {"idea": news["idea"], "status": news["status"], "reason": news["reason"]}
-        await queries.enqueue(db, [queries.NewRow(r, "idea_update", payload, now) for r in recipients], now)
+        rows = [queries.NewRow(r, "idea_update", payload, now).addressed for r in recipients]
+        await in_thread(db, enqueue, rows, now)
         await queries.announced(db, news["id"], len(recipients), now)
         told += len(recipients)
     return told

@@ -31,6 +31,8 @@ from bot.store import deep_democracy as dd_queries
 from bot.store import followups as queries
 from bot.store import network, walk_dates
 from bot.store import organise as organise_queries
+from bot.store.connection import in_thread
+from bot.store.outbox_rows import Addressed, enqueue
 
 if TYPE_CHECKING:
     from bot.hub import Hub as Dispatcher
@@ -129,7 +131,7 @@ class FollowUps:
                         queries.NewRow(r, "meeting_invite", {"meeting": meeting.id}, max(due, (joined or now) + SETTLE))
                         for r, joined in newcomers
                     ]
-                    await queries.enqueue(db, rows, now)
+                    await in_thread(db, enqueue, [row.addressed for row in rows], now)
         await self.sync_ideas(meeting, now)
 
     async def _cancelled(self, db: Any, meeting: Meeting, upcoming: bool, now: datetime) -> None:
@@ -142,7 +144,7 @@ class FollowUps:
         )
         if upcoming:  # only who heard of it: an invitation that never went out is simply not sent
             rows = [queries.NewRow(r, "meeting_cancelled", {"meeting": meeting.id}, now) for r in told]
-            await queries.enqueue(db, rows, now)
+            await in_thread(db, enqueue, [row.addressed for row in rows], now)
 
     async def _changed(self, db: Any, meeting: Meeting, changed: list[str], starts: datetime, now: datetime) -> None:
         """Tell everyone whose invitation went out; move the reminders of those who said yes or maybe, and the
@@ -164,7 +166,7 @@ class FollowUps:
             if rsvp in ("yes", "maybe") and remind_at > now:
                 payload = {"meeting": meeting.id, "starts": iso(starts)}
                 rows.append(queries.NewRow(recipient, "meeting_reminder", payload, remind_at))
-        await queries.enqueue(db, rows, now)
+        await in_thread(db, enqueue, [row.addressed for row in rows], now)
 
     # -- ideas written in the meeting's file ----------------------------------------------------------------------------
     async def sync_ideas(self, meeting: Meeting, now: datetime) -> None:
@@ -237,7 +239,7 @@ class FollowUps:
             async with self.store.transaction() as db:
                 ids = [row.recipient.participant_id for row in rows if row.recipient.participant_id is not None]
                 await self.store.call(queries.mark_many, "minority", key, ids, "asked", now)
-                await queries.enqueue(db, rows, now)
+                await in_thread(db, enqueue, [row.addressed for row in rows], now)
             log.info("minority round for %s: %d participant(s) asked", key, len(rows))
         self._minority_seen[key] = latest
         if prompt.minority.cycle and majority:
@@ -262,7 +264,7 @@ class FollowUps:
         async with self.store.transaction() as db:
             ids = [row.recipient.participant_id for row in rows]
             await self.store.call(queries.mark_many, "majority", key, ids, "asked", now)
-            await queries.enqueue(db, rows, now)
+            await in_thread(db, enqueue, [row.addressed for row in rows], now)
         log.info("majority turn for %s: %d participant(s) asked", key, len(rows))
 
     # -- ideas nobody has touched for weeks ------------------------------------------------------------------------------
@@ -303,7 +305,6 @@ class FollowUps:
                         status=status_name(o, idea["status"]),
                         weeks=weeks,
                     )
-                    await self.store.call(
-                        organise_queries.enqueue, channel, address, Outgoing(text, kind="organiser"), now
-                    )
+                    message = Outgoing(text, kind="organiser")
+                    await self.store.call(enqueue, [Addressed(channel, address, None, message)], now)
         log.info("%d idea(s) without news for %d weeks flagged to organisers", len(forgotten), weeks)

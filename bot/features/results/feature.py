@@ -27,6 +27,7 @@ from bot.organise.charts import Bar, png_bars
 from bot.store import OutboxRow, network
 from bot.store import followups as queries
 from bot.store.connection import in_thread
+from bot.store.outbox_rows import enqueue
 
 if TYPE_CHECKING:
     from bot.engine.core import Engine
@@ -51,7 +52,7 @@ async def queue_results(db: aiosqlite.Connection, conversation: Round, now: date
         for participant_id, channel, address in await in_thread(db, network.result_recipients, conversation.id)
     ]
     rows = [queries.NewRow(recipient, KIND, {"conversation": conversation.id}, now) for recipient in recipients]
-    await queries.enqueue(db, rows, now)
+    await in_thread(db, enqueue, [row.addressed for row in rows], now)
     return len(rows)
 
 

@@ -6,7 +6,7 @@ The group chat's side is `bot/features/walks/group_chat.py`; what is shared live
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk
@@ -68,7 +68,7 @@ def apply_outcome(result: Result, group: GroupWalk, outcome: GroupOutcome) -> No
     if outcome.update is not None:
         stop, status = outcome.update
         result.records.append(Record("walk_group_update", {"code": group.code, "stop": stop, "status": status}))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for message in outcome.to_chat:
         if group.chat == state.address and group.channel == state.channel:
             result.messages.append(message)

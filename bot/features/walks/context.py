@@ -42,3 +42,12 @@ def with_walk_state(state: ParticipantState, value: dict[str, Any]) -> Participa
     if value:
         features[FEATURE] = value
     return replace(state, features=features)
+
+
+def touch(result: Result, **changes: Any) -> ParticipantState:
+    """Their walk state with these changes, marked with the event's moment (a walk alone idles out)."""
+    current = walk_state(result.state)
+    current.update(changes)
+    if result.now is not None:
+        current["at"] = result.now.isoformat()
+    return with_walk_state(result.state, current)

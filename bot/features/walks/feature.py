@@ -25,7 +25,7 @@ from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk
 from bot.engine import events
 from bot.engine.features import BaseFeature
-from bot.engine.outgoing import ButtonSpec, NewAnswer, Outgoing, Record, Result
+from bot.engine.outgoing import NewAnswer, Record, Result
 from bot.engine.state import ParticipantState, Stage
 from bot.engine.walk_cards import (
     ALONE_IDLE,
@@ -40,41 +40,18 @@ from bot.engine.walk_cards import (
     answer_value,
     card,
     closing_text,
-    distance,
     follow_up,
-    follow_up_text,
-    metres,
     reflection_rows,
     reflection_text,
-    walk_button,
-)
-from bot.engine.walk_groups import (
-    GroupOutcome,
-    GroupWalk,
-    Member,
-    group_action,
-    group_command,
-    start_group,
-    walk_list_text,
 )
 from bot.features.walks import along as walk_along
-from bot.features.walks.context import walk_context, walk_state, with_walk_state
-from bot.i18n import Translator, pick, translator
+from bot.features.walks import listing, nearby
+from bot.features.walks.context import touch, walk_context, walk_state, with_walk_state
+from bot.i18n import Translator, pick
 from bot.rtl import icon
 
 if TYPE_CHECKING:
     from bot.engine.core import Engine
-
-__all__ = [
-    "GroupOutcome",
-    "GroupWalk",
-    "Member",
-    "WalkFeature",
-    "distance",
-    "group_action",
-    "group_command",
-    "start_group",
-]
 
 
 # -- the feature ------------------------------------------------------------------------------------------------
@@ -215,11 +192,7 @@ class WalkFeature(BaseFeature):
         return Session(walk, None, stop, str(current.get("phase", "stops")), int(current.get("reflection", 0)))
 
     def _touch(self, result: Result, **changes: Any) -> ParticipantState:
-        current = walk_state(result.state)
-        current.update(changes)
-        if result.now is not None:
-            current["at"] = result.now.isoformat()
-        return with_walk_state(result.state, current)
+        return touch(result, **changes)
 
     def _follow_up_answer(self, engine: Engine, result: Result, event: events.Event, t: Translator) -> bool:
         """The first message after the follow-up was delivered answers it."""
@@ -240,65 +213,7 @@ class WalkFeature(BaseFeature):
     def _location(
         self, engine: Engine, result: Result, session: Session | None, event: events.Location, t: Translator
     ) -> bool:
-        """A shared location brings the card of a stop within its radius; a live location moving on is never
-        answered with a message unless it reaches a stop."""
-        _ = t.gettext
-        if session is None or session.phase != "stops":
-            return event.moved  # a live location with no walk is ignored quietly; a single one may answer a round
-        if session.group is not None:
-            if not event.moved:
-                result.say("👥 " + _("In a group walk the volunteer moves everyone on; your card comes by itself."))
-            return True
-        walk = session.walk
-        seen = set(walk_state(result.state).get("seen", []))
-        placed = [
-            (distance(event.latitude, event.longitude, stop.location.latitude, stop.location.longitude), index)
-            for index, stop in enumerate(walk.stops)
-            if stop.location is not None
-        ]
-        reached = sorted(
-            (metres_away, index)
-            for metres_away, index in placed
-            if walk.stops[index].id not in seen and metres_away <= walk.stops[index].location.radius  # type: ignore[union-attr]
-        )
-        if reached:
-            index = reached[0][1]
-            stop = walk.stops[index]
-            lead = "📍 " + t.format(_("You have arrived at {name}!"), name=pick(stop.name, t.language))
-            result.state = self._touch(result, stop=index, seen=[*sorted(seen), stop.id])
-            result.messages.append(card(engine.library, walk, index, t, group=False, lead=lead))
-            return True
-        if event.moved:
-            return True
-        if not placed:
-            result.say(icon(t, "ℹ️") + _("This walk has no places on the map. Tap “Next stop” when you walk on."))
-            return True
-        ahead = sorted((metres_away, index) for metres_away, index in placed if walk.stops[index].id not in seen)
-        lines = []
-        if event.live:
-            lines.append(
-                "👍 " + _("Thank you! I follow your live location: each card comes by itself when you reach its stop.")
-            )
-        if ahead:
-            metres_away, index = ahead[0]
-            stop = walk.stops[index]
-            lines.append(
-                "📍 "
-                + t.format(
-                    _(
-                        "The nearest stop still to come, {name}, is about {distance} away. Its card comes within {radius} m."
-                    ),
-                    name=pick(stop.name, t.language),
-                    distance=metres(metres_away, t),
-                    radius=stop.location.radius if stop.location else 0,
-                )
-            )
-        else:
-            lines.append("📍 " + _("You have seen every stop of this walk. Tap “Finish the walk” when you are done."))
-        if not event.live:
-            lines.append(_("Share your live location (📎 → Location → live) and I will follow you."))
-        result.say("\n\n".join(lines))
-        return True
+        return nearby.location(engine, result, session, event, t)
 
     # -- walking alone -----------------------------------------------------------------------------------------
     def _start_alone(self, engine: Engine, result: Result, walk: Walk, t: Translator, lead: str = "") -> None:
@@ -424,35 +339,10 @@ class WalkFeature(BaseFeature):
             self._stale_card(engine, result, session, t)
 
     def _list_rows(self, engine: Engine, result: Result, t: Translator) -> Rows:
-        _ = t.gettext
-        rows: list[tuple[ButtonSpec, ...]] = []
-        for walk in engine.library.walks.values():
-            rows.append((ButtonSpec(walk_button("🚶 {title}", walk, t), f"walk:go:{walk.id}"),))
-            if result.state.role == "volunteer":
-                lead = walk_button("👥 " + _("Lead a group: {title}"), walk, t)
-                rows.append((ButtonSpec(lead, f"walk:lead:{walk.id}"),))
-        session = self._session(engine, result)
-        if session and session.group is None and session.phase == "stops":
-            rows.append((ButtonSpec("⏹ " + _("End my walk"), f"walk:end:{session.walk.id}"),))
-        if result.state.role == "volunteer":  # group walks on dates they can sign up to lead
-            from bot.features.walk_signup.feature import volunteer_rows
-
-            rows.extend(volunteer_rows(engine, result, t))
-        led = walk_context(result).led
-        if led is not None:  # the volunteer's own group walk: its buttons back, with the count
-            rows.insert(0, (ButtonSpec("📊 " + _("The group walk I lead"), f"wg:s:{led.code}"),))
-        return tuple(rows)
+        return listing.rows(engine, result, t, self._session(engine, result))
 
     def _list(self, engine: Engine, result: Result, t: Translator) -> None:
-        if not engine.library.walks:
-            result.say("🚶 " + t.gettext("There are no walks right now."))
-            return
-        text = walk_list_text(engine.library, t) + "\n\n" + t.gettext("Tap a walk to start it.")
-        if result.state.role == "volunteer":  # group walks on dates to lead, written out above their buttons
-            from bot.features.walk_signup.feature import volunteer_lines
-
-            text = "\n\n".join([text, *volunteer_lines(engine, result, t)])
-        result.say(text, *self._list_rows(engine, result, t))
+        listing.show(engine, result, t, self._session(engine, result))
 
     def _walks_command(self, engine: Engine, result: Result, command: events.Command, t: Translator) -> None:
         self._list(engine, result, t)
@@ -464,36 +354,6 @@ class WalkFeature(BaseFeature):
             self._list(engine, result, t)
         else:
             self._start_alone(engine, result, walk, t)
-
-    # -- messages rendered when they are sent ------------------------------------------------------------------
-    def render(self, engine: Engine, kind: str, language: str | None, payload: Mapping[str, Any]) -> Outgoing | None:
-        """A group walker's card, end or follow-up, in their language of the moment; None if the walk is gone."""
-        walk = engine.library.walks.get(str(payload.get("walk")))
-        if walk is None:
-            return None
-        t = translator(language or REQUIRED_LANGUAGE)
-        _ = t.gettext
-        if kind == "walk_followup":
-            return Outgoing(text=follow_up_text(walk, t), kind=kind, data={"walk": walk.id})
-        if kind == "walk_end":
-            text = closing_text(walk, t)
-            if walk.reflection:
-                return Outgoing(
-                    text=text + "\n\n" + reflection_text(walk, 0, t), buttons=reflection_rows(0, t), kind=kind
-                )
-            return Outgoing(text=text, kind=kind)
-        stop = int(payload.get("stop", -1))
-        if stop < 0:
-            text = "👥 " + t.format(_("You walk along with the group: {title}"), title=pick(walk.title, t.language))
-            return Outgoing(
-                text=text
-                + "\n\n"
-                + _("The volunteer starts at the first stop; each card comes here, in your language."),
-                kind=kind,
-            )
-        if stop >= len(walk.stops):
-            return None
-        return card(engine.library, walk, stop, t, group=True)
 
 
 def _parse(value: object) -> datetime | None:

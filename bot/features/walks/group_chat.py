@@ -15,11 +15,12 @@ from datetime import datetime
 
 from bot.engine import events
 from bot.engine.state import Stage
-from bot.features.walks.feature import GroupOutcome, GroupWalk, group_action, group_command
+from bot.engine.walk_groups import GroupOutcome, GroupWalk, group_action, group_command
 from bot.hub import Hub as Dispatcher
 from bot.i18n import guess_language
 from bot.store import walks as stored
 from bot.store.events import close_inbox
+from bot.store.outbox_rows import Addressed, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +106,12 @@ def _write(
     if group is not None and outcome.join is not None:
         join = outcome.join
         stored.join_group(db, group.code, received.channel, join.address, join.participant_id, join.name, now)
-    for message in outcome.to_chat:
-        stored.enqueue(db, received.channel, received.chat, None, message, now)
-    for delivery in outcome.deliveries:
-        stored.enqueue(db, received.channel, delivery.address, delivery.participant_id, delivery.message, now)
+    to_chat = [Addressed(received.channel, received.chat, None, message) for message in outcome.to_chat]
+    walkers = [
+        Addressed(received.channel, delivery.address, delivery.participant_id, delivery.message)
+        for delivery in outcome.deliveries
+    ]
+    enqueue(db, [*to_chat, *walkers], now)
     return True
 
 

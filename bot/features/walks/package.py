@@ -8,6 +8,7 @@ from bot.engine.walk_cards import RENDERED_KINDS
 from bot.features.package import Package
 from bot.features.walks import loader
 from bot.features.walks.feature import WalkFeature
+from bot.features.walks.render import render_message
 from bot.hub import Hub
 from bot.outbox.kinds import MessageKind, RecordKind
 from bot.store import OutboxRow
@@ -17,7 +18,7 @@ FEATURE = WalkFeature()
 
 async def render(hub: Hub, row: OutboxRow) -> Outgoing | None:
     """A group walker's card, end or follow-up, in their language of the moment; None if the walk is gone."""
-    return FEATURE.render(hub.engine, row.kind, row.language, row.payload)
+    return render_message(hub.engine.library, row.kind, row.language, row.payload)
 
 
 PACKAGE = Package(
