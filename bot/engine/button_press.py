@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.callback_data import Answer, Consent, Forget, Language, Role, Skip, decode
 from bot.engine import multiselect, onboarding, pacing
 from bot.engine.keyboards import role_names
 from bot.engine.outgoing import Result
@@ -19,31 +20,32 @@ if TYPE_CHECKING:
 
 
 def pressed(engine: Engine, result: Result, data: str, t: Translator, now: datetime, hint: str | None) -> None:
-    kind, _sep, rest = data.partition(":")
+    button = decode(data)
     state = result.state
-    if kind == "lang":
-        onboarding.choose_language(engine, result, rest, hint)
-    elif kind == "consent" and state.stage == Stage.CONSENT and rest in ("yes", "no"):
-        onboarding.consent(engine, result, rest == "yes", t, now)
-    elif kind == "role" and rest in ROLES and state.stage in (Stage.ROLE, Stage.READY):
+    if isinstance(button, Language):
+        onboarding.choose_language(engine, result, button.code, hint)
+    elif isinstance(button, Consent) and state.stage == Stage.CONSENT:
+        onboarding.consent(engine, result, button.agreed, t, now)
+    elif isinstance(button, Role) and button.role in ROLES and state.stage in (Stage.ROLE, Stage.READY):
         first_time = state.stage == Stage.ROLE
-        result.state = replace(state, role=rest, stage=Stage.READY)
+        result.state = replace(state, role=button.role, stage=Stage.READY)
         if first_time:
             lead = "🙏 " + t.gettext("Thank you. Let's begin!")
             if not engine.feature_hook("on_ready", result, t, lead):  # e.g. the walk of their deep link
                 engine.start_round(result, t, lead)
         else:  # an earlier role keyboard: they change what they told us, and see that it was taken
-            engine.show_current(result, t, "✅ " + t.format(t.gettext("Role: {role}"), role=role_names(t)[rest]))
-    elif kind == "forget" and rest in ("yes", "no"):
-        onboarding.confirm_forget(engine, result, rest == "yes", t)
-    elif kind in ("a", "skip"):
-        answer(engine, result, kind, rest, t)
-    elif kind in engine.feature_buttons and state.stage == Stage.READY:
+            role = role_names(t)[button.role]
+            engine.show_current(result, t, "✅ " + t.format(t.gettext("Role: {role}"), role=role))
+    elif isinstance(button, Forget):
+        onboarding.confirm_forget(engine, result, button.confirmed, t)
+    elif isinstance(button, Answer | Skip):
+        answer(engine, result, button, t)
+    elif button is not None and button.family in engine.feature_buttons and state.stage == Stage.READY:
         if not onboarding.consent_changed(engine, result, t):
-            engine.feature_buttons[kind](engine, result, rest, t)
-    elif kind in ("lang", "consent", "role", "forget", *engine.feature_buttons):
-        stale(engine, result, t)
-    else:
+            engine.feature_buttons[button.family](engine, result, button, t)
+    elif isinstance(button, Consent | Role) or (button is not None and button.family in engine.feature_buttons):
+        stale(engine, result, t)  # a button of an earlier step: outdated, not forged
+    else:  # forged, corrupted, or a kind no feature takes
         result.refused = f"unknown button data ({len(data)} characters)"
         stale(engine, result, t)
 
@@ -59,11 +61,10 @@ def stale(engine: Engine, result: Result, t: Translator) -> None:
     )
 
 
-def answer(engine: Engine, result: Result, kind: str, rest: str, t: Translator) -> None:
-    """A prompt's option (`a`) or its skip button: taken only for the prompt they have now, in an open round."""
+def answer(engine: Engine, result: Result, button: Answer | Skip, t: Translator) -> None:
+    """A prompt's option or its skip button: taken only for the prompt they have now, in an open round."""
     state = result.state
-    conversation_id, _sep, rest = rest.partition(":")
-    prompt_id, _sep, value = rest.partition(":")
+    conversation_id, prompt_id = button.conversation, button.prompt
     conversation = engine.library.rounds.get(conversation_id)
     prompt = conversation.prompt(prompt_id) if conversation else None
     if conversation is None or prompt is None:
@@ -82,7 +83,7 @@ def answer(engine: Engine, result: Result, kind: str, rest: str, t: Translator) 
             result.refused = f"button for a prompt that is not active: {prompt_id}"
         stale(engine, result, t)
         return
-    if kind == "skip":
+    if isinstance(button, Skip):
         if not prompt.skippable:
             result.refused = f"skip of a required prompt {prompt_id}"
             stale(engine, result, t)
@@ -90,9 +91,9 @@ def answer(engine: Engine, result: Result, kind: str, rest: str, t: Translator) 
         engine._store_and_advance(result, conversation, prompt, {}, None, t)
         return
     if prompt.multiple:
-        multiselect.pressed(engine, result, conversation, prompt, value, t)
+        multiselect.pressed(engine, result, conversation, prompt, button.value, t)
         return
-    taken = take_button(prompt, value)
+    taken = take_button(prompt, button.value)
     if taken is None:
         result.refused = f"a value not offered by {prompt_id}"
         stale(engine, result, t)

@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.error import InvalidToken
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Job, TypeHandler
 
+from bot.callback_data import Answer, Skip, decode
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher, Handled
@@ -164,7 +165,9 @@ class LiveBot:
             await self.store.inbox_done(CHANNEL, key, self.clock.now())
             return
         if received.callback_id is not None:
-            answered = isinstance(received.event, events.Button) and received.event.data.startswith(("a:", "skip:"))
+            answered = isinstance(received.event, events.Button) and isinstance(
+                decode(received.event.data), Answer | Skip
+            )
             bot, message_id = self.application.bot, received.callback_message_id
             self._in_background(acknowledge(bot, received.callback_id, received.address, message_id, answered))
         async with self._chat_lock(received.address):
