@@ -48,9 +48,14 @@ from bot.callback_data import (
     fits,
 )
 from bot.content.model import ID_PATTERN, MAX_ID_LENGTH
+from bot.engine import events
+from tests.support.followups import World
 from tests.support.live import USER, Running, answers, bot, onboard, participant
+from tests.support.network import two
+from tests.test_network_scope import STATE, read
+from tests.test_walks import GROUP, VOLUNTEER, WALK, button_data, db_rows, next_to, press_in_group, to_chat, toast
 
-__all__ = ["bot"]
+__all__ = ["bot", "two"]
 
 # What the bot wrote before this module existed (f-strings in a dozen places): buttons still on people's screens.
 ON_SCREENS: dict[str, ButtonData] = {
@@ -255,3 +260,31 @@ async def test_a_forged_button_is_answered_in_the_participants_own_language(bot:
     assert "⌛" in (reply.text or "")
     assert "Die knop" not in (reply.text or "") and re.search(r"[\u0600-\u06ff]", reply.text or "")
     assert answers(bot.settings.db) == []
+
+
+@pytest.mark.parametrize("action", ["mod-ok", "sg-care", "ann-send", "wd-cancel"])
+async def test_a_community_organisers_button_with_an_id_too_large_for_sqlite_changes_nothing(
+    two: World, action: str
+) -> None:
+    """Finding: the check of which community a button is about read `int(rest)` for any digits, and 30 of them
+    overflowed SQLite before the handler could refuse. The same row id rule now holds there too."""
+    before = read(two, STATE)
+    replies = await two.send("gent-org", events.Button(f"org:{action}:" + "9" * 30), organiser=True)
+    assert replies  # answered, not failed
+    assert read(two, STATE) == before
+
+
+async def test_a_forged_button_in_a_group_chat_only_stops_the_spinner(bot: Running) -> None:
+    """In a group the bot says nothing to what it did not make; the group walk stays where it was."""
+    api = bot.api
+    api.user_text(VOLUNTEER, f"/walk {WALK}", chat_id=GROUP, chat_type="supergroup", first_name="Vera")
+    status = await next_to(api, GROUP, 0, "👥")
+    code = next(value.code for value in map(decode, button_data(status)) if isinstance(value, GroupJoin))
+    before = len(to_chat(api, GROUP))
+    for data in (f"wg:n:{code}:²", f"wg:n:{code}:" + "9" * 30, f"wg:x:{code}", f"wg:n:{code}:-1:0", "a:r:p:1"):
+        assert await toast(api, press_in_group(api, VOLUNTEER, data, "Vera")) is None
+    assert len(to_chat(api, GROUP)) == before
+    assert db_rows(bot.settings.db, "SELECT stop, status FROM walk_groups") == [(-1, "open")]
+    press_in_group(api, VOLUNTEER, encode(GroupNext(code, -1)), "Vera")  # the real one moves the group on
+    await next_to(api, GROUP, before, "✍️")
+    assert db_rows(bot.settings.db, "SELECT stop FROM walk_groups") == [(0,)]
