@@ -1,6 +1,6 @@
 """How a feature (walks, meetings, ideas, ...) plugs into the engine without editing its core.
 
-A feature claims button prefixes and commands and may take a message before the round does (a location during a
+A feature claims kinds of button (`bot.callback_data`) and commands and may take a message before the round does (a location during a
 walk). What it needs from the store is read before the engine runs, by its package's loader (a plain function over
 a connection that returns a typed value, run by the dispatcher in the same trip that reads the participant) and
 handed in as `result.context[feature.name]`: the engine stays pure, it only reads what it is handed. Features are

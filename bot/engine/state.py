@@ -48,5 +48,5 @@ class ParticipantState:
 
 
 def answer_key(conversation: str, prompt: str) -> str:
-    """How an answered prompt is kept in `ParticipantState.answered`."""
+    """How a prompt counts as answered in `ParticipantState.answered`."""
     return f"{conversation}:{prompt}"

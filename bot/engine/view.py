@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,22 @@ class EngineView(Protocol):
     @property
     def config(self) -> EngineConfig: ...
 
+    @property
+    def feature_buttons(self) -> dict[str, Any]: ...
+
+    @property
+    def feature_commands(self) -> dict[str, Any]: ...
+
+    def feature_hook(self, hook: str, result: Result, *args: Any) -> bool: ...
+
+    def contact_for(self, state: ParticipantState, t: Translator) -> str: ...
+
+    def community_language(self, community: str) -> str | None: ...
+
+    def round_closed(self, conversation: Round, now: datetime | None) -> bool: ...
+
+    def start_round(self, result: Result, t: Translator, lead: str = "") -> None: ...
+
     def current_prompt(self, state: ParticipantState) -> Prompt | None: ...
 
     def prompt_audio(self, conversation: Round, prompt: Prompt, language: str) -> dict[str, str]: ...
@@ -70,7 +87,8 @@ class Feature(Protocol):
     name: str
 
     def buttons(self) -> Mapping[str, Any]:
-        """Button prefix (before the first `:`) -> `handler(engine, result, rest, t)`."""
+        """Button family (`bot.callback_data`: the first word of its data) -> `handler(engine, result, button, t)`,
+        `button` the decoded value: forged data never reaches a handler."""
         ...
 
     def commands(self) -> Mapping[str, Any]:

@@ -1,16 +1,11 @@
-"""An organiser button: `org:<action>:<rest>`, ids only, 64 bytes at most (Telegram's limit)."""
+"""An organiser button: its data names the action and carries ids only (bot/callback_data.py `Organiser`)."""
 
 from __future__ import annotations
 
+from bot.callback_data import Organiser, encode
 from bot.engine.outgoing import ButtonSpec
-
-BUTTON_PREFIX = "org"
-MAX_BUTTON_DATA = 64
 
 
 def button(label: str, action: str, rest: str | int = "") -> ButtonSpec:
-    """An organiser button; its data names the action and carries ids only (64 bytes at most)."""
-    data = f"{BUTTON_PREFIX}:{action}:{rest}"
-    if len(data.encode()) > MAX_BUTTON_DATA:
-        raise ValueError(f"button data too long: {data!r}")
-    return ButtonSpec(label, data)
+    """An organiser button; `encode` refuses data over Telegram's 64 bytes."""
+    return ButtonSpec(label, encode(Organiser(action, str(rest))))

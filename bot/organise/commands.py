@@ -12,17 +12,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.callback_data import Organiser, decode
 from bot.engine import events
 from bot.engine.outgoing import Outgoing, Result
 from bot.engine.state import ParticipantState
 from bot.handled import Handled
 from bot.i18n import guess_language
-from bot.organise.buttons import BUTTON_PREFIX
 from bot.organise.context import OrganiserContext, Wake, running, wake_sender, wakers
 from bot.organise.help import organiser_help_text
 from bot.organise.i18n import organiser_translator
 from bot.organise.own_language import organiser_language
-from bot.organise.parse import button_parts
 from bot.organise.scope import allowed, network_only_refusal, refusal
 from bot.organise.table import BUTTONS, COMMANDS
 from bot.store import organise as queries
@@ -40,8 +39,8 @@ def claims(event: events.Event) -> bool:
     if isinstance(event, events.Command):
         return event.name.lower() in COMMANDS
     if isinstance(event, events.Button):
-        parts = button_parts(event.data, BUTTON_PREFIX)  # a forged or garbled button is no organiser's
-        return parts is not None and parts[0] in BUTTONS
+        pressed = decode(event.data)  # a forged or garbled button is no organiser's
+        return isinstance(pressed, Organiser) and pressed.action in BUTTONS
     return False
 
 
@@ -107,9 +106,9 @@ async def handle(
         else:
             await COMMANDS[name].handler(ctx, event.args)
     elif isinstance(event, events.Button):
-        parts = button_parts(event.data, BUTTON_PREFIX)
-        assert parts is not None  # `claims` said so
-        action, rest = parts
+        pressed = decode(event.data)
+        assert isinstance(pressed, Organiser)  # `claims` said so
+        action, rest = pressed.action, pressed.rest
         if (other := await allowed(ctx, action=action, rest=rest)) is not None:
             refusal(ctx, other)
         else:

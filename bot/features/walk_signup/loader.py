@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
+from bot.callback_data import WalkDate, decode
 from bot.engine import events
 from bot.engine.state import ParticipantState, Stage
 from bot.features.walk_signup.feature import SignupContext
@@ -17,9 +18,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def load(db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> SignupContext | None:
     if state.id is None or state.stage != Stage.READY:
         return None
-    if isinstance(event, events.Button) and event.data.startswith("wd:"):
-        key = event.data.rpartition(":")[2]
-        return SignupContext(date=walk_dates.get(db, int(key))) if key.isdigit() else None
+    button = decode(event.data) if isinstance(event, events.Button) else None
+    if isinstance(button, WalkDate):  # an id SQLite can hold: the codec refuses 10**30
+        return SignupContext(date=walk_dates.get(db, button.walk_date))
     if isinstance(event, events.Command) and event.name.lower() == "walks" and state.role == "volunteer":
         # Every open one; the feature keeps those still to come at the event's moment (the engine's clock).
         return SignupContext(upcoming=tuple(walk_dates.upcoming(db, frozenset({state.community}), EPOCH)))

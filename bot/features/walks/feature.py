@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot import callback_data as press
 from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk
 from bot.engine import events
@@ -33,7 +34,6 @@ from bot.engine.walk_cards import (
     FOLLOW_UP_WINDOW,
     GROUP_AFTER_END,
     GROUP_CODE,
-    RENDERED_KINDS,
     WALK_CODE,
     Rows,
     alone_rows,
@@ -68,7 +68,6 @@ class Session:
 
 class WalkFeature(BaseFeature):
     name = FEATURE
-    rendered_kinds = RENDERED_KINDS
 
     def buttons(self) -> Mapping[str, Any]:
         return {"walk": self._button, "wg": walk_along.group_button}
@@ -308,34 +307,32 @@ class WalkFeature(BaseFeature):
             result.say(notice)
 
     # -- buttons and commands ----------------------------------------------------------------------------------
-    def _button(self, engine: Engine, result: Result, rest: str, t: Translator) -> None:
-        action, _sep, argument = rest.partition(":")
+    def _button(self, engine: Engine, result: Result, button: press.ButtonData, t: Translator) -> None:
         session = self._session(engine, result)
-        if action == "go" and argument in engine.library.walks:
-            self._start_alone(engine, result, engine.library.walks[argument], t)
-        elif action == "lead" and argument in engine.library.walks:
-            walk_along.lead_group(engine, result, engine.library.walks[argument], t)
-        elif action == "list":
+        alone = session is not None and session.group is None and session.phase == "stops"
+        if isinstance(button, press.WalkGo) and button.walk in engine.library.walks:
+            self._start_alone(engine, result, engine.library.walks[button.walk], t)
+        elif isinstance(button, press.WalkLead) and button.walk in engine.library.walks:
+            walk_along.lead_group(engine, result, engine.library.walks[button.walk], t)
+        elif isinstance(button, press.WalkList):
             self._list(engine, result, t)
-        elif action == "next" and session and session.group is None and session.phase == "stops":
-            walk_id, _sep, stop_id = argument.partition(":")
-            if walk_id == session.walk.id and stop_id == session.walk.stops[session.stop].id:
+        elif isinstance(button, press.WalkNext) and session and alone:
+            if button.walk == session.walk.id and button.stop == session.walk.stops[session.stop].id:
                 self._next_stop(engine, result, session, t)
             else:
                 self._stale_card(engine, result, session, t)
-        elif (
-            action == "end"
-            and session
-            and session.group is None
-            and session.phase == "stops"
-            and argument == session.walk.id
-        ):
+        elif isinstance(button, press.WalkEnd) and session and alone and button.walk == session.walk.id:
             self._finish_alone(engine, result, session, t)
-        elif action == "rskip" and session and session.phase == "reflection" and argument == str(session.reflection):
+        elif (
+            isinstance(button, press.ReflectionSkip)
+            and session
+            and session.phase == "reflection"
+            and button.number == session.reflection
+        ):
             self._next_reflection(engine, result, session, t, "⏭ " + t.gettext("Skipped."))
         else:
-            if action not in ("go", "lead", "list", "next", "end", "rskip"):
-                result.refused = f"unknown walk button ({len(rest)} characters)"
+            if not isinstance(button, press.WalkButton):
+                result.refused = "not a walk button"
             self._stale_card(engine, result, session, t)
 
     def _list_rows(self, engine: Engine, result: Result, t: Translator) -> Rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from bot import callback_data as press
 from bot.content.walks import Walk
 from bot.engine.outgoing import ButtonSpec, Result
 from bot.engine.walk_cards import Rows, walk_button
@@ -32,17 +33,17 @@ def rows(engine: Engine, result: Result, t: Translator, session: Session | None)
     _ = t.gettext
     found: list[tuple[ButtonSpec, ...]] = []
     for walk in engine.library.walks.values():
-        found.append((ButtonSpec(walk_button("🚶 {title}", walk, t), f"walk:go:{walk.id}"),))
+        found.append((ButtonSpec(walk_button("🚶 {title}", walk, t), press.encode(press.WalkGo(walk.id))),))
         if result.state.role == "volunteer":
             lead = walk_button("👥 " + _("Lead a group: {title}"), walk, t)
-            found.append((ButtonSpec(lead, f"walk:lead:{walk.id}"),))
+            found.append((ButtonSpec(lead, press.encode(press.WalkLead(walk.id))),))
     if session and session.group is None and session.phase == "stops":
-        found.append((ButtonSpec("⏹ " + _("End my walk"), f"walk:end:{session.walk.id}"),))
+        found.append((ButtonSpec("⏹ " + _("End my walk"), press.encode(press.WalkEnd(session.walk.id))),))
     if result.state.role == "volunteer":  # group walks on dates they can sign up to lead
         found.extend(volunteer_rows(engine, result, t))
     led = walk_context(result).led
     if led is not None:  # the volunteer's own group walk: its buttons back, with the count
-        found.insert(0, (ButtonSpec("📊 " + _("The group walk I lead"), f"wg:s:{led.code}"),))
+        found.insert(0, (ButtonSpec("📊 " + _("The group walk I lead"), press.encode(press.GroupStatus(led.code))),))
     return tuple(found)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot import callback_data as press
 from bot.engine import events
 from bot.engine.state import ParticipantState
 from bot.engine.walk_cards import GROUP_CODE
@@ -13,14 +14,15 @@ from bot.store import walks as stored
 
 def load(db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> WalkContext:
     code = None
+    button = press.decode(event.data) if isinstance(event, events.Button) else None
     if isinstance(event, events.Command) and event.name.lower() == "start" and event.args.startswith(GROUP_CODE):
         code = event.args.strip()
-    elif isinstance(event, events.Button) and event.data.startswith("wg:"):
-        code = event.data.split(":")[2] if event.data.count(":") >= 2 else None
+    elif isinstance(button, press.GroupButton):
+        code = button.code
     pending = walk_state(state).get("pending")
     if code is None and isinstance(pending, str) and pending.startswith(GROUP_CODE):
         code = pending
-    leading = isinstance(event, events.Button) and event.data.startswith("walk:lead:")
+    leading = isinstance(button, press.WalkLead)
     reads_led = leading or (isinstance(event, events.Command) and event.name.lower() in ("walks", "walk"))
     answering = isinstance(event, events.Text | events.Voice | events.Photo)
     return WalkContext(
@@ -28,9 +30,5 @@ def load(db: sqlite3.Connection, state: ParticipantState, event: events.Event) -
         member=stored.membership(db, state.id) if state.id is not None else None,
         follow_up=stored.follow_up_sent(db, state.id) if state.id is not None and answering else None,
         led=stored.group_led_from(db, state.channel, state.address) if reads_led else None,
-        invitation=(
-            stored.invitation(db, state.channel, state.address)
-            if isinstance(event, events.Button) and event.data.startswith("role:")
-            else None
-        ),
+        invitation=(stored.invitation(db, state.channel, state.address) if isinstance(button, press.Role) else None),
     )
