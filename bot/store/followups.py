@@ -47,8 +47,7 @@ class NewRow:
     def addressed(self) -> Addressed:
         """For `bot.store.outbox_rows.enqueue`: the payload holds ids, its text is rendered when it is sent."""
         message = Outgoing("", kind=self.kind, due_at=self.due_at, scheduled=self.scheduled, data=self.payload)
-        recipient = self.recipient
-        return Addressed(recipient.channel, recipient.address, recipient.participant_id, message)
+        return Addressed(self.recipient.channel, self.recipient.address, self.recipient.participant_id, message)
 
 
 def cancel_pending(
