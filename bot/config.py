@@ -2,8 +2,8 @@
 
 `Settings` is one pydantic model: each setting is written once, with its default and what it accepts. `Settings()`
 alone is the defaults and reads nothing, so tests and the rehearsal simulator never pick up an operator's token.
-`load_settings` gathers raw values (command line > environment > file > default) and
-validates them in one pass, so an operator sees every mistake at once, named by the variable or file key they wrote.
+`load_settings` gathers raw values (command line > environment > file > default) and validates them in one pass,
+so an operator sees every mistake at once, named by the variable or file key they wrote.
 Secrets are `SecretStr`: a repr, a log line or an error message shows asterisks, never the value.
 """
 
