@@ -18,8 +18,10 @@ from telegram import Update
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.content import Library
-from bot.dispatch import FEATURES, Dispatcher
+from bot.dispatch import Dispatcher
 from bot.engine import CONSENT_VERSION, Engine, ParticipantState, Stage, events
+from bot.features.edits.feature import EditContext
+from bot.features.wiring import FEATURES
 from bot.flood import FloodGate
 from bot.logs import setup_logging
 from bot.store import Store
@@ -401,7 +403,7 @@ def test_editing_a_minority_voice_answer_updates_it(library: Library) -> None:
         state,
         events.Edit("12", "Ik fiets omdat het goedkoper is"),
         datetime(2026, 11, 26, tzinfo=UTC),
-        context={"edited_answer": stored},
+        context={"edits": EditContext(stored)},
     )
     assert [record.data for record in result.records if record.kind == "answer_edit"] == [
         {"answer_id": 5, "value": {"text": "Ik fiets omdat het goedkoper is"}}
