@@ -181,7 +181,7 @@ class Dispatcher:
             known = await self.store.load_participant(channel, address)
             fallback = ParticipantState(channel=channel, address=address, community=self.settings.default_community)
             return await self._flooded(known or fallback, verdict, now, channel, inbox_key)
-        state, loaded = await self.store.call(
+        state, loaded = await self.store.read(
             read_event, channel, address, event, self.settings.default_community, self.engine.features
         )
         if organiser and organise.claims(event):
@@ -191,8 +191,8 @@ class Dispatcher:
                 return await organise.handle(self, state, event, now, inbox_key=inbox_key, hint=hint)
         if isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
             stored = await self.store.participant_record(state.id)
-            stored["files"] = await self.store.call(participant_media, state.id)
-            stored["machine_translations"] = await self.store.call(participant_translations, state.id)
+            stored["files"] = await self.store.read(participant_media, state.id)
+            stored["machine_translations"] = await self.store.read(participant_translations, state.id)
             result = self.engine.mydata(state, stored, now)
             await add_own_files(self.settings, result, stored["files"])  # the recordings and photos themselves
         else:

@@ -49,7 +49,7 @@ async def handle_group(dispatcher: Dispatcher, received: GroupEvent, inbox_key: 
     )
     group: GroupWalk | None
     if isinstance(received.event, events.Command):
-        group = await store.call(stored.open_group_in_chat, received.channel, received.chat)
+        group = await store.read(stored.open_group_in_chat, received.channel, received.chat)
         outcome = group_command(
             library,
             received.event.args,
@@ -63,7 +63,7 @@ async def handle_group(dispatcher: Dispatcher, received: GroupEvent, inbox_key: 
         group = outcome.create or group
     else:
         _prefix, action, code, argument = [*received.event.data.split(":", 3), "", "", ""][:4]
-        group = await store.call(stored.group_by_code, code)
+        group = await store.read(stored.group_by_code, code)
         if group is None or group.chat != received.chat or group.channel != received.channel:
             log.warning("refused a group walk button for an unknown walk")
             await _close_inbox(dispatcher, received.channel, inbox_key)

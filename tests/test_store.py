@@ -8,12 +8,14 @@ of the participant behind, and the file must be private and backed up consistent
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sqlite3
 import stat
 import threading
 import time
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -25,6 +27,8 @@ from bot.config import Settings
 from bot.engine import Document, NewAnswer, Outgoing, ParticipantState, Result, Stage, answer_key
 from bot.store import Store
 from bot.store import sqlite as sqlite_store
+from bot.store.answers import every_answer
+from bot.store.gateway import UnfinishedTransaction
 from bot.store.migrations import MIGRATIONS
 
 NOW = datetime(2026, 12, 1, 10, 30, 15, 123456, tzinfo=UTC)
@@ -421,21 +425,79 @@ async def test_release_in_flight(store: Store, settings: Settings) -> None:
     assert await store.release_in_flight() == 0
 
 
+@contextlib.asynccontextmanager
+async def another_write(store: Store) -> AsyncIterator[None]:
+    """Another task's write is running in the database thread (so it holds the writer lock) until the block ends."""
+    started, release = threading.Event(), threading.Event()
+
+    def hold(db: sqlite3.Connection) -> None:
+        started.set()
+        release.wait(5)
+
+    task = asyncio.create_task(store.write(hold))
+    await asyncio.to_thread(started.wait, 5)
+    try:
+        yield
+    finally:
+        release.set()
+        await task
+
+
+async def test_a_read_never_sees_a_write_half_done(store: Store) -> None:
+    """A read asked for while another task's write is half way waits for its COMMIT (or ROLLBACK), in the one
+    database thread: it sees all of that write or none of it, never the rows written so far."""
+    halfway, go_on = threading.Event(), threading.Event()
+
+    def two_rows(db: sqlite3.Connection, fail: bool) -> None:
+        db.execute("INSERT INTO inbox (channel, update_key, raw, received_at) VALUES ('t', 'a', '', 'now')")
+        halfway.set()
+        go_on.wait(5)
+        db.execute("INSERT INTO inbox (channel, update_key, raw, received_at) VALUES ('t', 'b', '', 'now')")
+        if fail:
+            raise sqlite3.OperationalError("disk I/O error")
+
+    for fail, seen in ((True, 0), (False, 2)):
+        halfway.clear()
+        go_on.clear()
+        writing = asyncio.create_task(store.write(two_rows, fail))
+        await asyncio.to_thread(halfway.wait, 5)
+        reading = asyncio.create_task(store.count("inbox"))  # asked while the first row is written, uncommitted
+        await asyncio.sleep(0.02)
+        assert not reading.done()  # it waits for the whole write
+        go_on.set()
+        if fail:
+            with pytest.raises(sqlite3.OperationalError):
+                await writing
+        else:
+            await writing
+        assert await reading == seen
+
+
+async def test_a_read_refuses_to_run_inside_an_open_transaction(store: Store) -> None:
+    """Every write is one whole function in the database thread; were a transaction ever left open between trips,
+    a read would be refused rather than show rows that may yet be rolled back."""
+    await store._run(sqlite3.Connection.execute, "BEGIN")
+    with pytest.raises(UnfinishedTransaction):
+        await store.count("inbox")
+    await store._run(sqlite3.Connection.execute, "ROLLBACK")
+    assert await store.count("inbox") == 0
+
+
 async def test_rows_delivered_while_the_store_is_busy_are_marked_sent_together(store: Store) -> None:
     """Group commit: deliveries that finish while another write holds the lock share one UPDATE and one commit,
     and each caller returns only once its rows are marked."""
     await _queue(store, ready_state(), *(Outgoing(f"bericht {n}") for n in range(6)))
     rows = await store.claim_due("telegram", NOW)
     statements: list[str] = []
-    await store.db.set_trace_callback(statements.append)
-    async with store.transaction():  # another event's transaction is being written
+    await store.read(sqlite3.Connection.set_trace_callback, statements.append)
+    async with another_write(store):  # another event's transaction is being written
         marking = [asyncio.create_task(store.mark_sent_many([row.id], NOW)) for row in rows[:5]]
         gone = asyncio.create_task(store.mark_sent(rows[5].id, NOW))
         await asyncio.sleep(0.01)
         assert not any(task.done() for task in [*marking, gone])
         gone.cancel()  # its sender was stopped: its row is marked all the same
     await asyncio.gather(*marking)
-    await store.db.set_trace_callback(None)
+    await store.read(sqlite3.Connection.set_trace_callback, None)
     assert len([sql for sql in statements if sql.startswith("UPDATE outbox SET status = 'sent'")]) == 1
     assert [row["status"] for row in await store.outbox_rows("telegram")] == ["sent"] * 6
 
@@ -450,7 +512,7 @@ async def test_a_failed_mark_reaches_every_waiter_and_the_next_one_works(
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(sqlite_store, "mark_sent_rows", disk_full)
-    async with store.transaction():
+    async with another_write(store):
         marking = [asyncio.create_task(store.mark_sent(row.id, NOW)) for row in rows]
         await asyncio.sleep(0)
     outcomes = await asyncio.gather(*marking, return_exceptions=True)
@@ -466,7 +528,7 @@ async def test_a_mark_writer_cancelled_never_leaves_its_waiters_hanging(store: S
     own; one cancelled while writing hands its waiters the write's real outcome."""
     await _queue(store, ready_state(), Outgoing("een"), Outgoing("twee"), Outgoing("drie"))
     first, second, third = await store.claim_due("telegram", NOW)
-    async with store.transaction():
+    async with another_write(store):
         waiting = asyncio.create_task(store.mark_sent(first.id, NOW))
         await asyncio.sleep(0)
         for writer in list(store._marking):
@@ -654,10 +716,10 @@ async def test_backup_is_a_working_copy(store: Store, tmp_path: Path) -> None:
 
 
 async def _answers(store: Store, conversation: str | None = None) -> list[dict[str, Any]]:
-    return [record async for record in store.iter_answers(conversation)]
+    return await store.read(every_answer, conversation)
 
 
-async def test_iter_answers_names_pseudonyms_never_addresses(store: Store) -> None:
+async def test_every_answer_names_pseudonyms_never_addresses(store: Store) -> None:
     first = await saved_participant(store, prompts=("wonen", "vervoer"))
     second = await saved_participant(store, address="9876543210", prompts=("wonen",))
     other_round = Result(

@@ -105,7 +105,7 @@ class JobWorker:
                 await self.run_due()
                 # Only kinds with a free place: a full kind's due jobs wake nobody until one of its runs ends.
                 free = tuple(kind for kind in self.runners if len(self._by_kind.get(kind, ())) < self.at_once)
-                due = await self.store.call(next_job_due, free) if free else None
+                due = await self.store.read(next_job_due, free) if free else None
             except Exception as error:  # the database busy or gone for a moment: try again shortly
                 log.warning("job queue: %s", type(error).__name__)
                 due = None
@@ -167,7 +167,7 @@ class JobWorker:
                 log.warning("job %d: waking the sender failed: %s", job.id, type(error).__name__)
 
     async def _outcome(self, job: Job) -> Outcome:
-        answer = await self.store.call(answer_for_job, job.answer_id)
+        answer = await self.store.read(answer_for_job, job.answer_id)
         if answer is None:
             return Outcome()  # deleted meanwhile: the job row went with it, nothing will be written
         return await self.runners[job.kind](job, answer)

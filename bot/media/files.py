@@ -46,7 +46,7 @@ async def forget_files(settings: Settings, pseudonym: str) -> None:
 
 async def sweep_orphans(store: Store, folder: Path) -> int:
     """Delete kept files no stored answer refers to any more; how many went."""
-    kept = await store.call(media_paths)
+    kept = await store.read(media_paths)
     return await asyncio.to_thread(_remove_orphans, folder, kept)
 
 

@@ -19,6 +19,7 @@ from bot.engine.outgoing import ButtonSpec, Outgoing, Record, Result
 from bot.engine.prompts import MAX_DOWNLOAD, clean_text, visible
 from bot.engine.state import ParticipantState
 from bot.i18n import Translator, translator
+from bot.store.media_answers import transcribed_answer_of
 
 if TYPE_CHECKING:
     from bot.engine.core import Engine
@@ -65,11 +66,7 @@ class HeardFeature(BaseFeature):
         if state.id is None or not isinstance(event, events.Button) or not event.data.startswith(PREFIX + ":"):
             return {}
         _action, answer_id = _answer_id(event.data.partition(":")[2])
-        row = db.execute(
-            "SELECT 1 FROM answers a JOIN transcripts t ON t.answer_id = a.id WHERE a.id = ? AND a.participant_id = ?",
-            (answer_id, state.id),
-        ).fetchone()
-        return {"heard_answer": answer_id if row else None}
+        return {"heard_answer": answer_id if transcribed_answer_of(db, answer_id, state.id) else None}
 
     def button(self, engine: Engine, result: Result, rest: str, t: Translator) -> None:
         action, answer_id = _answer_id(rest)

@@ -32,7 +32,7 @@ class Organisers:
         now = self._monotonic()
         if self._read_at is None or now - self._read_at >= REFRESH_SECONDS:
             known: dict[str, set[str]] = {}
-            for row in await queries.organiser_rows(self.store):
+            for row in await self.store.read(queries.organiser_rows):
                 if row["active"]:
                     known.setdefault(row["channel"], set()).add(row["address"])
             self._known, self._read_at = known, now
@@ -47,7 +47,7 @@ def file_gate(store: Store, settings: Settings) -> Callable[[OutboxRow], Awaitab
         document = row.payload.get("document")
         if row.kind != "organiser" or not isinstance(document, dict):
             return True
-        if await queries.is_organiser(store, settings, row.channel, row.address):
+        if await store.read(queries.is_organiser, settings, row.channel, row.address):
             return True
         if document.get("path") and document.get("remove_after_send"):
             await asyncio.to_thread(Path(document["path"]).unlink, missing_ok=True)

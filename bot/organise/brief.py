@@ -87,19 +87,21 @@ async def round_brief(
     now: datetime,
     o: OrganiserTranslator,
 ) -> str:
-    data = await brief_queries.brief_data(store, scope)
+    data = await store.read(brief_queries.brief_data, scope)
     quotes = await with_voices_and_translations(store, [from_row(row) for row in data["quotes"]], o)
     prompt_of = {int(row["id"]): str(row["prompt"]) for row in data["quotes"]}
     found = figures(data, quotes, prompt_of)
     meetings = meetings_of(library, conversation.community, zone, now)
-    rsvps = await brief_queries.rsvp_rows(store, meetings.coming.id, scope.live_only) if meetings.coming else []
+    rsvps = await store.read(brief_queries.rsvp_rows, meetings.coming.id, scope.live_only) if meetings.coming else []
     last = meetings.last
     since_moment = ends(last, zone) if last is not None else (scope.since or EPOCH)
-    since = await brief_queries.since(store, conversation.community, conversation.id, since_moment, scope.live_only)
+    since = await store.read(
+        brief_queries.since, conversation.community, conversation.id, since_moment, scope.live_only
+    )
     # News of ideas from the coming meeting's file (written ahead) is not news since the last meeting.
     upcoming = {mid for mid, meeting in library.meetings.items() if ends(meeting, zone) > now}
     since["ideas"] = [row for row in since["ideas"] if row[5] not in upcoming]
-    ideas = gather_ideas(library, await queries.stored_ideas(store), zone, now, o.language)
+    ideas = gather_ideas(library, await store.read(queries.stored_ideas), zone, now, o.language)
     title = pick(conversation.title, o.language)
     totals = [
         (icon("people"), o.ogettext("participants"), data["participants"]),

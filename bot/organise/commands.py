@@ -14,7 +14,7 @@ A handler collects replies (`ctx.reply`), log lines (`ctx.log`) and changes (`ct
 `messages_others=True` when the change queues messages to other chats, so the live sender goes at once) on its
 context; they are written in one transaction together with the inbox mark of the update, so an organiser action is
 done and logged exactly once. A change whose outcome the answer needs (a new walk date's number) logs with
-`await ctx.log_in(db, ...)` and replies with `ctx.reply` from inside the change: replies are written after changes.
+`ctx.log_in(db, ...)` and replies with `ctx.reply` from inside the change: replies are written after changes.
 Slow work goes in `ctx.later(job)`: in the live bot it runs after the first reply,
 in the background, and its own replies follow. For anyone who is not
 an organiser none of this exists: dispatch never asks the registry, and the engine answers the command or button as
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -41,7 +42,7 @@ from bot.i18n import guess_language
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
 from bot.organise.parse import button_parts
 from bot.organise.stranded import move_stranded
-from bot.store import Store
+from bot.store import Store, inbox
 from bot.store import organise as queries
 from bot.store.network import scope_of
 
@@ -116,15 +117,15 @@ class OrganiserContext:
     def log(self, action: str, **detail: Any) -> None:
         """Record who did what, in the same transaction as the action's replies and changes."""
 
-        async def write(db: Any) -> None:
-            await self.log_in(db, action, **detail)
+        def write(db: sqlite3.Connection) -> None:
+            self.log_in(db, action, **detail)
 
         self.writes.append(write)
 
-    async def log_in(self, db: Any, action: str, **detail: Any) -> None:
+    def log_in(self, db: sqlite3.Connection, action: str, **detail: Any) -> None:
         """The log line, from inside a change whose outcome it records (a walk date's new id, a round closed)."""
         detail = {"scope": scope_names(self.scope), **detail}  # the log says for which community they acted
-        await queries.log_action(db, self.who, action, detail, self.now)
+        queries.log_action(db, self.who, action, detail, self.now)
 
     def change(self, write: queries.Write, *, messages_others: bool = False) -> None:
         """A change written with the replies; `messages_others` when it queues messages to other chats."""
@@ -193,7 +194,7 @@ def claims(event: events.Event) -> bool:
 
 async def still_organiser(dispatcher: Dispatcher, channel: str, address: str) -> bool:
     """Read now, not from the few seconds' cache: asked when an organiser action is about to take effect."""
-    return await queries.is_organiser(dispatcher.store, dispatcher.settings, channel, address)
+    return await dispatcher.store.read(queries.is_organiser, dispatcher.settings, channel, address)
 
 
 def organiser_menu(language: str | None) -> list[tuple[str, str]]:
@@ -274,13 +275,13 @@ async def handle(
     from bot.dispatch import Handled
 
     channel, address = state.channel, state.address
-    if inbox_key is not None and await queries.inbox_handled(dispatcher.store, channel, inbox_key):
+    if inbox_key is not None and await dispatcher.store.read(inbox.handled, channel, inbox_key):
         return Handled(Result(state=state, now=now), None, duplicate=True)
     language = (
         await organiser_language(dispatcher.store, channel, address, hint) or state.language or guess_language(hint)
     )
     ctx = OrganiserContext(dispatcher, channel, address, state, now, organiser_translator(language))
-    ctx.scope = await dispatcher.store.call(scope_of, channel, address)
+    ctx.scope = await dispatcher.store.read(scope_of, channel, address)
     if isinstance(event, events.Command):
         name = event.name.lower()
         if COMMANDS[name].network_only and ctx.scope is not None:
@@ -297,7 +298,9 @@ async def handle(
             refusal(ctx, other)
         else:
             await BUTTONS[action](ctx, rest)
-    claimed = await queries.commit_reply(dispatcher.store, channel, address, ctx.replies, ctx.writes, now, inbox_key)
+    claimed = await dispatcher.store.write(
+        queries.commit_reply, channel, address, ctx.replies, ctx.writes, now, inbox_key
+    )
     if claimed is None:
         return Handled(Result(state=state, now=now), None, duplicate=True)
     if ctx.others:
@@ -328,13 +331,16 @@ async def _run_jobs(ctx: OrganiserContext, wake: Wake | None) -> None:
                 )
             ]
         # Written as waiting rows: the sender sends them (woken below, or by the simulator's own flush).
-        async with ctx.store.transaction() as db:
-            for write in later.writes:
-                await write(db)
-            for message in later.replies:
-                await ctx.store.call(queries.enqueue, ctx.channel, ctx.address, message, later.now)
+        await ctx.store.write(_write_later, later)
     if wake is not None:
         await wake()
+
+
+def _write_later(db: sqlite3.Connection, later: OrganiserContext) -> None:
+    for write in later.writes:
+        write(db)
+    for message in later.replies:
+        queries.enqueue(db, later.channel, later.address, message, later.now)
 
 
 async def drain() -> None:

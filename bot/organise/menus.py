@@ -34,7 +34,7 @@ async def start_live(live: LiveBot) -> None:
 
     attach(live.dispatcher, live.flush)
     bot = live.application.bot
-    addresses = await queries.organisers(live.store, live.settings)
+    addresses = await live.store.read(queries.organisers, live.settings)
     if not addresses:
         log.warning(
             "no organiser is configured: safeguarding flags wait until the first one is added "
@@ -45,15 +45,15 @@ async def start_live(live: LiveBot) -> None:
         if waiting:
             log.warning("%d safeguarding flag(s) raised while there was no organiser sent now", waiting)
     for address in addresses:
-        language = await live.store.call(queries.organiser_language_of, "telegram", address)
+        language = await live.store.read(queries.organiser_language_of, "telegram", address)
         try:
             await bot.set_my_commands(organiser_commands(language), scope=BotCommandScopeChat(int(address)))
         except Exception as error:  # a chat that never opened the bot cannot have a menu yet
             log.info("could not set an organiser menu: %s", type(error).__name__)
-    for address in await queries.removed_organisers(live.store):
+    for address in await live.store.read(queries.removed_organisers):
         if int(address) in live.settings.organisers:
             continue
-        language = await live.store.call(queries.language_of, "telegram", address)
+        language = await live.store.read(queries.language_of, "telegram", address)
         try:
             await bot.set_my_commands(menu_commands(language or "nl"), scope=BotCommandScopeChat(int(address)))
         except Exception as error:

@@ -10,9 +10,8 @@ volunteers sign up to lead (`/walkdate`). Both only touch the organiser's own co
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
-
-import aiosqlite
 
 from bot.content import sequence
 from bot.content.model import Round
@@ -21,7 +20,6 @@ from bot.organise.common import local_now
 from bot.organise.i18n import ON_
 from bot.organise.scope import covers
 from bot.store import walk_dates
-from bot.store.connection import in_thread
 
 
 def _state(ctx: OrganiserContext, round_id: str) -> str:
@@ -71,9 +69,9 @@ async def _close(ctx: OrganiserContext, conversation: Round) -> None:
 
     o = ctx.o
 
-    async def change(db: aiosqlite.Connection) -> None:
-        done = await in_thread(db, close_in, conversation, ctx.now, ctx.who)
-        await ctx.log_in(db, "round-close", conversation=conversation.id, community=conversation.community, done=done)
+    def change(db: sqlite3.Connection) -> None:
+        done = close_in(db, conversation, ctx.now, ctx.who)
+        ctx.log_in(db, "round-close", conversation=conversation.id, community=conversation.community, done=done)
         ctx.reply("⏹ " + (_closed(ctx, conversation) if done else o.ogettext("That round was closed already.")))
 
     async def follow(later: OrganiserContext) -> None:
@@ -100,10 +98,10 @@ async def _results(ctx: OrganiserContext, conversation: Round) -> None:
 
     o = ctx.o
 
-    async def change(db: aiosqlite.Connection) -> None:
-        count = await queue_results(db, conversation, ctx.now)
+    def change(db: sqlite3.Connection) -> None:
+        count = queue_results(db, conversation, ctx.now)
         detail = {"conversation": conversation.id, "community": conversation.community, "recipients": count}
-        await ctx.log_in(db, "round-results", **detail)
+        ctx.log_in(db, "round-results", **detail)
         if count:
             ctx.reply("📊 " + o.format(o.ogettext("Results queued for {count} participant(s)."), count=count))
         else:
@@ -125,7 +123,7 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
     o, zone = ctx.o, ctx.settings.timezone
     words = args.split()
     if not words:
-        found = await ctx.store.call(walk_dates.upcoming, ctx.scope, ctx.now)
+        found = await ctx.store.read(walk_dates.upcoming, ctx.scope, ctx.now)
         if not found:
             ctx.reply("🚶 " + o.ogettext("No group walks on dates yet. Send /walkdate WALK 2026-12-20 14:00."))
             return
@@ -158,9 +156,9 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
         )
         return
 
-    async def change(db: aiosqlite.Connection) -> None:
-        walk_date = await in_thread(db, walk_dates.add, walk.id, walk.community, starts, ctx.who, ctx.now)
-        await ctx.log_in(db, "walkdate-add", walk_date=walk_date, walk=walk.id, community=walk.community)
+    def change(db: sqlite3.Connection) -> None:
+        walk_date = walk_dates.add(db, walk.id, walk.community, starts, ctx.who, ctx.now)
+        ctx.log_in(db, "walkdate-add", walk_date=walk_date, walk=walk.id, community=walk.community)
         text = o.ogettext(
             "Walk #{id} on {when}. The volunteers of {community} are asked who leads it; once one does, its newcomers are invited."
         )
@@ -173,8 +171,8 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
 async def walkdate_cancel(ctx: OrganiserContext, rest: str) -> None:
     if rest.isdigit():
 
-        async def change(db: aiosqlite.Connection) -> None:
-            await in_thread(db, walk_dates.cancel, int(rest))
+        def change(db: sqlite3.Connection) -> None:
+            walk_dates.cancel(db, int(rest))
 
         ctx.change(change)
         ctx.log("walkdate-cancel", walk_date=int(rest))

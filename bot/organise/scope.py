@@ -41,17 +41,17 @@ def community_named(library: Library, token: str) -> str | None:
 
 
 async def _of_answer(ctx: OrganiserContext, rest: str) -> str | None:
-    return await ctx.store.call(network.community_of_answer, int(rest)) if rest.isdigit() else None
+    return await ctx.store.read(network.community_of_answer, int(rest)) if rest.isdigit() else None
 
 
 async def _of_flag(ctx: OrganiserContext, rest: str) -> str | None:
-    return await ctx.store.call(network.community_of_flag, int(rest)) if rest.isdigit() else None
+    return await ctx.store.read(network.community_of_flag, int(rest)) if rest.isdigit() else None
 
 
 def _of_row(table: str) -> Callable[[OrganiserContext, str], Awaitable[str | None]]:
     async def find(ctx: OrganiserContext, rest: str) -> str | None:
         key = rest.partition(":")[0]
-        return await ctx.store.call(network.community_of_row, table, int(key) if key.isdigit() else key)
+        return await ctx.store.read(network.community_of_row, table, int(key) if key.isdigit() else key)
 
     return find
 
@@ -81,7 +81,7 @@ async def allowed(
     for token in args.split()[:4]:
         community = community_named(ctx.library, token)
         if community is None and command == "idea":
-            community = await ctx.store.call(network.community_of_row, "ideas", token)
+            community = await ctx.store.read(network.community_of_row, "ideas", token)
         if community is not None and not covers(ctx.scope, community):
             return community
     return None

@@ -67,7 +67,7 @@ def _section(
 async def walk_brief(
     store: Store, walk: Walk, scope: Scope, zone: ZoneInfo, now: datetime, o: OrganiserTranslator
 ) -> str:
-    data = await brief_queries.walk_data(store, scope)
+    data = await store.read(brief_queries.walk_data, scope)
     quotes = await with_voices_and_translations(store, [from_row(row) for row in data["quotes"]], o)
     by_prompt: dict[str, list[Quote]] = {}
     prompt_of = {int(row["id"]): str(row["prompt"]) for row in data["quotes"]}

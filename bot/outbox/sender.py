@@ -209,7 +209,7 @@ class Sender:
     async def _still_waiting(self, row_id: int, retry_at: datetime) -> bool:
         """The earlier row is still to go: not yet due again (once due, it is claimed before the later ones), and
         not deleted meanwhile by a /forget or retention, which would otherwise hold this chat back for ever."""
-        return self.clock.now() < retry_at and await self.store.call(still_waiting, row_id)
+        return self.clock.now() < retry_at and await self.store.read(still_waiting, row_id)
 
     async def _behind(self, rows: list[OutboxRow], retry_at: datetime) -> None:
         """These rows go after an earlier one of their chat, retried at `retry_at`."""
