@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import stat
 import threading
@@ -743,3 +744,26 @@ async def test_every_answer_names_pseudonyms_never_addresses(store: Store) -> No
             assert address not in flat
     assert [r["prompt_id"] for r in await _answers(store, ROUND)] == ["wonen", "vervoer", "wonen"]
     assert [r["prompt_id"] for r in await _answers(store, "andere-ronde")] == ["vraag"]
+
+
+def test_only_the_store_speaks_sql_and_only_the_gateway_touches_aiosqlite_internals() -> None:
+    """One way to the database: features call `read(fn)` / `write(fn)` with the store's functions; no SQL, no
+    connection and no transaction of their own outside bot/store, and aiosqlite's private `_execute` in one place."""
+    root = Path(__file__).resolve().parent.parent / "bot"
+    talks_sql = re.compile(
+        r"\.execute(many)?\(|\bimport aiosqlite\b|\bfrom aiosqlite\b|\.transaction\(\)|\bin_thread\b"
+        r"|\bfetch_(one|all)\b|\bstore\.db\b|\bstore\.call\("
+    )
+    offenders, private = [], []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if "._execute(" in text:
+            private.append(relative)
+        # Exports read through a read-only connection of their own (bot/organise/export*.py, issue 14).
+        if relative.startswith("store/") or relative.startswith("organise/export"):
+            continue
+        if talks_sql.search(text):
+            offenders.append(relative)
+    assert offenders == []
+    assert private == ["store/gateway.py"]

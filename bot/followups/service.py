@@ -37,6 +37,7 @@ from bot.store import organise as organise_queries
 
 if TYPE_CHECKING:
     from bot.dispatch import Dispatcher
+    from bot.store.interface import Database
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class FollowUps:
         self._minority_seen: dict[str, int] = {}  # prompt -> latest answer id already looked at
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Database:
         return self.dispatcher.store
 
     async def next_moment(self) -> datetime | None:
@@ -183,7 +184,7 @@ def _flag_forgotten(
     db: sqlite3.Connection,
     forgotten: list[dict[str, Any]],
     recipients: list[tuple[str, str]],
-    scopes: dict[tuple[str, str], frozenset[str]],
+    scopes: dict[tuple[str, str], set[str]],
     weeks: int,
     now: datetime,
 ) -> None:

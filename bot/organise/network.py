@@ -69,8 +69,8 @@ def shared_prompts(library: Library, db_path: Path, *, live_only: bool = False) 
     if not shared or not db_path.exists():
         return [Shared(prompts[key], sides) for key, sides in shared.items()]
     people: dict[tuple[str, str], set[int]] = {}
-    for conversation, prompt_id, value, participant in shared_answers(db_path, live_only=live_only):
-        found = rounds_of.get(f"{conversation}:{prompt_id}")
+    for round_id, prompt_id, value, participant in shared_answers(db_path, live_only=live_only):
+        found = rounds_of.get(f"{round_id}:{prompt_id}")
         if found is None or prompt_id not in shared:
             continue
         community = found[0]
