@@ -118,7 +118,7 @@ async def test_a_file_for_someone_no_longer_organiser_is_not_delivered_and_is_de
         kind="organiser",
         data={"document": {"path": str(exported), "filename": "x.zip", "remove_after_send": True}},
     )
-    await store.read(queries.enqueue, "telegram", "7010", message, clock.now())
+    await store.write(queries.enqueue, "telegram", "7010", message, clock.now())
     await store.write(queries.set_organiser, "telegram", "7010", False, "test", clock.now())
     sender = Sender(store, Recording(), clock)
     sender.may_deliver = file_gate(store, settings)

@@ -29,7 +29,7 @@ from bot.engine import Document, NewAnswer, Outgoing, ParticipantState, Result, 
 from bot.store import Store
 from bot.store import sqlite as sqlite_store
 from bot.store.answers import every_answer
-from bot.store.gateway import UnfinishedTransaction
+from bot.store.gateway import UnfinishedTransaction, WriteInRead
 from bot.store.migrations import MIGRATIONS
 
 NOW = datetime(2026, 12, 1, 10, 30, 15, 123456, tzinfo=UTC)
@@ -482,6 +482,12 @@ async def test_a_read_refuses_to_run_inside_an_open_transaction(store: Store) ->
         await store.count("inbox")
     await store._run(sqlite3.Connection.execute, "ROLLBACK")
     assert await store.count("inbox") == 0
+
+    def sneaky(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO inbox (channel, update_key, raw, received_at) VALUES ('t', 'x', '', 'now')")
+
+    with pytest.raises(WriteInRead):  # a write passed to read() is a bug caught in the first test that runs it
+        await store.read(sneaky)
 
 
 async def test_rows_delivered_while_the_store_is_busy_are_marked_sent_together(store: Store) -> None:

@@ -3,7 +3,8 @@
 `await gateway.read(fn, *args)` runs `fn(connection, *args)`; `await gateway.write(fn, *args)` runs it as one
 transaction, BEGIN IMMEDIATE to COMMIT in one trip. Every function runs whole in that one thread, one after the
 other, and no transaction ever spans two trips: so a read runs either before a write began or after it committed,
-and never sees another task's uncommitted rows (`_read` refuses to run inside an open transaction, to keep it so).
+and never sees another task's uncommitted rows (`_read` refuses to run inside an open transaction, and refuses a
+function that changed rows, to keep it so).
 
 A trip to that thread (a queue, a wake-up of the event loop, the GIL changing hands) costs more than most of our
 statements do: what belongs together goes there as one function, which is also why this is faster than a cursor.
@@ -35,10 +36,18 @@ class UnfinishedTransaction(RuntimeError):
     """A read found a transaction open: something wrote outside `write` (a bug, never a user's doing)."""
 
 
+class WriteInRead(RuntimeError):
+    """A function run by `read` changed rows: it belongs in `write`, as one transaction (a bug, never a user's)."""
+
+
 def _read(db: sqlite3.Connection, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     if db.in_transaction:
         raise UnfinishedTransaction("a read found a transaction open: every write goes through Gateway.write")
-    return function(db, *args, **kwargs)
+    changes = db.total_changes
+    value = function(db, *args, **kwargs)
+    if db.total_changes != changes:  # counted by SQLite itself: a check that costs nothing
+        raise WriteInRead(f"{getattr(function, '__name__', function)} wrote rows: run it with write()")
+    return value
 
 
 def _pragmas(db: sqlite3.Connection) -> None:
