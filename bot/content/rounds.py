@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.content.checker import MAX_BUTTON_DATA, MAX_LABEL_LENGTH, REQUIRED_LANGUAGE, FileChecker, Loc, TextList
 from bot.content.model import Round
 
@@ -65,7 +67,7 @@ def check_timing(checker: FileChecker, conversation: Round) -> None:
     """Timing and minority settings that the model alone cannot judge."""
     if conversation.pacing is not None and conversation.pacing.at is not None:
         checker.problem(("pacing", "at"), "a round's pacing cannot be one date for every prompt; give `at` per prompt")
-    moments = []
+    moments: list[datetime] = []
     for index, prompt in enumerate(conversation.prompts):
         here: Loc = ("prompts", index)
         if prompt.minority is not None and prompt.type not in ("choice", "scale"):

@@ -69,7 +69,7 @@ def apply_outcome(result: Result, group: GroupWalk, outcome: GroupOutcome) -> No
     if outcome.update is not None:
         stop, status = outcome.update
         result.records.append(Record("walk_group_update", {"code": group.code, "stop": stop, "status": status}))
-    rows = []
+    rows: list[dict[str, object]] = []
     for message in outcome.to_chat:
         if group.chat == state.address and group.channel == state.channel:
             result.messages.append(message)

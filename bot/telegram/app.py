@@ -120,7 +120,7 @@ class LiveBot:
         )
         if self.settings.rate_limit:
             # AIORateLimiter, tuned so it never bursts past Telegram's limits (bot/telegram/limits.py).
-            builder = builder.rate_limiter(TelegramLimits(max_retries=2))
+            builder = builder.rate_limiter(TelegramLimits(max_retries=2))  # type: ignore[arg-type]  # PTB types the builder for a rate limiter without per-call data
         application = builder.build()
         application.bot_data["live"] = self
         application.add_handler(TypeHandler(Update, on_update))

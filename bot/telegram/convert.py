@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import Chat, Message, Update
 from telegram.constants import MessageEntityType
@@ -42,7 +42,8 @@ def message_event(message: Message) -> events.Event | None:
     spoken = message.voice or message.audio or message.video_note
     if spoken:
         kind = "voice" if message.voice else "audio" if message.audio else "video_note"
-        seconds = int(spoken.duration.total_seconds())
+        duration = spoken.duration  # a timedelta, or whole seconds in the older PTB compatibility mode
+        seconds = int(duration.total_seconds()) if isinstance(duration, timedelta) else int(duration)
         return events.Voice(spoken.file_id, seconds, kind=kind, size=spoken.file_size or 0)
     if message.photo:
         largest = message.photo[-1]
