@@ -331,16 +331,11 @@ async def _run_jobs(ctx: OrganiserContext, wake: Wake | None) -> None:
                 )
             ]
         # Written as waiting rows: the sender sends them (woken below, or by the simulator's own flush).
-        await ctx.store.write(_write_later, later)
+        await ctx.store.write(
+            queries.commit_later, later.channel, later.address, later.replies, later.writes, later.now
+        )
     if wake is not None:
         await wake()
-
-
-def _write_later(db: sqlite3.Connection, later: OrganiserContext) -> None:
-    for write in later.writes:
-        write(db)
-    for message in later.replies:
-        queries.enqueue(db, later.channel, later.address, message, later.now)
 
 
 async def drain() -> None:

@@ -52,6 +52,7 @@ __all__ = [
     "actions",
     "announcement",
     "cancel_announcement",
+    "commit_later",
     "commit_reply",
     "community_members",
     "create_announcement",
@@ -178,3 +179,18 @@ def commit_reply(
     for write in writes:
         write(db)
     return insert_and_claim(db, None, channel, address, list(messages), now, claim=True, language=None)
+
+
+def commit_later(
+    db: sqlite3.Connection,
+    channel: str,
+    address: str,
+    messages: Iterable[Outgoing],
+    writes: Iterable[Write],
+    now: datetime,
+) -> None:
+    """Slow organiser work done (an export): its changes, and its replies as rows waiting for the sender's round."""
+    for write in writes:
+        write(db)
+    for message in messages:
+        enqueue(db, channel, address, message, now)
