@@ -18,6 +18,7 @@ from bot.content.model import Round
 from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
 from bot.organise.common import local_now
 from bot.organise.i18n import ON_
+from bot.organise.parse import record_id
 from bot.organise.scope import covers
 from bot.store import walk_dates
 
@@ -169,11 +170,12 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
 
 @organiser_button("wd-cancel")
 async def walkdate_cancel(ctx: OrganiserContext, rest: str) -> None:
-    if rest.isdigit():
+    walk_date = record_id(rest)  # not `int(rest)` after `isdigit()`: `²` and 30 digits pass that and then raise
+    if walk_date is not None:
 
         def change(db: sqlite3.Connection) -> None:
-            walk_dates.cancel(db, int(rest))
+            walk_dates.cancel(db, walk_date)
 
         ctx.change(change)
-        ctx.log("walkdate-cancel", walk_date=int(rest))
+        ctx.log("walkdate-cancel", walk_date=walk_date)
     ctx.reply(ctx.o.ogettext("Walk date cancelled; messages not sent yet will not go out."))

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from telegram import Chat, Message, Update
 from telegram.constants import MessageEntityType
 
+from bot.callback_data import GroupButton, decode
 from bot.engine import events
 
 UNSUPPORTED_KINDS = ("sticker", "document", "video", "animation", "contact", "poll", "dice")
@@ -111,7 +112,6 @@ class GroupIncoming:
 
 
 GROUP_COMMANDS = ("walk",)
-GROUP_BUTTONS = ("wg:",)
 
 
 def group_incoming(update: Update) -> GroupIncoming | None:
@@ -124,8 +124,8 @@ def group_incoming(update: Update) -> GroupIncoming | None:
         message = query.message
         if message is None or message.chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
             return None
-        if not (query.data or "").startswith(GROUP_BUTTONS):
-            return None
+        if not isinstance(decode(query.data), GroupButton):
+            return None  # forged, or a button that is not a group walk's: nothing to do in a group
         return GroupIncoming(
             str(message.chat.id),
             user.id,
