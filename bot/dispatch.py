@@ -36,7 +36,7 @@ from bot.media.mydata import add_own_files
 from bot.organise import commands as organise
 from bot.organise.safeguarding import inspect as safeguard
 from bot.organise.walk_signup import WalkSignupFeature
-from bot.store import OutboxRow, Store
+from bot.store import Database, OutboxRow
 from bot.store.events import read_participant
 from bot.store.faults import forget_traces
 from bot.store.jobs import participant_media, participant_translations
@@ -100,7 +100,7 @@ def load_content(settings: Settings) -> Library:
 class Dispatcher:
     def __init__(
         self,
-        store: Store,
+        store: Database,
         settings: Settings,
         clock: Clock,
         library: Library | None = None,

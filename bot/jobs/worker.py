@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.engines import EngineError
-from bot.store import Store
+from bot.store import Database
 from bot.store.jobs import Job, answer_for_job, claim_jobs, finish_job, next_job_due, release_running, retry_job
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ Runner = Callable[[Job, dict[str, Any]], Awaitable[Outcome]]
 class JobWorker:
     def __init__(
         self,
-        store: Store,
+        store: Database,
         runners: Mapping[str, Runner],
         clock: Clock,
         *,

@@ -12,14 +12,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.config import Settings
-from bot.store import OutboxRow, Store
+from bot.store import Database, OutboxRow
 from bot.store import organise as queries
 
 REFRESH_SECONDS = 2.0
 
 
 class Organisers:
-    def __init__(self, store: Store, settings: Settings, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, store: Database, settings: Settings, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.settings = settings
         self._monotonic = monotonic
@@ -39,7 +39,7 @@ class Organisers:
         return address in self._known.get(channel, set())
 
 
-def file_gate(store: Store, settings: Settings) -> Callable[[OutboxRow], Awaitable[bool]]:
+def file_gate(store: Database, settings: Settings) -> Callable[[OutboxRow], Awaitable[bool]]:
     """For the sender: an export or brief goes only to someone who is an organiser at the moment it is sent, so an
     organiser removed while it was being made does not get it; the file is deleted instead."""
 

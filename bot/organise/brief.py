@@ -39,7 +39,7 @@ from bot.organise.plain import city_time, language_label
 from bot.organise.quote_extras import with_voices_and_translations
 from bot.organise.quotes import from_row
 from bot.private_files import make_private
-from bot.store import Store, brief_queries
+from bot.store import Database, brief_queries
 from bot.store import organise as queries
 from bot.store.brief_queries import Scope
 
@@ -79,7 +79,7 @@ def footer(o: OrganiserTranslator) -> str:
 
 
 async def round_brief(
-    store: Store,
+    store: Database,
     library: Library,
     conversation: Round,
     scope: Scope,
@@ -160,7 +160,7 @@ async def round_brief(
 
 
 async def build_brief(
-    store: Store,
+    store: Database,
     library: Library,
     conversation_id: str,
     zone: ZoneInfo,
@@ -190,7 +190,7 @@ async def build_brief(
 
 
 async def write_brief(
-    store: Store,
+    store: Database,
     library: Library,
     conversation_id: str,
     zone: ZoneInfo,

@@ -25,7 +25,7 @@ from bot.content.model import Round
 from bot.organise.brief_style import icon
 from bot.organise.common import language_name
 from bot.organise.i18n import OrganiserTranslator
-from bot.store import Store
+from bot.store import Database
 from bot.store.media_answers import Extras, with_extras
 
 EMBEDDED = 40  # voice notes and photos embedded at most; the rest are in `export --with-media`
@@ -201,7 +201,7 @@ class MediaWriter:
 
 
 async def media_section(
-    store: Store, library: Library, conversation: Round, o: OrganiserTranslator, folder: Path, target: str
+    store: Database, library: Library, conversation: Round, o: OrganiserTranslator, folder: Path, target: str
 ) -> str:
     """The brief's section on voices, photos, other languages and places; empty when there is none of these."""
     rows, extras = await store.read(with_extras, conversation.id)

@@ -42,7 +42,7 @@ from bot.engine.state import ParticipantState
 from bot.i18n import guess_language
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
 from bot.organise.stranded import move_stranded
-from bot.store import Store, inbox
+from bot.store import Database, inbox
 from bot.store import organise as queries
 from bot.store.network import scope_of
 
@@ -71,7 +71,7 @@ class OrganiserContext:
     )
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Database:
         return self.dispatcher.store
 
     @property

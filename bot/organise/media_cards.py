@@ -13,11 +13,11 @@ from pathlib import Path
 from bot.engine.outgoing import Outgoing
 from bot.organise.common import language_name
 from bot.organise.i18n import ON_, OrganiserTranslator
-from bot.store import Store
+from bot.store import Database
 from bot.store.media_answers import Extras, read_extras
 
 
-async def extras_for(store: Store, answer_ids: list[int]) -> dict[int, Extras]:
+async def extras_for(store: Database, answer_ids: list[int]) -> dict[int, Extras]:
     return await store.read(read_extras, answer_ids)
 
 

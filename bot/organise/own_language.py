@@ -10,14 +10,14 @@ from datetime import datetime
 
 from bot.organise.commands import OrganiserContext, organiser_command
 from bot.organise.i18n import LANGUAGES, ON_, organiser_translator
-from bot.store import Store
+from bot.store import Database
 from bot.store import organise as queries
 from bot.store.organiser_messages import save_organiser_language
 
 NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 
 
-async def organiser_language(store: Store, channel: str, address: str, hint: str | None) -> str | None:
+async def organiser_language(store: Database, channel: str, address: str, hint: str | None) -> str | None:
     """Their own choice; else the language they use here or in Telegram, when it is one organisers can have."""
     chosen = await store.read(queries.organiser_language_of, channel, address)
     if chosen in LANGUAGES:

@@ -18,7 +18,7 @@ from weakref import WeakValueDictionary
 
 from bot.clock import Clock
 from bot.config import QuietHours
-from bot.store import OutboxRow, Store
+from bot.store import Database, OutboxRow
 from bot.store.faults import forget_traces
 from bot.store.outbox_rows import still_waiting
 
@@ -97,7 +97,7 @@ Render = Callable[[OutboxRow], dict[str, Any] | Awaitable[dict[str, Any] | None]
 class Sender:
     def __init__(
         self,
-        store: Store,
+        store: Database,
         channel: Channel,
         clock: Clock,
         *,

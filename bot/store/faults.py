@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.connection import iso
-from bot.store.sqlite import Store
+from bot.store.interface import Database
 
 
 def _set_aside(
@@ -32,7 +32,7 @@ def _set_aside(
 
 
 async def set_aside(
-    store: Store, channel: str, key: str, address: str | None, raw: dict[str, Any], error: str, now: datetime
+    store: Database, channel: str, key: str, address: str | None, raw: dict[str, Any], error: str, now: datetime
 ) -> int:
     """Keep an update that cannot be handled, closed, with why; returns how many are set aside in all."""
     escaped = json.dumps(raw, ensure_ascii=True, separators=(",", ":"))  # a lone surrogate becomes \\udXXX
@@ -102,7 +102,7 @@ def prompts_in_use(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[int, i
     return {key: (on.get(key, 0), answered.get(key, 0)) for key in on.keys() | answered.keys()}
 
 
-async def forget_traces(store: Store) -> None:
+async def forget_traces(store: Database) -> None:
     """After a /forget: copy the WAL into the database and empty it, so the deleted words do not linger in old
     WAL frames until SQLite happens to reuse them (secure_delete zeroes them in the database itself)."""
     await store.checkpoint()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.store.connection import iso
 from bot.store.forget import forget_silent
-from bot.store.sqlite import Store
+from bot.store.interface import Database
 
 HANDLED_UPDATES_KEPT = timedelta(days=7)  # long enough to recognise a repeated update_id
 DELIVERED_MESSAGES_KEPT = timedelta(days=30)
@@ -36,7 +36,7 @@ def months_before(moment: datetime, months: int) -> datetime:
     return moment.replace(year=moment.year + year, month=month + 1, day=day)
 
 
-async def purge(store: Store, now: datetime, retention_months: int) -> Purged:
+async def purge(store: Database, now: datetime, retention_months: int) -> Purged:
     return await store.write(_purge, now, retention_months)
 
 
@@ -64,7 +64,7 @@ def _purge(db: sqlite3.Connection, now: datetime, retention_months: int) -> Purg
     return Purged(answers.rowcount, inbox.rowcount, outbox.rowcount)
 
 
-async def purge_files(store: Store, folder: Path, now: datetime) -> int:
+async def purge_files(store: Database, folder: Path, now: datetime) -> int:
     """Exports and briefs no message will send any more (it failed, was blocked, or a restart lost the job that
     wrote it): they hold everyone's answers, also of people who have since used /forget."""
     rows = await store.read(_unsent_documents)
