@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from telegram import Update
 
 from bot.clock import ManualClock
-from bot.config import Secret, Settings
+from bot.config import Settings
 from bot.content import Library
 from bot.dispatch import FEATURES, Dispatcher
 from bot.engine import CONSENT_VERSION, Engine, ParticipantState, Stage, events
@@ -191,7 +192,7 @@ async def test_the_same_update_twice_is_handled_once(settings: Settings) -> None
 
     store = await Store.open(settings.db)
     try:
-        live_settings = replace(settings, token=Secret("123456:TEST"))
+        live_settings = replace(settings, token=SecretStr("123456:TEST"))
         live = LiveBot(live_settings, store, ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC)))
         raw = {
             "update_id": 77,

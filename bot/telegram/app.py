@@ -111,7 +111,7 @@ class LiveBot:
         )
         builder = (
             ApplicationBuilder()
-            .token(self.settings.token.value)
+            .token(self.settings.token.get_secret_value())
             .base_url(self.settings.bot_api_base)
             .base_file_url(self.settings.bot_file_base)
             .request(self._requests[0])
