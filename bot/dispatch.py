@@ -31,7 +31,7 @@ from bot.media.mydata import add_own_files
 from bot.organise import commands as organise
 from bot.organise.own_language import organiser_language
 from bot.organise.safeguarding import inspect as safeguard
-from bot.store import OutboxRow, Store
+from bot.store import Database, OutboxRow
 from bot.store.events import read_participant
 from bot.store.faults import forget_traces
 from bot.store.jobs import participant_media, participant_translations
@@ -64,7 +64,7 @@ def read_event(
 class Dispatcher:
     def __init__(
         self,
-        store: Store,
+        store: Database,
         settings: Settings,
         clock: Clock,
         library: Library | None = None,
@@ -135,7 +135,7 @@ class Dispatcher:
             known = await self.store.load_participant(channel, address)
             fallback = ParticipantState(channel=channel, address=address, community=self.settings.default_community)
             return await self._flooded(known or fallback, verdict, now, channel, inbox_key)
-        state, loaded = await self.store.call(
+        state, loaded = await self.store.read(
             read_event, channel, address, event, self.settings.default_community, LOADERS
         )
         if organiser and organise.claims(event):
@@ -145,8 +145,8 @@ class Dispatcher:
                 return await organise.handle(self, state, event, now, inbox_key=inbox_key, hint=hint)
         if isinstance(event, events.Command) and event.name.lower() == "mydata" and state.id is not None:
             stored = await self.store.participant_record(state.id)
-            stored["files"] = await self.store.call(participant_media, state.id)
-            stored["machine_translations"] = await self.store.call(participant_translations, state.id)
+            stored["files"] = await self.store.read(participant_media, state.id)
+            stored["machine_translations"] = await self.store.read(participant_translations, state.id)
             result = self.engine.mydata(state, stored, now)
             await add_own_files(self.settings, result, stored["files"])  # the recordings and photos themselves
         else:

@@ -15,11 +15,11 @@ from bot.config import Settings
 from bot.content.loader import Library
 from bot.engine import events
 from bot.engine.core import Engine
-from bot.store import OutboxRow, Store
+from bot.store import Database, OutboxRow
 
 
 class Hub(Protocol):
-    store: Store
+    store: Database
     settings: Settings
     clock: Clock
     engine: Engine

@@ -185,8 +185,8 @@ class Simulator:
             await jobs.recover()
             await dispatcher.followups.tick(force=True)  # meetings and ideas in the content files, as on start
             if self.organiser:  # rehearse as an organiser: organiser commands, and safeguarding flags of rehearsals
-                await organisers.set_organiser(
-                    store, CHANNEL, self.name, True, "cli:chat --organiser", self.clock.now()
+                await store.write(
+                    organisers.set_organiser, CHANNEL, self.name, True, "cli:chat --organiser", self.clock.now()
                 )
             for problem in dispatcher.engine.library.problems:
                 self.out.write(f"content: {problem}\n")
@@ -243,7 +243,7 @@ class Simulator:
         if isinstance(event, str):
             self.out.write(event + "\n")
             return True
-        organiser = await organisers.is_organiser(dispatcher.store, self.settings, CHANNEL, self.name)
+        organiser = await dispatcher.store.read(organisers.is_organiser, self.settings, CHANNEL, self.name)
         handled = await dispatcher.handle(CHANNEL, self.name, event, hint=language_hint(), organiser=organiser)
         if handled.result.forget and isinstance(channel, TerminalChannel):
             forget_files(channel.files_dir, self.name)  # their /mydata file and charts go with the rest

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,14 +29,17 @@ _ids = count(1)
 async def person(store: Store, language: str, role: str, *, channel: str = "telegram", days_ago: int = 30) -> int:
     number = next(_ids)
     moment = (NOW - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
-    async with store.transaction() as db:
-        cursor = await db.execute(
+
+    def _write(db: sqlite3.Connection) -> Any:
+        cursor = db.execute(
             "INSERT INTO participants (pseudonym, channel, address, stage, language, role, consent_version,"
             " consent_at, created_at, updated_at) VALUES (?, ?, ?, 'ready', ?, ?, 'v1', ?, ?, ?)",
             (f"p-{number:06d}", channel, str(90000 + number), language, role, moment, moment, moment),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    return await store.write(_write)
 
 
 async def answer(
@@ -51,8 +56,9 @@ async def answer(
 ) -> None:
     moment = (NOW - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
     kind = "text" if "text" in value else "choice" if "option" in value else "scale" if "value" in value else "voice"
-    async with store.transaction() as db:
-        await db.execute(
+
+    def _write(db: sqlite3.Connection) -> Any:
+        db.execute(
             "INSERT INTO answers (participant_id, conversation, prompt_id, answer_type, value, minority, walk_stop,"
             " moderation, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -68,6 +74,8 @@ async def answer(
                 moment,
             ),
         )
+
+    await store.write(_write)
 
 
 def test_quotes_are_drawn_across_languages_and_roles_not_by_recency() -> None:
@@ -141,16 +149,19 @@ async def test_the_first_page_names_the_coming_meeting_with_rsvps_by_answer_lang
         ("nl", "volunteer", None),
     ]:
         people.append((await person(store, language, role, days_ago=2), rsvp))
-    async with store.transaction() as db:
-        await db.execute(
+
+    def _write(db: sqlite3.Connection) -> Any:
+        db.execute(
             "INSERT INTO meetings (id, community, starts_at, ends_at, fingerprint, first_seen, updated_at)"
             " VALUES ('hapje-klapje-december', 'default', 'x', 'x', '{}', 'x', 'x')"
         )
         for participant, rsvp in people:
-            await db.execute(
+            db.execute(
                 "INSERT INTO meeting_invites (meeting, participant_id, rsvp, invited_at) VALUES (?, ?, ?, 'x')",
                 ("hapje-klapje-december", participant, rsvp),
             )
+
+    await store.write(_write)
     page = await build_brief(store, library, ROUND, settings.timezone, NOW, "nl")
     first = page[: page.index("Wie antwoordde")]
     assert "Hapje!Klapje in december" in first and "Buurthuis De Vonk" in first
@@ -187,14 +198,17 @@ async def test_the_walk_brief_shows_per_stop_cards_reached_answers_and_quotes(
 ) -> None:
     walk = "wandeling-centrum"
     walkers = [await person(store, language, "newcomer") for language in ("ar", "uk", "ti")]
-    async with store.transaction() as db:
+
+    def _write(db: sqlite3.Connection) -> Any:
         for walker in walkers:
             for stop in ("station", "park"):
-                await db.execute(
+                db.execute(
                     "INSERT INTO outbox (participant_id, channel, address, kind, payload, due_at, status, created_at)"
                     " VALUES (?, 'telegram', 'x', 'walk', ?, 'x', 'sent', 'x')",
                     (walker, json.dumps({"walk": walk, "stop": stop, "text": "card"})),
                 )
+
+    await store.write(_write)
     for walker in walkers[:2]:
         await answer(store, walker, "station", {"text": f"Op het station {walker}"}, conversation=walk, stop="station")
     await answer(store, walkers[2], "station", {"voice": "file-1", "duration": 4}, conversation=walk, stop="station")

@@ -4,10 +4,12 @@ the scale's side come from the content, and the whole cycle (what the minority n
 from __future__ import annotations
 
 import json
+import sqlite3
 import textwrap
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,7 @@ from bot.engine.minority import minority_keys
 from bot.features.edits.feature import EditContext
 from bot.features.wiring import FEATURES
 from tests.support.followups import World, with_content, write_content
+from tests.support.sql import select
 
 ROUND = textwrap.dedent(
     """\
@@ -52,10 +55,8 @@ async def world(settings: Settings, tmp_path: Path) -> AsyncIterator[World]:
 
 
 async def answers(world: World) -> list[tuple[str, str, dict[str, object], int]]:
-    async with world.store.db.execute(
-        "SELECT prompt_id, answer_type, value, minority FROM answers ORDER BY id"
-    ) as cursor:
-        return [(row[0], row[1], json.loads(row[2]), row[3]) for row in await cursor.fetchall()]
+    rows = await select(world.store, "SELECT prompt_id, answer_type, value, minority FROM answers ORDER BY id")
+    return [(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
 
 
 async def test_a_minority_answer_lands_on_its_own_question_with_the_option_it_defends(world: World) -> None:
@@ -89,8 +90,11 @@ async def test_a_minority_answer_lands_on_its_own_question_with_the_option_it_de
 
     # The majority's turn waits for the content's day and for an organiser's approval of the minority's words.
     assert await world.rows("majority") == []
-    async with world.store.transaction() as db:
-        await db.execute("UPDATE answers SET moderation = 'approved' WHERE minority = 1")
+
+    def _write(db: sqlite3.Connection) -> Any:
+        db.execute("UPDATE answers SET moderation = 'approved' WHERE minority = 1")
+
+    await world.store.write(_write)
     later = await world.advance(timedelta(days=1, minutes=5))
     shown = [message for message in later if message.kind == "majority"]
     assert sorted(message.address for message in shown) == ["p1", "p2", "p3", "p4"]

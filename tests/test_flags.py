@@ -58,12 +58,12 @@ async def test_a_flag_raised_with_no_organiser_is_kept_and_sent_to_the_first_org
     assert told is None  # nobody to tell yet: kept, not dropped
     assert rows(settings.db, "SELECT COUNT(*) FROM outbox WHERE kind = 'organiser'") == [(0,)]
 
-    await queries.set_organiser(store, "terminal", "staff", True, "test", clock.now())
+    await store.write(queries.set_organiser, "terminal", "staff", True, "test", clock.now())
     [flag] = texts_to(settings.db, "staff")
     assert "zelfmoordgedachten" in flag and "Zorgsignaal" in flag
     assert "Wat zou jou helpen om werk te vinden" in flag  # the question in words, not its id
     assert rows(settings.db, "SELECT told_at IS NOT NULL FROM safeguarding_flags") == [(1,)]
-    await queries.set_organiser(store, "terminal", "second", True, "test", clock.now())
+    await store.write(queries.set_organiser, "terminal", "second", True, "test", clock.now())
     assert texts_to(settings.db, "second") == []  # told once: the second organiser sees it in /flags
 
     await dispatcher.handle("terminal", "second", events.Command("flags"), organiser=True)
@@ -120,7 +120,7 @@ async def test_distress_typed_at_a_button_question_is_flagged_though_it_is_no_an
     """Words of distress typed where a button is expected are not an answer, but they must reach someone."""
     clock = ManualClock(NOW)
     dispatcher = Dispatcher(store, settings, clock, library)
-    await queries.set_organiser(store, "terminal", "staff", True, "test", clock.now())
+    await store.write(queries.set_organiser, "terminal", "staff", True, "test", clock.now())
     for event in (
         events.Command("start"),
         events.Button("lang:nl"),

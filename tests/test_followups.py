@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,6 +31,7 @@ from bot.store import Store
 from bot.telegram.app import LiveBot
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.followups import START, World, content, with_content, world
+from tests.support.sql import select
 
 __all__ = ["content", "world"]  # fixtures, shared from tests/support/followups.py
 
@@ -168,12 +170,15 @@ async def test_quiet_hours_hold_a_follow_up_across_midnight_and_a_change_of_cloc
         await world.press("chris", "a:proef:vervoer:fiets")
         await world.advance(timedelta(days=2))
         await world.send("chris", "werk")
+
         # Make the reminder of the next prompt due at 22:00 local time, in the quiet hours.
-        async with world.store.transaction() as db:
-            await db.execute(
+        def _write(db: sqlite3.Connection) -> Any:
+            db.execute(
                 "UPDATE outbox SET due_at = ? WHERE kind = 'reminder' AND status = 'pending'",
                 (evening.strftime("%Y-%m-%dT%H:%M:%S.000000Z"),),
             )
+
+        await world.store.write(_write)
         assert world.sender.not_quiet_from(evening) == morning_utc
         clock.set(evening + timedelta(minutes=1))
         assert await world.sender.flush() == 0  # replies would go; a follow-up waits
@@ -253,10 +258,8 @@ async def test_the_minority_is_asked_once_and_its_answer_is_marked(world: World)
 
 
 async def _answers(world: World) -> list[tuple[str, str, dict[str, object], int]]:
-    async with world.store.db.execute(
-        "SELECT prompt_id, answer_type, value, minority FROM answers ORDER BY id"
-    ) as cursor:
-        return [(row[0], row[1], json.loads(row[2]), row[3]) for row in await cursor.fetchall()]
+    rows = await select(world.store, "SELECT prompt_id, answer_type, value, minority FROM answers ORDER BY id")
+    return [(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
 
 
 # -- the live bot: restarts and what the Bot API answers ---------------------------------------------------------------

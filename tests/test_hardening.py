@@ -25,6 +25,7 @@ from bot.features.wiring import FEATURES
 from bot.flood import FloodGate
 from bot.logs import setup_logging
 from bot.store import Store
+from bot.store.answers import every_answer
 from bot.store.retention import months_before, purge, purge_files
 from tests.support.live import USER, Running, answers, bot, onboard, participant
 
@@ -319,7 +320,7 @@ async def test_backup_while_running_restores_and_reads_back(bot: Running, tmp_pa
     try:
         state = await reopened.load_participant("telegram", str(USER))
         assert state is not None and state.prompt == "werk"
-        records = [record async for record in reopened.iter_answers()]
+        records = await reopened.read(every_answer)
         assert [record["prompt_id"] for record in records] == ["wonen", "vervoer"]
     finally:
         await reopened.close()

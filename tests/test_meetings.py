@@ -25,6 +25,7 @@ from bot.i18n import LANGUAGES
 from bot.store import organise as organisers
 from bot.terminal import Simulator
 from tests.support.followups import MEETING, START, World, content, with_content, world
+from tests.support.sql import select
 
 __all__ = ["content", "world"]  # fixtures, shared from tests/support/followups.py
 
@@ -33,11 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def organisers_rsvp(world: World, name: str) -> str | None:
     """The RSVP stored for a participant of the world, read as the organisers' brief would."""
-    row = await world.store.fetch_one(
+    rows = await select(
+        world.store,
         "SELECT i.rsvp FROM meeting_invites i JOIN participants p ON p.id = i.participant_id WHERE p.address = ?",
         (name,),
     )
-    return row[0] if row else None
+    return rows[0][0] if rows else None
 
 
 def rewrite_meeting(world: World, content: Path, text: str) -> None:
@@ -229,7 +231,7 @@ async def test_organisers_change_a_status_with_idea_and_everyone_concerned_hears
     world: World, content: Path
 ) -> None:
     now = world.clock.now()
-    await organisers.set_organiser(world.store, "terminal", "org", True, "test", now)
+    await world.store.write(organisers.set_organiser, "terminal", "org", True, "test", now)
     await world.join("kim")
     await world.press("kim", "a:proef:vervoer:fiets")
     await world.advance(datetime(2026, 12, 11, 9, 0, tzinfo=UTC) - world.clock.now())  # after the meeting
@@ -255,15 +257,14 @@ async def test_organisers_change_a_status_with_idea_and_everyone_concerned_hears
     # Reloading the file (which still says `planned`) does not undo the organiser's change.
     assert world.dispatcher.reload_content().ok
     await world.advance(timedelta(minutes=1))
-    async with world.store.db.execute("SELECT status FROM ideas WHERE id = 'fietsenstalling'") as cursor:
-        assert (await cursor.fetchone())[0] == "done"
+    assert (await select(world.store, "SELECT status FROM ideas WHERE id = 'fietsenstalling'"))[0][0] == "done"
     history = (await world.send("org", events.Command("idea", "fietsenstalling"), organiser=True))[0].text
     assert "gepland" in history and "gedaan" in history and "(CET)" in history  # in words, in city time
     assert "thema: Mobiliteit" in history
 
 
 async def test_an_idea_without_news_for_six_weeks_is_flagged_to_organisers_once(world: World) -> None:
-    await organisers.set_organiser(world.store, "terminal", "org", True, "test", world.clock.now())
+    await world.store.write(organisers.set_organiser, "terminal", "org", True, "test", world.clock.now())
     await world.send("org", events.Command("start"))
     await world.advance(timedelta(weeks=5))
     assert not [m for m in world.channel.to("org") if "⏳" in m.text]

@@ -53,7 +53,7 @@ async def test_a_community_organiser_is_refused_another_communitys_export_and_se
     assert not any("⛔" in m.text for m in everything)
     refused_announce = await world.send("gent-org", events.Command("announce", "aalst nl: hallo"), organiser=True)
     assert "⛔" in refused_announce[0].text
-    log = await organisers.actions(world.store)
+    log = await world.store.read(organisers.actions)
     assert {"community": "aalst", "scope": ["gent"]}.items() <= next(e for e in log if e["action"] == "refused")[
         "detail"
     ].items()

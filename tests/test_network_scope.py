@@ -77,7 +77,7 @@ async def test_a_community_organiser_cannot_act_on_another_community(two: World,
     assert bob(two) not in seen and BOB_SAYS not in seen and "Meer bussen" not in seen
     assert read(two, STATE) == before
     assert set(two.settings.organiser_files.glob("*")) == files  # no export or brief made
-    log = await organisers.actions(two.store)
+    log = await two.store.read(organisers.actions)
     assert log[0]["action"] == "refused" and log[0]["detail"]["community"] == "aalst"  # newest first
 
 
@@ -137,7 +137,7 @@ async def test_reload_is_a_network_organisers_and_a_community_organiser_is_told_
 async def test_a_change_and_its_log_line_are_one_transaction(two: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """Should the log line fail, the walk date, the closing of a round, the results and the draft are not kept."""
 
-    async def broken(*args: object, **kwargs: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the log is full")
 
     before = read(two, STATE)
@@ -159,7 +159,7 @@ async def test_a_change_and_its_log_line_are_one_transaction(two: World, monkeyp
     assert closed[0].text.startswith("⏹")
     [(closed_at, by)] = read(two, "SELECT closed_at, closed_by FROM round_status WHERE conversation = 'aalst-een'")
     assert closed_at and by == "terminal:aalst-org"
-    log = await organisers.actions(two.store)
+    log = await two.store.read(organisers.actions)
     entry = next(e for e in log if e["action"] == "round-close")
     assert entry["detail"]["community"] == "aalst" and entry["detail"]["scope"] == ["aalst"]
     assert entry["created_at"] == closed_at
@@ -167,7 +167,7 @@ async def test_a_change_and_its_log_line_are_one_transaction(two: World, monkeyp
     assert "al gesloten" in again[0].text or "closed already" in again[0].text
     added = await two.send("aalst-org", events.Command("walkdate", "wandeling-aalst 2026-12-27 10:00"), organiser=True)
     assert "#2" in added[0].text
-    newest = next(e for e in await organisers.actions(two.store) if e["action"] == "walkdate-add")
+    newest = next(e for e in await two.store.read(organisers.actions) if e["action"] == "walkdate-add")
     assert newest["detail"]["walk_date"] == 2
 
 
@@ -217,7 +217,7 @@ async def test_a_flag_that_waited_for_organisers_goes_only_to_those_of_its_commu
         assert await asyncio.to_thread(main, ["organiser", "add", "netwerk", *db]) == 0
         rows = read(world, "SELECT address FROM outbox WHERE kind = 'organiser' AND payload LIKE '%slaat mij%'")
         assert sorted(address for (address,) in rows) == ["aalst-org"]  # the first one it may go to
-        log = [e["action"] for e in await organisers.actions(world.store)]
+        log = [e["action"] for e in await world.store.read(organisers.actions)]
         assert log.count("organiser-communities") == 2 and log.count("organiser-add") == 3
     finally:
         await world.close()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
@@ -35,6 +36,7 @@ from bot.store import Store
 from tests.support.catalogs import assert_complete, read_catalog
 from tests.support.fake_bot_api import Call
 from tests.support.live import Running, bot
+from tests.support.sql import select
 
 __all__ = ["bot"]  # the fixture, shared from tests/support/live.py
 
@@ -295,13 +297,14 @@ async def test_brief_shows_majority_and_minority_side_by_side_with_approved_quot
         NewAnswer(ROUND, "vervoer", "text", {"text": "Een verborgen minderheidstekst"}, minority=True),
     ]
     await store.apply(Result(state=state, answers=minority), clock.now())
-    async with store.transaction() as db:
-        await db.execute(
+
+    def _write(db: sqlite3.Connection) -> Any:
+        db.execute(
             "UPDATE answers SET moderation = 'approved' WHERE value LIKE '%nummer 1%' OR value LIKE '%vijf uur%'"
         )
-        await db.execute(
-            "UPDATE answers SET moderation = 'hidden' WHERE value LIKE '%nummer 2%' OR value LIKE '%verborgen%'"
-        )
+        db.execute("UPDATE answers SET moderation = 'hidden' WHERE value LIKE '%nummer 2%' OR value LIKE '%verborgen%'")
+
+    await store.write(_write)
 
     page = await build_brief(store, library, ROUND, settings.timezone, clock.now(), "nl")
     assert (
@@ -339,7 +342,7 @@ async def test_brief_lists_the_ideas_of_earlier_meetings_where_they_are_recorded
     from_content = await build_brief(store, library, ROUND, settings.timezone, now, "en")  # the meeting's file
     assert "A safe, covered bicycle shed at the community centre" in from_content
     assert "<b>planned</b>" in from_content
-    columns = await (await store.db.execute("PRAGMA table_info(ideas)")).fetchall()
+    columns = await select(store, "PRAGMA table_info(ideas)")
     if not columns:
         pytest.skip("the follow-up feature's ideas table is not in this build")
     values: dict[str, object] = {}
@@ -357,10 +360,13 @@ async def test_brief_lists_the_ideas_of_earlier_meetings_where_they_are_recorded
         }
     )
     values = {name: value for name, value in values.items() if name in {column[1] for column in columns}}
-    async with store.transaction() as db:
-        await db.execute(
+
+    def _write(db: sqlite3.Connection) -> Any:
+        db.execute(
             f"INSERT INTO ideas ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})", tuple(values.values())
         )
+
+    await store.write(_write)
     page = await build_brief(store, library, ROUND, settings.timezone, now, "en")
     assert "Meer bankjes op het Sint-Pietersplein" in page and "<b>done</b>" in page
 
@@ -475,7 +481,7 @@ async def test_an_export_of_a_name_that_does_not_exist_is_refused_not_empty(
 
     clock = ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC))
     dispatcher = Dispatcher(store, settings, clock, library)
-    await queries.set_organiser(store, "terminal", "staff", True, "test", clock.now())
+    await store.write(queries.set_organiser, "terminal", "staff", True, "test", clock.now())
     for wanted in ("pdf", "csv levenin"):
         await dispatcher.handle("terminal", "staff", events.Command("export", wanted), organiser=True)
     await dispatcher.handle("terminal", "staff", events.Command("export", "csv wandeling-centrum"), organiser=True)
@@ -499,7 +505,7 @@ async def test_an_export_too_big_for_telegram_says_how_to_make_it_on_the_server(
     dispatcher = Dispatcher(store, settings, clock, library)
     for event in (events.Command("start"), events.Button("lang:nl"), events.Button("consent:yes")):
         await dispatcher.handle("terminal", "anna", event)
-    await queries.set_organiser(store, "terminal", "staff", True, "test", clock.now())
+    await store.write(queries.set_organiser, "terminal", "staff", True, "test", clock.now())
     await dispatcher.handle("terminal", "staff", events.Command("export", "csv; live since=2026-11-01"), organiser=True)
     texts = [
         row[0]

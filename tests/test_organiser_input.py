@@ -86,11 +86,11 @@ async def test_a_removed_organisers_button_does_nothing_at_once(bot: Running) ->
     await join(bot, 4242)
     store = await Store.open(db)
     try:
-        await queries.set_organiser(store, "telegram", str(staff), True, "test", datetime.now(UTC))
+        await store.write(queries.set_organiser, "telegram", str(staff), True, "test", datetime.now(UTC))
         await asyncio.sleep(access.REFRESH_SECONDS + 0.1)  # the bot's cache of who is an organiser catches up
         listing = await reply(bot, staff, lambda: api.user_command(staff, "organiser"))
         assert "/export" in (listing.text or "")
-        await queries.set_organiser(store, "telegram", str(staff), False, "test", datetime.now(UTC))
+        await store.write(queries.set_organiser, "telegram", str(staff), False, "test", datetime.now(UTC))
     finally:
         await store.close()
     # Within the two seconds the rights are cached for: the action is refused all the same.
@@ -114,14 +114,14 @@ async def test_a_file_for_someone_no_longer_organiser_is_not_delivered_and_is_de
 
     exported = tmp_path / "export-1.zip"
     exported.write_bytes(b"zip")
-    await queries.set_organiser(store, "telegram", "7010", True, "test", clock.now())
+    await store.write(queries.set_organiser, "telegram", "7010", True, "test", clock.now())
     message = Outgoing(
         text="📦 Export",
         kind="organiser",
         data={"document": {"path": str(exported), "filename": "x.zip", "remove_after_send": True}},
     )
-    await store.call(enqueue, [Addressed("telegram", "7010", None, message)], clock.now())
-    await queries.set_organiser(store, "telegram", "7010", False, "test", clock.now())
+    await store.write(enqueue, [Addressed("telegram", "7010", None, message)], clock.now())
+    await store.write(queries.set_organiser, "telegram", "7010", False, "test", clock.now())
     sender = Sender(store, Recording(), clock)
     sender.may_deliver = file_gate(store, settings)
     clock.advance(timedelta(seconds=1))

@@ -32,7 +32,7 @@ def replies(db: Path, address: str) -> list[str]:
 
 async def world(settings: Settings, store: Store, library: Library) -> Dispatcher:
     dispatcher = Dispatcher(store, settings, ManualClock(NOW), library)
-    await queries.set_organiser(store, "terminal", "staff", True, "test", NOW)
+    await store.write(queries.set_organiser, "terminal", "staff", True, "test", NOW)
     return dispatcher
 
 

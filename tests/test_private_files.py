@@ -18,6 +18,7 @@ from bot.dispatch import Dispatcher
 from bot.engine import events
 from bot.store import Store
 from bot.terminal import Simulator
+from tests.support.sql import select
 
 SECRET = "GEHEIMWOORD-7731"
 ROUND = "leven-in-onze-stad"
@@ -80,7 +81,7 @@ def test_exports_briefs_and_backups_over_an_older_file_become_owner_only(setting
 
 
 async def test_secure_delete_is_on_and_forget_leaves_nothing_in_the_wal(settings: Settings, store: Store) -> None:
-    rows = await store.fetch_all("PRAGMA secure_delete")
+    rows = await select(store, "PRAGMA secure_delete")
     assert rows[0][0] == 1
     dispatcher = await answered(settings, store)
     assert SECRET.encode() in on_disk(settings.db)

@@ -13,7 +13,7 @@ from bot.engine.prompts import MAX_DOWNLOAD
 from bot.engines import EngineError, SpeechEngine, TranslateEngine
 from bot.jobs.runners import Fetched, Fetcher, Runners, TooBig, fetch_local
 from bot.jobs.worker import JobWorker
-from bot.store import Store
+from bot.store import Database
 
 
 def engines_line(settings: Settings) -> str:
@@ -42,7 +42,7 @@ def telegram_fetcher(bot: Any) -> Fetcher:
 
 def build_worker(
     settings: Settings,
-    store: Store,
+    store: Database,
     clock: Clock,
     library: Callable[[], Any],
     fetchers: Mapping[str, Fetcher],

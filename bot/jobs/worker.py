@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.engines import EngineError
-from bot.store import Store
+from bot.store import Database
 from bot.store.jobs import Job, answer_for_job, claim_jobs, finish_job, next_job_due, release_running, retry_job
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ Runner = Callable[[Job, dict[str, Any]], Awaitable[Outcome]]
 class JobWorker:
     def __init__(
         self,
-        store: Store,
+        store: Database,
         runners: Mapping[str, Runner],
         clock: Clock,
         *,
@@ -105,7 +105,7 @@ class JobWorker:
                 await self.run_due()
                 # Only kinds with a free place: a full kind's due jobs wake nobody until one of its runs ends.
                 free = tuple(kind for kind in self.runners if len(self._by_kind.get(kind, ())) < self.at_once)
-                due = await self.store.call(next_job_due, free) if free else None
+                due = await self.store.read(next_job_due, free) if free else None
             except Exception as error:  # the database busy or gone for a moment: try again shortly
                 log.warning("job queue: %s", type(error).__name__)
                 due = None
@@ -167,7 +167,7 @@ class JobWorker:
                 log.warning("job %d: waking the sender failed: %s", job.id, type(error).__name__)
 
     async def _outcome(self, job: Job) -> Outcome:
-        answer = await self.store.call(answer_for_job, job.answer_id)
+        answer = await self.store.read(answer_for_job, job.answer_id)
         if answer is None:
             return Outcome()  # deleted meanwhile: the job row went with it, nothing will be written
         return await self.runners[job.kind](job, answer)

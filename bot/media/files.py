@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bot.config import Settings
-from bot.store import Store
+from bot.store import Database
 from bot.store.jobs import media_paths
 
 PART_KEPT = 3600  # seconds
@@ -44,9 +44,9 @@ async def forget_files(settings: Settings, pseudonym: str) -> None:
         await asyncio.to_thread(shutil.rmtree, folder, True)
 
 
-async def sweep_orphans(store: Store, folder: Path) -> int:
+async def sweep_orphans(store: Database, folder: Path) -> int:
     """Delete kept files no stored answer refers to any more; how many went."""
-    kept = await store.call(media_paths)
+    kept = await store.read(media_paths)
     return await asyncio.to_thread(_remove_orphans, folder, kept)
 
 

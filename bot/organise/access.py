@@ -12,14 +12,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.config import Settings
-from bot.store import OutboxRow, Store
+from bot.store import Database, OutboxRow
 from bot.store import organise as queries
 
 REFRESH_SECONDS = 2.0
 
 
 class Organisers:
-    def __init__(self, store: Store, settings: Settings, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, store: Database, settings: Settings, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.settings = settings
         self._monotonic = monotonic
@@ -32,14 +32,14 @@ class Organisers:
         now = self._monotonic()
         if self._read_at is None or now - self._read_at >= REFRESH_SECONDS:
             known: dict[str, set[str]] = {}
-            for row in await queries.organiser_rows(self.store):
+            for row in await self.store.read(queries.organiser_rows):
                 if row["active"]:
                     known.setdefault(row["channel"], set()).add(row["address"])
             self._known, self._read_at = known, now
         return address in self._known.get(channel, set())
 
 
-def file_gate(store: Store, settings: Settings) -> Callable[[OutboxRow], Awaitable[bool]]:
+def file_gate(store: Database, settings: Settings) -> Callable[[OutboxRow], Awaitable[bool]]:
     """For the sender: an export or brief goes only to someone who is an organiser at the moment it is sent, so an
     organiser removed while it was being made does not get it; the file is deleted instead."""
 
@@ -47,7 +47,7 @@ def file_gate(store: Store, settings: Settings) -> Callable[[OutboxRow], Awaitab
         document = row.payload.get("document")
         if row.kind != "organiser" or not isinstance(document, dict):
             return True
-        if await queries.is_organiser(store, settings, row.channel, row.address):
+        if await store.read(queries.is_organiser, settings, row.channel, row.address):
             return True
         if document.get("path") and document.get("remove_after_send"):
             await asyncio.to_thread(Path(document["path"]).unlink, missing_ok=True)

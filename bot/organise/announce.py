@@ -14,8 +14,7 @@ scheduled outbox row, so it waits out the quiet hours, and waits for those who p
 from __future__ import annotations
 
 import re
-
-import aiosqlite
+import sqlite3
 
 from bot.engine.outgoing import Outgoing
 from bot.i18n import LANGUAGES, pick
@@ -27,7 +26,6 @@ from bot.organise.i18n import ON_
 from bot.organise.parse import record_id
 from bot.store import network
 from bot.store import organise as queries
-from bot.store.connection import in_thread
 
 EVERYONE = "*"
 _LANGUAGE_LINE = re.compile(r"^\s*([a-z]{2,3})\s*:\s?(.*)$", re.DOTALL)
@@ -64,7 +62,7 @@ router = OrganiserRouter()  # included in the organiser table, bot/organise/tabl
 async def announce(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     community, filters, body, problem = audience.split(args)  # who it goes to (bot/organise/audience.py)
-    known = ctx.library.communities() | await queries.known_communities(ctx.store)
+    known = ctx.library.communities() | await ctx.store.read(queries.known_communities)
     if ctx.scope is not None:
         known &= ctx.scope
     elif community == audience.ALL:
@@ -94,7 +92,7 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
         )
         return
     communities = sorted(known - {audience.ALL}) if community == audience.ALL else [community]
-    people = await ctx.store.call(network.audience, communities, filters)
+    people = await ctx.store.read(network.audience, communities, filters)
     members = len(people)
     lines = [
         "📣 "
@@ -121,11 +119,11 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
         )
     lines.append(o.ogettext("It waits out the quiet hours, and waits for participants who paused."))
 
-    async def change(db: aiosqlite.Connection) -> None:
+    def change(db: sqlite3.Connection) -> None:
         """The draft, its audience, its log line and the preview with its buttons: one transaction."""
-        announcement_id = await queries.create_announcement(db, community, texts, ctx.who, ctx.now)
-        await in_thread(db, network.save_audience, announcement_id, {"communities": communities, **filters})
-        await ctx.log_in(
+        announcement_id = queries.create_announcement(db, community, texts, ctx.who, ctx.now)
+        network.save_audience(db, announcement_id, {"communities": communities, **filters})
+        ctx.log_in(
             db,
             "announce-draft",
             announcement=announcement_id,
@@ -148,20 +146,20 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
 async def send(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
     announcement_id = record_id(rest)
-    draft = await queries.announcement(ctx.store, announcement_id) if announcement_id is not None else None
+    draft = await ctx.store.read(queries.announcement, announcement_id) if announcement_id is not None else None
     if draft is None or draft["status"] != "draft":
         ctx.reply(o.ogettext("This announcement was already sent or cancelled."))
         return
     texts = draft["texts"]
     counted: list[int] = []
-    chosen = await ctx.store.call(network.audience_of, draft["id"])
+    chosen = await ctx.store.read(network.audience_of, draft["id"])
     ctx.change(
         queries.send_announcement(
             draft["id"], draft["community"], lambda lang: render(texts, lang), ctx.now, counted, chosen
         ),
         messages_others=True,
     )
-    members = len(await ctx.store.call(network.audience, chosen.get("communities", [draft["community"]]), chosen))
+    members = len(await ctx.store.read(network.audience, chosen.get("communities", [draft["community"]]), chosen))
     ctx.log("announce", announcement=draft["id"], community=draft["community"], recipients=members)
     ctx.reply(
         "✅ "

@@ -39,7 +39,7 @@ from bot.organise.plain import language_label
 from bot.organise.quote_extras import with_voices_and_translations
 from bot.organise.quotes import from_row
 from bot.private_files import make_private
-from bot.store import Store, brief_queries
+from bot.store import Database, brief_queries
 from bot.store import organise as queries
 from bot.store.brief_queries import Scope
 
@@ -47,7 +47,7 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 async def round_brief(
-    store: Store,
+    store: Database,
     library: Library,
     conversation: Round,
     scope: Scope,
@@ -55,19 +55,21 @@ async def round_brief(
     now: datetime,
     o: OrganiserTranslator,
 ) -> str:
-    data = await brief_queries.brief_data(store, scope)
+    data = await store.read(brief_queries.brief_data, scope)
     quotes = await with_voices_and_translations(store, [from_row(row) for row in data["quotes"]], o)
     prompt_of = {int(row["id"]): str(row["prompt"]) for row in data["quotes"]}
     found = figures(data, quotes, prompt_of)
     meetings = meetings_of(library, conversation.community, zone, now)
-    rsvps = await brief_queries.rsvp_rows(store, meetings.coming.id, scope.live_only) if meetings.coming else []
+    rsvps = await store.read(brief_queries.rsvp_rows, meetings.coming.id, scope.live_only) if meetings.coming else []
     last = meetings.last
     since_moment = ends(last, zone) if last is not None else (scope.since or EPOCH)
-    since = await brief_queries.since(store, conversation.community, conversation.id, since_moment, scope.live_only)
+    since = await store.read(
+        brief_queries.since, conversation.community, conversation.id, since_moment, scope.live_only
+    )
     # News of ideas from the coming meeting's file (written ahead) is not news since the last meeting.
     upcoming = {mid for mid, meeting in library.meetings.items() if ends(meeting, zone) > now}
     since["ideas"] = [row for row in since["ideas"] if row[5] not in upcoming]
-    ideas = gather_ideas(library, await queries.stored_ideas(store), zone, now, o.language)
+    ideas = gather_ideas(library, await store.read(queries.stored_ideas), zone, now, o.language)
     title = pick(conversation.title, o.language)
     totals = [
         (icon("people"), o.ogettext("participants"), data["participants"]),
@@ -126,7 +128,7 @@ async def round_brief(
 
 
 async def build_brief(
-    store: Store,
+    store: Database,
     library: Library,
     conversation_id: str,
     zone: ZoneInfo,
@@ -156,7 +158,7 @@ async def build_brief(
 
 
 async def write_brief(
-    store: Store,
+    store: Database,
     library: Library,
     conversation_id: str,
     zone: ZoneInfo,

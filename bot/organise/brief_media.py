@@ -12,9 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
-import json
 import math
-import sqlite3
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -27,8 +25,8 @@ from bot.content.model import Round
 from bot.organise.brief_style import icon
 from bot.organise.common import language_name
 from bot.organise.i18n import OrganiserTranslator
-from bot.organise.media_cards import Extras, read_extras
-from bot.store import Store
+from bot.store import Database
+from bot.store.media_answers import Extras, with_extras
 
 EMBEDDED = 40  # voice notes and photos embedded at most; the rest are in `export --with-media`
 THUMBNAIL = (360, 360)
@@ -54,24 +52,6 @@ class StopPoint:
     name: str
     latitude: float
     longitude: float
-
-
-def _rows(db: sqlite3.Connection, conversation: str) -> list[dict[str, Any]]:
-    found = db.execute(
-        "SELECT a.id, a.prompt_id, a.value, a.moderation, p.language FROM answers a"
-        " JOIN participants p ON p.id = a.participant_id WHERE a.conversation = ? AND a.answer_type != 'skipped'"
-        " ORDER BY a.id",
-        (conversation,),
-    ).fetchall()
-    return [
-        {"id": row[0], "prompt": row[1], "value": json.loads(row[2]), "moderation": row[3], "language": row[4]}
-        for row in found
-    ]
-
-
-def _gather(db: sqlite3.Connection, conversation: str) -> tuple[list[dict[str, Any]], dict[int, Extras]]:
-    rows = _rows(db, conversation)
-    return rows, read_extras(db, [row["id"] for row in rows])
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -221,10 +201,10 @@ class MediaWriter:
 
 
 async def media_section(
-    store: Store, library: Library, conversation: Round, o: OrganiserTranslator, folder: Path, target: str
+    store: Database, library: Library, conversation: Round, o: OrganiserTranslator, folder: Path, target: str
 ) -> str:
     """The brief's section on voices, photos, other languages and places; empty when there is none of these."""
-    rows, extras = await store.call(_gather, conversation.id)
+    rows, extras = await store.read(with_extras, conversation.id)
     writer = MediaWriter(o, folder, target)
     questions = {prompt.id: prompt.text.get("nl") or prompt.id for prompt in conversation.prompts}
     shown = [row for row in rows if extras[row["id"]].kind and row["moderation"] == "approved"]

@@ -145,7 +145,7 @@ def _export_with_media(
 async def _log(settings: Settings, action: str, detail: dict[str, object]) -> None:
     store = await Store.open(settings.db)
     try:
-        await queries.record_action(store, who(), action, detail, datetime.now(UTC))
+        await store.write(queries.record_action, who(), action, detail, datetime.now(UTC))
     finally:
         await store.close()
 
@@ -204,7 +204,7 @@ def run_brief(
                 "since": since,
                 "live_only": live_only,
             }
-            await queries.record_action(store, who(), "brief", detail, now)
+            await store.write(queries.record_action, who(), "brief", detail, now)
         finally:
             await store.close()
 
@@ -234,8 +234,8 @@ def run_organiser(
             if action == "list":
                 for address in sorted(settings.organisers):
                     stream.write(f"telegram {address}  (SAMENSPRAAK_ORGANISERS)\n")
-                scopes = await store.call(network.scopes)
-                for row in await queries.organiser_rows(store):
+                scopes = await store.read(network.scopes)
+                for row in await store.read(queries.organiser_rows):
                     state = "active" if row["active"] else f"removed {row['removed_at']}"
                     mine = ", ".join(sorted(scopes.get((row["channel"], row["address"]), ()))) or "network"
                     stream.write(
@@ -244,7 +244,7 @@ def run_organiser(
                     )
                 return 0
             if action == "log":
-                for entry in reversed(await queries.actions(store, 200)):
+                for entry in reversed(await store.read(queries.actions, 200)):
                     stream.write(
                         f"{entry['created_at']}  {entry['organiser']:<24} {entry['action']:<18} {entry['detail']}\n"
                     )
@@ -263,17 +263,17 @@ def run_organiser(
             if active:  # the communities given now replace earlier ones; none: a network organiser
                 # Before the organiser is active: a flag that waited for an organiser goes to them only if it is
                 # of their communities (bot/store/organise.py tell_waiting_flags reads the scope).
-                before = await store.call(network.scope_of, channel, user_id)
+                before = await store.read(network.scope_of, channel, user_id)
                 await store.write(network.set_scope, channel, user_id, communities or [])
-                after = await store.call(network.scope_of, channel, user_id)
+                after = await store.read(network.scope_of, channel, user_id)
                 scoped = before != after
-            changed = await queries.set_organiser(store, channel, user_id, active, who(), now) or scoped
+            changed = await store.write(queries.set_organiser, channel, user_id, active, who(), now) or scoped
             if scoped:
                 detail = {"address": user_id, "scope": sorted(after) if after else "network"}
-                await queries.record_action(store, who(), "organiser-communities", detail, now)
+                await store.write(queries.record_action, who(), "organiser-communities", detail, now)
             if changed and channel == "telegram":
                 # The running bot sets this chat's command menu at its next wake: organiser commands, or none.
-                language = await store.call(queries.language_of, "telegram", user_id) or "nl"
+                language = await store.read(queries.language_of, "telegram", user_id) or "nl"
                 menu = Outgoing(text="", kind="organiser-menu", menu_language=language, data={"organiser_menu": active})
                 await store.write(enqueue, [Addressed("telegram", user_id, None, menu)], now)
             verb = "added as organiser" if active else "no longer an organiser"

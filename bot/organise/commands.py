@@ -24,9 +24,9 @@ from bot.organise.i18n import organiser_translator
 from bot.organise.own_language import organiser_language
 from bot.organise.scope import allowed, network_only_refusal, refusal
 from bot.organise.table import BUTTONS, COMMANDS
+from bot.store import inbox
 from bot.store import organise as queries
 from bot.store.network import scope_of
-from bot.store.outbox_rows import Addressed, enqueue
 
 if TYPE_CHECKING:
     from bot.hub import Hub as Dispatcher
@@ -46,7 +46,7 @@ def claims(event: events.Event) -> bool:
 
 async def still_organiser(dispatcher: Dispatcher, channel: str, address: str) -> bool:
     """Read now, not from the few seconds' cache: asked when an organiser action is about to take effect."""
-    return await queries.is_organiser(dispatcher.store, dispatcher.settings, channel, address)
+    return await dispatcher.store.read(queries.is_organiser, dispatcher.settings, channel, address)
 
 
 def organiser_menu(language: str | None) -> list[tuple[str, str]]:
@@ -89,14 +89,14 @@ async def handle(
     """Run an organiser command or button; its replies come back claimed, as a participant's do."""
 
     channel, address = state.channel, state.address
-    if inbox_key is not None and await queries.inbox_handled(dispatcher.store, channel, inbox_key):
+    if inbox_key is not None and await dispatcher.store.read(inbox.handled, channel, inbox_key):
         return Handled(Result(state=state, now=now), None, duplicate=True)
     language = (
         await organiser_language(dispatcher.store, channel, address, hint) or state.language or guess_language(hint)
     )
     ctx = OrganiserContext(dispatcher, channel, address, state, now, organiser_translator(language))
     ctx.commands = COMMANDS
-    ctx.scope = await dispatcher.store.call(scope_of, channel, address)
+    ctx.scope = await dispatcher.store.read(scope_of, channel, address)
     if isinstance(event, events.Command):
         name = event.name.lower()
         if COMMANDS[name].network_only and ctx.scope is not None:
@@ -113,7 +113,9 @@ async def handle(
             refusal(ctx, other)
         else:
             await BUTTONS[action](ctx, rest)
-    claimed = await queries.commit_reply(dispatcher.store, channel, address, ctx.replies, ctx.writes, now, inbox_key)
+    claimed = await dispatcher.store.write(
+        queries.commit_reply, channel, address, ctx.replies, ctx.writes, now, inbox_key
+    )
     if claimed is None:
         return Handled(Result(state=state, now=now), None, duplicate=True)
     if ctx.others:
@@ -144,11 +146,9 @@ async def _run_jobs(ctx: OrganiserContext, wake: Wake | None) -> None:
                 )
             ]
         # Written as waiting rows: the sender sends them (woken below, or by the simulator's own flush).
-        async with ctx.store.transaction() as db:
-            for write in later.writes:
-                await write(db)
-            for message in later.replies:
-                await ctx.store.call(enqueue, [Addressed(ctx.channel, ctx.address, None, message)], later.now)
+        await ctx.store.write(
+            queries.commit_later, later.channel, later.address, later.replies, later.writes, later.now
+        )
     if wake is not None:
         await wake()
 

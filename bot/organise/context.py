@@ -5,7 +5,7 @@ A handler collects replies (`ctx.reply`), log lines (`ctx.log`) and changes (`ct
 `messages_others=True` when the change queues messages to other chats, so the live sender goes at once) on its
 context; they are written in one transaction together with the inbox mark of the update (bot/organise/commands.py),
 so an organiser action is done and logged exactly once. A change whose outcome the answer needs (a new walk date's
-number) logs with `await ctx.log_in(db, ...)` and replies with `ctx.reply` from inside the change: replies are
+number) logs with `ctx.log_in(db, ...)` and replies with `ctx.reply` from inside the change: replies are
 written after changes. Slow work goes in `ctx.later(job)`: in the live bot it runs after the first reply, in the
 background, and its own replies follow.
 """
@@ -13,6 +13,7 @@ background, and its own replies follow.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from bot.content.loader import Library
 from bot.engine.outgoing import ButtonSpec, Outgoing
 from bot.engine.state import ParticipantState
 from bot.organise.i18n import OrganiserTranslator
-from bot.store import Store
+from bot.store import Database
 from bot.store import organise as queries
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class OrganiserContext:
     commands: Mapping[str, OrganiserCommand] = field(default_factory=dict)  # the organiser table, for /organiser
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Database:
         return self.dispatcher.store
 
     @property
@@ -102,15 +103,15 @@ class OrganiserContext:
     def log(self, action: str, **detail: Any) -> None:
         """Record who did what, in the same transaction as the action's replies and changes."""
 
-        async def write(db: Any) -> None:
-            await self.log_in(db, action, **detail)
+        def write(db: sqlite3.Connection) -> None:
+            self.log_in(db, action, **detail)
 
         self.writes.append(write)
 
-    async def log_in(self, db: Any, action: str, **detail: Any) -> None:
+    def log_in(self, db: sqlite3.Connection, action: str, **detail: Any) -> None:
         """The log line, from inside a change whose outcome it records (a walk date's new id, a round closed)."""
         detail = {"scope": describe(self.scope), **detail}  # the log says for which community they acted
-        await queries.log_action(db, self.who, action, detail, self.now)
+        queries.log_action(db, self.who, action, detail, self.now)
 
     def change(self, write: queries.Write, *, messages_others: bool = False) -> None:
         """A change written with the replies; `messages_others` when it queues messages to other chats."""

@@ -18,6 +18,7 @@ from bot.engine.outgoing import Outgoing
 from bot.organise.i18n import OrganiserTranslator, organiser_translator
 from bot.store.organise import language_of, organisers_of
 from bot.store.outbox_rows import Addressed, enqueue
+from bot.store.safeguarding import flagged_participant
 
 
 def photo_on_the_card(channel: str, source: str) -> dict[str, str]:
@@ -40,13 +41,7 @@ def _follow_flag(
     data: dict[str, Any] | None = None,
 ) -> bool:
     """A message to every organiser of the participant's channel; False when the answer carries no flag."""
-    if db.execute("SELECT 1 FROM safeguarding_flags WHERE answer_id = ?", (answer_id,)).fetchone() is None:
-        return False
-    row = db.execute(
-        "SELECT p.id, p.pseudonym, p.channel FROM answers a JOIN participants p ON p.id = a.participant_id"
-        " WHERE a.id = ?",
-        (answer_id,),
-    ).fetchone()
+    row = flagged_participant(db, answer_id)
     if row is None:
         return False
     participant_id, pseudonym, channel = row

@@ -14,43 +14,14 @@ from bot.organise.common import prompt_text_nl
 from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_, OrganiserTranslator
 from bot.organise.plain import city_time, question_text
-from bot.store import Store, parse_iso
+from bot.store import parse_iso
+from bot.store.safeguarding import flag_list, what_was_done
 
 SHOWN = 10  # open flags listed with their buttons; the rest are counted
 DONE = {
     "safeguarding-care": ON_("help lines sent"),
     "safeguarding-handled": ON_("marked as handled"),
 }
-
-
-async def flag_list(
-    store: Store, *, open_only: bool, limit: int, communities: frozenset[str] | None = None
-) -> list[dict[str, Any]]:
-    """The flags; of a community organiser's communities only (bot/organise/scope.py)."""
-    where = "f.handled_at IS NULL" if open_only else "f.handled_at IS NOT NULL"
-    order = "f.id" if open_only else "f.handled_at DESC"
-    mine = f" AND p.community IN ({', '.join('?' for _ in communities)})" if communities is not None else ""
-    async with store.db.execute(
-        f"SELECT f.id, f.words, f.created_at, f.handled_at, f.handled_by, f.told_at, f.detail, p.pseudonym"
-        f" FROM safeguarding_flags f JOIN participants p ON p.id = f.participant_id WHERE {where}{mine}"
-        f" ORDER BY {order} LIMIT ?",
-        (*sorted(communities or ()), limit),
-    ) as cursor:
-        return [dict(row) for row in await cursor.fetchall()]
-
-
-async def what_was_done(store: Store, flag_ids: list[int]) -> dict[int, str]:
-    """The last organiser action on each flag (the log holds the flag's number, never a pseudonym)."""
-    found: dict[int, str] = {}
-    async with store.db.execute(
-        "SELECT action, detail FROM organiser_actions WHERE action IN ('safeguarding-care', 'safeguarding-handled')"
-        " ORDER BY id"
-    ) as cursor:
-        for action, detail in await cursor.fetchall():
-            flag = json.loads(detail).get("flag")
-            if flag in flag_ids:
-                found[flag] = action
-    return found
 
 
 def _line(o: OrganiserTranslator, flag: dict[str, Any], zone: Any, library: Any = None) -> str:
@@ -80,8 +51,8 @@ router = OrganiserRouter()  # included in the organiser table, bot/organise/tabl
 @router.command("flags", ON_("open safeguarding flags, and what was done with earlier ones"))
 async def flags(ctx: OrganiserContext, args: str) -> None:
     o, zone = ctx.o, ctx.settings.timezone
-    waiting = await flag_list(ctx.store, open_only=True, limit=1000, communities=ctx.scope)
-    handled = await flag_list(ctx.store, open_only=False, limit=5, communities=ctx.scope)
+    waiting = await ctx.store.read(flag_list, open_only=True, limit=1000, communities=ctx.scope)
+    handled = await ctx.store.read(flag_list, open_only=False, limit=5, communities=ctx.scope)
     if not waiting:
         lines = ["✅ " + o.ogettext("No open safeguarding flags.")]
     else:
@@ -105,7 +76,7 @@ async def flags(ctx: OrganiserContext, args: str) -> None:
     if len(waiting) > SHOWN:
         lines.append(o.format(o.ogettext("… and {count} more."), count=len(waiting) - SHOWN))
     if handled:
-        done = await what_was_done(ctx.store, [flag["id"] for flag in handled])
+        done = await ctx.store.read(what_was_done, [flag["id"] for flag in handled])
         lines += ["", o.ogettext("Handled lately:")]
         for flag in handled:
             action = done.get(flag["id"])

@@ -7,66 +7,18 @@ engines they say "not transcribed" / "not translated" and the file is still ther
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from bot.engine.outgoing import Outgoing
 from bot.organise.common import language_name
 from bot.organise.i18n import ON_, OrganiserTranslator
-from bot.store import Store
+from bot.store import Database
+from bot.store.media_answers import Extras, read_extras
 
 
-@dataclass
-class Extras:
-    """What the background jobs left beside one answer."""
-
-    kind: str | None = None  # voice, audio, video_note, photo
-    path: str | None = None  # relative to the media folder
-    status: str | None = None  # waiting, kept, too_big, stand_in
-    transcript: str | None = None
-    transcript_language: str | None = None
-    transcript_engine: str | None = None
-    corrected: str | None = None  # typed by the participant instead
-    confirmed: bool = False
-    translations: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (text, engine)
-
-    @property
-    def spoken(self) -> bool:
-        return self.kind in ("voice", "audio", "video_note")
-
-    @property
-    def quote(self) -> str | None:
-        """What may be quoted of a voice note: the participant's own words if they typed them, else a confirmed
-        transcript, else the engine's transcript (labelled unconfirmed where shown)."""
-        return self.corrected or self.transcript
-
-
-def read_extras(db: sqlite3.Connection, answer_ids: list[int]) -> dict[int, Extras]:
-    found: dict[int, Extras] = {answer_id: Extras() for answer_id in answer_ids}
-    if not answer_ids:
-        return found
-    marks = ",".join("?" for _ in answer_ids)
-    for row in db.execute(f"SELECT answer_id, kind, path, status FROM media WHERE answer_id IN ({marks})", answer_ids):
-        extras = found[row[0]]
-        extras.kind, extras.path, extras.status = row[1], row[2], row[3]
-    for row in db.execute(
-        "SELECT answer_id, text, language, engine, corrected, confirmed_at FROM transcripts"
-        f" WHERE answer_id IN ({marks})",
-        answer_ids,
-    ):
-        extras = found[row[0]]
-        extras.transcript, extras.transcript_language, extras.transcript_engine = row[1], row[2], row[3]
-        extras.corrected, extras.confirmed = row[4], row[5] is not None
-    for row in db.execute(
-        f"SELECT answer_id, field, text, engine FROM translations WHERE answer_id IN ({marks})", answer_ids
-    ):
-        found[row[0]].translations[row[1]] = (row[2], row[3])
-    return found
-
-
-async def extras_for(store: Store, answer_ids: list[int]) -> dict[int, Extras]:
-    return await store.call(read_extras, answer_ids)
+async def extras_for(store: Database, answer_ids: list[int]) -> dict[int, Extras]:
+    return await store.read(read_extras, answer_ids)
 
 
 KIND_NAMES = {

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from bot.organise.common import language_name, local, prompt_text_nl
 from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_
 from bot.organise.media_cards import attach, extra_lines, extras_for
-from bot.store import Store
+from bot.store.media_answers import recent_media
 
 RECENT = 5  # shown unless asked for more
 MOST = 20
-
-
-async def recent_media(store: Store, limit: int, communities: frozenset[str] | None = None) -> list[dict[str, Any]]:
-    """The latest ones; of a community organiser's communities only (bot/organise/scope.py)."""
-    where = f" WHERE p.community IN ({', '.join('?' for _ in communities)})" if communities is not None else ""
-    rows = await store.fetch_all(
-        "SELECT a.id, a.conversation, a.prompt_id, a.value, a.moderation, a.created_at, p.pseudonym, p.language"
-        " FROM media m JOIN answers a ON a.id = m.answer_id JOIN participants p ON p.id = a.participant_id"
-        f"{where} ORDER BY a.id DESC LIMIT ?",
-        (*sorted(communities or ()), limit),
-    )
-    return [dict(row) for row in rows]
 
 
 router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
@@ -35,7 +22,7 @@ async def media(ctx: OrganiserContext, args: str) -> None:
     """The latest voice notes and photos, newest first, each as the file itself with its words."""
     o = ctx.o
     count = min(int(args), MOST) if args.strip().isdigit() and int(args) > 0 else RECENT
-    rows = await recent_media(ctx.store, count, ctx.scope)
+    rows = await ctx.store.read(recent_media, count, ctx.scope)
     if not rows:
         ctx.reply(o.ogettext("No voice or photo answers yet."))
         return

@@ -26,9 +26,9 @@ DECISIONS = {"mod-ok": "approved", "mod-hide": "hidden"}
 async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, lead: str = "") -> None:
     """Show the next waiting answer with its buttons, or say that none is left."""
     o = ctx.o
-    waiting = await queries.pending_texts(ctx.store, ctx.scope) - (1 if exclude else 0)
+    waiting = await ctx.store.read(queries.pending_texts, ctx.scope) - (1 if exclude else 0)
     item: dict[str, Any] | None = (
-        await queries.next_pending_text(ctx.store, after_id, exclude, ctx.scope) if waiting > 0 else None
+        await ctx.store.read(queries.next_pending_text, after_id, exclude, ctx.scope) if waiting > 0 else None
     )
     parts = [lead] if lead else []
     if item is None:
@@ -108,7 +108,7 @@ async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
         await show_next(ctx)
         return
     decision = DECISIONS[action]
-    current = await queries.moderation_of(ctx.store, answer_id)
+    current = await ctx.store.read(queries.moderation_of, answer_id)
     if current is None:
         await show_next(ctx, lead=o.ogettext("That answer no longer exists: the participant deleted their data."))
         return
@@ -124,8 +124,8 @@ async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
 async def later(ctx: OrganiserContext, rest: str) -> None:
     """Put a text off: the next one comes; when it is the only one left, it is not shown again and again."""
     shown = record_id(rest)
-    if shown is not None and await queries.pending_texts(ctx.store) == 1:
-        following = await queries.next_pending_text(ctx.store, shown)
+    if shown is not None and await ctx.store.read(queries.pending_texts) == 1:
+        following = await ctx.store.read(queries.next_pending_text, shown)
         if following is not None and following["id"] == shown:
             o = ctx.o
             ctx.reply("⏭ " + o.ogettext("This is the only text waiting; it stays for later. Send /moderate to decide."))
@@ -136,7 +136,7 @@ async def later(ctx: OrganiserContext, rest: str) -> None:
 @router.button("mod-stop")
 async def stop(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
-    waiting = await queries.pending_texts(ctx.store, ctx.scope)
+    waiting = await ctx.store.read(queries.pending_texts, ctx.scope)
     ctx.reply(
         "⏹ "
         + o.format(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from bot.content.loader import Library
 from bot.content.model import Prompt
 from bot.organise.charts import Bar, svg_bars
 from bot.private_files import make_private
+from bot.store.network import shared_answers
 
 
 @dataclass
@@ -68,30 +68,21 @@ def shared_prompts(library: Library, db_path: Path, *, live_only: bool = False) 
     shared = {key: sides for key, sides in by_prompt.items() if len(sides) > 1}
     if not shared or not db_path.exists():
         return [Shared(prompts[key], sides) for key, sides in shared.items()]
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-    try:
-        sql = (
-            "SELECT a.conversation, a.prompt_id, a.value, a.participant_id FROM answers a JOIN participants p"
-            " ON p.id = a.participant_id WHERE a.minority = 0 AND a.answer_type != 'skipped'"
-            + (" AND p.channel != 'terminal'" if live_only else "")
-        )
-        people: dict[tuple[str, str], set[int]] = {}
-        for conversation, prompt_id, value, participant in connection.execute(sql):
-            found = rounds_of.get(f"{conversation}:{prompt_id}")
-            if found is None or prompt_id not in shared:
-                continue
-            community = found[0]
-            side = shared[prompt_id][community]
-            people.setdefault((prompt_id, community), set()).add(participant)
-            data = json.loads(value)
-            chosen = data.get("options") or ([data["option"]] if "option" in data else [])
-            if "value" in data:
-                chosen = [str(data["value"])]
-            side.counts.update(str(item) for item in chosen)
-        for (prompt_id, community), who in people.items():
-            shared[prompt_id][community].people = len(who)
-    finally:
-        connection.close()
+    people: dict[tuple[str, str], set[int]] = {}
+    for round_id, prompt_id, value, participant in shared_answers(db_path, live_only=live_only):
+        found = rounds_of.get(f"{round_id}:{prompt_id}")
+        if found is None or prompt_id not in shared:
+            continue
+        community = found[0]
+        side = shared[prompt_id][community]
+        people.setdefault((prompt_id, community), set()).add(participant)
+        data = json.loads(value)
+        chosen = data.get("options") or ([data["option"]] if "option" in data else [])
+        if "value" in data:
+            chosen = [str(data["value"])]
+        side.counts.update(str(item) for item in chosen)
+    for (prompt_id, community), who in people.items():
+        shared[prompt_id][community].people = len(who)
     return [Shared(prompts[key], sides) for key, sides in shared.items()]
 
 

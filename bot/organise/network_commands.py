@@ -10,9 +10,8 @@ volunteers sign up to lead (`/walkdate`). Both only touch the organiser's own co
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
-
-import aiosqlite
 
 from bot.content import sequence
 from bot.content.model import Round
@@ -23,7 +22,6 @@ from bot.organise.i18n import ON_
 from bot.organise.parse import record_id
 from bot.organise.scope import covers
 from bot.store import walk_dates
-from bot.store.connection import in_thread
 
 
 def _state(ctx: OrganiserContext, round_id: str) -> str:
@@ -76,9 +74,9 @@ async def _close(ctx: OrganiserContext, conversation: Round) -> None:
 
     o = ctx.o
 
-    async def change(db: aiosqlite.Connection) -> None:
-        done = await in_thread(db, close_in, conversation, ctx.now, ctx.who)
-        await ctx.log_in(db, "round-close", conversation=conversation.id, community=conversation.community, done=done)
+    def change(db: sqlite3.Connection) -> None:
+        done = close_in(db, conversation, ctx.now, ctx.who)
+        ctx.log_in(db, "round-close", conversation=conversation.id, community=conversation.community, done=done)
         ctx.reply("⏹ " + (_closed(ctx, conversation) if done else o.ogettext("That round was closed already.")))
 
     async def follow(later: OrganiserContext) -> None:
@@ -105,10 +103,10 @@ async def _results(ctx: OrganiserContext, conversation: Round) -> None:
 
     o = ctx.o
 
-    async def change(db: aiosqlite.Connection) -> None:
-        count = await queue_results(db, conversation, ctx.now)
+    def change(db: sqlite3.Connection) -> None:
+        count = queue_results(db, conversation, ctx.now)
         detail = {"conversation": conversation.id, "community": conversation.community, "recipients": count}
-        await ctx.log_in(db, "round-results", **detail)
+        ctx.log_in(db, "round-results", **detail)
         if count:
             ctx.reply("📊 " + o.format(o.ogettext("Results queued for {count} participant(s)."), count=count))
         else:
@@ -130,7 +128,7 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
     o, zone = ctx.o, ctx.settings.timezone
     words = args.split()
     if not words:
-        found = await ctx.store.call(walk_dates.upcoming, ctx.scope, ctx.now)
+        found = await ctx.store.read(walk_dates.upcoming, ctx.scope, ctx.now)
         if not found:
             ctx.reply("🚶 " + o.ogettext("No group walks on dates yet. Send /walkdate WALK 2026-12-20 14:00."))
             return
@@ -163,9 +161,9 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
         )
         return
 
-    async def change(db: aiosqlite.Connection) -> None:
-        walk_date = await in_thread(db, walk_dates.add, walk.id, walk.community, starts, ctx.who, ctx.now)
-        await ctx.log_in(db, "walkdate-add", walk_date=walk_date, walk=walk.id, community=walk.community)
+    def change(db: sqlite3.Connection) -> None:
+        walk_date = walk_dates.add(db, walk.id, walk.community, starts, ctx.who, ctx.now)
+        ctx.log_in(db, "walkdate-add", walk_date=walk_date, walk=walk.id, community=walk.community)
         text = o.ogettext(
             "Walk #{id} on {when}. The volunteers of {community} are asked who leads it; once one does, its newcomers are invited."
         )
@@ -179,8 +177,8 @@ async def walkdate_cancel(ctx: OrganiserContext, rest: str) -> None:
     walk_date = record_id(rest)  # not `int(rest)` after `isdigit()`: `²` and 30 digits pass that and then raise
     if walk_date is not None:
 
-        async def change(db: aiosqlite.Connection) -> None:
-            await in_thread(db, walk_dates.cancel, walk_date)
+        def change(db: sqlite3.Connection) -> None:
+            walk_dates.cancel(db, walk_date)
 
         ctx.change(change)
         ctx.log("walkdate-cancel", walk_date=walk_date)

@@ -5,20 +5,21 @@ speaks that one language, whatever language they chose as a participant.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import LANGUAGES, ON_, organiser_translator
-from bot.store import Store
+from bot.store import Database
 from bot.store import organise as queries
-from bot.store.connection import iso
+from bot.store.organiser_messages import save_organiser_language
 
 NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 
 
-async def organiser_language(store: Store, channel: str, address: str, hint: str | None) -> str | None:
+async def organiser_language(store: Database, channel: str, address: str, hint: str | None) -> str | None:
     """Their own choice; else the language they use here or in Telegram, when it is one organisers can have."""
-    chosen = await store.call(queries.organiser_language_of, channel, address)
+    chosen = await store.read(queries.organiser_language_of, channel, address)
     if chosen in LANGUAGES:
         return chosen
     telegram = (hint or "").split("-")[0].lower()
@@ -26,13 +27,8 @@ async def organiser_language(store: Store, channel: str, address: str, hint: str
 
 
 def _save(channel: str, address: str, language: str, now: datetime) -> queries.Write:
-    async def write(db: object) -> None:
-        await db.execute(  # type: ignore[attr-defined]
-            "INSERT INTO organiser_languages (channel, address, language, changed_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (channel, address) DO UPDATE SET language = excluded.language,"
-            " changed_at = excluded.changed_at",
-            (channel, address, language, iso(now)),
-        )
+    def write(db: sqlite3.Connection) -> None:
+        save_organiser_language(db, channel, address, language, now)
 
     return write
 

@@ -13,10 +13,10 @@ from html import escape
 from bot.organise.i18n import OrganiserTranslator
 from bot.organise.media_cards import extras_for
 from bot.organise.quotes import Quote
-from bot.store import Store
+from bot.store import Database
 
 
-async def with_voices_and_translations(store: Store, quotes: list[Quote], o: OrganiserTranslator) -> list[Quote]:
+async def with_voices_and_translations(store: Database, quotes: list[Quote], o: OrganiserTranslator) -> list[Quote]:
     if not quotes:
         return quotes
     extras = await extras_for(store, [quote.answer_id for quote in quotes])

@@ -113,7 +113,7 @@ async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
     """An organiser sends a flagged participant the help lines; the flag counts as handled."""
     o = ctx.o
     flag_id = record_id(rest)
-    flag = await queries.flag(ctx.store, flag_id) if flag_id is not None else None
+    flag = await ctx.store.read(queries.flag, flag_id) if flag_id is not None else None
     if flag is None:
         ctx.reply(o.ogettext("This flag no longer exists: the participant may have deleted their data."))
         return
@@ -131,7 +131,7 @@ async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
 async def mark_handled(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
     flag_id = record_id(rest)
-    flag = await queries.flag(ctx.store, flag_id) if flag_id is not None else None
+    flag = await ctx.store.read(queries.flag, flag_id) if flag_id is not None else None
     if flag is None:
         ctx.reply(o.ogettext("This flag no longer exists: the participant may have deleted their data."))
         return

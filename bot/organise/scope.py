@@ -38,18 +38,18 @@ def community_named(library: Library, token: str) -> str | None:
 
 async def _of_answer(ctx: OrganiserContext, rest: str) -> str | None:
     key = record_id(rest)  # not int(rest): 60 digits would overflow SQLite
-    return await ctx.store.call(network.community_of_answer, key) if key is not None else None
+    return await ctx.store.read(network.community_of_answer, key) if key is not None else None
 
 
 async def _of_flag(ctx: OrganiserContext, rest: str) -> str | None:
     key = record_id(rest)
-    return await ctx.store.call(network.community_of_flag, key) if key is not None else None
+    return await ctx.store.read(network.community_of_flag, key) if key is not None else None
 
 
 def _of_row(table: str) -> Callable[[OrganiserContext, str], Awaitable[str | None]]:
     async def find(ctx: OrganiserContext, rest: str) -> str | None:
         key = record_id(rest)
-        return await ctx.store.call(network.community_of_row, table, key) if key is not None else None
+        return await ctx.store.read(network.community_of_row, table, key) if key is not None else None
 
     return find
 
@@ -79,7 +79,7 @@ async def allowed(
     for token in args.split()[:4]:
         community = community_named(ctx.library, token)
         if community is None and command == "idea":
-            community = await ctx.store.call(network.community_of_row, "ideas", token)
+            community = await ctx.store.read(network.community_of_row, "ideas", token)
         if community is not None and not covers(ctx.scope, community):
             return community
     return None

@@ -20,7 +20,7 @@ from bot.organise.charts import Bar, png_bars
 from bot.organise.common import role_name
 from bot.organise.i18n import OrganiserTranslator
 from bot.organise.plain import city_time, language_label
-from bot.store import Store, brief_queries
+from bot.store import Database, brief_queries
 from bot.store import organise as queries
 from bot.store.brief_queries import Scope
 
@@ -40,9 +40,9 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 async def _people(
-    store: Store, o: OrganiserTranslator, communities: frozenset[str] | None
+    store: Database, o: OrganiserTranslator, communities: frozenset[str] | None
 ) -> tuple[list[str], list[tuple[Any, int]], list[tuple[Any, int]]]:
-    people: dict[str, Any] = await queries.participant_counts(store, communities)
+    people: dict[str, Any] = await store.read(queries.participant_counts, communities)
     rehearsals = people["channel"].get("terminal", 0)
     line = o.format(o.ogettext("Participants: {count}"), count=people["total"])
     if rehearsals:
@@ -67,10 +67,10 @@ async def _people(
 
 
 async def _round_lines(
-    store: Store, conversation: Round, o: OrganiserTranslator
+    store: Database, conversation: Round, o: OrganiserTranslator
 ) -> tuple[list[str], tuple[str, list[Bar], int | None]]:
-    got = await queries.got_round(store, conversation.id)
-    progress = await queries.round_progress(store, conversation.id)
+    got = await store.read(queries.got_round, conversation.id)
+    progress = await store.read(queries.round_progress, conversation.id)
     lines = [
         "",
         o.format(
@@ -100,9 +100,9 @@ async def _round_lines(
 
 
 async def _walk_lines(
-    store: Store, walk: Walk, o: OrganiserTranslator
+    store: Database, walk: Walk, o: OrganiserTranslator
 ) -> tuple[list[str], tuple[str, list[Bar], int | None]]:
-    data = await brief_queries.walk_data(store, Scope(walk.id))
+    data = await store.read(brief_queries.walk_data, Scope(walk.id))
     reached: dict[str, int] = {}
     for stop, count in data["reached"].items():
         key = walk.stops[int(stop)].id if stop.isdigit() and int(stop) < len(walk.stops) else stop
@@ -127,7 +127,7 @@ async def _walk_lines(
 
 
 async def live_view(
-    store: Store,
+    store: Database,
     library: Library,
     conversation: Round | Walk | None,
     zone: ZoneInfo,
@@ -159,8 +159,8 @@ async def live_view(
     sections.append(
         (o.ogettext("Participants by role"), [Bar(role_name(o, role), count) for role, count in roles], None)
     )
-    waiting = await queries.pending_texts(store, communities)  # a community organiser counts their own only
-    flags = await queries.open_flags(store, communities)
+    waiting = await store.read(queries.pending_texts, communities)  # a community organiser counts their own only
+    flags = await store.read(queries.open_flags, communities)
     lines.append("")
     lines.append(
         "📝 "

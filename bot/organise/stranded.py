@@ -30,7 +30,7 @@ async def move_stranded(dispatcher: Dispatcher, old: Library) -> int:
         if before is None:
             continue
         gone = [prompt.id for prompt in before.prompts if conversation.prompt(prompt.id) is None]
-        for channel, address in await participants_on(dispatcher.store, conversation.id, gone):
+        for channel, address in await dispatcher.store.read(participants_on, conversation.id, gone):
             state = await dispatcher.store.load_participant(channel, address)
             if state is None or not relocate.stranded(engine, state):
                 continue  # moved on meanwhile
@@ -53,7 +53,7 @@ def check_against_db(directory: Path, db: Path, out: TextIO | None = None) -> in
     async def read() -> dict[tuple[str, str], tuple[int, int]]:
         store = await Store.open(db)
         try:
-            return await prompts_in_use(store)
+            return await store.read(prompts_in_use)
         finally:
             await store.close()
 

@@ -19,7 +19,7 @@ from bot.organise.i18n import OrganiserTranslator
 from bot.organise.plain import language_label
 from bot.organise.quote_extras import with_voices_and_translations
 from bot.organise.quotes import Quote, fair_pick, from_row
-from bot.store import Store, brief_queries
+from bot.store import Database, brief_queries
 from bot.store.brief_queries import Scope
 
 
@@ -64,9 +64,9 @@ def _section(
 
 
 async def walk_brief(
-    store: Store, walk: Walk, scope: Scope, zone: ZoneInfo, now: datetime, o: OrganiserTranslator
+    store: Database, walk: Walk, scope: Scope, zone: ZoneInfo, now: datetime, o: OrganiserTranslator
 ) -> str:
-    data = await brief_queries.walk_data(store, scope)
+    data = await store.read(brief_queries.walk_data, scope)
     quotes = await with_voices_and_translations(store, [from_row(row) for row in data["quotes"]], o)
     by_prompt: dict[str, list[Quote]] = {}
     prompt_of = {int(row["id"]): str(row["prompt"]) for row in data["quotes"]}

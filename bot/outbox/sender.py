@@ -19,7 +19,7 @@ from weakref import WeakValueDictionary
 from bot.clock import Clock
 from bot.config import QuietHours
 from bot.outbox.kinds import Kinds
-from bot.store import OutboxRow, Store
+from bot.store import Database, OutboxRow
 from bot.store.faults import forget_traces
 from bot.store.outbox_rows import still_waiting
 
@@ -72,7 +72,7 @@ Render = Callable[[OutboxRow], dict[str, Any] | Awaitable[dict[str, Any] | None]
 class Sender:
     def __init__(
         self,
-        store: Store,
+        store: Database,
         channel: Channel,
         clock: Clock,
         *,
@@ -187,7 +187,7 @@ class Sender:
     async def _still_waiting(self, row_id: int, retry_at: datetime) -> bool:
         """The earlier row is still to go: not yet due again (once due, it is claimed before the later ones), and
         not deleted meanwhile by a /forget or retention, which would otherwise hold this chat back for ever."""
-        return self.clock.now() < retry_at and await self.store.call(still_waiting, row_id)
+        return self.clock.now() < retry_at and await self.store.read(still_waiting, row_id)
 
     async def _behind(self, rows: list[OutboxRow], retry_at: datetime) -> None:
         """These rows go after an earlier one of their chat, retried at `retry_at`."""

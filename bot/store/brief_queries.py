@@ -7,13 +7,13 @@ export of one selection count the same answers. Only texts an organiser approved
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.store.connection import iso
 from bot.store.jobs import QUOTED_WORDS
-from bot.store.sqlite import Store
 
 ENROLLED = "p.stage = 'ready' AND p.consent_version IS NOT NULL"
 
@@ -37,34 +37,33 @@ class Scope:
         return sql, tuple(params)
 
 
-async def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    async with store.db.execute(sql, params) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
+def _rows(db: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in db.execute(sql, params)]
 
 
 JOIN = "FROM answers a JOIN participants p ON p.id = a.participant_id"
 TEXT = "json_extract(a.value, '$.text')"
 
 
-async def brief_data(store: Store, scope: Scope) -> dict[str, Any]:
+def brief_data(db: sqlite3.Connection, scope: Scope) -> dict[str, Any]:
     """Everything one round's brief counts, in a handful of grouped queries."""
     where, params = scope.where()
     data: dict[str, Any] = {}
-    data["by_role"] = await _rows(
-        store,
+    data["by_role"] = _rows(
+        db,
         f"SELECT a.prompt_id, p.role, COUNT(*) {JOIN} WHERE {where} AND a.answer_type != 'skipped'"
         " AND a.minority = 0 GROUP BY 1, 2",
         params,
     )
-    data["by_language"] = await _rows(
-        store,
+    data["by_language"] = _rows(
+        db,
         f"SELECT a.prompt_id, p.language, COUNT(*) {JOIN} WHERE {where} AND a.answer_type != 'skipped'"
         " AND a.minority = 0 GROUP BY 1, 2",
         params,
     )
     # Each option chosen counts once; a multiple choice (`{"options": [...]}`) counts every option it chose.
-    data["choices"] = await _rows(
-        store,
+    data["choices"] = _rows(
+        db,
         f"SELECT a.prompt_id, COALESCE(json_extract(a.value, '$.option'), json_extract(a.value, '$.value')),"
         f" COUNT(*) {JOIN} WHERE {where} AND a.minority = 0 AND a.answer_type IN ('choice', 'scale')"
         " AND json_extract(a.value, '$.options') IS NULL GROUP BY 1, 2"
@@ -72,37 +71,37 @@ async def brief_data(store: Store, scope: Scope) -> dict[str, Any]:
         f" WHERE {where} AND a.minority = 0 AND a.answer_type = 'choice' GROUP BY 1, 2",
         (*params, *params),
     )
-    data["followups"] = await _rows(
-        store,
+    data["followups"] = _rows(
+        db,
         f"SELECT a.prompt_id, COALESCE(json_extract(a.value, '$.step'), 'voice'), COUNT(*) {JOIN}"
         f" WHERE {where} AND a.minority = 1 GROUP BY 1, 2",
         params,
     )
-    data["kinds"] = await _rows(
-        store,
+    data["kinds"] = _rows(
+        db,
         f"SELECT a.prompt_id, a.minority, COUNT(*), SUM(json_extract(a.value, '$.voice') IS NOT NULL),"
         f" SUM(json_extract(a.value, '$.photo') IS NOT NULL), SUM({TEXT} IS NOT NULL),"
         " SUM(a.answer_type = 'skipped'), SUM(json_extract(a.value, '$.latitude') IS NOT NULL),"
         f" SUM({TEXT} IS NOT NULL AND a.moderation = 'pending') {JOIN} WHERE {where} GROUP BY 1, 2",
         params,
     )
-    data["quotes"] = await quote_candidates(store, scope)
-    rows = await _rows(
-        store,
+    data["quotes"] = quote_candidates(db, scope)
+    rows = _rows(
+        db,
         f"SELECT COUNT(DISTINCT a.participant_id), COUNT(*) {JOIN} WHERE {where} AND a.answer_type != 'skipped'",
         params,
     )
     data["participants"], data["answers"] = (rows[0][0], rows[0][1]) if rows else (0, 0)
-    data["participants_by_role"] = await _rows(
-        store, f"SELECT p.role, COUNT(DISTINCT p.id) {JOIN} WHERE {where} GROUP BY 1", params
+    data["participants_by_role"] = _rows(
+        db, f"SELECT p.role, COUNT(DISTINCT p.id) {JOIN} WHERE {where} GROUP BY 1", params
     )
-    data["participants_by_language"] = await _rows(
-        store, f"SELECT p.language, COUNT(DISTINCT p.id) {JOIN} WHERE {where} GROUP BY 1", params
+    data["participants_by_language"] = _rows(
+        db, f"SELECT p.language, COUNT(DISTINCT p.id) {JOIN} WHERE {where} GROUP BY 1", params
     )
     return data
 
 
-async def quote_candidates(store: Store, scope: Scope) -> list[dict[str, Any]]:
+def quote_candidates(db: sqlite3.Connection, scope: Scope) -> list[dict[str, Any]]:
     """Every approved text of the selection, with who said it (role, language) and what it goes with.
 
     All of them, not the newest few: the fair choice across languages and roles is made in bot/organise/quotes.py,
@@ -111,36 +110,26 @@ async def quote_candidates(store: Store, scope: Scope) -> list[dict[str, Any]]:
     where, params = scope.where()
     # A minority's voice message is listed too (its words are not text to quote: the transcription feature may add
     # them); it is never moderated as a text is.
-    async with store.db.execute(
+    rows = db.execute(
         f"SELECT a.id, a.prompt_id, a.walk_stop, a.minority, {QUOTED_WORDS}, json_extract(a.value, '$.defends'),"
         f" json_extract(a.value, '$.step'), p.language, p.role, a.created_at, json_extract(a.value, '$.duration')"
         f" {JOIN} WHERE {where} AND ((a.moderation = 'approved' AND {QUOTED_WORDS} IS NOT NULL)"
         " OR (a.minority = 1 AND a.answer_type = 'voice')) ORDER BY a.id",
         params,
-    ) as cursor:
-        names = (
-            "id",
-            "prompt",
-            "stop",
-            "minority",
-            "text",
-            "defends",
-            "step",
-            "language",
-            "role",
-            "created_at",
-            "seconds",
-        )
-        return [dict(zip(names, row, strict=True)) for row in await cursor.fetchall()]
+    )
+    names = ("id", "prompt", "stop", "minority", "text", "defends", "step", "language", "role", "created_at", "seconds")
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-async def rsvp_rows(store: Store, meeting_id: str, live_only: bool) -> list[tuple[str | None, str | None, str | None]]:
+def rsvp_rows(
+    db: sqlite3.Connection, meeting_id: str, live_only: bool
+) -> list[tuple[str | None, str | None, str | None]]:
     """(answer, language, role) of every invitation of a meeting; answer None: not answered yet."""
     live = " AND p.channel != 'terminal'" if live_only else ""
     return [
         (row[0], row[1], row[2])
-        for row in await _rows(
-            store,
+        for row in _rows(
+            db,
             "SELECT i.rsvp, p.language, p.role FROM meeting_invites i JOIN participants p ON p.id = i.participant_id"
             f" WHERE i.meeting = ?{live}",
             (meeting_id,),
@@ -148,21 +137,23 @@ async def rsvp_rows(store: Store, meeting_id: str, live_only: bool) -> list[tupl
     ]
 
 
-async def since(store: Store, community: str, conversation: str, moment: datetime, live_only: bool) -> dict[str, Any]:
+def since(
+    db: sqlite3.Connection, community: str, conversation: str, moment: datetime, live_only: bool
+) -> dict[str, Any]:
     """New participants of the community, new answers in the conversation, and idea status changes since `moment`."""
     live = " AND p.channel != 'terminal'" if live_only else ""
-    people = await _rows(
-        store,
+    people = _rows(
+        db,
         f"SELECT COUNT(*) FROM participants p WHERE {ENROLLED} AND p.community = ? AND p.created_at >= ?{live}",
         (community, iso(moment)),
     )
-    answers = await _rows(
-        store,
+    answers = _rows(
+        db,
         f"SELECT COUNT(*) {JOIN} WHERE a.conversation = ? AND a.created_at >= ? AND a.answer_type != 'skipped'{live}",
         (conversation, iso(moment)),
     )
-    changes = await _rows(
-        store,
+    changes = _rows(
+        db,
         "SELECT h.idea, i.text, h.status, h.reason, h.changed_at, i.meeting FROM idea_history h"
         " JOIN ideas i ON i.id = h.idea"
         " WHERE i.community = ? AND h.changed_at >= ? ORDER BY h.changed_at",
@@ -171,32 +162,32 @@ async def since(store: Store, community: str, conversation: str, moment: datetim
     return {"participants": people[0][0], "answers": answers[0][0], "ideas": changes}
 
 
-async def walk_data(store: Store, scope: Scope) -> dict[str, Any]:
+def walk_data(db: sqlite3.Connection, scope: Scope) -> dict[str, Any]:
     """Per stop of a walk: who reached its card, the answers by kind, and who walked at all."""
     where, params = scope.where()
     live = " AND p.channel != 'terminal'" if scope.live_only else ""
     after = " AND o.sent_at >= ?" if scope.since else ""
     extra: tuple[Any, ...] = (iso(scope.since),) if scope.since else ()
-    reached = await _rows(
-        store,
+    reached = _rows(
+        db,
         "SELECT json_extract(o.payload, '$.stop'), COUNT(DISTINCT o.participant_id) FROM outbox o"
         " JOIN participants p ON p.id = o.participant_id WHERE o.kind IN ('walk', 'walk_card')"
         f" AND o.status IN ('sent', 'sending') AND json_extract(o.payload, '$.walk') = ?{live}{after} GROUP BY 1",
         (scope.conversation, *extra),
     )
-    kinds = await _rows(
-        store,
+    kinds = _rows(
+        db,
         f"SELECT a.prompt_id, COUNT(*), COUNT(DISTINCT a.participant_id), SUM({TEXT} IS NOT NULL),"
         " SUM(json_extract(a.value, '$.voice') IS NOT NULL), SUM(json_extract(a.value, '$.photo') IS NOT NULL)"
         f" {JOIN} WHERE {where} AND a.answer_type != 'skipped' GROUP BY 1",
         params,
     )
-    walkers = await _rows(store, f"SELECT COUNT(DISTINCT a.participant_id) {JOIN} WHERE {where}", params)
-    languages = await _rows(store, f"SELECT p.language, COUNT(DISTINCT p.id) {JOIN} WHERE {where} GROUP BY 1", params)
+    walkers = _rows(db, f"SELECT COUNT(DISTINCT a.participant_id) {JOIN} WHERE {where}", params)
+    languages = _rows(db, f"SELECT p.language, COUNT(DISTINCT p.id) {JOIN} WHERE {where} GROUP BY 1", params)
     return {
         "reached": {str(stop): count for stop, count in reached if stop is not None},
         "kinds": {row[0]: row[1:] for row in kinds},
         "walkers": walkers[0][0],
         "languages": languages,
-        "quotes": await quote_candidates(store, scope),
+        "quotes": quote_candidates(db, scope),
     }

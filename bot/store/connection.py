@@ -1,8 +1,4 @@
-"""aiosqlite's database thread, and the one text form of a moment in the database.
-
-A trip to that thread (a queue, a wake-up of the event loop, the GIL changing hands) costs more than most of our
-statements do: what belongs together goes there as one plain function over the `sqlite3.Connection`.
-"""
+"""One transaction around a plain function, and the one text form of a moment in the database."""
 
 from __future__ import annotations
 
@@ -11,8 +7,6 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-
-import aiosqlite
 
 
 def iso(moment: datetime) -> str:
@@ -31,16 +25,6 @@ def parse_iso(text: str | None) -> datetime | None:
 
 
 T = TypeVar("T")
-
-
-async def in_thread(db: aiosqlite.Connection, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run `function(connection, *args)` in aiosqlite's database thread: many statements in one trip.
-
-    Under load, trips, not SQL, bounded the bot's throughput (benchmarks/throughput.py). aiosqlite has no public
-    call for this; `_execute` is the one its own methods use (pyproject.toml holds the version, tests/test_store.py
-    pins the behaviour).
-    """
-    return await db._execute(function, db._conn, *args, **kwargs)  # type: ignore[no-untyped-call, no-any-return]
 
 
 def transact(db: sqlite3.Connection, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

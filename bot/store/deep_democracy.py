@@ -11,7 +11,6 @@ import sqlite3
 from datetime import datetime
 
 from bot.store.connection import parse_iso
-from bot.store.sqlite import Store
 
 
 def step_mark(db: sqlite3.Connection, participant_id: int, key: str) -> str | None:
@@ -43,21 +42,21 @@ def choice_of(db: sqlite3.Connection, participant_id: int, conversation: str, pr
     return None if row is None or row[0] is None else str(row[0])
 
 
-async def minority_began(store: Store, key: str) -> datetime | None:
-    row = await store.fetch_one("SELECT MIN(at) FROM followup_marks WHERE kind = 'minority' AND key = ?", (key,))
+def minority_began(db: sqlite3.Connection, key: str) -> datetime | None:
+    row = db.execute("SELECT MIN(at) FROM followup_marks WHERE kind = 'minority' AND key = ?", (key,)).fetchone()
     return parse_iso(row[0]) if row and row[0] else None
 
 
-async def approved_voices(store: Store, conversation: str, prompt_id: str, limit: int = 3) -> list[str]:
+def approved_voices(db: sqlite3.Connection, conversation: str, prompt_id: str, limit: int = 3) -> list[str]:
     """Approved minority texts for the majority to read: one per language first, so no language speaks for all."""
-    async with store.db.execute(
+    found = db.execute(
         "SELECT json_extract(a.value, '$.text'), p.language FROM answers a JOIN participants p"
         " ON p.id = a.participant_id WHERE a.conversation = ? AND a.prompt_id = ? AND a.minority = 1"
         " AND a.moderation = 'approved' AND json_extract(a.value, '$.text') IS NOT NULL"
         " AND json_extract(a.value, '$.step') IS NULL ORDER BY a.id",
         (conversation, prompt_id),
-    ) as cursor:
-        rows = [(str(row[0]), row[1]) for row in await cursor.fetchall()]
+    )
+    rows = [(str(row[0]), row[1]) for row in found]
     chosen: list[str] = []
     languages: set[str | None] = set()
     for text, language in rows:

@@ -1,6 +1,6 @@
 """One event's own rows: the participant it concerns, read, and everything it changed, written in one transaction.
 
-Plain functions run in the database thread (`Store.call`, `Store.write`), so an event costs two trips there.
+Plain functions run in the database thread (`Store.read`, `Store.write`), so an event costs two trips there.
 """
 
 from __future__ import annotations

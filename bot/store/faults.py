@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.connection import iso
-from bot.store.sqlite import Store
+from bot.store.interface import Database
 
 
 def _set_aside(
@@ -32,15 +32,15 @@ def _set_aside(
 
 
 async def set_aside(
-    store: Store, channel: str, key: str, address: str | None, raw: dict[str, Any], error: str, now: datetime
+    store: Database, channel: str, key: str, address: str | None, raw: dict[str, Any], error: str, now: datetime
 ) -> int:
     """Keep an update that cannot be handled, closed, with why; returns how many are set aside in all."""
     escaped = json.dumps(raw, ensure_ascii=True, separators=(",", ":"))  # a lone surrogate becomes \\udXXX
     return await store.write(_set_aside, channel, key, address, escaped, error, iso(now))
 
 
-async def set_aside_count(store: Store) -> int:
-    row = await store.fetch_one("SELECT COUNT(*) FROM inbox WHERE error IS NOT NULL")
+def set_aside_count(db: sqlite3.Connection) -> int:
+    row = db.execute("SELECT COUNT(*) FROM inbox WHERE error IS NOT NULL").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -77,33 +77,32 @@ def unwritable(path: Path) -> str | None:
     return None
 
 
-async def participants_on(store: Store, conversation: str, prompt_ids: list[str]) -> list[tuple[str, str]]:
+def participants_on(db: sqlite3.Connection, conversation: str, prompt_ids: list[str]) -> list[tuple[str, str]]:
     """(channel, address) of everyone whose current prompt is one of these."""
     if not prompt_ids:
         return []
     marks = ", ".join("?" for _ in prompt_ids)
-    rows = await store.fetch_all(
+    rows = db.execute(
         f"SELECT channel, address FROM participants WHERE conversation = ? AND prompt IN ({marks})",
         (conversation, *prompt_ids),
     )
     return [(row[0], row[1]) for row in rows]
 
 
-async def prompts_in_use(store: Store) -> dict[tuple[str, str], tuple[int, int]]:
+def prompts_in_use(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[int, int]]:
     """(round, prompt) → (participants on it now, answers given to it), for `check --against-db`."""
     on: dict[tuple[str, str], int] = {}
-    for row in await store.fetch_all(
+    for row in db.execute(
         "SELECT conversation, prompt, COUNT(*) FROM participants WHERE prompt IS NOT NULL GROUP BY 1, 2"
     ):
         on[(row[0], row[1])] = int(row[2])
     answered: dict[tuple[str, str], int] = {}
-    for row in await store.fetch_all("SELECT conversation, prompt_id, COUNT(*) FROM answers GROUP BY 1, 2"):
+    for row in db.execute("SELECT conversation, prompt_id, COUNT(*) FROM answers GROUP BY 1, 2"):
         answered[(row[0], row[1])] = int(row[2])
     return {key: (on.get(key, 0), answered.get(key, 0)) for key in on.keys() | answered.keys()}
 
 
-async def forget_traces(store: Store) -> None:
+async def forget_traces(store: Database) -> None:
     """After a /forget: copy the WAL into the database and empty it, so the deleted words do not linger in old
     WAL frames until SQLite happens to reuse them (secure_delete zeroes them in the database itself)."""
-    async with store._lock:  # the store's own writer lock: no transaction of another caller is open meanwhile
-        await store.db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")  # read out: no statement left open
+    await store.checkpoint()

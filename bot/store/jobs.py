@@ -3,7 +3,7 @@
 A job is a row written in the transaction of the answer that needs it, and its result is written in the
 transaction that marks it done, so a crash loses no job and records no result twice. Every row hangs on its answer
 (ON DELETE CASCADE): a /forget or retention deletes jobs and results with the answer. Plain functions run in the
-database thread (`Store.call`, `Store.write`).
+database thread (`Store.read`, `Store.write`).
 """
 
 from __future__ import annotations

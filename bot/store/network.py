@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot.store.connection import iso
@@ -218,3 +219,20 @@ def save_audience(db: sqlite3.Connection, announcement_id: int, filters: dict[st
 def audience_of(db: sqlite3.Connection, announcement_id: int) -> dict[str, Any]:
     row = db.execute("SELECT audience FROM announcements WHERE id = ?", (announcement_id,)).fetchone()
     return json.loads(row[0]) if row and row[0] else {}
+
+
+def shared_answers(db_path: Path, *, live_only: bool = False) -> Iterator[tuple[str, str, str, int]]:
+    """(conversation, prompt, value, participant) of every answer that counts, for the learning-network view.
+
+    Through a read-only connection of its own, like the export: a long read never holds the bot's thread.
+    """
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        sql = (
+            "SELECT a.conversation, a.prompt_id, a.value, a.participant_id FROM answers a JOIN participants p"
+            " ON p.id = a.participant_id WHERE a.minority = 0 AND a.answer_type != 'skipped'"
+            + (" AND p.channel != 'terminal'" if live_only else "")
+        )
+        yield from connection.execute(sql)
+    finally:
+        connection.close()

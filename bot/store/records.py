@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 # writer(db, participant_id, data, now): plain functions, run in the database thread with the event's other
-# statements (one trip for the whole transaction; see bot/store/connection.py).
+# statements (one trip for the whole transaction; see bot/store/gateway.py).
 Writer = Callable[[sqlite3.Connection, int, dict[str, Any], datetime], None]
 
 WRITERS: dict[str, Writer] = {}

@@ -32,7 +32,7 @@ from bot.jobs.service import build_worker, engines_line, telegram_fetcher
 from bot.media.files import sweep_orphans
 from bot.organise.access import Organisers, file_gate
 from bot.outbox import Sender
-from bot.store import Store
+from bot.store import Database, Store
 from bot.store.faults import unwritable
 from bot.store.retention import purge, purge_files
 from bot.telegram.buttons import acknowledge, answer_button
@@ -59,7 +59,7 @@ CONCURRENT_UPDATES = 64
 class LiveBot:
     """The running bot's parts, shared by every handler through `application.bot_data`."""
 
-    def __init__(self, settings: Settings, store: Store, clock: Clock) -> None:
+    def __init__(self, settings: Settings, store: Database, clock: Clock) -> None:
         self.settings = settings
         self.store = store
         self.clock = clock

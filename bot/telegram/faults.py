@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from telegram.ext import Application
 
-    from bot.store import Store
+    from bot.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class PollingErrors:
 
 
 async def replay_stored(
-    application: Application[Any, Any, Any, Any, Any, Any], store: Store, now: Callable[[], datetime]
+    application: Application[Any, Any, Any, Any, Any, Any], store: Database, now: Callable[[], datetime]
 ) -> None:
     """Handle the updates stored before the last stop; one that no longer parses is set aside, not fatal."""
     for key, raw in await store.inbox_open("telegram"):

@@ -27,7 +27,7 @@ async def start_live(bot: Bot, dispatcher: Hub, flush: Wake) -> None:
     """Background organiser work wakes this bot's sender; organisers' chats get their menu."""
     attach(dispatcher, flush)
     store, settings, clock = dispatcher.store, dispatcher.settings, dispatcher.clock
-    addresses = await queries.organisers(store, settings)
+    addresses = await store.read(queries.organisers, settings)
     if not addresses:
         log.warning(
             "no organiser is configured: safeguarding flags wait until the first one is added "
@@ -38,15 +38,15 @@ async def start_live(bot: Bot, dispatcher: Hub, flush: Wake) -> None:
         if waiting:
             log.warning("%d safeguarding flag(s) raised while there was no organiser sent now", waiting)
     for address in addresses:
-        language = await store.call(queries.organiser_language_of, "telegram", address)
+        language = await store.read(queries.organiser_language_of, "telegram", address)
         try:
             await bot.set_my_commands(organiser_commands(language), scope=BotCommandScopeChat(int(address)))
         except Exception as error:  # a chat that never opened the bot cannot have a menu yet
             log.info("could not set an organiser menu: %s", type(error).__name__)
-    for address in await queries.removed_organisers(store):
+    for address in await store.read(queries.removed_organisers):
         if int(address) in settings.organisers:
             continue
-        language = await store.call(queries.language_of, "telegram", address)
+        language = await store.read(queries.language_of, "telegram", address)
         try:
             await bot.set_my_commands(menu_commands(language or "nl"), scope=BotCommandScopeChat(int(address)))
         except Exception as error:

@@ -22,7 +22,7 @@ from typing import Any
 
 from telegram import Bot, Update
 
-from bot.store import Store
+from bot.store import Database
 from bot.store.faults import set_aside
 from bot.telegram.inbox import chat_address, encode
 
@@ -86,7 +86,7 @@ class StorageState:
 class UpdateKeeper:
     """Writes fetched updates to the inbox before they are confirmed, and answers with what handlers may see."""
 
-    def __init__(self, store: Store, channel: str, bot: Bot, now: Callable[[], datetime]) -> None:
+    def __init__(self, store: Database, channel: str, bot: Bot, now: Callable[[], datetime]) -> None:
         self.store = store
         self.channel = channel
         self.bot = bot
@@ -95,7 +95,7 @@ class UpdateKeeper:
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def keep(self, raw_updates: list[Any], *, wait: bool = True) -> list[dict[str, Any]]:
-        """Store every update; returns the list with each set-aside update replaced by an empty one of its id.
+        """Database every update; returns the list with each set-aside update replaced by an empty one of its id.
 
         With `wait` (polling), a storage error is waited out; without (a webhook), it is raised, and Telegram
         posts the update again later.

@@ -136,7 +136,7 @@ async def join(
 
 
 async def organiser(world: World, name: str, *communities: str) -> None:
-    await organisers.set_organiser(world.store, "terminal", name, True, "test", world.clock.now())
+    await world.store.write(organisers.set_organiser, "terminal", name, True, "test", world.clock.now())
     await world.store.write(network.set_scope, "terminal", name, communities)
 
 

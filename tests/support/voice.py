@@ -71,7 +71,7 @@ class Rig:
         return await self.dispatcher.handle("terminal", name, event, organiser=organiser)
 
     async def organiser(self, name: str = "org") -> None:
-        await organisers.set_organiser(self.store, "terminal", name, True, "test", self.clock.now())
+        await self.store.write(organisers.set_organiser, "terminal", name, True, "test", self.clock.now())
 
     async def to_voice_question(self, name: str = "amal", language: str = "ar") -> None:
         for event in (

@@ -8,11 +8,10 @@ language (rendered when sent). A newer status supersedes news of an older one th
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import aiosqlite
 
 from bot.content.loader import Library
 from bot.content.meetings import IDEA_STATUSES, THEMES
@@ -24,7 +23,6 @@ from bot.organise.i18n import ON_
 from bot.organise.plain import city_time, status_name
 from bot.store import followups as queries
 from bot.store import parse_iso
-from bot.store.connection import in_thread
 from bot.store.outbox_rows import enqueue
 
 STATUS_WORDS = {
@@ -59,8 +57,8 @@ def news_moment(library: Library, zone: ZoneInfo, meeting_id: str | None, now: d
     return max(now, texts.ends(meeting, zone))
 
 
-async def change_status(
-    db: aiosqlite.Connection,
+def change_status(
+    db: sqlite3.Connection,
     library: Library,
     zone: ZoneInfo,
     idea: dict[str, Any],
@@ -71,38 +69,35 @@ async def change_status(
 ) -> datetime:
     """Record a status; it is news from the end of the idea's meeting on (told at once if that has passed)."""
     announce_at = news_moment(library, zone, idea.get("meeting"), now)
-    await queries.set_status(db, idea["id"], status, reason, by, announce_at, now)
+    queries.set_status(db, idea["id"], status, reason, by, announce_at, now)
     if announce_at <= now:
-        await announce_due(db, library, now, idea["id"])
+        announce_due(db, library, now, idea["id"])
     return announce_at
 
 
-async def announce_due(db: aiosqlite.Connection, library: Library, now: datetime, idea_id: str | None = None) -> int:
+def announce_due(db: sqlite3.Connection, library: Library, now: datetime, idea_id: str | None = None) -> int:
     """Tell every participant who answered a prompt of the idea's theme (counted now, so who answered since the
     change hears it too) about its latest status; news of an earlier status not yet told is superseded."""
-    due = await queries.news_due(db, now, idea_id)
+    due = queries.news_due(db, now, idea_id)
     latest = {news["idea"]: news for news in due}  # oldest first, so the last one of each idea wins
     told = 0
     for news in due:
         if latest[news["idea"]] is not news:
-            await queries.announced(db, news["id"], 0, now)
+            queries.announced(db, news["id"], 0, now)
             continue
-        recipients = await queries.theme_answerers(db, theme_prompts(library, news["community"], news["theme"]))
-        await in_thread(
-            db, queries.cancel_pending, ["idea_update"], key="idea", value=news["idea"], status="superseded"
-        )
+        recipients = queries.theme_answerers(db, theme_prompts(library, news["community"], news["theme"]))
+        queries.cancel_pending(db, ["idea_update"], key="idea", value=news["idea"], status="superseded")
         payload = {"idea": news["idea"], "status": news["status"], "reason": news["reason"]}
-        rows = [queries.NewRow(r, "idea_update", payload, now).addressed for r in recipients]
-        await in_thread(db, enqueue, rows, now)
-        await queries.announced(db, news["id"], len(recipients), now)
+        enqueue(db, [queries.NewRow(r, "idea_update", payload, now).addressed for r in recipients], now)
+        queries.announced(db, news["id"], len(recipients), now)
         told += len(recipients)
     return told
 
 
+# -- the organiser command ---------------------------------------------------------------------------------------------
 router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
 
 
-# -- the organiser command ---------------------------------------------------------------------------------------------
 @router.command("idea", ON_("record an idea from a meeting, or change its status"))
 async def idea_command(ctx: OrganiserContext, args: str) -> None:
     """/idea, /idea add MEETING THEME TEXT, /idea ID STATUS [REASON], /idea ID."""
@@ -137,7 +132,7 @@ async def _list(ctx: OrganiserContext) -> None:
     o = ctx.o
     # A community organiser sees the ideas of their communities (bot/organise/scope.py).
     found = [
-        idea for idea in await ctx.store.call(queries.ideas) if ctx.scope is None or idea["community"] in ctx.scope
+        idea for idea in await ctx.store.read(queries.ideas) if ctx.scope is None or idea["community"] in ctx.scope
     ]
     lines = ["💡 " + o.ogettext("Ideas from meetings:")]
     if not found:
@@ -149,7 +144,7 @@ async def _list(ctx: OrganiserContext) -> None:
 
 async def _show(ctx: OrganiserContext, idea_id: str) -> None:
     o = ctx.o
-    idea = await queries.idea(ctx.store, idea_id)
+    idea = await ctx.store.read(queries.idea, idea_id)
     if idea is None:
         ctx.reply("❓ " + o.format(o.ogettext("There is no idea {id}."), id=idea_id) + "\n\n" + _usage(ctx))
         return
@@ -163,7 +158,7 @@ async def _show(ctx: OrganiserContext, idea_id: str) -> None:
         "",
     ]
     zone = ctx.settings.timezone
-    for change in await queries.history(ctx.store, idea_id):
+    for change in await ctx.store.read(queries.history, idea_id):
         when = city_time(o, parse_iso(change["changed_at"]), zone)  # city time with its zone, not UTC
         if change["announced_at"]:
             told = o.format(o.ogettext("{count} participant(s) told"), count=change["recipients"])
@@ -189,16 +184,16 @@ async def _add(ctx: OrganiserContext, words: list[str]) -> None:
         return
     meeting = library.meetings[words[0]]
     text = {o.language: " ".join(words[2:])[:500]}
-    number = await queries.idea_count(ctx.store) + 1
-    while await queries.idea(ctx.store, f"idee-{number}") is not None:
+    number = await ctx.store.read(queries.idea_count) + 1
+    while await ctx.store.read(queries.idea, f"idee-{number}") is not None:
         number += 1
     idea = {"id": f"idee-{number}", "meeting": meeting.id, "community": meeting.community, "theme": words[1]}
-    count = len(await queries.theme_answerers(ctx.store.db, theme_prompts(library, meeting.community, words[1])))
+    count = len(await ctx.store.read(queries.theme_answerers, theme_prompts(library, meeting.community, words[1])))
     zone, now, who = ctx.dispatcher.engine.config.timezone, ctx.now, ctx.who
     after = news_moment(library, zone, meeting.id, now) > now
 
-    async def write(db: aiosqlite.Connection) -> None:
-        await queries.insert_idea(
+    def write(db: sqlite3.Connection) -> None:
+        queries.insert_idea(
             db,
             idea["id"],
             meeting_id=meeting.id,
@@ -211,7 +206,7 @@ async def _add(ctx: OrganiserContext, words: list[str]) -> None:
             file_status=None,
             now=now,
         )
-        await change_status(db, library, zone, idea, "under-discussion", None, who, now)
+        change_status(db, library, zone, idea, "under-discussion", None, who, now)
 
     ctx.change(write)
     ctx.log("idea-add", idea=idea["id"], meeting=meeting.id, theme=idea["theme"])
@@ -225,7 +220,7 @@ async def _add(ctx: OrganiserContext, words: list[str]) -> None:
 
 async def _status(ctx: OrganiserContext, idea_id: str, word: str, reason_text: str) -> None:
     o = ctx.o
-    idea = await queries.idea(ctx.store, idea_id)
+    idea = await ctx.store.read(queries.idea, idea_id)
     status = STATUS_WORDS.get(word.lower())
     if idea is None or status is None:
         ctx.reply("❓ " + o.ogettext("Unknown idea or status.") + "\n\n" + _usage(ctx))
@@ -235,11 +230,12 @@ async def _status(ctx: OrganiserContext, idea_id: str, word: str, reason_text: s
         return
     reason = {o.language: reason_text.strip()[:500]} if reason_text.strip() else None
     library, zone, now, who = ctx.library, ctx.dispatcher.engine.config.timezone, ctx.now, ctx.who
-    count = len(await queries.theme_answerers(ctx.store.db, theme_prompts(library, idea["community"], idea["theme"])))
+    prompts = theme_prompts(library, idea["community"], idea["theme"])
+    count = len(await ctx.store.read(queries.theme_answerers, prompts))
     after = news_moment(library, zone, idea["meeting"], now) > now
 
-    async def write(db: aiosqlite.Connection) -> None:
-        await change_status(db, library, zone, idea, status, reason, who, now)
+    def write(db: sqlite3.Connection) -> None:
+        change_status(db, library, zone, idea, status, reason, who, now)
 
     ctx.change(write)
     ctx.log("idea-status", idea=idea_id, status=status)

@@ -72,7 +72,7 @@ async def meeting_reminder(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing |
     zone = dispatcher.engine.config.timezone
     if row.payload.get("starts") != pacing.iso(texts.starts(meeting, zone)):
         return None  # the date changed: the reminder for the new date replaces this one
-    rsvp = await queries.rsvp_of(dispatcher.store, meeting.id, row.participant_id)
+    rsvp = await dispatcher.store.read(queries.rsvp_of, meeting.id, row.participant_id)
     if rsvp not in ("yes", "maybe"):
         return None
     t = translator(row.language)
@@ -80,7 +80,7 @@ async def meeting_reminder(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing |
 
 
 async def idea_update(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
-    idea = await queries.idea(dispatcher.store, str(row.payload.get("idea")))
+    idea = await dispatcher.store.read(queries.idea, str(row.payload.get("idea")))
     if idea is None:
         return None
     meeting = dispatcher.engine.library.meetings.get(idea["meeting"] or "")
@@ -96,7 +96,10 @@ async def _still_asked(dispatcher: Dispatcher, row: OutboxRow, kind: str) -> tup
     prompt = conversation.prompt(str(row.payload.get("prompt"))) if conversation else None
     if conversation is None or prompt is None or row.participant_id is None:
         return None
-    if await queries.mark_of(dispatcher.store, row.participant_id, kind, f"{conversation.id}:{prompt.id}") != "asked":
+    if (
+        await dispatcher.store.read(queries.mark_of, row.participant_id, kind, f"{conversation.id}:{prompt.id}")
+        != "asked"
+    ):
         return None
     return conversation, prompt
 
@@ -118,7 +121,7 @@ async def majority(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
     if found is None:
         return None
     conversation, prompt = found
-    voices = await dd_queries.approved_voices(dispatcher.store, conversation.id, prompt.id)
+    voices = await dispatcher.store.read(dd_queries.approved_voices, conversation.id, prompt.id)
     if not voices:
         return None
     t = translator(row.language)

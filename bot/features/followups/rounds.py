@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 
 async def sync_rounds(dispatcher: Dispatcher, now: datetime) -> None:
     engine, store = dispatcher.engine, dispatcher.store
-    engine.closed_rounds = await store.call(network.closed_by_organisers)
+    engine.closed_rounds = await store.read(network.closed_by_organisers)
     library, zone, closed = engine.library, engine.config.timezone, engine.closed_rounds
-    states = await store.call(network.round_states)
+    states = await store.read(network.round_states)
     for conversation in library.rounds.values():
         noted = states.get(conversation.id, {})
         if sequence.is_closed(library, conversation, now, zone, closed):
@@ -84,7 +84,7 @@ async def open_round(dispatcher: Dispatcher, conversation: Round, now: datetime)
 
     told = 0
     own = {c.community for c in engine.library.rounds.values()}  # who a `default` round does not serve
-    for channel, address in await store.call(network.to_move, conversation.community, conversation.id, own):
+    for channel, address in await store.read(network.to_move, conversation.community, conversation.id, own):
         told += await store.write(move, channel, address)
     log.info("round %s opened for %d participant(s)", conversation.id, told)
     return told

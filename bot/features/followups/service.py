@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from bot.clock import parse_offset
-from bot.content.meetings import FINAL_STATUSES, Meeting
+from bot.content.loader import Library
+from bot.content.meetings import FINAL_STATUSES, Idea, Meeting
 from bot.content.model import Prompt, Round
 from bot.engine.minority import minority_keys
 from bot.engine.outgoing import Outgoing
@@ -31,11 +34,11 @@ from bot.store import deep_democracy as dd_queries
 from bot.store import followups as queries
 from bot.store import network, walk_dates
 from bot.store import organise as organise_queries
-from bot.store.connection import in_thread
 from bot.store.outbox_rows import Addressed, enqueue
 
 if TYPE_CHECKING:
     from bot.hub import Hub as Dispatcher
+    from bot.store.interface import Database
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +60,12 @@ class FollowUps:
         self._minority_seen: dict[str, int] = {}  # prompt -> latest answer id already looked at
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Database:
         return self.dispatcher.store
 
     async def next_moment(self) -> datetime | None:
         """The next moment a follow-up becomes due that is not an outbox row yet: news of an idea after its meeting."""
-        return await queries.next_news(self.store)
+        return await self.store.read(queries.next_news)
 
     def soon(self) -> None:
         """The content changed: the next tick looks at it, however recent the last one was."""
@@ -77,8 +80,7 @@ class FollowUps:
         await sync_rounds(self.dispatcher, now)  # rounds that open and close, and their results
         for meeting in library.meetings.values():
             await self.sync_meeting(meeting, now)
-        async with self.store.transaction() as db:
-            await announce_due(db, library, now)  # idea news whose meeting is now over
+        await self.store.write(announce_due, library, now)  # idea news whose meeting is now over
         for conversation in library.rounds.values():
             for prompt in conversation.prompts:
                 if prompt.minority is not None:
@@ -91,122 +93,13 @@ class FollowUps:
 
     # -- meetings ----------------------------------------------------------------------------------------------------
     async def sync_meeting(self, meeting: Meeting, now: datetime) -> None:
+        """The meeting as its file says it, compared with what participants were told, in one write."""
         zone = self.dispatcher.engine.config.timezone
         starts, ends = texts.starts(meeting, zone), texts.ends(meeting, zone)
-        told = fingerprint(meeting, starts)
-        stored = await queries.meeting(self.store, meeting.id)
-        upcoming = starts > now
-        async with self.store.transaction() as db:
-            if stored is not None:
-                before = json.loads(stored["fingerprint"])
-                changed = [key for key in ("date", "place", "bring") if before.get(key) != told.get(key)]
-                was_cancelled = bool(stored["cancelled"])
-                if meeting.cancelled and not was_cancelled:
-                    await self._cancelled(db, meeting, upcoming, now)
-                elif not meeting.cancelled and (changed or was_cancelled) and upcoming:
-                    await self._changed(db, meeting, changed or ["date"], starts, now)
-            if (
-                stored is None
-                or stored["fingerprint"] != json.dumps(told, sort_keys=True, ensure_ascii=False)
-                or (bool(stored["cancelled"]) != meeting.cancelled)
-            ):
-                await queries.save_meeting(
-                    db,
-                    meeting.id,
-                    meeting.community,
-                    starts,
-                    ends,
-                    json.dumps(told, sort_keys=True, ensure_ascii=False),
-                    meeting.cancelled,
-                    now,
-                )
-            if upcoming and not meeting.cancelled:
-                # Everyone in the community, also who joined since the last look; each is invited once.
-                newcomers = await queries.uninvited(self.store, meeting.id, meeting.community)
-                if newcomers:
-                    due = max(now, starts - offset(meeting.invite)) if meeting.invite else now
-                    await queries.invite(db, meeting.id, [recipient for recipient, _joined in newcomers], now)
-                    rows = [
-                        # Someone who has just joined is answering their first questions: invite them a little later.
-                        queries.NewRow(r, "meeting_invite", {"meeting": meeting.id}, max(due, (joined or now) + SETTLE))
-                        for r, joined in newcomers
-                    ]
-                    await in_thread(db, enqueue, [row.addressed for row in rows], now)
-        await self.sync_ideas(meeting, now)
-
-    async def _cancelled(self, db: Any, meeting: Meeting, upcoming: bool, now: datetime) -> None:
-        told = [recipient for recipient, _rsvp in await queries.invited(db, meeting.id)]  # before the cancelling
-        await self.store.call(
-            queries.cancel_pending,
-            ["meeting_invite", "meeting_change", "meeting_reminder"],
-            key="meeting",
-            value=meeting.id,
-        )
-        if upcoming:  # only who heard of it: an invitation that never went out is simply not sent
-            rows = [queries.NewRow(r, "meeting_cancelled", {"meeting": meeting.id}, now) for r in told]
-            await in_thread(db, enqueue, [row.addressed for row in rows], now)
-
-    async def _changed(self, db: Any, meeting: Meeting, changed: list[str], starts: datetime, now: datetime) -> None:
-        """Tell everyone whose invitation went out; move the reminders of those who said yes or maybe, and the
-        invitations still waiting, to the new date."""
-        await self.store.call(
-            queries.cancel_pending,
-            ["meeting_change", "meeting_reminder"],
-            key="meeting",
-            value=meeting.id,
-            status="superseded",
-        )
-        if "date" in changed:
-            due = starts - offset(meeting.invite) if meeting.invite else now
-            await self.store.call(queries.retime_invitations, meeting.id, due, now)
-        rows: list[queries.NewRow] = []
-        remind_at = starts - timedelta(days=1)
-        for recipient, rsvp in await queries.invited(db, meeting.id):
-            rows.append(queries.NewRow(recipient, "meeting_change", {"meeting": meeting.id, "changed": changed}, now))
-            if rsvp in ("yes", "maybe") and remind_at > now:
-                payload = {"meeting": meeting.id, "starts": iso(starts)}
-                rows.append(queries.NewRow(recipient, "meeting_reminder", payload, remind_at))
-        await in_thread(db, enqueue, [row.addressed for row in rows], now)
-
-    # -- ideas written in the meeting's file ----------------------------------------------------------------------------
-    async def sync_ideas(self, meeting: Meeting, now: datetime) -> None:
+        await self.store.write(_sync_meeting, meeting, starts, ends, now)
         library = self.dispatcher.engine.library
-        zone = self.dispatcher.engine.config.timezone
         for idea in meeting.ideas:
-            in_file = json.dumps({"status": idea.status, "reason": idea.reason}, sort_keys=True, ensure_ascii=False)
-            stored = await queries.idea(self.store, idea.id)
-            if stored is not None and stored["meeting"] != meeting.id:
-                log.warning(
-                    "idea id %r of meeting %r is already used by %r; left out", idea.id, meeting.id, stored["meeting"]
-                )
-                continue
-            if stored is not None and stored["file_status"] == in_file:
-                if stored["text"] != idea.text or stored["theme"] != idea.theme:
-                    async with self.store.transaction() as db:
-                        await queries.update_idea_text(db, idea.id, idea.theme, idea.text)
-                continue
-            record = {"id": idea.id, "meeting": meeting.id, "community": meeting.community, "theme": idea.theme}
-            async with self.store.transaction() as db:
-                if stored is None:
-                    await queries.insert_idea(
-                        db,
-                        idea.id,
-                        meeting_id=meeting.id,
-                        community=meeting.community,
-                        theme=idea.theme,
-                        text=idea.text,
-                        status=idea.status,
-                        reason=idea.reason,
-                        source="file",
-                        file_status=in_file,
-                        now=now,
-                    )
-                else:
-                    await queries.update_idea_text(db, idea.id, idea.theme, idea.text)
-                    await queries.set_file_status(db, idea.id, in_file)
-                news = stored is None or (stored["status"], stored["reason"]) != (idea.status, idea.reason)
-                if news:  # the file says something new (an organiser's /idea may already have said the same)
-                    await change_status(db, library, zone, record, idea.status, idea.reason, "file", now)
+            await self.store.write(_sync_idea, library, zone, meeting, idea, now)
 
     # -- the minority round --------------------------------------------------------------------------------------------
     async def minority_round(self, conversation: Round, prompt: Prompt, now: datetime) -> None:
@@ -215,12 +108,12 @@ class FollowUps:
         cycle on, the majority's turn follows. Shares are counted per channel: rehearsals never count for real."""
         assert prompt.minority is not None
         key = f"{conversation.id}:{prompt.id}"
-        latest = await queries.latest_answer_id(self.store, conversation.id, prompt.id)
+        latest = await self.store.read(queries.latest_answer_id, conversation.id, prompt.id)
         if self._minority_seen.get(key) == latest and not prompt.minority.cycle:
             return
-        asked = await queries.marked(self.store, "minority", key)
+        asked = await self.store.read(queries.marked, "minority", key)
         by_channel: defaultdict[str, list[tuple[queries.Recipient, str]]] = defaultdict(list)
-        for recipient, chosen in await queries.choices(self.store, conversation.id, prompt.id):
+        for recipient, chosen in await self.store.read(queries.choices, conversation.id, prompt.id):
             by_channel[recipient.channel].append((recipient, chosen))
         rows: list[queries.NewRow] = []
         majority: list[queries.NewRow] = []
@@ -236,10 +129,7 @@ class FollowUps:
                 elif chosen not in side and side:
                     majority.append(queries.NewRow(recipient, "majority", payload, now))
         if rows:
-            async with self.store.transaction() as db:
-                ids = [row.recipient.participant_id for row in rows if row.recipient.participant_id is not None]
-                await self.store.call(queries.mark_many, "minority", key, ids, "asked", now)
-                await in_thread(db, enqueue, [row.addressed for row in rows], now)
+            await self.store.write(_ask, "minority", key, rows, now)
             log.info("minority round for %s: %d participant(s) asked", key, len(rows))
         self._minority_seen[key] = latest
         if prompt.minority.cycle and majority:
@@ -252,59 +142,178 @@ class FollowUps:
         the others are shown them and asked what they can take from them; each once."""
         assert prompt.minority is not None
         key = f"{conversation.id}:{prompt.id}"
-        began = await dd_queries.minority_began(self.store, key)
+        began = await self.store.read(dd_queries.minority_began, key)
         if began is None or now < began + parse_offset(prompt.minority.majority_after):
             return
-        if not await dd_queries.approved_voices(self.store, conversation.id, prompt.id, limit=1):
+        if not await self.store.read(dd_queries.approved_voices, conversation.id, prompt.id, limit=1):
             return
-        told = await queries.marked(self.store, "majority", key) | await queries.marked(self.store, "minority", key)
+        told = await self.store.read(queries.marked, "majority", key)
+        told |= await self.store.read(queries.marked, "minority", key)
         rows = [row for row in candidates if row.recipient.participant_id not in told]
         if not rows:
             return
-        async with self.store.transaction() as db:
-            ids = [row.recipient.participant_id for row in rows]
-            await self.store.call(queries.mark_many, "majority", key, ids, "asked", now)
-            await in_thread(db, enqueue, [row.addressed for row in rows], now)
+        await self.store.write(_ask, "majority", key, rows, now)
         log.info("majority turn for %s: %d participant(s) asked", key, len(rows))
 
     # -- ideas nobody has touched for weeks ------------------------------------------------------------------------------
     async def flag_forgotten_ideas(self, now: datetime) -> None:
         settings = self.dispatcher.settings
         weeks = settings.idea_stale_weeks
-        forgotten = await queries.forgotten_ideas(self.store, now - timedelta(weeks=weeks), FINAL_STATUSES)
+        forgotten = await self.store.read(queries.forgotten_ideas, now - timedelta(weeks=weeks), FINAL_STATUSES)
         if not forgotten:
             return
         recipients = [
             (channel, address)
             for channel in CHANNELS
-            for address in await organise_queries.organisers(self.store, settings, channel)
+            for address in await self.store.read(organise_queries.organisers, settings, channel)
         ]
         if not recipients:
             return  # nobody to tell yet: flag them once an organiser exists
-        scopes = await self.store.call(network.scopes)  # community organisers hear of their communities' ideas only
-        async with self.store.transaction() as db:
-            for idea in forgotten:
-                told = [
-                    (channel, address)
-                    for channel, address in recipients
-                    if (channel, address) not in scopes or idea["community"] in scopes[(channel, address)]
-                ]
-                if not told:
-                    continue  # no organiser of its community, and no network organiser: flagged once there is one
-                await queries.mark_flagged(db, idea["id"], now)
-                for channel, address in told:
-                    language = await self.store.call(organise_queries.organiser_language_of, channel, address)
-                    o = organiser_translator(language)
-                    text = "⏳ " + o.format(
-                        o.ogettext(
-                            "Idea {id} (“{idea}”) has been “{status}” for {weeks} weeks. Is there news for the "
-                            "participants? Send /idea {id} planned, done or not-possible with a reason."
-                        ),
-                        id=idea["id"],
-                        idea=next(iter(idea["text"].values()), ""),
-                        status=status_name(o, idea["status"]),
-                        weeks=weeks,
-                    )
-                    message = Outgoing(text, kind="organiser")
-                    await self.store.call(enqueue, [Addressed(channel, address, None, message)], now)
+        scopes = await self.store.read(network.scopes)  # community organisers hear of their communities' ideas only
+        await self.store.write(_flag_forgotten, forgotten, recipients, scopes, weeks, now)
         log.info("%d idea(s) without news for %d weeks flagged to organisers", len(forgotten), weeks)
+
+
+def _ask(db: sqlite3.Connection, kind: str, key: str, rows: list[queries.NewRow], now: datetime) -> None:
+    """Mark who is asked and queue the question, in one transaction: each is asked once."""
+    ids = [row.recipient.participant_id for row in rows]
+    queries.mark_many(db, kind, key, ids, "asked", now)
+    enqueue(db, [row.addressed for row in rows], now)
+
+
+def _flag_forgotten(
+    db: sqlite3.Connection,
+    forgotten: list[dict[str, Any]],
+    recipients: list[tuple[str, str]],
+    scopes: dict[tuple[str, str], set[str]],
+    weeks: int,
+    now: datetime,
+) -> None:
+    for idea in forgotten:
+        told = [
+            (channel, address)
+            for channel, address in recipients
+            if (channel, address) not in scopes or idea["community"] in scopes[(channel, address)]
+        ]
+        if not told:
+            continue  # no organiser of its community, and no network organiser: flagged once there is one
+        queries.mark_flagged(db, idea["id"], now)
+        for channel, address in told:
+            o = organiser_translator(organise_queries.organiser_language_of(db, channel, address))
+            text = "⏳ " + o.format(
+                o.ogettext(
+                    "Idea {id} (“{idea}”) has been “{status}” for {weeks} weeks. Is there news for the "
+                    "participants? Send /idea {id} planned, done or not-possible with a reason."
+                ),
+                id=idea["id"],
+                idea=next(iter(idea["text"].values()), ""),
+                status=status_name(o, idea["status"]),
+                weeks=weeks,
+            )
+            enqueue(db, [Addressed(channel, address, None, Outgoing(text, kind="organiser"))], now)
+
+
+# -- in the database thread: each of these is one transaction -----------------------------------------------------------
+def _sync_meeting(db: sqlite3.Connection, meeting: Meeting, starts: datetime, ends: datetime, now: datetime) -> None:
+    told = fingerprint(meeting, starts)
+    stored = queries.meeting(db, meeting.id)
+    upcoming = starts > now
+    if stored is not None:
+        before = json.loads(stored["fingerprint"])
+        changed = [key for key in ("date", "place", "bring") if before.get(key) != told.get(key)]
+        was_cancelled = bool(stored["cancelled"])
+        if meeting.cancelled and not was_cancelled:
+            _cancelled(db, meeting, upcoming, now)
+        elif not meeting.cancelled and (changed or was_cancelled) and upcoming:
+            _changed(db, meeting, changed or ["date"], starts, now)
+    if (
+        stored is None
+        or stored["fingerprint"] != json.dumps(told, sort_keys=True, ensure_ascii=False)
+        or (bool(stored["cancelled"]) != meeting.cancelled)
+    ):
+        queries.save_meeting(
+            db,
+            meeting.id,
+            meeting.community,
+            starts,
+            ends,
+            json.dumps(told, sort_keys=True, ensure_ascii=False),
+            meeting.cancelled,
+            now,
+        )
+    if upcoming and not meeting.cancelled:
+        # Everyone in the community, also who joined since the last look; each is invited once.
+        newcomers = queries.uninvited(db, meeting.id, meeting.community)
+        if newcomers:
+            due = max(now, starts - offset(meeting.invite)) if meeting.invite else now
+            queries.invite(db, meeting.id, [recipient for recipient, _joined in newcomers], now)
+            rows = [
+                # Someone who has just joined is answering their first questions: invite them a little later.
+                queries.NewRow(r, "meeting_invite", {"meeting": meeting.id}, max(due, (joined or now) + SETTLE))
+                for r, joined in newcomers
+            ]
+            enqueue(db, [row.addressed for row in rows], now)
+
+
+def _cancelled(db: sqlite3.Connection, meeting: Meeting, upcoming: bool, now: datetime) -> None:
+    told = [recipient for recipient, _rsvp in queries.invited(db, meeting.id)]  # before the cancelling
+    queries.cancel_pending(
+        db, ["meeting_invite", "meeting_change", "meeting_reminder"], key="meeting", value=meeting.id
+    )
+    if upcoming:  # only who heard of it: an invitation that never went out is simply not sent
+        enqueue(db, [queries.NewRow(r, "meeting_cancelled", {"meeting": meeting.id}, now).addressed for r in told], now)
+
+
+def _changed(db: sqlite3.Connection, meeting: Meeting, changed: list[str], starts: datetime, now: datetime) -> None:
+    """Tell everyone whose invitation went out; move the reminders of those who said yes or maybe, and the
+    invitations still waiting, to the new date."""
+    queries.cancel_pending(
+        db, ["meeting_change", "meeting_reminder"], key="meeting", value=meeting.id, status="superseded"
+    )
+    if "date" in changed:
+        due = starts - offset(meeting.invite) if meeting.invite else now
+        queries.retime_invitations(db, meeting.id, due, now)
+    rows: list[queries.NewRow] = []
+    remind_at = starts - timedelta(days=1)
+    for recipient, rsvp in queries.invited(db, meeting.id):
+        rows.append(queries.NewRow(recipient, "meeting_change", {"meeting": meeting.id, "changed": changed}, now))
+        if rsvp in ("yes", "maybe") and remind_at > now:
+            payload = {"meeting": meeting.id, "starts": iso(starts)}
+            rows.append(queries.NewRow(recipient, "meeting_reminder", payload, remind_at))
+    enqueue(db, [row.addressed for row in rows], now)
+
+
+def _sync_idea(
+    db: sqlite3.Connection, library: Library, zone: ZoneInfo, meeting: Meeting, idea: Idea, now: datetime
+) -> None:
+    """An idea written in the meeting's file: stored, and its status news queued when the file says something new."""
+    in_file = json.dumps({"status": idea.status, "reason": idea.reason}, sort_keys=True, ensure_ascii=False)
+    stored = queries.idea(db, idea.id)
+    if stored is not None and stored["meeting"] != meeting.id:
+        log.warning("idea id %r of meeting %r is already used by %r; left out", idea.id, meeting.id, stored["meeting"])
+        return
+    if stored is not None and stored["file_status"] == in_file:
+        if stored["text"] != idea.text or stored["theme"] != idea.theme:
+            queries.update_idea_text(db, idea.id, idea.theme, idea.text)
+        return
+    record = {"id": idea.id, "meeting": meeting.id, "community": meeting.community, "theme": idea.theme}
+    if stored is None:
+        queries.insert_idea(
+            db,
+            idea.id,
+            meeting_id=meeting.id,
+            community=meeting.community,
+            theme=idea.theme,
+            text=idea.text,
+            status=idea.status,
+            reason=idea.reason,
+            source="file",
+            file_status=in_file,
+            now=now,
+        )
+    else:
+        queries.update_idea_text(db, idea.id, idea.theme, idea.text)
+        queries.set_file_status(db, idea.id, in_file)
+    if stored is None or (stored["status"], stored["reason"]) != (idea.status, idea.reason):
+        # The file says something new (an organiser's /idea may already have said the same).
+        change_status(db, library, zone, record, idea.status, idea.reason, "file", now)

@@ -11,12 +11,11 @@ reads the same in every script, and the text says what each number stands for.
 from __future__ import annotations
 
 import base64
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-
-import aiosqlite
 
 from bot.callback_data import ButtonData, Results, encode
 from bot.content.model import Prompt, Round
@@ -27,7 +26,6 @@ from bot.i18n import Translator, pick, translator
 from bot.organise.charts import Bar, png_bars
 from bot.store import OutboxRow, network
 from bot.store import followups as queries
-from bot.store.connection import in_thread
 from bot.store.outbox_rows import enqueue
 
 if TYPE_CHECKING:
@@ -40,20 +38,19 @@ FEATURE = "results"  # ParticipantState.features["results"] = {"off": true} when
 
 async def send_results(dispatcher: Dispatcher, conversation: Round, now: datetime) -> int:
     """One scheduled message per participant who answered the round (quiet hours and pauses hold it); once."""
-    async with dispatcher.store.transaction() as db:
-        return await queue_results(db, conversation, now)
+    return await dispatcher.store.write(queue_results, conversation, now)
 
 
-async def queue_results(db: aiosqlite.Connection, conversation: Round, now: datetime) -> int:
+def queue_results(db: sqlite3.Connection, conversation: Round, now: datetime) -> int:
     """`send_results` inside a transaction the caller holds: an organiser's `/round results` and its log line."""
-    if not await in_thread(db, network.mark_round, conversation.id, conversation.community, "results_at", now):
+    if not network.mark_round(db, conversation.id, conversation.community, "results_at", now):
         return 0
     recipients = [
         queries.Recipient(participant_id, channel, address)
-        for participant_id, channel, address in await in_thread(db, network.result_recipients, conversation.id)
+        for participant_id, channel, address in network.result_recipients(db, conversation.id)
     ]
     rows = [queries.NewRow(recipient, KIND, {"conversation": conversation.id}, now) for recipient in recipients]
-    await in_thread(db, enqueue, [row.addressed for row in rows], now)
+    enqueue(db, [row.addressed for row in rows], now)
     return len(rows)
 
 
@@ -104,7 +101,7 @@ async def render(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
     state = await dispatcher.store.load_participant(row.channel, row.address)
     if conversation is None or state is None or (state.features.get(FEATURE) or {}).get("off"):
         return None
-    data = await dispatcher.store.call(network.round_results, conversation.id, row.channel)
+    data = await dispatcher.store.read(network.round_results, conversation.id, row.channel)
     return results_message(conversation, data, translator(row.language))
 
 

@@ -140,7 +140,7 @@ def volunteer_rows(engine: Engine, result: Result, t: Translator) -> list[tuple[
 
 # -- messages rendered when they are sent --------------------------------------------------------------------------
 async def _entry(dispatcher: Dispatcher, row: OutboxRow) -> dict[str, Any] | None:
-    entry = await dispatcher.store.call(walk_dates.get, int(row.payload.get("walk_date", 0)))
+    entry = await dispatcher.store.read(walk_dates.get, int(row.payload.get("walk_date", 0)))
     now: datetime = dispatcher.clock.now()
     if entry is None or entry["status"] != "open" or entry["starts_at"] <= now:
         return None  # cancelled or past: no use any more

@@ -51,7 +51,7 @@ async def handle_group(dispatcher: Dispatcher, received: GroupEvent, inbox_key: 
     )
     group: GroupWalk | None
     if isinstance(received.event, events.Command):
-        group = await store.call(stored.open_group_in_chat, received.channel, received.chat)
+        group = await store.read(stored.open_group_in_chat, received.channel, received.chat)
         outcome = group_command(
             library,
             received.event.args,
@@ -65,7 +65,7 @@ async def handle_group(dispatcher: Dispatcher, received: GroupEvent, inbox_key: 
         group = outcome.create or group
     else:
         button = decode(received.event.data)
-        group = await store.call(stored.group_by_code, button.code) if isinstance(button, GroupButton) else None
+        group = await store.read(stored.group_by_code, button.code) if isinstance(button, GroupButton) else None
         mine = group is not None and group.chat == received.chat and group.channel == received.channel
         if group is None or not mine or not isinstance(button, GroupButton):  # forged, or another chat's walk
             log.warning("refused a group walk button for an unknown walk")
