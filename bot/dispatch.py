@@ -77,6 +77,7 @@ class Dispatcher:
         self.clock = clock
         self.bot_username: str | None = None  # set by the Telegram bot once it knows its name: for join links
         self.kinds = KINDS  # how each outbox kind is rendered and expires (bot/outbox/kinds.py)
+        self.writers = KINDS.writers  # what writes each kind of feature record, in the event's transaction
         self.jobs: Any = None  # the background worker (bot/jobs/), woken when an event queues work for it
         self.engine = Engine(
             library if library is not None else load_content(settings),
@@ -164,7 +165,7 @@ class Dispatcher:
             # Pseudonym only: logs never hold a Telegram id, a name or message text.
             log.warning("refused input from %s: %s", state.pseudonym, result.refused)
         saved, claimed = await self.store.apply_and_claim(
-            result, now, inbox=(channel, inbox_key) if inbox_key else None
+            result, now, inbox=(channel, inbox_key) if inbox_key else None, writers=self.writers
         )
         if result.forget:
             await forget_traces(self.store)  # nothing of theirs left in the WAL file either
@@ -185,7 +186,7 @@ class Dispatcher:
         if verdict == "warn" and state.id is not None:
             result = self.engine.too_fast(state, now)
             saved, claimed = await self.store.apply_and_claim(
-                result, now, inbox=(channel, inbox_key) if inbox_key else None
+                result, now, inbox=(channel, inbox_key) if inbox_key else None, writers=self.writers
             )
             return Handled(result, saved, claimed=tuple(claimed))
         if inbox_key is not None:

@@ -16,6 +16,7 @@ from bot.content.loader import Library
 from bot.engine import events
 from bot.engine.core import Engine
 from bot.store import Database, OutboxRow
+from bot.store.records import Writers
 
 
 class Hub(Protocol):
@@ -23,6 +24,7 @@ class Hub(Protocol):
     settings: Settings
     clock: Clock
     engine: Engine
+    writers: Writers  # what writes each kind of feature record (bot/features/wiring.py)
     bot_username: str | None  # set by the Telegram bot once it knows its name: for join links
     jobs: Any  # the background worker (bot/jobs/), when one runs
     followups: Any  # bot/features/followups/service.py `FollowUps`: tick, soon, next_moment

@@ -133,3 +133,17 @@ def test_the_engine_reads_no_wall_clock() -> None:
 def test_the_wall_clock_check_sees_a_clock_read() -> None:
     source = "import datetime, time\nfrom datetime import date\nx = datetime.datetime.now()\ny = date.today()\nz = time.time()\n"
     assert wall_clock_reads(source) == ["datetime.now at line 3", "date.today at line 4", "time.time at line 5"]
+
+
+def test_nothing_is_imported_for_its_side_effect() -> None:
+    """Registration by import (a module imported only so that it registers itself) is how wiring got lost before:
+    every feature, record writer and organiser command is in an explicit list now (bot/features/wiring.py,
+    bot/organise/table.py). An import kept only for its effect would need `noqa: F401`; readline is the one
+    exception (it gives the terminal line editing by being imported)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "noqa: F401" in line and "import readline" not in line
+    ]
+    assert found == []

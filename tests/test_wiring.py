@@ -8,7 +8,10 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.engine.outgoing import Outgoing
+import pytest
+
+from bot.engine.outgoing import Outgoing, Record, Result
+from bot.engine.state import ParticipantState
 from bot.features.wiring import FEATURES, KINDS, LOADERS, PACKAGES
 from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_
@@ -17,6 +20,7 @@ from bot.outbox.kinds import Kinds, MessageKind
 from bot.outbox.sender import Sender
 from bot.store import Store
 from bot.store.outbox_rows import Addressed, enqueue
+from bot.store.records import UnknownRecord
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
@@ -104,3 +108,19 @@ async def test_one_writer_puts_rows_in_the_outbox_for_one_recipient_or_many(tmp_
     with sqlite3.connect(tmp_path / "outbox.sqlite3") as db:
         counts = dict(db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall())
     assert counts == {"pending": 2501, "sending": 1}
+
+
+async def test_a_record_no_package_declares_is_refused_and_nothing_of_the_event_is_written(tmp_path) -> None:
+    """Writers come from the feature packages, handed in with each event: nothing registers itself on import."""
+    store = await Store.open(tmp_path / "w.sqlite3")
+    try:
+        now = datetime(2026, 12, 3, 12, tzinfo=UTC)
+        state = ParticipantState(channel="telegram", address="42", language="nl")
+        result = Result(state=state, now=now, records=[Record("no_such_kind", {})])
+        with pytest.raises(UnknownRecord):
+            await store.apply(result, now, writers=KINDS.writers)
+        assert await store.load_participant("telegram", "42") is None  # the event rolled back whole
+        assert {"walk_outbox", "safeguarding", "answer_work", "rsvp", "heard_confirm"} <= set(KINDS.writers)
+        assert KINDS.sends_to_others == {"walk_outbox", "walk_date_lead", "safeguarding"}
+    finally:
+        await store.close()

@@ -19,6 +19,7 @@ from bot.features.rounds import package as rounds_package
 from bot.features.walk_signup import package as walk_signup_package
 from bot.features.walks import package as walks_package
 from bot.outbox.kinds import Kinds, RecordKind
+from bot.store import jobs, safeguarding
 
 # In this order the engine offers a message to each feature (the first that takes it wins).
 PACKAGES: tuple[Package, ...] = (
@@ -31,8 +32,13 @@ PACKAGES: tuple[Package, ...] = (
     rounds_package.PACKAGE,
 )
 
-# Records of the organisers' side that message other people: a flag of distress goes to every organiser at once.
-ORGANISER_RECORDS = (RecordKind("safeguarding"),)
+# Records written beside every feature: the background work an answer causes (bot/jobs/plan.py: keep a file,
+# transcribe, translate), and a flag of distress, which goes to every organiser at once (bot/organise/safeguarding.py).
+CORE_RECORDS = (
+    RecordKind("answer_work", jobs.write_answer_work),
+    RecordKind("retranslate", jobs.write_retranslate),
+    RecordKind("safeguarding", safeguarding.write_safeguarding_flag, to_others=True),
+)
 
 FEATURES: tuple[Feature, ...] = tuple(package.feature for package in PACKAGES if package.feature is not None)
 LOADERS: tuple[tuple[str, Loader], ...] = tuple(
@@ -42,5 +48,5 @@ LOADERS: tuple[tuple[str, Loader], ...] = tuple(
 )
 KINDS = Kinds.of(
     (kind for package in PACKAGES for kind in package.messages),
-    (*(record for package in PACKAGES for record in package.records), *ORGANISER_RECORDS),
+    (*(record for package in PACKAGES for record in package.records), *CORE_RECORDS),
 )

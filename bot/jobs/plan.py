@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import bot.store.heard
-import bot.store.jobs  # noqa: F401 - registers the answer_work writer
 from bot.config import Settings
 from bot.engine.outgoing import Record, Result
 

@@ -26,7 +26,7 @@ from bot.organise.media_cards import file_key
 from bot.organise.safeguarding import distress_words
 from bot.store.jobs import SPOKEN, Job, add_job, keep_file, keep_transcript, keep_translation
 from bot.store.outbox_rows import insert_and_claim
-from bot.store.records import WRITERS
+from bot.store.safeguarding import write_safeguarding_flag
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class Runners:
             if translate:
                 add_job(db, "translate", job.answer_id, now, field="transcript")
             if flag is not None:  # safeguarding reads a transcript as it reads a typed text
-                WRITERS["safeguarding"](db, answer["participant_id"], flag, now)
+                write_safeguarding_flag(db, answer["participant_id"], flag, now)
             if confirm:
                 message = heard_message(answer["language"], job.answer_id, heard.text)
                 insert_and_claim(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.organise import media_command  # noqa: F401 - registers /media beside /moderate
 from bot.organise.buttons import button
 from bot.organise.common import role_name
 from bot.organise.context import OrganiserContext, OrganiserRouter

@@ -35,7 +35,7 @@ async def move_stranded(dispatcher: Dispatcher, old: Library) -> int:
             if state is None or not relocate.stranded(engine, state):
                 continue  # moved on meanwhile
             now = dispatcher.clock.now()
-            await dispatcher.store.apply(relocate.move_on(engine, state, now, before), now)
+            await dispatcher.store.apply(relocate.move_on(engine, state, now, before), now, writers=dispatcher.writers)
             moved += 1
     if moved:
         log.warning("content reloaded: %d participant(s) moved on from a removed prompt", moved)

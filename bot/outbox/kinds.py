@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.outgoing import Outgoing
 from bot.store import OutboxRow
+from bot.store.records import Writer, Writers
 
 if TYPE_CHECKING:
     from bot.hub import Hub
@@ -34,11 +36,13 @@ class MessageKind:
 
 @dataclass(frozen=True)
 class RecordKind:
-    """A feature's record (`Result.records`) whose writer puts messages in the outbox for someone else (a group
-    walk's cards to its walkers): the live bot wakes its sender for it, as it does for scheduled messages."""
+    """A feature's record (`Result.records`): the store function that writes it inside the event's transaction,
+    and whether it puts messages in the outbox for someone else (a group walk's cards to its walkers), for which
+    the live bot wakes its sender, as it does for scheduled messages."""
 
     name: str
-    to_others: bool = True
+    write: Writer
+    to_others: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,17 @@ class Kinds:
             if kind.name in found:
                 raise ValueError(f"message kind {kind.name!r} declared twice")
             found[kind.name] = kind
-        return cls(found, {record.name: record for record in records})
+        written: dict[str, RecordKind] = {}
+        for record in records:
+            if record.name in written:
+                raise ValueError(f"record kind {record.name!r} declared twice")
+            written[record.name] = record
+        return cls(found, written)
+
+    @cached_property
+    def writers(self) -> Writers:
+        """What the store writes each record kind with (`Database.apply_and_claim(..., writers=...)`)."""
+        return {name: record.write for name, record in self.records.items()}
 
     @property
     def rendered(self) -> frozenset[str]:

@@ -3,7 +3,6 @@
 The rest of the bot relies on `Database` (interface.py) and runs the store's functions through it; `Store` is the
 SQLite implementation (docs/scaling.md says what another backend would take)."""
 
-from bot.store import edits, walks  # noqa: F401 - they register their record writers
 from bot.store.connection import iso, parse_iso
 from bot.store.interface import Database
 from bot.store.outbox_rows import OutboxRow

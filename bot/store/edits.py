@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from bot.store.connection import iso
-from bot.store.records import writer
 
 
 def answer_for_message(db: sqlite3.Connection, participant_id: int, ref: str) -> dict[str, Any] | None:
@@ -28,7 +27,6 @@ def answer_for_message(db: sqlite3.Connection, participant_id: int, ref: str) ->
     }
 
 
-@writer("answer_edit")
 def write_answer_edit(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     # The participant id in the WHERE clause keeps an edit from ever touching someone else's answer.
     row = db.execute(

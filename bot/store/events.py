@@ -15,7 +15,7 @@ from bot.engine.state import ParticipantState, Stage
 from bot.store.connection import iso, parse_iso
 from bot.store.forget import forget_participant
 from bot.store.outbox_rows import OutboxRow, insert_and_claim
-from bot.store.records import WRITERS
+from bot.store.records import UnknownRecord, Writers
 
 
 def close_inbox(db: sqlite3.Connection, channel: str, key: str, now: datetime) -> bool:
@@ -96,10 +96,21 @@ def save_participant(db: sqlite3.Connection, state: ParticipantState, now: datet
 
 
 def apply_event(
-    db: sqlite3.Connection, result: Result, now: datetime, inbox: tuple[str, str] | None, claim: bool
+    db: sqlite3.Connection,
+    result: Result,
+    now: datetime,
+    inbox: tuple[str, str] | None,
+    claim: bool,
+    writers: Writers | None = None,
 ) -> tuple[ParticipantState | None, list[OutboxRow]]:
-    """Everything one event changed, inside its transaction: (None, []) if its update was handled before."""
+    """Everything one event changed, inside its transaction: (None, []) if its update was handled before.
+
+    `writers` write the features' records (bot/features/wiring.py `KINDS.writers`); a record of a kind they do not
+    name is refused before anything is written, so the whole event rolls back."""
     state = result.state
+    unknown = sorted({record.kind for record in result.records} - set(writers or {}))
+    if unknown:
+        raise UnknownRecord(f"no writer for record kind(s) {', '.join(unknown)}: declare them in a feature package")
     if inbox is not None and not close_inbox(db, *inbox, now):
         return None, []
     if result.keep_nothing and state.id is None:
@@ -147,7 +158,7 @@ def apply_event(
             ],
         )
         for record in result.records:
-            WRITERS[record.kind](db, participant_id, record.data, now)
+            (writers or {})[record.kind](db, participant_id, record.data, now)
     claimed = insert_and_claim(
         db, participant_id, state.channel, state.address, result.messages, now, claim=claim, language=state.language
     )

@@ -40,7 +40,6 @@ from bot.store.meetings import (
     uninvited,
     write_rsvp,
 )
-from bot.store.records import writer
 
 __all__ = [
     "ENROLLED",
@@ -128,7 +127,6 @@ def mark_of(db: sqlite3.Connection, participant_id: int, kind: str, key: str) ->
     return row[0] if row else None
 
 
-@writer("followup_mark")
 def write_mark(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     mark_many(db, data["kind"], data["key"], [participant_id], data["state"], now)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from bot.store.connection import iso
 from bot.store.jobs import add_job
-from bot.store.records import writer
 
 
 def transcribed_answer(db: sqlite3.Connection, participant_id: int, answer_id: int) -> bool:
@@ -29,13 +28,11 @@ def _theirs(db: sqlite3.Connection, participant_id: int, answer_id: Any) -> bool
     return row.fetchone() is not None
 
 
-@writer("heard_confirm")
 def confirm(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     if _theirs(db, participant_id, data["answer_id"]):
         db.execute("UPDATE transcripts SET confirmed_at = ? WHERE answer_id = ?", (iso(now), data["answer_id"]))
 
 
-@writer("heard_typed")
 def typed(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """Their own words replace the engine's: quoted from now on, and translated afresh (the old one is wrong)."""
     answer_id = data["answer_id"]
@@ -50,7 +47,6 @@ def typed(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now
         add_job(db, "translate", answer_id, now, field="transcript")
 
 
-@writer("heard_redo")
 def recorded_again(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """A new recording replaces the old one; the old transcript and translation go with it."""
     answer_id = data["answer_id"]

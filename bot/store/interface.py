@@ -17,6 +17,7 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 from bot.engine.outgoing import Result
 from bot.engine.state import ParticipantState
 from bot.store.outbox_rows import OutboxRow
+from bot.store.records import Writers
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -44,10 +45,21 @@ class Database(Protocol):
     # The hot path, named: one read and one write per inbound message, group-committed marks per delivery.
     async def load_participant(self, channel: str, address: str) -> ParticipantState | None: ...
     async def apply(
-        self, result: Result, now: datetime, *, inbox: tuple[str, str] | None = None
+        self,
+        result: Result,
+        now: datetime,
+        *,
+        inbox: tuple[str, str] | None = None,
+        writers: Writers | None = None,
     ) -> ParticipantState | None: ...
     async def apply_and_claim(
-        self, result: Result, now: datetime, *, inbox: tuple[str, str] | None = None, claim: bool = True
+        self,
+        result: Result,
+        now: datetime,
+        *,
+        inbox: tuple[str, str] | None = None,
+        claim: bool = True,
+        writers: Writers | None = None,
     ) -> tuple[ParticipantState | None, list[OutboxRow]]: ...
     async def claim_due(
         self,

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.store.connection import iso, parse_iso
-from bot.store.records import writer
 
 MEDIA_KINDS = ("voice", "audio", "video_note", "photo")
 SPOKEN = ("voice", "audio", "video_note")
@@ -51,7 +50,6 @@ def latest_answer(db: sqlite3.Connection, participant_id: int, conversation: str
     return int(row[0]) if row else None
 
 
-@writer("answer_work")
 def write_answer_work(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """What an answer needs done in the background (`bot.jobs.plan`): its file fetched, its words translated."""
     answer_id = latest_answer(db, participant_id, data["conversation"], data["prompt_id"])
@@ -217,7 +215,6 @@ def participant_translations(db: sqlite3.Connection, participant_id: int) -> lis
     ]
 
 
-@writer("retranslate")
 def write_retranslate(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """An edited text: its old machine translation is wrong now; a new one is made (after the edit's own writer)."""
     answer_id = data["answer_id"]

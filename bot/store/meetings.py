@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.store.connection import iso, parse_iso
 from bot.store.followup_rows import ENROLLED, Recipient, cancel_pending
-from bot.store.records import writer
 
 
 def meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any] | None:
@@ -85,7 +84,6 @@ def rsvp_counts(db: sqlite3.Connection, meeting_id: str) -> dict[str, int]:
     return {row[0]: row[1] for row in rows}
 
 
-@writer("rsvp")
 def write_rsvp(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """An RSVP replaces the previous one; a reminder for the earlier answer is cancelled (a new one comes with it)."""
     db.execute(

@@ -1,26 +1,22 @@
-"""Writers for features' own rows (`Result.records`), run inside the event's transaction.
+"""The writer of a feature's own rows (`Result.records`), run inside the event's transaction.
 
-A feature module registers a writer for its record kind at import time; the store calls it with the open
-transaction, so a feature's rows commit together with the answer and the outbox rows of the same event.
+The store calls the writer its caller hands it for each record kind (`writers`, built from the feature packages in
+bot/features/wiring.py), with the open transaction, so a feature's rows commit together with the answer and the
+outbox rows of the same event. Nothing registers itself on import: a kind no package declares is refused.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 # writer(db, participant_id, data, now): plain functions, run in the database thread with the event's other
 # statements (one trip for the whole transaction; see bot/store/gateway.py).
 Writer = Callable[[sqlite3.Connection, int, dict[str, Any], datetime], None]
+Writers = Mapping[str, Writer]
 
-WRITERS: dict[str, Writer] = {}
 
-
-def writer(kind: str) -> Callable[[Writer], Writer]:
-    def register(function: Writer) -> Writer:
-        WRITERS[kind] = function
-        return function
-
-    return register
+class UnknownRecord(LookupError):
+    """A record kind no feature package declared: a wiring mistake, refused before anything is written."""

@@ -12,12 +12,10 @@ from bot.engine.outgoing import Outgoing
 from bot.store.connection import iso
 from bot.store.organiser_messages import Write, organiser_language_of
 from bot.store.outbox_rows import Addressed, enqueue
-from bot.store.records import writer
 
 # A flag goes to the organisers at once: the live bot wakes its sender for it, as for a group walk's cards.
 
 
-@writer("safeguarding")
 def write_safeguarding_flag(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """Flag an answer with words of distress, and tell every organiser of the participant's channel at once."""
     answer_id = data.get("answer_id")

@@ -27,6 +27,7 @@ from bot.store.gateway import MIN_SQLITE, SqliteGateway
 from bot.store.interface import Database
 from bot.store.mydata import participant_record
 from bot.store.outbox_rows import OutboxRow, mark_sent_rows, record_parts
+from bot.store.records import Writers
 
 __all__ = ["MIN_SQLITE", "Store"]
 
@@ -78,20 +79,31 @@ class Store(SqliteGateway):
 
     # -- one event's outcome -----------------------------------------------------------------------------------
     async def apply(
-        self, result: Result, now: datetime, *, inbox: tuple[str, str] | None = None
+        self,
+        result: Result,
+        now: datetime,
+        *,
+        inbox: tuple[str, str] | None = None,
+        writers: Writers | None = None,
     ) -> ParticipantState | None:
         """Write everything one event changed in one transaction. None if the inbox row was already handled."""
-        state, _claimed = await self.apply_and_claim(result, now, inbox=inbox, claim=False)
+        state, _claimed = await self.apply_and_claim(result, now, inbox=inbox, claim=False, writers=writers)
         return state
 
     async def apply_and_claim(
-        self, result: Result, now: datetime, *, inbox: tuple[str, str] | None = None, claim: bool = True
+        self,
+        result: Result,
+        now: datetime,
+        *,
+        inbox: tuple[str, str] | None = None,
+        claim: bool = True,
+        writers: Writers | None = None,
     ) -> tuple[ParticipantState | None, list[OutboxRow]]:
         """`apply`, and hand out the replies it wrote already claimed for sending (no second round trip).
 
         The rows are durable before they are sent: if the process dies now, start-up releases and sends them.
         """
-        return await self.write(apply_event, result, now, inbox, claim)
+        return await self.write(apply_event, result, now, inbox, claim, writers)
 
     # -- outbox ------------------------------------------------------------------------------------------------
     async def claim_due(

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.store.connection import iso, parse_iso
 from bot.store.outbox_rows import OUTBOX_INSERT, OUTBOX_VALUES, outbox_values
-from bot.store.records import writer
 
 ENROLLED = "p.stage = 'ready' AND p.consent_version IS NOT NULL AND p.active = 1"
 CALL, INVITE = "walk_date_call", "walk_date_invite"  # outbox kinds, rendered when sent
@@ -102,7 +101,6 @@ def part_of(db: sqlite3.Connection, walk_date: int, participant_id: int) -> dict
 RSVP = ("yes", "maybe", "no")
 
 
-@writer("walk_date_lead")
 def write_lead(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     """A volunteer leads the walk; with the first leader the walk will happen, so the newcomers are invited."""
     walk_date = int(data["walk_date"])
@@ -118,7 +116,6 @@ def write_lead(db: sqlite3.Connection, participant_id: int, data: dict[str, Any]
         _fan_out(db, walk_date, community, "newcomer", INVITE, now)
 
 
-@writer("walk_date_rsvp")
 def write_rsvp(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     db.execute(
         "INSERT INTO walk_date_people (walk_date, participant_id, part, rsvp, at) VALUES (?, ?, 'walker', ?, ?)"

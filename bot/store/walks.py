@@ -17,7 +17,6 @@ from bot.engine.outgoing import Outgoing
 from bot.engine.walk_groups import GroupWalk, Member
 from bot.store.connection import iso, parse_iso
 from bot.store.outbox_rows import Addressed, enqueue
-from bot.store.records import writer
 
 # Group walks untouched this long are deleted with their members when the next one starts.
 KEEP_IDLE = timedelta(days=7)
@@ -233,8 +232,7 @@ def outgoing_data(message: Outgoing) -> dict[str, Any]:
 
 
 # -- writers for `Result.records` ------------------------------------------------------------------------------
-@writer("walk_group_create")
-def _write_create(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+def write_group_create(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     group = GroupWalk(
         id=None,
         code=data["code"],
@@ -247,23 +245,19 @@ def _write_create(db: sqlite3.Connection, participant_id: int, data: dict[str, A
     create_group(db, group, now)
 
 
-@writer("walk_group_update")
-def _write_update(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+def write_group_update(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     update_group(db, data["code"], data["stop"], data["status"], now)
 
 
-@writer("walk_join")
-def _write_join(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+def write_join(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     join_group(db, data["code"], data["channel"], data["address"], participant_id, None, now)
 
 
-@writer("walk_member")
-def _write_member(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+def write_member(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     member_progress(db, participant_id, data["code"], data["reflection"], data["finished"], now)
 
 
-@writer("walk_outbox")
-def _write_outbox(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
+def write_outbox(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
     rows = data["rows"]
     enqueue(
         db,

@@ -3,5 +3,9 @@
 from bot.features.edits import loader
 from bot.features.edits.feature import EditsFeature
 from bot.features.package import Package
+from bot.outbox.kinds import RecordKind
+from bot.store import edits
 
-PACKAGE = Package(feature=EditsFeature(), load=loader.load)
+PACKAGE = Package(
+    feature=EditsFeature(), load=loader.load, records=(RecordKind("answer_edit", edits.write_answer_edit),)
+)

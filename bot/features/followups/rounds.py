@@ -79,7 +79,7 @@ async def open_round(dispatcher: Dispatcher, conversation: Round, now: datetime)
         if result.state.conversation != conversation.id:
             return False  # another round is theirs now (a change in the content meanwhile)
         result.messages = [replace(message, scheduled=True) for message in result.messages]
-        apply_event(db, result, now, None, False)
+        apply_event(db, result, now, None, False, dispatcher.writers)
         return True
 
     told = 0

@@ -4,6 +4,16 @@ transcription job whole, in the participant's language: nothing to render at sen
 from bot.features.heard import loader
 from bot.features.heard.feature import HeardFeature
 from bot.features.package import Package
-from bot.outbox.kinds import MessageKind
+from bot.outbox.kinds import MessageKind, RecordKind
+from bot.store import heard
 
-PACKAGE = Package(feature=HeardFeature(), load=loader.load, messages=(MessageKind("heard"),))
+PACKAGE = Package(
+    feature=HeardFeature(),
+    load=loader.load,
+    messages=(MessageKind("heard"),),
+    records=(
+        RecordKind("heard_confirm", heard.confirm),
+        RecordKind("heard_typed", heard.typed),
+        RecordKind("heard_redo", heard.recorded_again),
+    ),
+)

@@ -4,6 +4,7 @@ from bot.features.package import Package
 from bot.features.walk_signup import loader
 from bot.features.walk_signup.feature import CALL, INVITE, WalkSignupFeature, render_call, render_invite
 from bot.outbox.kinds import MessageKind, RecordKind
+from bot.store import walk_dates
 
 PACKAGE = Package(
     feature=WalkSignupFeature(),
@@ -11,6 +12,8 @@ PACKAGE = Package(
     # A call to lead and an invitation matter until the walk begins (their renderer checks), so they never expire.
     messages=(MessageKind(CALL, render_call, expires=False), MessageKind(INVITE, render_invite, expires=False)),
     records=(
-        RecordKind("walk_date_lead"),
-    ),  # the first leader's sign-up invites the newcomers: the sender goes at once
+        # The first leader's sign-up invites the newcomers: the sender goes at once.
+        RecordKind("walk_date_lead", walk_dates.write_lead, to_others=True),
+        RecordKind("walk_date_rsvp", walk_dates.write_rsvp),
+    ),
 )

@@ -11,7 +11,7 @@ from bot.features.walks.feature import WalkFeature
 from bot.features.walks.render import render_message
 from bot.hub import Hub
 from bot.outbox.kinds import MessageKind, RecordKind
-from bot.store import OutboxRow
+from bot.store import OutboxRow, walks
 
 FEATURE = WalkFeature()
 
@@ -25,5 +25,11 @@ PACKAGE = Package(
     feature=FEATURE,
     load=loader.load,
     messages=tuple(MessageKind(kind, render) for kind in RENDERED_KINDS),
-    records=(RecordKind("walk_outbox"),),  # a group walk's cards to every walker
+    records=(
+        RecordKind("walk_group_create", walks.write_group_create),
+        RecordKind("walk_group_update", walks.write_group_update),
+        RecordKind("walk_join", walks.write_join),
+        RecordKind("walk_member", walks.write_member),
+        RecordKind("walk_outbox", walks.write_outbox, to_others=True),  # a group walk's cards to every walker
+    ),
 )
