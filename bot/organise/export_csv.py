@@ -1,0 +1,147 @@
+"""The CSV export, with SQLite doing the work per answer: the content's texts and labels go into TEMP tables once,
+the city's time zone becomes a few periods of fixed offset, and SQLite hands back every cell final
+(bot/store/export_cells.py). Python passes the rows to `csv.writer` a batch at a time and finishes only the rare
+row SQLite cannot (a multiple choice, a kept file or transcript), with the same `RowMaker` the other formats use.
+
+The bytes are those of `RowMaker(csv=True)` for every row (tests/test_export_bytes.py compares them).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from bot.content.loader import Library
+from bot.organise.export_columns import CHANNEL_NAMES, NAMES
+from bot.organise.export_rows import RowMaker
+from bot.store.export_cells import CellOptions, Period, load_content, participant_languages, read_cells
+from bot.store.export_queries import AnswerFilter, only_read, open_reader, read_answer
+
+BATCH = 2000
+FIRST_YEAR = 2000  # answers stored before this (none are) are finished in Python, as are those in the far future
+_DAY = timedelta(days=1)
+
+
+def _content(maker: RowMaker, languages: list[str]) -> tuple[list[Any], list[Any]]:
+    """The TEMP tables' rows: every question of the content, and every option's labels per participant language,
+    made by the row maker itself so that both ways give the same cells."""
+    library = maker.library
+    prompts: list[tuple[str, str, str | None, str | None]] = []
+    labels: list[tuple[str, str, str, str, str | None, str | None]] = []
+    for conversation, content in library.rounds.items():
+        for prompt in content.prompts:
+            info = maker.prompt(conversation, prompt.id)
+            prompts.append((conversation, prompt.id, info.text_nl, info.theme))
+            for option in info.options:
+                for language in languages:
+                    nl, own = maker.labels((conversation, prompt.id, option, language or None), info)
+                    labels.append((conversation, prompt.id, option, language, nl or None, own))
+    for conversation, walk in library.walks.items():
+        for stop in getattr(walk, "stops", ()) or ():
+            info = maker.prompt(conversation, stop.id)
+            prompts.append((conversation, stop.id, info.text_nl, info.theme))
+    return prompts, labels
+
+
+def _minute(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def periods(zone: ZoneInfo, first: datetime, last: datetime) -> tuple[Period, ...]:
+    """The spans of fixed UTC offset of `zone` between two UTC moments, each starting at the minute it changes."""
+
+    def offset(moment: datetime) -> tuple[int, str]:
+        local = moment.astimezone(zone)
+        shift = local.utcoffset() or timedelta()
+        if shift.total_seconds() % 60:
+            raise ValueError(f"{zone.key} has an offset in seconds")
+        return int(shift.total_seconds() // 60), local.isoformat()[19:]
+
+    found: list[Period] = []
+    moment, current = first, offset(first)
+    found.append(Period(_minute(first), *current))
+    while moment < last:
+        following = min(moment + _DAY, last)
+        if offset(following) != current:
+            low, high = moment, following  # the change lies in (low, high]: halve it down to the minute
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(second=0, microsecond=0)
+                if offset(middle) == current:
+                    low = middle
+                else:
+                    high = middle
+            current = offset(high)
+            found.append(Period(_minute(high), *current))
+        moment = following
+    return tuple(found)
+
+
+def cell_options(zone: ZoneInfo, library: Library, target: str, decimal_comma: bool) -> CellOptions:
+    first = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+    last = (datetime.now(UTC) + timedelta(days=400)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return CellOptions(
+        walks=frozenset(library.walks),
+        periods=periods(zone, first, last),
+        until=_minute(last),
+        target=target,
+        decimal_comma=decimal_comma,
+    )
+
+
+def csv_rows(
+    db_path: Path, maker: RowMaker, where: AnswerFilter, options: CellOptions
+) -> Iterator[list[tuple[Any, ...] | list[Any]]]:
+    """The export's rows for CSV, a batch at a time, in answer order."""
+    connection = open_reader(db_path)
+    try:
+        prompts, labels = _content(maker, participant_languages(connection))
+        load_content(connection, prompts, labels)
+        only_read(connection)
+
+        gone: list[int] = []
+
+        def finish(answer_id: str) -> list[Any] | None:
+            found = read_answer(connection, int(answer_id))
+            if found is None:  # the participant or the answer is no longer there
+                gone.append(int(answer_id))
+                return None
+            row, (pseudonym, channel, role, language, community) = found
+            return maker(row, (pseudonym, CHANNEL_NAMES.get(channel, channel), role, language, community))
+
+        for rows in read_cells(connection, options, where, BATCH):
+            # A final row has its answer id as a number; one SQLite left to Python has it as text.
+            made = [row if row[0].__class__ is int else finish(row[0]) for row in rows]
+            if gone:
+                gone.clear()
+                made = [row for row in made if row is not None]
+            yield made  # type: ignore[misc]
+    finally:
+        connection.close()
+
+
+def write_csv(
+    db_path: Path, maker: RowMaker, where: AnswerFilter, out: IO[bytes], separator: str = ",", *, zone: ZoneInfo
+) -> int:
+    """CSV as Excel opens it: UTF-8 with a byte order mark, one header row, formulas neutralised."""
+    options = cell_options(zone, maker.library, maker.target, maker.decimal_comma)
+    out.write(codecs.BOM_UTF8)  # the BOM by hand: the utf-8-sig codec encodes in Python, row by row
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    try:
+        writer = csv.writer(text, delimiter=separator, lineterminator="\r\n")
+        writer.writerow(NAMES)
+        count = 0
+        write = writer.writerows
+        for rows in csv_rows(db_path, maker, where, options):
+            write(rows)
+            count += len(rows)
+        text.flush()
+    finally:
+        text.detach()
+    return count

@@ -1,0 +1,257 @@
+"""The CSV export's rows as SQLite hands them back: every cell final, so Python only passes rows to `csv.writer`.
+
+The content an answer needs (the question in Dutch, its theme, option labels in Dutch and in each participant's
+language) is loaded once into TEMP tables and joined per answer; the city's local time is the stored UTC minute
+moved by the offset of its period (`Period`, from the organiser side, which knows the time zone). SQLite parses
+the stored JSON once per answer, in a subquery it runs as a co-routine, and builds each cell from those parts.
+
+A row SQLite cannot finish exactly as the Python row maker would (a multiple choice, a kept file or transcript, a
+number it would print differently, a time outside the known periods) comes back with its answer id as text: the
+caller finishes that one row in Python. Such rows are rare; every other row is final.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from bot.store.export_queries import PARTS, AnswerFilter, media_lookups, part
+
+# What a spreadsheet runs as a formula (FORMULA_STARTS in bot/organise/export_columns.py), as code points: unicode()
+# reads the first one without making a new string, which substr() would.
+_STARTS = ", ".join(str(ord(start)) for start in "=+-@\t\r")
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` (stored UTC text, to the minute) the city's clock is `minutes` ahead of UTC, written `suffix`."""
+
+    start: str
+    minutes: int
+    suffix: str  # as isoformat writes the offset: +01:00
+
+
+@dataclass(frozen=True)
+class CellOptions:
+    walks: frozenset[str]  # conversations that are walks: a prompt not in the content is a walk's, finished in Python
+    periods: tuple[Period, ...]  # oldest first
+    until: str  # the end of the last period (stored UTC text)
+    target: str  # the organisers' language: a text in another one without a translation says so
+    decimal_comma: bool = False
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _clean(sql: str) -> str:
+    """A cell a spreadsheet would run as a formula starts with an apostrophe (as `neutralise` does in Python)."""
+    return f"CASE WHEN unicode({sql}) IN ({_STARTS}) THEN '''' || {sql} ELSE {sql} END"
+
+
+def load_content(
+    connection: sqlite3.Connection,
+    prompts: Iterable[tuple[str, str, str | None, str | None]],
+    labels: Iterable[tuple[str, str, str, str, str | None, str | None]],
+) -> None:
+    """The TEMP tables the cells are joined with: (conversation, prompt, Dutch text, theme) and (conversation,
+    prompt, option, participant language or '', label in Dutch or NULL, label in that language)."""
+    connection.executescript(
+        "DROP TABLE IF EXISTS temp.export_prompts; DROP TABLE IF EXISTS temp.export_labels;"
+        " CREATE TEMP TABLE export_prompts (conversation TEXT, prompt_id TEXT, text_nl TEXT, theme TEXT,"
+        " PRIMARY KEY (conversation, prompt_id)) WITHOUT ROWID;"
+        " CREATE TEMP TABLE export_labels (conversation TEXT, prompt_id TEXT, option TEXT, language TEXT, nl TEXT,"
+        " own TEXT, PRIMARY KEY (conversation, prompt_id, option, language)) WITHOUT ROWID;"
+    )
+    connection.executemany("INSERT OR IGNORE INTO temp.export_prompts VALUES (?, ?, ?, ?)", prompts)
+    connection.executemany("INSERT OR IGNORE INTO temp.export_labels VALUES (?, ?, ?, ?, ?, ?)", labels)
+    connection.commit()
+
+
+def participant_languages(connection: sqlite3.Connection) -> list[str]:
+    """Every language a participant uses ('' for none), for the labels in their own language."""
+    return [language for (language,) in connection.execute("SELECT DISTINCT COALESCE(language, '') FROM participants")]
+
+
+def _offset(periods: tuple[Period, ...], until: str) -> str:
+    """The minutes of the period a stored time falls in, newest first (most answers are recent); NULL outside."""
+    whens = " ".join(f"WHEN answers.created_at >= {_quote(p.start)} THEN {p.minutes}" for p in reversed(periods))
+    return f"CASE WHEN answers.created_at >= {_quote(until)} THEN NULL {whens} END"
+
+
+def _inner(connection: sqlite3.Connection, options: CellOptions, where: AnswerFilter) -> tuple[str, list[Any]]:
+    """Each answer's parts, taken from its JSON once; the LIMIT keeps SQLite from folding it into the outer query
+    (which would parse the JSON again for every cell that uses a part) and runs it as a co-routine, in id order."""
+    taken = [
+        f"CASE WHEN answers.minority THEN {part(name, 'answers.value')} END"
+        if name in ("defends", "step")
+        else part(name, "answers.value")
+        for name in PARTS
+    ]
+    media = media_lookups(connection)
+    answers, params = where.answers()
+    people, more = where.people("p")
+    conditions = " AND ".join(condition for condition in (answers, people) if condition)
+    columns = [
+        "answers.id AS id",
+        "p.pseudonym AS pseudonym",
+        "p.channel AS channel",
+        "p.role AS role",
+        "p.language AS language",
+        "p.community AS community",
+        "answers.conversation AS conversation",
+        "answers.prompt_id AS prompt_id",
+        "answers.answer_type AS answer_type",
+        # The scale's part is named value_: `value` is the stored JSON itself.
+        *(f"{sql} AS {'value_' if name == 'value' else name}" for sql, name in zip(taken, PARTS, strict=True)),
+        "answers.minority AS minority",
+        "answers.walk_stop AS walk_stop",
+        "answers.moderation AS moderation",
+        "answers.created_at AS created_at",
+        "answers.value AS value",
+        *(f"{sql} AS {name}" for sql, name in zip(media, _MEDIA, strict=True)),
+        f"{_offset(options.periods, options.until)} AS o",
+        "CAST(substr(answers.created_at, 12, 2) AS INTEGER) AS h",
+    ]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM answers JOIN participants p ON p.id = answers.participant_id"
+        + (f" WHERE {conditions}" if conditions else "")
+        + " ORDER BY answers.id LIMIT -1"
+    )
+    return sql, [*params, *more]
+
+
+def _text(name: str) -> str:
+    """A number of the stored JSON as written there (Python wrote it with repr, as Python would print it)."""
+    return f"(x.value -> '$.{name}')"
+
+
+def _same(name: str) -> str:
+    """True when SQLite prints the number as it is written in the JSON (and so as Python prints it)."""
+    return f"{_text(name)} = CAST(x.{name} AS TEXT)"
+
+
+def _rare(options: CellOptions, media: list[str]) -> tuple[str, str]:
+    """Rows finished in Python (see the module's docstring), and the condition of a place's answer."""
+    words = "COALESCE(x.text, x.voice, x.photo)"
+    place = f"x.option IS NULL AND x.value_ IS NULL AND {words} IS NULL AND x.latitude IS NOT NULL"
+    walks = ", ".join(_quote(walk) for walk in sorted(options.walks))
+    rare = [
+        "x.o IS NULL",
+        "(x.option IS NULL AND x.answer_type = 'choice')",
+        "(x.option IS NOT NULL AND typeof(x.option) = 'real')",
+        "(x.defends IS NOT NULL AND (x.option IS NOT NULL OR typeof(x.defends) = 'real'))",
+        f"typeof({words}) = 'real'",
+        f"({place} AND (x.longitude IS NULL OR NOT {_same('latitude')} OR NOT {_same('longitude')}))",
+        *(f"x.{name} IS NOT NULL" for name in media),  # only for the tables that hold anything
+        *([f"(q.conversation IS NULL AND x.conversation IN ({walks}))"] if walks else []),
+        *([f"(typeof(x.duration) = 'real' AND NOT {_same('duration')})"] if options.decimal_comma else []),
+    ]
+    return " OR ".join(rare), place
+
+
+def _answer(options: CellOptions, place: str) -> str:
+    latitude, longitude = _text("latitude"), _text("longitude")
+    if options.decimal_comma:
+        where = f"replace({latitude}, '.', ',') || '; ' || replace({longitude}, '.', ',')"
+    else:
+        where = f"{latitude} || ', ' || {longitude}"
+    return (
+        "CASE WHEN x.option IS NOT NULL THEN COALESCE(l.nl, " + _clean("x.option") + ")"
+        " WHEN x.value_ IS NOT NULL THEN x.value_"
+        f" WHEN x.text IS NOT NULL THEN {_clean('x.text')}"
+        f" WHEN x.voice IS NOT NULL THEN {_clean('x.voice')}"
+        f" WHEN x.photo IS NOT NULL THEN {_clean('x.photo')}"
+        f" WHEN x.latitude IS NOT NULL THEN {_clean(where)}"
+        " WHEN x.answer_type = 'skipped' OR x.value IN ('{}', '') THEN NULL"
+        f" ELSE {_clean('x.value')} END"
+    )
+
+
+_MEDIA = ("kept", "heard", "translated")
+_HOURS = "".join(f"{hour:02d}" for hour in range(24))
+
+
+def _local(periods: tuple[Period, ...]) -> str:
+    """The stored UTC time as the city's clock shows it, to the second (as the Python row maker writes it).
+
+    With whole-hour offsets (most zones), a time that stays on the same day only needs its hour changed, which is
+    far cheaper than SQLite's date functions; those are used for the hours that move to another day.
+    """
+    moved = "strftime('%Y-%m-%dT%H:%M', substr(x.created_at, 1, 16), x.o || ' minutes') || substr(x.created_at, 17, 3)"
+    if any(period.minutes % 60 for period in periods):
+        return moved
+    hour = "(x.h + x.o / 60)"
+    return (
+        f"CASE WHEN {hour} BETWEEN 0 AND 23 THEN substr(x.created_at, 1, 11) || substr('{_HOURS}', 2 * {hour} + 1, 2)"
+        f" || substr(x.created_at, 14, 6) ELSE {moved} END"
+    )
+
+
+def cells_sql(connection: sqlite3.Connection, options: CellOptions, where: AnswerFilter) -> tuple[str, list[Any]]:
+    """The export's rows in `COLUMNS` order (see bot/organise/export_columns.py), final for CSV."""
+    inner, params = _inner(connection, options, where)
+    lookups = media_lookups(connection)
+    rare, place = _rare(options, [name for name, lookup in zip(_MEDIA, lookups, strict=True) if lookup != "NULL"])
+    offsets = sorted({(period.minutes, period.suffix) for period in options.periods})
+    suffix = " ".join(f"WHEN {minutes} THEN {_quote(text)}" for minutes, text in offsets)
+    if options.decimal_comma:
+        seconds = (
+            f"CASE WHEN typeof(x.duration) = 'real' THEN replace({_text('duration')}, '.', ',') ELSE x.duration END"
+        )
+        latitude = f"CASE WHEN {place} THEN replace({_text('latitude')}, '.', ',') ELSE x.latitude END"
+        longitude = f"CASE WHEN {place} THEN replace({_text('longitude')}, '.', ',') ELSE x.longitude END"
+    else:
+        seconds, latitude, longitude = "x.duration", "x.latitude", "x.longitude"
+    moderated = "x.text IS NOT NULL OR x.voice IS NOT NULL OR x.photo IS NOT NULL"
+    columns = [
+        f"CASE WHEN {rare} THEN CAST(x.id AS TEXT) ELSE x.id END",
+        "x.pseudonym",
+        "CASE x.channel WHEN 'terminal' THEN 'rehearsal' ELSE x.channel END",
+        "x.role",
+        "x.language",
+        "x.community",
+        "x.conversation",
+        "x.prompt_id",
+        "q.text_nl",
+        "q.theme",
+        "x.answer_type",
+        _answer(options, place),
+        f"CASE WHEN x.defends IS NOT NULL THEN {_clean('x.defends')} WHEN x.option IS NOT NULL THEN"
+        f" {_clean('x.option')} END",
+        "l.own",
+        seconds,
+        latitude,
+        longitude,
+        "CASE WHEN x.minority THEN 'true' ELSE 'false' END",
+        "CASE WHEN x.minority THEN CASE WHEN x.step IS NULL OR x.step IN ('', 0) THEN 'view' ELSE x.step END END",
+        f"CASE WHEN x.walk_stop != '' THEN {_clean('x.walk_stop')} END",
+        f"CASE WHEN {moderated} THEN x.moderation END",
+        _local(options.periods) + f" || CASE x.o {suffix} END",
+        "NULL",
+        "CASE WHEN x.voice IS NOT NULL THEN 'not transcribed' END",
+        "NULL",
+        "NULL",
+        f"CASE WHEN x.text IS NOT NULL AND x.language != {_quote(options.target)} AND x.language != ''"
+        " THEN 'not translated' END",
+        "NULL",
+    ]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM ({inner}) AS x"
+        " LEFT JOIN temp.export_prompts q ON q.conversation = x.conversation AND q.prompt_id = x.prompt_id"
+        " LEFT JOIN temp.export_labels l ON l.conversation = x.conversation AND l.prompt_id = x.prompt_id"
+        " AND l.option = COALESCE(x.defends, x.option) AND l.language = COALESCE(x.language, '')"
+    )
+    return sql, params
+
+
+def read_cells(
+    connection: sqlite3.Connection, options: CellOptions, where: AnswerFilter, batch: int
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `cells_sql`, `batch` at a time, in answer id order."""
+    sql, params = cells_sql(connection, options, where)
+    cursor = connection.execute(sql, params)
+    while rows := cursor.fetchmany(batch):
+        yield rows
