@@ -117,11 +117,11 @@ def csv_rows(
 
         for rows in read_cells(connection, options, where, BATCH):
             # A final row has its answer id as a number; one SQLite left to Python has it as text.
-            made = [row if row[0].__class__ is int else finish(row[0]) for row in rows]
+            made: list[Any] = [row if row[0].__class__ is int else finish(row[0]) for row in rows]
             if gone:
                 gone.clear()
                 made = [row for row in made if row is not None]
-            yield made  # type: ignore[misc]
+            yield made
     finally:
         connection.close()
 

@@ -205,6 +205,7 @@ class RowMaker:
         if len(self._minutes) > _MINUTES_KEPT:
             self._minutes.clear()
         local = datetime.fromisoformat(stored[:16] + ":00+00:00").astimezone(self.zone)
+        minute: float | tuple[str, str]
         if self.excel:
             minute = (local.replace(tzinfo=None) - EXCEL_EPOCH).total_seconds() / 86400
         else:

@@ -142,14 +142,14 @@ def write_xlsx(
             cells = maker(row, person)
             sheet, row_index = sheets.place(cells[CONVERSATION_INDEX])
             write_string, write_number = sheet.write_string, sheet.write_number
-            for column in STRING_COLUMNS:
-                cell = cells[column]
+            for at in STRING_COLUMNS:
+                cell = cells[at]
                 if cell is not None:
-                    write_string(row_index, column, cell)
-            for column in NUMBER_COLUMNS:
-                cell = cells[column]
+                    write_string(row_index, at, cell)
+            for at in NUMBER_COLUMNS:
+                cell = cells[at]
                 if cell is not None:
-                    write_number(row_index, column, cell)
+                    write_number(row_index, at, cell)
             answer = cells[ANSWER_INDEX]
             if answer.__class__ is str:
                 write_string(row_index, ANSWER_INDEX, answer)
