@@ -16,6 +16,7 @@ from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
 TOKEN = "123456:BENCH"
 ROUND = "leven-in-onze-stad"
 FIRST_USER = 10_000
+PROFILE = os.environ.get("BENCH_PROFILE", "")
 
 # The answers of one participant, in order, after onboarding; a button is ("button", data).
 ANSWERS: list[tuple[str, object]] = [
@@ -68,7 +69,10 @@ def bot_env(api: FakeBotAPI, db: Path, **extra: str) -> dict[str, str]:
 
 def start_bot(api: FakeBotAPI, db: Path, **extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
+        # BENCH_PROFILE=<file>: the same bot under cProfile (benchmarks/profile_bot.py)
+        [sys.executable, str(ROOT / "benchmarks" / "profile_bot.py")]
+        if PROFILE
+        else [sys.executable, "-m", "bot", "run"],
         cwd=ROOT,
         env=bot_env(api, db, **extra),
         stdout=subprocess.DEVNULL,
@@ -80,7 +84,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=60 if PROFILE else 15)  # a profiled bot takes longer to stop
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

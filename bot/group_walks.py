@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.callback_data import GroupButton, decode
 from bot.dispatch import Dispatcher
 from bot.engine import events
 from bot.engine.state import Stage
@@ -62,17 +63,17 @@ async def handle_group(dispatcher: Dispatcher, received: GroupEvent, inbox_key: 
         )
         group = outcome.create or group
     else:
-        _prefix, action, code, argument = [*received.event.data.split(":", 3), "", "", ""][:4]
-        group = await store.call(stored.group_by_code, code)
-        if group is None or group.chat != received.chat or group.channel != received.channel:
+        button = decode(received.event.data)
+        group = await store.call(stored.group_by_code, button.code) if isinstance(button, GroupButton) else None
+        mine = group is not None and group.chat == received.chat and group.channel == received.channel
+        if group is None or not mine or not isinstance(button, GroupButton):  # forged, or another chat's walk
             log.warning("refused a group walk button for an unknown walk")
             await _close_inbox(dispatcher, received.channel, inbox_key)
             return None
         outcome = group_action(
             library,
             group,
-            action,
-            argument,
+            button,
             actor=received.user,
             actor_name=received.name,
             actor_participant=person.id if person else None,

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.callback_data import Organiser, decode
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.engine import Outgoing
 from bot.organise import access
 from bot.organise.access import file_gate
-from bot.organise.parse import BadDate, button_parts, parse_day, record_id
+from bot.organise.parse import BadDate, parse_day, record_id
 from bot.outbox import Sender
 from bot.store import OutboxRow, Store
 from bot.store import organise as queries
@@ -32,9 +33,9 @@ def settings(settings: Settings) -> Settings:
 
 
 def test_the_parser_refuses_what_the_bot_did_not_make() -> None:
-    assert button_parts("org:mod-ok:12", "org") == ("mod-ok", "12")
+    assert decode("org:mod-ok:12") == Organiser("mod-ok", "12")
     for forged in ("org:mod-ok:²", "org:mod ok:1", "org:MOD:1", "x:mod-ok:1", "org:mod-ok:" + "9" * 70, "org"):
-        assert button_parts(forged, "org") is None, forged
+        assert decode(forged) is None, forged
     assert record_id("42") == 42
     for bad in ("²", "٣", "-1", "0", "99999999999999999999999", "1e3", " ", ""):
         assert record_id(bad) is None, bad

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.callback_data import GroupNext
 from bot.config import QuietHours
 from bot.content import Library, load_library
 from bot.content.check import run_check
@@ -370,11 +371,11 @@ def test_only_the_volunteer_moves_the_group_on(library: Library) -> None:
         "bot_username": "b",
         "now": NOW,
     }
-    refused = group_action(library, group, "n", "-1", actor="8", **kwargs)
+    refused = group_action(library, group, GroupNext(group.code, -1), actor="8", **kwargs)
     assert refused.update is None and refused.toast == "Only the volunteer who started this walk can do that."
-    moved = group_action(library, group, "n", "-1", actor="7", **kwargs)
+    moved = group_action(library, group, GroupNext(group.code, -1), actor="7", **kwargs)
     assert moved.update == (0, "open")
-    stale = group_action(library, replace(group, stop=0), "n", "-1", actor="7", **kwargs)
+    stale = group_action(library, replace(group, stop=0), GroupNext(group.code, -1), actor="7", **kwargs)
     assert stale.update is None and "no longer in use" in (stale.toast or "")
 
 

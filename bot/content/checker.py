@@ -13,13 +13,14 @@ from typing import Any
 
 import yaml
 
+from bot.callback_data import MAX_BYTES
 from bot.content.limits import TooLarge, check_size, load_limited
 from bot.content.model import ANSWER_TYPES
 from bot.content.syntax import REQUIRED_LANGUAGE as REQUIRED_LANGUAGE  # re-exported: every kind checks it
 from bot.content.syntax import syntax_problem
 
 MAX_LABEL_LENGTH = 40  # longer button labels are cut off on small phones
-MAX_BUTTON_DATA = 64  # bytes of callback_data Telegram accepts
+MAX_BUTTON_DATA = MAX_BYTES  # bytes of callback_data Telegram accepts; what fits is decided in bot/callback_data.py
 
 Loc = tuple[int | str, ...]
 TextList = list[tuple[Loc, dict[str, str]]]

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from bot.callback_data import Rsvp, fits
 from bot.content.checker import REQUIRED_LANGUAGE, FileChecker, TextList
 from bot.content.model import COMMUNITY_PATTERN, ID_PATTERN, MAX_ID_LENGTH, OFFSET_PATTERN, Strict, Text, _text_map
 
@@ -82,7 +83,7 @@ def check_meeting(checker: FileChecker, meeting: Meeting) -> None:
                 f"theme {idea.theme!r} is not one of {', '.join(THEMES)}; nobody will hear about this idea",
                 "warning",
             )
-    if len(f"rsvp:{meeting.id}:maybe".encode()) > 64:
+    if not all(fits(Rsvp(meeting.id, answer)) for answer in ("yes", "maybe", "no")):
         checker.problem(("id",), "meeting id too long for a button")
     for loc, text in meeting_texts(meeting):
         if not text.get(REQUIRED_LANGUAGE):

@@ -12,13 +12,15 @@ from typing import Literal
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot import callback_data
+
 AnswerType = Literal["choice", "scale", "text", "voice", "photo", "location"]
 ANSWER_TYPES: tuple[str, ...] = ("choice", "scale", "text", "voice", "photo", "location")
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Text = dict[str, str]
 
 # Button data is `a:<conversation>:<prompt>:<option>` and Telegram allows 64 bytes, so ids stay short.
-MAX_ID_LENGTH = 24
+MAX_ID_LENGTH = callback_data.MAX_ID_LENGTH
 
 
 class Strict(BaseModel):

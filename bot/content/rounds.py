@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from bot.content.checker import MAX_BUTTON_DATA, MAX_LABEL_LENGTH, REQUIRED_LANGUAGE, FileChecker, Loc, TextList
+from datetime import datetime
+
+from bot.callback_data import DONE, Answer, ButtonData, Minority, Skip, fits
+from bot.content.checker import MAX_LABEL_LENGTH, REQUIRED_LANGUAGE, FileChecker, Loc, TextList
 from bot.content.model import Round
+
+
+def prompt_buttons(conversation: str, prompt: str, option_ids: list[str]) -> list[ButtonData]:
+    """Every button a prompt can carry (its options, a scale, Done, skip, the minority round's), as the checks
+    see them: each must fit Telegram's 64 bytes, which `bot.callback_data` decides."""
+    values = [*option_ids, "5", DONE]
+    return [
+        *(Answer(conversation, prompt, value) for value in values),
+        Skip(conversation, prompt),
+        *(Minority(action, conversation, prompt) for action in ("open", "take", "skip")),
+    ]
 
 
 def round_texts(conversation: Round) -> TextList:
@@ -37,8 +51,7 @@ def check_round(checker: FileChecker, conversation: Round) -> None:
         if prompt.type != "choice" and prompt.options:
             checker.problem((*here, "options"), f"only a choice prompt has options ({prompt.id!r} is {prompt.type})")
         option_ids = [option.id for option in prompt.options]
-        longest = max([*option_ids, "5", *(["+done"] if prompt.multiple else [])], key=len)
-        if len(f"a:{conversation.id}:{prompt.id}:{longest}".encode()) > MAX_BUTTON_DATA:
+        if not all(fits(button) for button in prompt_buttons(conversation.id, prompt.id, option_ids)):
             checker.problem((*here, "id"), "conversation, prompt and option ids together are too long for a button")
         for option_index, option in enumerate(prompt.options):
             if option_ids.index(option.id) != option_index:
@@ -65,7 +78,7 @@ def check_timing(checker: FileChecker, conversation: Round) -> None:
     """Timing and minority settings that the model alone cannot judge."""
     if conversation.pacing is not None and conversation.pacing.at is not None:
         checker.problem(("pacing", "at"), "a round's pacing cannot be one date for every prompt; give `at` per prompt")
-    moments = []
+    moments: list[datetime] = []
     for index, prompt in enumerate(conversation.prompts):
         here: Loc = ("prompts", index)
         if prompt.minority is not None and prompt.type not in ("choice", "scale"):

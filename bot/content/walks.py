@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from bot.content.checker import MAX_BUTTON_DATA, REQUIRED_LANGUAGE, FileChecker, Loc, TextList
+from bot.callback_data import WalkNext, fits
+from bot.content.checker import REQUIRED_LANGUAGE, FileChecker, Loc, TextList
 from bot.content.model import ID_PATTERN, MAX_ID_LENGTH, Conversation, Strict, Text, _text_map
 from bot.content.rounds import check_recording
 
@@ -25,7 +26,6 @@ PICTURE_TYPES = (".png", ".jpg", ".jpeg")
 MAX_PICTURE_BYTES = 10 * 1024 * 1024  # Telegram's limit for a photo
 LARGE_PICTURE_BYTES = 1024 * 1024  # slow on a prepaid data plan: worth a warning
 # The longest button data a walk makes: `walk:next:<walk>:<stop>`.
-BUTTON_PREFIX = "walk:next:"
 
 
 class Place(Strict):
@@ -123,7 +123,7 @@ def check_walk(checker: FileChecker, walk: Walk) -> None:
         here: Loc = ("stops", index)
         if stop_ids.index(stop.id) != index:
             checker.problem((*here, "id"), f"duplicate stop id {stop.id!r}")
-        if len(f"{BUTTON_PREFIX}{walk.id}:{stop.id}".encode()) > MAX_BUTTON_DATA:
+        if not fits(WalkNext(walk.id, stop.id)):
             checker.problem((*here, "id"), "walk and stop ids together are too long for a button")
         if not stop.card.question.get(REQUIRED_LANGUAGE):
             checker.problem(

@@ -15,22 +15,20 @@ from zoneinfo import ZoneInfo
 
 from bot.config import QuietHours
 from bot.content import sequence
-from bot.content.consent import consent_audio
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
-from bot.engine import events, multiselect, pacing, relocate
+from bot.engine import button_press, commands, events, multiselect, onboarding, pacing, relocate
+from bot.engine.commands import PARTICIPANT_COMMANDS
 from bot.engine.features import Feature
-from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_names, role_rows
-from bot.engine.notices import consent_text, help_text, mydata_message
+from bot.engine.notices import mydata_message
 from bot.engine.outgoing import ButtonSpec, NewAnswer, Outgoing, Result
-from bot.engine.prompts import Refusal, how_to_share_a_place, prompt_audio, render_prompt, take_answer, take_button
+from bot.engine.prompts import Refusal, how_to_share_a_place, prompt_audio, render_prompt, take_answer
 from bot.engine.sanity import on_the_map
-from bot.engine.state import ROLES, ParticipantState, Stage
-from bot.i18n import LANGUAGES, Translator, available_languages, guess_language, pick, translator
+from bot.engine.state import ParticipantState, Stage, answer_key
+from bot.i18n import Translator, guess_language, pick, translator
 
 # Bump when the consent text changes in substance: everyone is asked again before a new answer is stored.
 CONSENT_VERSION = "2026-11-26"
-PARTICIPANT_COMMANDS = ("start", "language", "help", "mydata", "forget", "pause", "resume", "ideas")
 
 
 @dataclass(frozen=True)
@@ -41,10 +39,6 @@ class EngineConfig:
     consent_version: str = CONSENT_VERSION
     timezone: ZoneInfo = ZoneInfo("Europe/Brussels")  # the city's: fixed-time and cron prompts are read in it
     quiet_hours: QuietHours | None = None  # to say truthfully when a delayed prompt will arrive
-
-
-def answer_key(conversation: str, prompt: str) -> str:
-    return f"{conversation}:{prompt}"
 
 
 class Engine:
@@ -84,15 +78,15 @@ class Engine:
             result.say(t.gettext("That place is not on the map.") + " " + how_to_share_a_place(t))
             return result  # from any channel: a NaN or 200° latitude would break every export
         if isinstance(event, events.Command):
-            self._command(result, event, t, now, hint)
+            commands.command(self, result, event, t, hint)
         elif isinstance(event, events.Button):
-            self._button(result, event.data, t, now, hint)
+            button_press.pressed(self, result, event.data, t, now, hint)
         elif (
             result.state.pending == "forget"
             and isinstance(event, events.Text)
             and not self.current_prompt(result.state)
         ):
-            self._ask_forget(result, t)
+            onboarding.ask_forget(result, t)
         else:
             result.state = replace(result.state, pending=None)
             if self._feature_message(result, event, t) or isinstance(event, events.Edit):
@@ -107,7 +101,7 @@ class Engine:
             return False  # nothing is taken before consent, by any feature
         return any(feature.on_message(self, result, event, t) for feature in self.features)
 
-    def _feature_hook(self, hook: str, result: Result, *args: Any) -> bool:
+    def feature_hook(self, hook: str, result: Result, *args: Any) -> bool:
         """A feature's optional hook (`on_start`, `on_ready`; see features.py); True when one took over."""
         for feature in self.features:
             function = getattr(feature, hook, None)
@@ -128,35 +122,9 @@ class Engine:
     def translator_for(self, state: ParticipantState) -> Translator:
         return translator(state.language or "en")
 
-    # -- onboarding --------------------------------------------------------------------------------------------
-    def _ask_language(self, result: Result, t: Translator, guess: str | None) -> None:
-        _ = t.gettext
-        lines = ["👋 " + _("Welcome to Samenspraak! Here you can tell the city what you think, in your own language.")]
-        lines.append(_("Which language do you want to use?"))
-        if t.language != "nl":
-            lines.append("Welke taal wil je gebruiken?")
-        result.say("\n\n".join(lines), *language_rows(guess))
-
-    def _ask_consent(self, result: Result, t: Translator) -> None:
-        result.state = replace(result.state, stage=Stage.CONSENT)
-        text = consent_text(t, self.contact_for(result.state, t), self.config.retention_months)
-        result.say(text, *consent_rows(t), data=consent_audio(self.library, t.language))
-
-    def _ask_role(self, result: Result, t: Translator) -> None:
-        result.state = replace(result.state, stage=Stage.ROLE)
-        result.say(t.gettext("Thank you! One more question: which fits you best?"), *role_rows(t))
-
-    def _repeat_step(self, result: Result, t: Translator) -> None:
-        """Show again what the participant is in the middle of, so a stray message never leaves them stuck."""
-        stage = result.state.stage
-        if stage == Stage.LANGUAGE:
-            self._ask_language(result, t, result.state.language)
-        elif stage == Stage.CONSENT:
-            self._ask_consent(result, t)
-        elif stage == Stage.ROLE:
-            self._ask_role(result, t)
-        else:
-            self.show_current(result, t)
+    def stale(self, result: Result, t: Translator) -> None:
+        """Tell the participant a button is outdated and show where they are now."""
+        button_press.stale(self, result, t)
 
     # -- rounds ------------------------------------------------------------------------------------------------
     def _round(self, state: ParticipantState, now: datetime | None = None) -> Round | None:
@@ -198,7 +166,7 @@ class Engine:
             candidate = conversation.after(candidate.id)
         return candidate
 
-    def _start_round(self, result: Result, t: Translator, lead: str = "") -> None:
+    def start_round(self, result: Result, t: Translator, lead: str = "") -> None:
         conversation = self._round(result.state, result.now)
         _ = t.gettext
         if conversation is None:
@@ -231,7 +199,7 @@ class Engine:
 
     def open_round(self, result: Result, t: Translator) -> None:
         """A round of their community has just opened: its intro and first prompt (bot/followups/rounds.py)."""
-        self._start_round(result, t)
+        self.start_round(result, t)
 
     def _ask(
         self,
@@ -284,7 +252,7 @@ class Engine:
             text, buttons = render_prompt(conversation, prompt, t, result.state.role)
             self._ask(result, conversation, prompt, (lead + "\n\n" if lead else "") + text, buttons)
         elif conversation and result.state.conversation != conversation.id:
-            self._start_round(result, t, lead)
+            self.start_round(result, t, lead)
         else:
             result.say(
                 (lead + "\n\n" if lead else "")
@@ -302,7 +270,7 @@ class Engine:
         if conversation is None:
             return
         if result.state.conversation != conversation.id:
-            self._start_round(result, t)
+            self.start_round(result, t)
         elif self.current_prompt(result.state) is not None:
             self.show_current(result, t, "📬 " + t.gettext("Here is your next question."))
 
@@ -353,11 +321,9 @@ class Engine:
         if state.stage != Stage.READY:
             lead = _("Before we start, please choose one of the buttons below.")
             result.say(lead)
-            self._repeat_step(result, t)
+            onboarding.repeat_step(self, result, t)
             return
-        if state.consent_version != self.config.consent_version:
-            result.say(_("Our consent text has changed. Please read it again before you answer."))
-            self._ask_consent(result, t)
+        if onboarding.consent_changed(self, result, t):
             return
         conversation = self._round(state, now)
         prompt = self.current_prompt(state) if conversation and conversation.id == state.conversation else None
@@ -377,219 +343,6 @@ class Engine:
         ref = event.ref if isinstance(event, events.Text) else None
         self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t, ref)
 
-    def _button(self, result: Result, data: str, t: Translator, now: datetime, hint: str | None = None) -> None:
-        kind, _sep, rest = data.partition(":")
-        state = result.state
-        if kind == "lang":
-            self._choose_language(result, rest, now, hint)
-        elif kind == "consent" and state.stage == Stage.CONSENT and rest in ("yes", "no"):
-            self._consent(result, rest == "yes", t, now)
-        elif kind == "role" and rest in ROLES and state.stage in (Stage.ROLE, Stage.READY):
-            first_time = state.stage == Stage.ROLE
-            result.state = replace(state, role=rest, stage=Stage.READY)
-            if first_time:
-                lead = "🙏 " + t.gettext("Thank you. Let's begin!")
-                if not self._feature_hook("on_ready", result, t, lead):  # e.g. the walk of their deep link
-                    self._start_round(result, t, lead)
-            else:  # an earlier role keyboard: they change what they told us, and see that it was taken
-                self.show_current(result, t, "✅ " + t.format(t.gettext("Role: {role}"), role=role_names(t)[rest]))
-        elif kind == "forget" and rest in ("yes", "no"):
-            self._confirm_forget(result, rest == "yes", t)
-        elif kind in ("a", "skip"):
-            self._answer_button(result, kind, rest, t)
-        elif kind in self.feature_buttons and state.stage == Stage.READY:
-            if state.consent_version != self.config.consent_version:
-                result.say(t.gettext("Our consent text has changed. Please read it again before you answer."))
-                self._ask_consent(result, t)
-            else:
-                self.feature_buttons[kind](self, result, rest, t)
-        elif kind in ("lang", "consent", "role", "forget", *self.feature_buttons):
-            self._stale(result, t)
-        else:
-            result.refused = f"unknown button data ({len(data)} characters)"
-            self._stale(result, t)
-
-    def stale(self, result: Result, t: Translator) -> None:
-        """Tell the participant a button is outdated and show where they are now."""
-        self._stale(result, t)
-
-    def _stale(self, result: Result, t: Translator) -> None:
-        self._repeat_step(result, t)
-        # The notice goes on the message sent now, not on a reminder scheduled for later.
-        index = max(i for i, message in enumerate(result.messages) if not message.scheduled)
-        shown = result.messages[index]
-        result.messages[index] = replace(
-            shown, text="⌛ " + t.gettext("That button is no longer in use.") + "\n\n" + shown.text
-        )
-
-    def _answer_button(self, result: Result, kind: str, rest: str, t: Translator) -> None:
-        state = result.state
-        conversation_id, _sep, rest = rest.partition(":")
-        prompt_id, _sep, value = rest.partition(":")
-        conversation = self.library.rounds.get(conversation_id)
-        prompt = conversation.prompt(prompt_id) if conversation else None
-        if conversation is None or prompt is None:
-            result.refused = "button for a prompt that does not exist"
-            self._stale(result, t)
-            return
-        if state.stage != Stage.READY:
-            self._stale(result, t)
-            return
-        if state.consent_version != self.config.consent_version:
-            result.say(t.gettext("Our consent text has changed. Please read it again before you answer."))
-            self._ask_consent(result, t)
-            return
-        waits = pacing.waiting_until(state, result.now) is not None  # not sent yet: not theirs to answer
-        closed = self.round_closed(conversation, result.now)  # a closed round takes no more answers
-        if state.conversation != conversation_id or state.prompt != prompt_id or waits or closed:
-            if answer_key(conversation_id, prompt_id) not in state.answered and state.conversation == conversation_id:
-                result.refused = f"button for a prompt that is not active: {prompt_id}"
-            self._stale(result, t)
-            return
-        if kind == "skip":
-            if not prompt.skippable:
-                result.refused = f"skip of a required prompt {prompt_id}"
-                self._stale(result, t)
-                return
-            self._store_and_advance(result, conversation, prompt, {}, None, t)
-            return
-        if prompt.multiple:
-            multiselect.pressed(self, result, conversation, prompt, value, t)
-            return
-        taken = take_button(prompt, value)
-        if taken is None:
-            result.refused = f"a value not offered by {prompt_id}"
-            self._stale(result, t)
-            return
-        self._store_and_advance(result, conversation, prompt, taken.value, taken.option, t)
-
-    def _choose_language(self, result: Result, code: str, now: datetime, hint: str | None) -> None:
-        state = result.state
-        if code not in available_languages():
-            result.refused = "unknown language"
-            self._ask_language(result, translator(state.language or "en"), state.language)
-            return
-        t = translator(code)
-        result.state = replace(state, language=code, pending=None)
-        first = len(result.messages)
-        if state.stage == Stage.LANGUAGE:
-            lead = t.format(t.gettext("Language: {language}"), language=LANGUAGES[code].name)
-            self._ask_consent(result, t)
-        else:
-            lead = "✅ " + t.format(
-                t.gettext("From now on I will write to you in {language}."), language=LANGUAGES[code].name
-            )
-            self._repeat_step(result, t)
-        # One message, not two: the confirmation leads the next step. The chat's command menu follows the
-        # language, unless it is the first choice and the language of their Telegram app (its menu is already set).
-        menu = None if state.stage == Stage.LANGUAGE and code == guess_language(hint) else code
-        shown = result.messages[first]
-        result.messages[first] = replace(shown, text=lead + "\n\n" + shown.text, menu_language=menu)
-
-    def _consent(self, result: Result, agreed: bool, t: Translator, now: datetime) -> None:
-        state = result.state
-        _ = t.gettext
-        if not agreed and state.consent_version is not None:
-            # They agreed to an earlier text and decline the new one: nothing new is stored and nothing is sent
-            # (paused, and asked again before any answer), but deleting what they gave stays their own /forget.
-            result.state = replace(state, paused=True)
-            result.say(
-                _("Nothing was deleted.")
-                + "\n/forget — "
-                + _("delete everything about you")
-                + "\n\n"
-                + _("If you change your mind, send /start.")
-            )
-            return
-        if not agreed:
-            result.forget = True
-            result.say(
-                _("That's fine. We have not stored anything about you, and we will not write to you again.")
-                + "\n\n"
-                + _("If you change your mind, send /start."),
-                kind="farewell",
-            )
-            return
-        result.state = replace(state, consent_version=self.config.consent_version, consent_at=now)
-        if state.role is None:
-            self._ask_role(result, t)
-        else:  # agreed again to a changed text: what they came for (a walk's join link) goes first
-            result.state = replace(result.state, stage=Stage.READY)
-            lead = "✅ " + _("Thank you.")
-            if not self._feature_hook("on_ready", result, t, lead):
-                self.show_current(result, t, lead)
-
-    # -- commands ----------------------------------------------------------------------------------------------
-    def _command(self, result: Result, command: events.Command, t: Translator, now: datetime, hint: str | None) -> None:
-        name = command.name.lower()
-        state = result.state
-        _ = t.gettext
-        result.state = replace(state, pending=None)
-        if name == "start":
-            self._start(result, command.args.strip(), t, hint)
-        elif name == "language":
-            result.say(_("Which language do you want to use?"), *language_rows(state.language))
-        elif name == "help":
-            result.say(help_text(t, self.contact_for(result.state, t), self.library))
-        elif name == "forget":
-            self._ask_forget(result, t)
-        elif name == "pause":
-            result.state = replace(result.state, paused=True)
-            result.say(
-                "⏸ "
-                + _(
-                    "Paused. I will not send you new questions or reminders until you send /resume. You can still answer the question you have."
-                )
-            )
-        elif name == "resume":
-            result.state = replace(result.state, paused=False)
-            lead = "▶️ " + _("Welcome back!")
-            if state.stage != Stage.READY:
-                self._repeat_step(result, t)
-            elif not self._feature_hook("on_resume", result, t, lead):  # e.g. the card of the walk they are on
-                self.show_current(result, t, lead)
-        elif name in self.feature_commands:
-            if state.stage == Stage.READY and state.consent_version == self.config.consent_version:
-                self.feature_commands[name](self, result, command, t)
-            else:
-                self._repeat_step(result, t)
-        elif name == "mydata":
-            # The dispatcher answers /mydata through `mydata` for someone stored; here nobody is (never started,
-            # declined, or forgotten): say so, and keep no row of the asking either.
-            result.keep_nothing = True
-            result.say(_("We have nothing stored about you. Send /start if you want to take part."))
-        else:
-            result.say(
-                _("Sorry, I don't know that command.")
-                + "\n\n"
-                + help_text(t, self.contact_for(result.state, t), self.library)
-            )
-
-    def _start(self, result: Result, code: str, t: Translator, hint: str | None) -> None:
-        if code and self._feature_hook("on_start", result, code, t):
-            return  # a deep link to a feature's thing (a walk) that the feature answered
-        state = result.state
-        community = code if code in self.library.communities() else None
-        if state.stage == Stage.LANGUAGE and state.id is None:
-            if community:
-                result.state = replace(state, community=community)
-            guess = guess_language(hint) or self.community_language(result.state.community)
-            self._ask_language(result, translator(guess or "en"), guess)
-            return
-        if community and community != state.community:
-            result.state = replace(state, community=community, conversation=None, prompt=None)
-            if state.stage == Stage.READY:
-                self._start_round(result, t)
-                return
-        if state.stage == Stage.READY and state.consent_version != self.config.consent_version:
-            # Before anything else (a walk's join link waits in the walk's state until they agree again).
-            result.say(t.gettext("Our consent text has changed. Please read it again before you answer."))
-            self._ask_consent(result, t)
-        elif state.stage == Stage.READY:
-            self.show_current(result, t, "👋 " + t.gettext("Welcome back!"))
-        else:
-            self._repeat_step(result, t)
-
     def too_fast(self, state: ParticipantState, now: datetime) -> Result:
         """One answer to a burst of messages; what follows it is not stored until the pace is normal again."""
         t = translator(state.language or "en")
@@ -606,36 +359,6 @@ class Engine:
         text, document = mydata_message(self.library, state, stored, self.translator_for(state), self.config.timezone)
         result.say(text, document=document, kind="mydata")
         return result
-
-    def _ask_forget(self, result: Result, t: Translator) -> None:
-        result.state = replace(result.state, pending="forget")
-        result.say(
-            "⚠️ "
-            + t.gettext(
-                "Do you want to delete everything we stored about you, including all your answers? This cannot be undone."
-            ),
-            *forget_rows(t),
-        )
-
-    def _confirm_forget(self, result: Result, confirmed: bool, t: Translator) -> None:
-        if result.state.pending != "forget":
-            self._stale(result, t)
-            return
-        if confirmed:
-            result.forget = True
-            result.say(
-                "🗑 "
-                + t.gettext(
-                    "Done: everything about you is deleted. Thank you for taking part. Send /start if you ever want to join again."
-                ),
-                kind="farewell",
-            )
-            return
-        result.state = replace(result.state, pending=None)
-        if result.state.stage == Stage.READY:
-            self.show_current(result, t, t.gettext("Nothing was deleted."))
-        else:
-            result.say(t.gettext("Nothing was deleted."))
 
 
 __all__ = ["PARTICIPANT_COMMANDS", "ButtonSpec", "Engine", "EngineConfig", "answer_key"]

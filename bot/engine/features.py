@@ -1,8 +1,8 @@
 """How a feature (walks, meetings, ideas, ...) plugs into the engine without editing its core.
 
-A feature claims button prefixes and commands, may take a message before the round does (a location during a
-walk), and may ask the dispatcher to load context from the store before the engine runs (the engine stays pure:
-it only reads what it is handed). Register a feature in `bot.dispatch.FEATURES`.
+A feature claims kinds of button (`bot.callback_data`) and commands, may take a message before the round does (a
+location during a walk), and may ask the dispatcher to load context from the store before the engine runs (the
+engine stays pure: it only reads what it is handed). Register a feature in `bot.dispatch.FEATURES`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ class Feature(Protocol):
     name: str
 
     def buttons(self) -> Mapping[str, Any]:
-        """Button prefix (before the first `:`) -> `handler(engine, result, rest, t)`."""
+        """Button family (`bot.callback_data`: the first word of its data) -> `handler(engine, result, button, t)`,
+        `button` the decoded value: forged data never reaches a handler."""
         ...
 
     def commands(self) -> Mapping[str, Any]:

@@ -37,7 +37,7 @@ def language_name(code: str, t: Translator) -> str:
     """A language's name in the participant's language (Arabic for an Arabic reader: الهولندية)."""
     if code == "nl" and _dutch_names().get(t.language):
         return _dutch_names()[t.language]
-    name = t.locale.languages.get(code) or Locale.parse("en").languages.get(code)
+    name: str | None = t.locale.languages.get(code) or Locale.parse("en").languages.get(code)
     if name is None:
         return LANGUAGES[code].name if code in LANGUAGES else code
     return name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.callback_data import Answer, Consent, Forget, Language, Role, Skip, encode
 from bot.content.model import Prompt, Round
 from bot.engine.outgoing import ButtonSpec
 from bot.i18n import LANGUAGES, Translator, available_languages, pick
@@ -17,13 +18,16 @@ def language_rows(first: str | None) -> tuple[Row, ...]:
     if first in codes:
         codes.remove(first)
         codes.insert(0, first)
-    buttons = [ButtonSpec(LANGUAGES[code].name, f"lang:{code}") for code in codes]
+    buttons = [ButtonSpec(LANGUAGES[code].name, encode(Language(code))) for code in codes]
     return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
 
 
 def consent_rows(t: Translator) -> tuple[Row, ...]:
     _ = t.gettext
-    return ((ButtonSpec("✅ " + _("I agree"), "consent:yes"),), (ButtonSpec(_("No, thank you"), "consent:no"),))
+    return (
+        (ButtonSpec("✅ " + _("I agree"), encode(Consent(agreed=True))),),
+        (ButtonSpec(_("No, thank you"), encode(Consent(agreed=False))),),
+    )
 
 
 def role_names(t: Translator) -> dict[str, str]:
@@ -37,30 +41,35 @@ def role_names(t: Translator) -> dict[str, str]:
 
 
 def role_rows(t: Translator) -> tuple[Row, ...]:
-    return tuple((ButtonSpec(label, f"role:{role}"),) for role, label in role_names(t).items())
+    return tuple((ButtonSpec(label, encode(Role(role))),) for role, label in role_names(t).items())
 
 
 def forget_rows(t: Translator) -> tuple[Row, ...]:
     _ = t.gettext
     return (
-        (ButtonSpec("🗑 " + _("Yes, delete everything"), "forget:yes"),),
-        (ButtonSpec(_("No, keep my answers"), "forget:no"),),
+        (ButtonSpec("🗑 " + _("Yes, delete everything"), encode(Forget(confirmed=True))),),
+        (ButtonSpec(_("No, keep my answers"), encode(Forget(confirmed=False))),),
     )
 
 
 def prompt_rows(conversation: Round, prompt: Prompt, t: Translator) -> tuple[Row, ...]:
-    base = f"a:{conversation.id}:{prompt.id}:"
     rows: list[Row] = []
     if prompt.multiple:
         from bot.engine.multiselect import rows as multiple_rows
 
         return multiple_rows(conversation, prompt, t, [])
     if prompt.type == "choice":
-        rows.extend((ButtonSpec(pick(option.label, t.language), base + option.id),) for option in prompt.options)
+        rows.extend(
+            (ButtonSpec(pick(option.label, t.language), encode(Answer(conversation.id, prompt.id, option.id))),)
+            for option in prompt.options
+        )
     elif prompt.type == "scale":
-        faces = [ButtonSpec(f"{SCALE_FACES[value]} {value}", f"{base}{value}") for value in range(1, 6)]
+        faces = [
+            ButtonSpec(f"{SCALE_FACES[value]} {value}", encode(Answer(conversation.id, prompt.id, str(value))))
+            for value in range(1, 6)
+        ]
         # Right-to-left readers expect the scale to start on the right; Telegram lays rows out left to right.
         rows.append(tuple(reversed(faces)) if t.rtl else tuple(faces))
     if prompt.skippable:
-        rows.append((ButtonSpec("⏭ " + t.gettext("Skip this question"), f"skip:{conversation.id}:{prompt.id}"),))
+        rows.append((ButtonSpec("⏭ " + t.gettext("Skip this question"), encode(Skip(conversation.id, prompt.id))),))
     return tuple(rows)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.lists import format_list
 
+from bot import callback_data
 from bot.content.model import Prompt, Round
 from bot.engine import events
 from bot.engine.outgoing import ButtonSpec, Result
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from bot.engine.core import Engine
 
 FEATURE = "multiselect"
-DONE = "+done"  # no option id can start with "+"
+DONE = callback_data.DONE  # no option id can start with "+"
 
 
 def hint(prompt: Prompt, t: Translator) -> str:
@@ -40,15 +41,25 @@ def chosen(state_features: dict[str, Any], conversation: Round, prompt: Prompt) 
     return [option for option in mark.get("chosen", []) if prompt.option_ids_contain(option)]
 
 
+def _data(conversation: Round, prompt: Prompt, value: str) -> str:
+    return callback_data.encode(callback_data.Answer(conversation.id, prompt.id, value))
+
+
 def rows(conversation: Round, prompt: Prompt, t: Translator, picked: list[str]) -> tuple[tuple[ButtonSpec, ...], ...]:
-    base = f"a:{conversation.id}:{prompt.id}:"
     found: list[tuple[ButtonSpec, ...]] = []
     for option in prompt.options:
         mark = "✅ " if option.id in picked else ""
-        found.append((ButtonSpec(mark + pick(option.label, t.language), base + option.id),))
-    found.append((ButtonSpec("☑️ " + t.gettext("Done"), base + DONE),))
+        found.append((ButtonSpec(mark + pick(option.label, t.language), _data(conversation, prompt, option.id)),))
+    found.append((ButtonSpec("☑️ " + t.gettext("Done"), _data(conversation, prompt, DONE)),))
     if prompt.optional:
-        found.append((ButtonSpec("⏭ " + t.gettext("Skip this question"), f"skip:{conversation.id}:{prompt.id}"),))
+        found.append(
+            (
+                ButtonSpec(
+                    "⏭ " + t.gettext("Skip this question"),
+                    callback_data.encode(callback_data.Skip(conversation.id, prompt.id)),
+                ),
+            )
+        )
     return tuple(found)
 
 

@@ -57,7 +57,7 @@ def cron_trigger(rule: str, zone: ZoneInfo) -> CronTrigger:
 def next_fire(rule: str, now: datetime, zone: ZoneInfo) -> datetime:
     """The first moment at or after `now` that the rule fires, in the city's time zone (so 10:00 stays 10:00 across
     a change to or from summer time)."""
-    fire = cron_trigger(rule, zone).get_next_fire_time(None, now.astimezone(zone))
+    fire: datetime | None = cron_trigger(rule, zone).get_next_fire_time(None, now.astimezone(zone))
     if fire is None:  # a rule that never fires again (a date in the past): do not wait for it
         return now
     return fire

@@ -45,3 +45,8 @@ class ParticipantState:
     created_at: datetime | None = None
     # Per-feature state (e.g. features["walk"] = {...}), stored as JSON: a feature adds state without a migration.
     features: dict[str, Any] = field(default_factory=dict)
+
+
+def answer_key(conversation: str, prompt: str) -> str:
+    """How a prompt counts as answered in `ParticipantState.answered`."""
+    return f"{conversation}:{prompt}"

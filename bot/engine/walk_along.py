@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from bot.callback_data import ButtonData, GroupButton
 from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk
 from bot.engine.outgoing import Record, Result
@@ -20,12 +21,10 @@ if TYPE_CHECKING:
     from bot.engine.core import Engine
 
 
-def group_button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
+def group_button(engine: Engine, result: Result, button: ButtonData, t: Translator) -> None:
     """A volunteer leading a group from their private chat presses next, status or end."""
-    action, _sep, rest = rest.partition(":")
-    code, _sep, argument = rest.partition(":")
     group = result.context.get("walk_group")
-    if group is None or group.code != code:
+    if group is None or not isinstance(button, GroupButton) or group.code != button.code:
         result.refused = "button for an unknown group walk"
         result.say("⌛ " + t.gettext("That button is no longer in use."))
         return
@@ -33,8 +32,7 @@ def group_button(engine: Engine, result: Result, rest: str, t: Translator) -> No
     outcome = group_action(
         engine.library,
         group,
-        action,
-        argument,
+        button,
         actor=state.address,
         actor_name=None,
         actor_participant=state.id,
@@ -69,7 +67,7 @@ def apply_outcome(result: Result, group: GroupWalk, outcome: GroupOutcome) -> No
     if outcome.update is not None:
         stop, status = outcome.update
         result.records.append(Record("walk_group_update", {"code": group.code, "stop": stop, "status": status}))
-    rows = []
+    rows: list[dict[str, object]] = []
     for message in outcome.to_chat:
         if group.chat == state.address and group.channel == state.channel:
             result.messages.append(message)

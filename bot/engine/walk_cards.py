@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.callback_data import ReflectionSkip, WalkEnd, WalkNext, encode
 from bot.clock import parse_offset
 from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk, picture_path
@@ -138,10 +139,10 @@ def alone_rows(walk: Walk, index: int, t: Translator) -> Rows:
     _ = t.gettext
     stop = walk.stops[index]
     if index + 1 >= len(walk.stops):
-        return ((ButtonSpec("🏁 " + _("Finish the walk"), f"walk:next:{walk.id}:{stop.id}"),),)
+        return ((ButtonSpec("🏁 " + _("Finish the walk"), encode(WalkNext(walk.id, stop.id))),),)
     return (
-        (ButtonSpec("➡️ " + _("Next stop"), f"walk:next:{walk.id}:{stop.id}"),),
-        (ButtonSpec("⏹ " + _("End the walk here"), f"walk:end:{walk.id}"),),
+        (ButtonSpec("➡️ " + _("Next stop"), encode(WalkNext(walk.id, stop.id))),),
+        (ButtonSpec("⏹ " + _("End the walk here"), encode(WalkEnd(walk.id))),),
     )
 
 
@@ -183,7 +184,7 @@ def reflection_text(walk: Walk, number: int, t: Translator) -> str:
 
 
 def reflection_rows(number: int, t: Translator) -> Rows:
-    return ((ButtonSpec("⏭ " + t.gettext("Skip this question"), f"walk:rskip:{number}"),),)
+    return ((ButtonSpec("⏭ " + t.gettext("Skip this question"), encode(ReflectionSkip(number))),),)
 
 
 def follow_up_text(walk: Walk, t: Translator) -> str:

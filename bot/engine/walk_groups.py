@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.callback_data import GroupButton, GroupEnd, GroupJoin, GroupNext, GroupStatus, encode
 from bot.content.walks import Walk
 from bot.engine.outgoing import ButtonSpec, Outgoing
 from bot.engine.walk_cards import (
@@ -88,7 +89,7 @@ def group_buttons(walk: Walk, group: GroupWalk, t: Translator) -> Rows:
     _ = t.gettext
     rows: list[tuple[ButtonSpec, ...]] = []
     if group.in_group_chat:
-        rows.append((ButtonSpec("🙋 " + _("Join the walk"), f"wg:j:{group.code}"),))
+        rows.append((ButtonSpec("🙋 " + _("Join the walk"), encode(GroupJoin(group.code))),))
     following = group.stop + 1
     if following < len(walk.stops):
         name = pick(walk.stops[following].name, t.language)
@@ -98,13 +99,13 @@ def group_buttons(walk: Walk, group: GroupWalk, t: Translator) -> Rows:
         label = t.format(template, name=name)
         if len(without_marks(label)) > MAX_BUTTON:  # a long stop name is cut off on a phone: its number instead
             label = t.format(template, name=f"{following + 1}/{len(walk.stops)}")
-        rows.append((ButtonSpec(label, f"wg:n:{group.code}:{group.stop}"),))
+        rows.append((ButtonSpec(label, encode(GroupNext(group.code, group.stop))),))
     else:
-        rows.append((ButtonSpec("🏁 " + _("Finish the walk"), f"wg:n:{group.code}:{group.stop}"),))
+        rows.append((ButtonSpec("🏁 " + _("Finish the walk"), encode(GroupNext(group.code, group.stop))),))
     rows.append(
         (
-            ButtonSpec("📊 " + _("How many answered?"), f"wg:s:{group.code}"),
-            ButtonSpec("⏹ " + _("End the walk"), f"wg:e:{group.code}"),
+            ButtonSpec("📊 " + _("How many answered?"), encode(GroupStatus(group.code))),
+            ButtonSpec("⏹ " + _("End the walk"), encode(GroupEnd(group.code))),
         )
     )
     return tuple(rows)
@@ -218,8 +219,7 @@ def group_command(
 def group_action(
     library: Library,
     group: GroupWalk,
-    action: str,
-    argument: str,
+    button: GroupButton,
     *,
     actor: str,
     actor_name: str | None,
@@ -235,23 +235,21 @@ def group_action(
     if walk is None or group.status != "open":
         return GroupOutcome(toast=actor_t.gettext("This group walk has ended."))
     t = translator(group.language)
-    if action == "j":
+    if isinstance(button, GroupJoin):
         return _join_from_group_chat(
             walk, group, actor, actor_name, actor_participant, actor_ready, actor_t, t, bot_username
         )
     if actor != group.volunteer:
         return GroupOutcome(toast=actor_t.gettext("Only the volunteer who started this walk can do that."))
-    if action == "s":
+    if isinstance(button, GroupStatus):
         return GroupOutcome(to_chat=[status_message(walk, group, t, bot_username)])
-    if action == "e":
+    if isinstance(button, GroupEnd):
         return _end_group(walk, group, t, now)
-    if action == "n":
-        if argument != str(group.stop):
-            return GroupOutcome(toast=actor_t.gettext("That button is no longer in use."))
-        if group.stop + 1 >= len(walk.stops):
-            return _end_group(walk, group, t, now)
-        return _advance(walk, group, t, bot_username)
-    return GroupOutcome(toast=actor_t.gettext("That button is no longer in use."))
+    if button.stop != group.stop:  # GroupNext: pressed before, by the volunteer or on a second phone
+        return GroupOutcome(toast=actor_t.gettext("That button is no longer in use."))
+    if group.stop + 1 >= len(walk.stops):
+        return _end_group(walk, group, t, now)
+    return _advance(walk, group, t, bot_username)
 
 
 def _advance(walk: Walk, group: GroupWalk, t: Translator, bot_username: str | None) -> GroupOutcome:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot import callback_data as press
 from bot.content.checker import REQUIRED_LANGUAGE
 from bot.content.walks import Walk
 from bot.engine import events, walk_along
@@ -115,10 +116,11 @@ class WalkFeature(BaseFeature):
 
         found: dict[str, Any] = {}
         code = None
+        button = press.decode(event.data) if isinstance(event, events.Button) else None
         if isinstance(event, events.Command) and event.name.lower() == "start" and event.args.startswith(GROUP_CODE):
             code = event.args.strip()
-        elif isinstance(event, events.Button) and event.data.startswith("wg:"):
-            code = event.data.split(":")[2] if event.data.count(":") >= 2 else None
+        elif isinstance(button, press.GroupButton):
+            code = button.code
         pending = walk_state(state).get("pending")
         if code is None and isinstance(pending, str) and pending.startswith(GROUP_CODE):
             code = pending
@@ -128,10 +130,11 @@ class WalkFeature(BaseFeature):
             found["walk_member"] = stored.membership(db, state.id)
             if isinstance(event, events.Text | events.Voice | events.Photo):
                 found["walk_follow_up"] = stored.follow_up_sent(db, state.id)
-        leading = isinstance(event, events.Button) and event.data.startswith("walk:lead:")
-        if leading or (isinstance(event, events.Command) and event.name.lower() in ("walks", "walk")):
+        if isinstance(button, press.WalkLead) or (
+            isinstance(event, events.Command) and event.name.lower() in ("walks", "walk")
+        ):
             found["walk_led"] = stored.group_led_from(db, state.channel, state.address)
-        if isinstance(event, events.Button) and event.data.startswith("role:"):
+        if isinstance(button, press.Role):
             found["walk_invitation"] = stored.invitation(db, state.channel, state.address)
         return found
 
@@ -429,54 +432,52 @@ class WalkFeature(BaseFeature):
             result.say(notice)
 
     # -- buttons and commands ----------------------------------------------------------------------------------
-    def _button(self, engine: Engine, result: Result, rest: str, t: Translator) -> None:
-        action, _sep, argument = rest.partition(":")
+    def _button(self, engine: Engine, result: Result, button: press.ButtonData, t: Translator) -> None:
         session = self._session(engine, result)
-        if action == "go" and argument in engine.library.walks:
-            self._start_alone(engine, result, engine.library.walks[argument], t)
-        elif action == "lead" and argument in engine.library.walks:
-            walk_along.lead_group(engine, result, engine.library.walks[argument], t)
-        elif action == "list":
+        alone = session is not None and session.group is None and session.phase == "stops"
+        if isinstance(button, press.WalkGo) and button.walk in engine.library.walks:
+            self._start_alone(engine, result, engine.library.walks[button.walk], t)
+        elif isinstance(button, press.WalkLead) and button.walk in engine.library.walks:
+            walk_along.lead_group(engine, result, engine.library.walks[button.walk], t)
+        elif isinstance(button, press.WalkList):
             self._list(engine, result, t)
-        elif action == "next" and session and session.group is None and session.phase == "stops":
-            walk_id, _sep, stop_id = argument.partition(":")
-            if walk_id == session.walk.id and stop_id == session.walk.stops[session.stop].id:
+        elif isinstance(button, press.WalkNext) and session and alone:
+            if button.walk == session.walk.id and button.stop == session.walk.stops[session.stop].id:
                 self._next_stop(engine, result, session, t)
             else:
                 self._stale_card(engine, result, session, t)
-        elif (
-            action == "end"
-            and session
-            and session.group is None
-            and session.phase == "stops"
-            and argument == session.walk.id
-        ):
+        elif isinstance(button, press.WalkEnd) and session and alone and button.walk == session.walk.id:
             self._finish_alone(engine, result, session, t)
-        elif action == "rskip" and session and session.phase == "reflection" and argument == str(session.reflection):
+        elif (
+            isinstance(button, press.ReflectionSkip)
+            and session
+            and session.phase == "reflection"
+            and button.number == session.reflection
+        ):
             self._next_reflection(engine, result, session, t, "⏭ " + t.gettext("Skipped."))
         else:
-            if action not in ("go", "lead", "list", "next", "end", "rskip"):
-                result.refused = f"unknown walk button ({len(rest)} characters)"
+            if not isinstance(button, press.WalkButton):
+                result.refused = "not a walk button"
             self._stale_card(engine, result, session, t)
 
     def _list_rows(self, engine: Engine, result: Result, t: Translator) -> Rows:
         _ = t.gettext
         rows: list[tuple[ButtonSpec, ...]] = []
         for walk in engine.library.walks.values():
-            rows.append((ButtonSpec(walk_button("🚶 {title}", walk, t), f"walk:go:{walk.id}"),))
+            rows.append((ButtonSpec(walk_button("🚶 {title}", walk, t), press.encode(press.WalkGo(walk.id))),))
             if result.state.role == "volunteer":
                 lead = walk_button("👥 " + _("Lead a group: {title}"), walk, t)
-                rows.append((ButtonSpec(lead, f"walk:lead:{walk.id}"),))
+                rows.append((ButtonSpec(lead, press.encode(press.WalkLead(walk.id))),))
         session = self._session(engine, result)
         if session and session.group is None and session.phase == "stops":
-            rows.append((ButtonSpec("⏹ " + _("End my walk"), f"walk:end:{session.walk.id}"),))
+            rows.append((ButtonSpec("⏹ " + _("End my walk"), press.encode(press.WalkEnd(session.walk.id))),))
         if result.state.role == "volunteer":  # group walks on dates they can sign up to lead
             from bot.organise.walk_signup import volunteer_rows
 
             rows.extend(volunteer_rows(engine, result, t))
         led = result.context.get("walk_led")
         if led is not None:  # the volunteer's own group walk: its buttons back, with the count
-            rows.insert(0, (ButtonSpec("📊 " + _("The group walk I lead"), f"wg:s:{led.code}"),))
+            rows.insert(0, (ButtonSpec("📊 " + _("The group walk I lead"), press.encode(press.GroupStatus(led.code))),))
         return tuple(rows)
 
     def _list(self, engine: Engine, result: Result, t: Translator) -> None:

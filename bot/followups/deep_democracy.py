@@ -10,8 +10,9 @@ Answers are stored with `minority = 1`, the option they defend and the step (bot
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from bot.callback_data import ButtonData, Minority, decode, encode
 from bot.content.model import Prompt
 from bot.engine import events, pacing
 from bot.engine.minority import Step, answer_value, open_step, with_step
@@ -27,12 +28,18 @@ CHOSEN = "followups.chosen"  # context: the participant's own answer to the prom
 MARK = "followups.step_mark"  # context: the participant's mark for the step's prompt ("asked", "answered", ...)
 
 
-def answer_rows(t: Translator, action: str, conversation: str, prompt: str) -> tuple[tuple[ButtonSpec, ...], ...]:
+def answer_rows(
+    t: Translator, action: Literal["open", "take"], conversation: str, prompt: str
+) -> tuple[tuple[ButtonSpec, ...], ...]:
     """ "Answer this question" and "I'd rather not": ids only, so they fit Telegram's 64 bytes."""
     return (
-        (ButtonSpec("🗣 " + t.gettext("Answer this question"), f"minority:{action}:{conversation}:{prompt}"),),
-        (ButtonSpec("⏭ " + t.gettext("I'd rather not"), f"minority:skip:{conversation}:{prompt}"),),
+        (ButtonSpec("🗣 " + t.gettext("Answer this question"), encode(Minority(action, conversation, prompt))),),
+        (skip_row(t, conversation, prompt),),
     )
+
+
+def skip_row(t: Translator, conversation: str, prompt: str) -> ButtonSpec:
+    return ButtonSpec("⏭ " + t.gettext("I'd rather not"), encode(Minority("skip", conversation, prompt)))
 
 
 def how_to(t: Translator) -> str:
@@ -62,16 +69,16 @@ def _closed(engine: Engine, result: Result, t: Translator) -> None:
     back_to_round(engine, result, t, "👍 " + t.gettext("This question is closed. Thank you!"))
 
 
-def button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
-    """`minority:open|take|skip:<conversation>:<prompt>`: open a step, or leave it."""
-    action, _sep, key = rest.partition(":")
-    conversation_id, _sep, prompt_id = key.partition(":")
-    conversation = engine.library.rounds.get(conversation_id)
-    prompt = conversation.prompt(prompt_id) if conversation else None
-    if action not in ("open", "take", "skip") or prompt is None or conversation is None:
-        result.refused = f"unknown minority button ({len(rest)} characters)"
+def button(engine: Engine, result: Result, button: ButtonData, t: Translator) -> None:
+    """Open a step ("Answer this question"), or leave it ("I'd rather not")."""
+    conversation = engine.library.rounds.get(button.conversation) if isinstance(button, Minority) else None
+    prompt = conversation.prompt(button.prompt) if conversation and isinstance(button, Minority) else None
+    if not isinstance(button, Minority) or prompt is None or conversation is None:
+        result.refused = "a minority button for an unknown question"
         engine.stale(result, t)
         return
+    action, conversation_id, prompt_id = button.action, button.conversation, button.prompt
+    key = Step(conversation_id, prompt_id, None, "").key
     step = open_step(result.state)
     mark = result.context.get(MARK)
     if action == "skip":
@@ -96,7 +103,7 @@ def button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
         + t.format(t.gettext("The question was: {question}"), question=pick(prompt.text, t.language))
         + "\n\n✍️ "
         + t.gettext("Type your answer now, or send a voice message."),
-        (ButtonSpec("⏭ " + t.gettext("I'd rather not"), f"minority:skip:{key}"),),
+        (skip_row(t, conversation_id, prompt_id),),
     )
 
 
@@ -130,7 +137,7 @@ def take_message(engine: Engine, result: Result, event: events.Event, t: Transla
                 + need_question(t)
                 + "\n\n✍️ "
                 + t.gettext("Type your answer now, or send a voice message."),
-                (ButtonSpec("⏭ " + t.gettext("I'd rather not"), f"minority:skip:{step.key}"),),
+                (skip_row(t, step.conversation, step.prompt),),
             )
             return True
     elif step.step == "take":
@@ -167,13 +174,10 @@ def step_context(db: Any, participant_id: int, event: events.Event) -> Mapping[s
     """For a `minority:` button: the participant's mark and own answer for the prompt it is about."""
     from bot.store import deep_democracy as queries
 
-    if not isinstance(event, events.Button) or not event.data.startswith("minority:"):
+    button = decode(event.data) if isinstance(event, events.Button) else None
+    if not isinstance(button, Minority):
         return {}
-    _kind, _action, key = event.data.split(":", 2) if event.data.count(":") >= 3 else ("", "", "")
-    if not key:
-        return {}
-    conversation, _sep, prompt = key.partition(":")
     return {
-        MARK: queries.step_mark(db, participant_id, key),
-        CHOSEN: queries.choice_of(db, participant_id, conversation, prompt),
+        MARK: queries.step_mark(db, participant_id, Step(button.conversation, button.prompt, None, "").key),
+        CHOSEN: queries.choice_of(db, participant_id, button.conversation, button.prompt),
     }

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.callback_data import ButtonData, Rsvp
 from bot.engine import events, pacing
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import Outgoing, Record, Result
@@ -69,10 +70,10 @@ class FollowUpsFeature(BaseFeature):
 
 
 # -- meetings ----------------------------------------------------------------------------------------------------------
-def rsvp(engine: Engine, result: Result, rest: str, t: Translator) -> None:
+def rsvp(engine: Engine, result: Result, button: ButtonData, t: Translator) -> None:
     """I'll come / maybe / not this time: stored, thanked, and for yes or maybe a reminder the day before."""
-    meeting_id, _sep, answer = rest.partition(":")
-    meeting = engine.library.meetings.get(meeting_id)
+    meeting = engine.library.meetings.get(button.meeting) if isinstance(button, Rsvp) else None
+    answer = button.answer if isinstance(button, Rsvp) else ""
     zone = engine.config.timezone
     if meeting is None or answer not in texts.RSVP:
         result.refused = "RSVP for an unknown meeting or answer"

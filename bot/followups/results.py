@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
+from bot.callback_data import ButtonData, Results, encode
 from bot.content.model import Prompt, Round
 from bot.engine.features import BaseFeature
 from bot.engine.keyboards import SCALE_FACES
@@ -93,7 +94,7 @@ def results_message(conversation: Round, data: Mapping[str, Any], t: Translator)
     parts.append("💡 " + _("What the city does with the ideas: /ideas"))
     picture = png_bars(sections, f"{conversation.id}") if sections else None
     data_out = {"photo_bytes": base64.b64encode(picture).decode("ascii")} if picture else {}
-    off = ButtonSpec("🔕 " + _("No more results"), "results:off")
+    off = ButtonSpec("🔕 " + _("No more results"), encode(Results(on=False)))
     return Outgoing("\n\n".join(parts), ((off,),), kind=KIND, data=data_out)
 
 
@@ -106,15 +107,15 @@ async def render(dispatcher: Dispatcher, row: OutboxRow) -> Outgoing | None:
     return results_message(conversation, data, translator(row.language))
 
 
-def switch(engine: Engine, result: Result, rest: str, t: Translator) -> None:
+def switch(engine: Engine, result: Result, button: ButtonData, t: Translator) -> None:
     """The button under a results message: no more results, or (from the answer to that) results again."""
-    if rest not in ("off", "on"):
+    if not isinstance(button, Results):
         engine.stale(result, t)
         return
-    features = {**result.state.features, FEATURE: {"off": rest == "off"}}
+    features = {**result.state.features, FEATURE: {"off": not button.on}}
     result.state = replace(result.state, features=features)
-    if rest == "off":
-        again = ButtonSpec("🔔 " + t.gettext("Send me results again"), "results:on")
+    if not button.on:
+        again = ButtonSpec("🔔 " + t.gettext("Send me results again"), encode(Results(on=True)))
         result.say("🔕 " + t.gettext("You will get no more results of rounds."), (again,))
     else:
         result.say("🔔 " + t.gettext("You will get the results of rounds again."))

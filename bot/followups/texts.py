@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.callback_data import Rsvp, encode
 from bot.clock import parse_offset
 from bot.content.meetings import Meeting
 from bot.content.model import Prompt
@@ -46,9 +47,9 @@ def moment_text(t: Translator, moment: datetime, zone: ZoneInfo) -> str:
 def rsvp_rows(t: Translator, meeting_id: str) -> tuple[tuple[ButtonSpec, ...], ...]:
     _ = t.gettext
     return (
-        (ButtonSpec("✅ " + _("I'll come"), f"rsvp:{meeting_id}:yes"),),
-        (ButtonSpec("🤔 " + _("Maybe"), f"rsvp:{meeting_id}:maybe"),),
-        (ButtonSpec("🙅 " + _("Not this time"), f"rsvp:{meeting_id}:no"),),
+        (ButtonSpec("✅ " + _("I'll come"), encode(Rsvp(meeting_id, "yes"))),),
+        (ButtonSpec("🤔 " + _("Maybe"), encode(Rsvp(meeting_id, "maybe"))),),
+        (ButtonSpec("🙅 " + _("Not this time"), encode(Rsvp(meeting_id, "no"))),),
     )
 
 

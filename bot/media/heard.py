@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from bot.callback_data import ButtonData, Heard, decode, encode
 from bot.engine import events
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import ButtonSpec, Outgoing, Record, Result
@@ -33,9 +34,9 @@ def heard_message(language: str | None, answer_id: int, transcript: str) -> Outg
     _ = t.gettext
     text = "🎧 " + _("I heard:") + "\n\n«" + transcript[:MAX_SHOWN] + "»\n\n" + _("Is that what you said?")
     buttons = (
-        (ButtonSpec("✅ " + _("Yes, that's right"), f"{PREFIX}:ok:{answer_id}"),),
-        (ButtonSpec("🔁 " + _("Record it again"), f"{PREFIX}:again:{answer_id}"),),
-        (ButtonSpec("✏️ " + _("Type it instead"), f"{PREFIX}:type:{answer_id}"),),
+        (ButtonSpec("✅ " + _("Yes, that's right"), encode(Heard("ok", answer_id))),),
+        (ButtonSpec("🔁 " + _("Record it again"), encode(Heard("again", answer_id))),),
+        (ButtonSpec("✏️ " + _("Type it instead"), encode(Heard("type", answer_id))),),
     )
     return Outgoing(text=text, buttons=buttons, kind="heard")
 
@@ -49,11 +50,6 @@ def _back_to_the_question(engine: Engine, result: Result, t: Translator, lead: s
     engine.show_current(result, t, lead)
 
 
-def _answer_id(rest: str) -> tuple[str, int | None]:
-    action, _sep, number = rest.partition(":")
-    return action, int(number) if number.isdigit() else None
-
-
 class HeardFeature(BaseFeature):
     name = PREFIX
 
@@ -62,25 +58,22 @@ class HeardFeature(BaseFeature):
 
     def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
         """Whether the answer a button names is theirs and has a transcript: a forged button changes nothing."""
-        if state.id is None or not isinstance(event, events.Button) or not event.data.startswith(PREFIX + ":"):
+        button = decode(event.data) if isinstance(event, events.Button) else None
+        if state.id is None or not isinstance(button, Heard):
             return {}
-        _action, answer_id = _answer_id(event.data.partition(":")[2])
+        answer_id = button.answer_id  # a row id SQLite can hold: the codec refuses 10**30
         row = db.execute(
             "SELECT 1 FROM answers a JOIN transcripts t ON t.answer_id = a.id WHERE a.id = ? AND a.participant_id = ?",
             (answer_id, state.id),
         ).fetchone()
         return {"heard_answer": answer_id if row else None}
 
-    def button(self, engine: Engine, result: Result, rest: str, t: Translator) -> None:
-        action, answer_id = _answer_id(rest)
-        if (
-            answer_id is None
-            or result.context.get("heard_answer") != answer_id
-            or action not in ("ok", "again", "type")
-        ):
+    def button(self, engine: Engine, result: Result, button: ButtonData, t: Translator) -> None:
+        if not isinstance(button, Heard) or result.context.get("heard_answer") != button.answer_id:
             result.refused = "a heard button for an answer that is not theirs or not transcribed"
             engine.stale(result, t)
             return
+        action, answer_id = button.action, button.answer_id
         _ = t.gettext
         features = dict(result.state.features)
         features.pop(PREFIX, None)

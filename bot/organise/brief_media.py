@@ -94,8 +94,8 @@ def walk_stops(library: Library) -> list[StopPoint]:
 
 def _thumbnail(path: Path) -> str | None:
     try:
-        with Image.open(path) as picture:
-            picture = picture.convert("RGB")
+        with Image.open(path) as opened:
+            picture = opened.convert("RGB")
             picture.thumbnail(THUMBNAIL)
             out = io.BytesIO()
             picture.save(out, "JPEG", quality=72)

@@ -26,12 +26,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.callback_data import Organiser, decode, encode
 from bot.config import Settings
 from bot.content.loader import Library
 from bot.engine import events
@@ -39,7 +40,6 @@ from bot.engine.outgoing import ButtonSpec, Outgoing, Result
 from bot.engine.state import ParticipantState
 from bot.i18n import guess_language
 from bot.organise.i18n import ON_, OrganiserTranslator, organiser_translator
-from bot.organise.parse import button_parts
 from bot.organise.stranded import move_stranded
 from bot.store import Store
 from bot.store import organise as queries
@@ -49,9 +49,6 @@ if TYPE_CHECKING:
     from bot.dispatch import Dispatcher, Handled
 
 log = logging.getLogger(__name__)
-
-BUTTON_PREFIX = "org"
-MAX_BUTTON_DATA = 64
 
 
 @dataclass
@@ -175,10 +172,7 @@ def organiser_button(action: str) -> Callable[[ButtonHandler], ButtonHandler]:
 
 def button(label: str, action: str, rest: str | int = "") -> ButtonSpec:
     """An organiser button; its data names the action and carries ids only (64 bytes at most)."""
-    data = f"{BUTTON_PREFIX}:{action}:{rest}"
-    if len(data.encode()) > MAX_BUTTON_DATA:
-        raise ValueError(f"button data too long: {data!r}")
-    return ButtonSpec(label, data)
+    return ButtonSpec(label, encode(Organiser(action, str(rest))))
 
 
 def claims(event: events.Event) -> bool:
@@ -186,8 +180,8 @@ def claims(event: events.Event) -> bool:
     if isinstance(event, events.Command):
         return event.name.lower() in COMMANDS
     if isinstance(event, events.Button):
-        parts = button_parts(event.data, BUTTON_PREFIX)  # a forged or garbled button is no organiser's
-        return parts is not None and parts[0] in BUTTONS
+        pressed = decode(event.data)  # a forged or garbled button is no organiser's
+        return isinstance(pressed, Organiser) and pressed.action in BUTTONS
     return False
 
 
@@ -239,7 +233,7 @@ def with_organiser_menu(messages: list[Outgoing]) -> list[Outgoing]:
 
 
 # -- running a handler -----------------------------------------------------------------------------------------------
-Wake = Callable[[], Awaitable[None]]
+Wake = Callable[[], Coroutine[Any, Any, None]]
 _wakers: weakref.WeakKeyDictionary[Any, Wake] = weakref.WeakKeyDictionary()
 _running: set[asyncio.Task[None]] = set()
 
@@ -290,9 +284,9 @@ async def handle(
         else:
             await COMMANDS[name].handler(ctx, event.args)
     elif isinstance(event, events.Button):
-        parts = button_parts(event.data, BUTTON_PREFIX)
-        assert parts is not None  # `claims` said so
-        action, rest = parts
+        pressed = decode(event.data)
+        assert isinstance(pressed, Organiser)  # `claims` said so
+        action, rest = pressed.action, pressed.rest
         if (other := await allowed(ctx, action=action, rest=rest)) is not None:
             refusal(ctx, other)
         else:
@@ -392,6 +386,6 @@ from bot.organise import (  # noqa: E402, F401
     own_language,
     safeguarding,
 )
-from bot.organise.own_language import organiser_language  # noqa: E402
+from bot.organise.own_language import organiser_language as organiser_language  # noqa: E402  (dispatch reads it here)
 from bot.organise.scope import allowed, network_only_refusal, refusal  # noqa: E402
 from bot.organise.scope import describe as scope_names  # noqa: E402

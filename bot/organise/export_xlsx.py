@@ -142,14 +142,14 @@ def write_xlsx(
             cells = maker(row, person)
             sheet, row_index = sheets.place(cells[CONVERSATION_INDEX])
             write_string, write_number = sheet.write_string, sheet.write_number
-            for at in STRING_COLUMNS:
-                cell = cells[at]
+            for index in STRING_COLUMNS:
+                cell = cells[index]
                 if cell is not None:
-                    write_string(row_index, at, cell)
-            for at in NUMBER_COLUMNS:
-                cell = cells[at]
+                    write_string(row_index, index, cell)
+            for index in NUMBER_COLUMNS:
+                cell = cells[index]
                 if cell is not None:
-                    write_number(row_index, at, cell)
+                    write_number(row_index, index, cell)
             answer = cells[ANSWER_INDEX]
             if answer.__class__ is str:
                 write_string(row_index, ANSWER_INDEX, answer)

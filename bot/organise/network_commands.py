@@ -19,6 +19,7 @@ from bot.content.model import Round
 from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
 from bot.organise.common import local_now
 from bot.organise.i18n import ON_
+from bot.organise.parse import record_id
 from bot.organise.scope import covers
 from bot.store import walk_dates
 from bot.store.connection import in_thread
@@ -171,11 +172,12 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
 
 @organiser_button("wd-cancel")
 async def walkdate_cancel(ctx: OrganiserContext, rest: str) -> None:
-    if rest.isdigit():
+    walk_date = record_id(rest)  # not `int(rest)` after `isdigit()`: `²` and 30 digits pass that and then raise
+    if walk_date is not None:
 
         async def change(db: aiosqlite.Connection) -> None:
-            await in_thread(db, walk_dates.cancel, int(rest))
+            await in_thread(db, walk_dates.cancel, walk_date)
 
         ctx.change(change)
-        ctx.log("walkdate-cancel", walk_date=int(rest))
+        ctx.log("walkdate-cancel", walk_date=walk_date)
     ctx.reply(ctx.o.ogettext("Walk date cancelled; messages not sent yet will not go out."))

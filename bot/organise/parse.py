@@ -1,7 +1,8 @@
 """Every piece of organiser input, read in one place that refuses what the bot did not make.
 
 Button data comes back from Telegram as the client sends it, so a forged or corrupted button (`org:mod-ok:²`,
-an id too large for SQLite) must be refused here, not raise deep in a handler. Dates typed by organisers (in bot
+an id too large for SQLite) must be refused, not raise deep in a handler: `bot.callback_data` decodes it, and
+`record_id` reads the row id an action carries. Dates typed by organisers (in bot
 commands and on the command line) must lie in a range the rest of the code can compute with: a day before 1970 or
 after 2100 is a typo, and 9999-12-31 plus one day does not exist.
 """
@@ -12,10 +13,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-# What `button()` writes after the action: ids, keys and words of ASCII letters, digits and a few marks.
-_REST = re.compile(r"[A-Za-z0-9_.:\-]{0,60}")
 _RECORD_ID = re.compile(r"[0-9]{1,18}")  # below SQLite's largest integer (2**63 - 1)
-_ACTION = re.compile(r"[a-z0-9\-]{1,30}")
 
 FIRST_YEAR = 1970
 LAST_YEAR = 2100
@@ -27,17 +25,6 @@ class BadDate(ValueError):
     def __init__(self, message: str, *, out_of_range: bool = False) -> None:
         super().__init__(message)
         self.out_of_range = out_of_range
-
-
-def button_parts(data: str, prefix: str) -> tuple[str, str] | None:
-    """(action, rest) of an organiser button's data, or None when it is not one the bot could have made."""
-    head, _sep, tail = data.partition(":")
-    if head != prefix:
-        return None
-    action, _sep, rest = tail.partition(":")
-    if not _ACTION.fullmatch(action) or not _REST.fullmatch(rest):
-        return None
-    return action, rest
 
 
 def record_id(text: str) -> int | None:

@@ -53,7 +53,7 @@ def language_label(o: OrganiserTranslator, code: str | None, *, own: bool = True
     if not code:
         return o.ogettext("language not chosen yet")
     own_name = LANGUAGES[code].name if code in LANGUAGES else code
-    name = o.locale.languages.get(code)
+    name: str | None = o.locale.languages.get(code)
     if not name:
         return own_name
     name = name[:1].upper() + name[1:]

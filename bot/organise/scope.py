@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.content.loader import Library
+from bot.organise.parse import record_id
 from bot.store import network
 
 if TYPE_CHECKING:
@@ -41,17 +42,19 @@ def community_named(library: Library, token: str) -> str | None:
 
 
 async def _of_answer(ctx: OrganiserContext, rest: str) -> str | None:
-    return await ctx.store.call(network.community_of_answer, int(rest)) if rest.isdigit() else None
+    key = record_id(rest)  # not int(rest): 60 digits would overflow SQLite
+    return await ctx.store.call(network.community_of_answer, key) if key is not None else None
 
 
 async def _of_flag(ctx: OrganiserContext, rest: str) -> str | None:
-    return await ctx.store.call(network.community_of_flag, int(rest)) if rest.isdigit() else None
+    key = record_id(rest)
+    return await ctx.store.call(network.community_of_flag, key) if key is not None else None
 
 
 def _of_row(table: str) -> Callable[[OrganiserContext, str], Awaitable[str | None]]:
     async def find(ctx: OrganiserContext, rest: str) -> str | None:
-        key = rest.partition(":")[0]
-        return await ctx.store.call(network.community_of_row, table, int(key) if key.isdigit() else key)
+        key = record_id(rest)
+        return await ctx.store.call(network.community_of_row, table, key) if key is not None else None
 
     return find
 

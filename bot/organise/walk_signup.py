@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 
+from bot.callback_data import ButtonData, WalkDate, decode, encode
 from bot.engine import events
 from bot.engine.features import BaseFeature
 from bot.engine.outgoing import ButtonSpec, Outgoing, Record, Result
@@ -41,15 +42,15 @@ def _title(engine: Engine, entry: Mapping[str, Any], t: Translator) -> str:
 
 
 def lead_rows(entry: Mapping[str, Any], t: Translator) -> tuple[tuple[ButtonSpec, ...], ...]:
-    return ((ButtonSpec("🙋 " + t.gettext("I'll lead it"), f"wd:lead:{entry['id']}"),),)
+    return ((ButtonSpec("🙋 " + t.gettext("I'll lead it"), encode(WalkDate("lead", entry["id"]))),),)
 
 
 def rsvp_rows(entry: Mapping[str, Any], t: Translator) -> tuple[tuple[ButtonSpec, ...], ...]:
     _ = t.gettext
     return (
-        (ButtonSpec("✅ " + _("I'll come"), f"wd:yes:{entry['id']}"),),
-        (ButtonSpec("🤔 " + _("Maybe"), f"wd:maybe:{entry['id']}"),),
-        (ButtonSpec("🙅 " + _("Not this time"), f"wd:no:{entry['id']}"),),
+        (ButtonSpec("✅ " + _("I'll come"), encode(WalkDate("yes", entry["id"]))),),
+        (ButtonSpec("🤔 " + _("Maybe"), encode(WalkDate("maybe", entry["id"]))),),
+        (ButtonSpec("🙅 " + _("Not this time"), encode(WalkDate("no", entry["id"]))),),
     )
 
 
@@ -69,12 +70,12 @@ def invite_text(engine: Engine, entry: Mapping[str, Any], t: Translator) -> str:
     )
 
 
-def button(engine: Engine, result: Result, rest: str, t: Translator) -> None:
+def button(engine: Engine, result: Result, button: ButtonData, t: Translator) -> None:
     """I'll lead it (volunteers), or I'll come / maybe / not this time (newcomers)."""
-    action, _sep, key = rest.partition(":")
     entry = result.context.get(CONTEXT)
     now = result.now
-    if entry is None or str(entry["id"]) != key or action not in ("lead", *walk_dates.RSVP) or now is None:
+    action = button.action if isinstance(button, WalkDate) else ""
+    if not isinstance(button, WalkDate) or entry is None or entry["id"] != button.walk_date or now is None:
         result.refused = "a walk date button for an unknown walk date"
         engine.stale(result, t)
         return
@@ -108,9 +109,9 @@ class WalkSignupFeature(BaseFeature):
     def context(self, db: sqlite3.Connection, state: ParticipantState, event: events.Event) -> Mapping[str, Any]:
         if state.id is None or state.stage != Stage.READY:
             return {}
-        if isinstance(event, events.Button) and event.data.startswith("wd:"):
-            key = event.data.rpartition(":")[2]
-            return {CONTEXT: walk_dates.get(db, int(key))} if key.isdigit() else {}
+        button = decode(event.data) if isinstance(event, events.Button) else None
+        if isinstance(button, WalkDate):  # an id SQLite can hold: the codec refuses 10**30
+            return {CONTEXT: walk_dates.get(db, button.walk_date)}
         if isinstance(event, events.Command) and event.name.lower() == "walks" and state.role == "volunteer":
             # Every open one; the feature keeps those still to come at the event's moment (the engine's clock).
             return {UPCOMING: walk_dates.upcoming(db, frozenset({state.community}), EPOCH)}
@@ -138,7 +139,7 @@ def volunteer_rows(engine: Engine, result: Result, t: Translator) -> list[tuple[
     for entry in _to_lead(engine, result):
         day = format_date(entry["starts_at"].astimezone(engine.config.timezone).date(), "d/M", locale=t.locale)
         label = "🙋 " + t.gettext("I'll lead it") + " " + t.isolate(day)  # within 30 characters in every language
-        rows.append((ButtonSpec(label, f"wd:lead:{entry['id']}"),))
+        rows.append((ButtonSpec(label, encode(WalkDate("lead", entry["id"]))),))
     return rows
 
 

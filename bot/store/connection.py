@@ -40,7 +40,7 @@ async def in_thread(db: aiosqlite.Connection, function: Callable[..., T], *args:
     call for this; `_execute` is the one its own methods use (pyproject.toml holds the version, tests/test_store.py
     pins the behaviour).
     """
-    return await db._execute(function, db._conn, *args, **kwargs)
+    return await db._execute(function, db._conn, *args, **kwargs)  # type: ignore[no-untyped-call, no-any-return]
 
 
 def transact(db: sqlite3.Connection, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -75,7 +75,7 @@ class Store:
     async def fetch_one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
         """One row in one trip to aiosqlite's thread (a cursor takes three: execute, fetch, close)."""
         rows = await self._db.execute_fetchall(sql, params)
-        return next(iter(rows), None)  # type: ignore[arg-type]
+        return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
         return list(await self._db.execute_fetchall(sql, params))

@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.error import InvalidToken
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Job, TypeHandler
 
+from bot.callback_data import Answer, Skip, decode
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher, Handled
@@ -35,7 +36,8 @@ from bot.store import Store
 from bot.store.faults import unwritable
 from bot.store.records import SENDS_TO_OTHERS
 from bot.store.retention import purge, purge_files
-from bot.telegram.channel import CHANNEL, EDIT_REPLY_MARKUP, TelegramChannel, menu_commands
+from bot.telegram.buttons import acknowledge, answer_button
+from bot.telegram.channel import CHANNEL, TelegramChannel, menu_commands
 from bot.telegram.convert import GroupIncoming, group_incoming, incoming
 from bot.telegram.faults import UNAUTHORIZED, PollingErrors, Stopped, guarded, replay_stored
 from bot.telegram.inbox import InboxRequest
@@ -120,7 +122,7 @@ class LiveBot:
         )
         if self.settings.rate_limit:
             # AIORateLimiter, tuned so it never bursts past Telegram's limits (bot/telegram/limits.py).
-            builder = builder.rate_limiter(TelegramLimits(max_retries=2))
+            builder = builder.rate_limiter(TelegramLimits(max_retries=2))  # type: ignore[arg-type]  # PTB types the builder for a rate limiter without per-call data
         application = builder.build()
         application.bot_data["live"] = self
         application.add_handler(TypeHandler(Update, on_update))
@@ -159,14 +161,15 @@ class LiveBot:
                 await self._group_walk(in_group, key)
                 return
             if update.callback_query is not None:  # a button we take no action on still stops spinning
-                self._in_background(self._answer_button(update.callback_query.id, None))
+                self._in_background(answer_button(self.application.bot, update.callback_query.id, None))
             await self.store.inbox_done(CHANNEL, key, self.clock.now())
             return
         if received.callback_id is not None:
-            answered = isinstance(received.event, events.Button) and received.event.data.startswith(("a:", "skip:"))
-            self._in_background(
-                self._acknowledge(received.callback_id, received.address, received.callback_message_id, answered)
+            answered = isinstance(received.event, events.Button) and isinstance(
+                decode(received.event.data), Answer | Skip
             )
+            bot, message_id = self.application.bot, received.callback_message_id
+            self._in_background(acknowledge(bot, received.callback_id, received.address, message_id, answered))
         async with self._chat_lock(received.address):
             handled = await self.dispatcher.handle(
                 CHANNEL,
@@ -191,15 +194,8 @@ class LiveBot:
         async with self._chat_lock(received.chat):
             toast = await handle_group(self.dispatcher, event, key)
         if received.callback_id is not None:
-            self._in_background(self._answer_button(received.callback_id, toast))
+            self._in_background(answer_button(self.application.bot, received.callback_id, toast))
         await self.flush()  # the group chat and every walker's private chat
-
-    async def _answer_button(self, callback_id: str, text: str | None) -> None:
-        """Stop a group button's spinner with a notice only the presser sees; the keyboard stays for the others."""
-        try:
-            await self.application.bot.answer_callback_query(callback_id, text=text)
-        except Exception as error:  # cosmetic: what the button did is stored either way
-            log.info("could not acknowledge a button: %s", type(error).__name__)
 
     def _wakes_sooner(self, handled: Handled) -> bool:
         """Whether what this event scheduled is due before the armed wake-up (most reminders are not)."""
@@ -224,21 +220,6 @@ class LiveBot:
         task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-
-    async def _acknowledge(self, callback_id: str, address: str, message_id: int | None, answered: bool) -> None:
-        """Stop the button's spinner; after an answer, take the keyboard away so it cannot be given twice."""
-        try:
-            await self.application.bot.answer_callback_query(callback_id)
-        except Exception as error:  # cosmetic ("query is too old" after a restart): the answer is handled either way
-            log.info("could not acknowledge a button: %s", type(error).__name__)
-        if message_id is None or not answered:
-            return
-        try:  # apart from the acknowledgement: a keyboard left in place invites the same answer twice
-            await self.application.bot.do_api_request(  # the edited message is not needed back
-                EDIT_REPLY_MARKUP, api_kwargs={"chat_id": int(address), "message_id": message_id}
-            )
-        except Exception as error:
-            log.info("could not remove an answered keyboard: %s", type(error).__name__)
 
     async def flush(self) -> None:
         try:

@@ -283,7 +283,7 @@ class TelegramChannel:
     async def _recording(self, chat_id: int, recording: Path, kind: str) -> None:
         if kind == "audio" and recording.suffix.lower() not in AUDIO_SUFFIXES:
             kind = "document"  # Telegram plays only mp3 and m4a as audio: anything else goes as a file to open
-        methods = {
+        methods: dict[str, Callable[[int, Any], Awaitable[Message]]] = {
             "video_note": self.bot.send_video_note,  # a round video message
             "audio": self.bot.send_audio,
             "document": self.bot.send_document,

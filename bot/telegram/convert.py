@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import Chat, Message, Update
 from telegram.constants import MessageEntityType
 
+from bot.callback_data import GroupButton, decode
 from bot.engine import events
 
 UNSUPPORTED_KINDS = ("sticker", "document", "video", "animation", "contact", "poll", "dice")
@@ -42,7 +43,8 @@ def message_event(message: Message) -> events.Event | None:
     spoken = message.voice or message.audio or message.video_note
     if spoken:
         kind = "voice" if message.voice else "audio" if message.audio else "video_note"
-        seconds = int(spoken.duration.total_seconds())
+        duration = spoken.duration  # a timedelta, or whole seconds in the older PTB compatibility mode
+        seconds = int(duration.total_seconds()) if isinstance(duration, timedelta) else int(duration)
         return events.Voice(spoken.file_id, seconds, kind=kind, size=spoken.file_size or 0)
     if message.photo:
         largest = message.photo[-1]
@@ -110,7 +112,6 @@ class GroupIncoming:
 
 
 GROUP_COMMANDS = ("walk",)
-GROUP_BUTTONS = ("wg:",)
 
 
 def group_incoming(update: Update) -> GroupIncoming | None:
@@ -123,8 +124,8 @@ def group_incoming(update: Update) -> GroupIncoming | None:
         message = query.message
         if message is None or message.chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
             return None
-        if not (query.data or "").startswith(GROUP_BUTTONS):
-            return None
+        if not isinstance(decode(query.data), GroupButton):
+            return None  # forged, or a button that is not a group walk's: nothing to do in a group
         return GroupIncoming(
             str(message.chat.id),
             user.id,

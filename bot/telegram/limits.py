@@ -62,13 +62,14 @@ class TelegramLimits(BaseRateLimiter[int]):
             for key, window in list(self._chats.items()):
                 if window.idle():
                     del self._chats[key]
-        window = self._chats.get(chat)
-        if window is None:
-            if group:
-                window = SendWindow(1, GROUP_SECONDS_APART, self._clock)
-            else:
-                window = SendWindow(CHAT_BURST, CHAT_BURST, self._clock)
-            self._chats[chat] = window
+        found = self._chats.get(chat)
+        if found is not None:
+            return found
+        if group:
+            window = SendWindow(1, GROUP_SECONDS_APART, self._clock)
+        else:
+            window = SendWindow(CHAT_BURST, CHAT_BURST, self._clock)
+        self._chats[chat] = window
         return window
 
     def paused_for(self, chat: int | str | None) -> float:
