@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 from bot.content.loader import Library
 from bot.organise.export_columns import CHANNEL_NAMES, NAMES
 from bot.organise.export_rows import RowMaker
-from bot.store.export_cells import CellOptions, Period, load_content, participant_languages, read_cells
+from bot.store.export_cells import CellOptions, Period, load_content, participant_languages, read_lines
 from bot.store.export_queries import AnswerFilter, only_read, open_reader, read_answer
 
 BATCH = 2000
 FIRST_YEAR = 2000  # answers stored before this (none are) are finished in Python, as are those in the far future
-_DAY = timedelta(days=1)
+_STEP = timedelta(days=4)  # changes of offset are months apart in every zone
 
 
 def _content(maker: RowMaker, languages: list[str]) -> tuple[list[Any], list[Any]]:
@@ -67,7 +67,7 @@ def periods(zone: ZoneInfo, first: datetime, last: datetime) -> tuple[Period, ..
     moment, current = first, offset(first)
     found.append(Period(_minute(first), *current))
     while moment < last:
-        following = min(moment + _DAY, last)
+        following = min(moment + _STEP, last)
         if offset(following) != current:
             low, high = moment, following  # the change lies in (low, high]: halve it down to the minute
             while high - low > timedelta(minutes=1):
@@ -83,7 +83,7 @@ def periods(zone: ZoneInfo, first: datetime, last: datetime) -> tuple[Period, ..
     return tuple(found)
 
 
-def cell_options(zone: ZoneInfo, library: Library, target: str, decimal_comma: bool) -> CellOptions:
+def cell_options(zone: ZoneInfo, library: Library, target: str, separator: str, decimal_comma: bool) -> CellOptions:
     first = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
     last = (datetime.now(UTC) + timedelta(days=400)).replace(hour=0, minute=0, second=0, microsecond=0)
     return CellOptions(
@@ -91,37 +91,35 @@ def cell_options(zone: ZoneInfo, library: Library, target: str, decimal_comma: b
         periods=periods(zone, first, last),
         until=_minute(last),
         target=target,
+        separator=separator,
         decimal_comma=decimal_comma,
     )
 
 
-def csv_rows(
-    db_path: Path, maker: RowMaker, where: AnswerFilter, options: CellOptions
-) -> Iterator[list[tuple[Any, ...] | list[Any]]]:
-    """The export's rows for CSV, a batch at a time, in answer order."""
+def csv_lines(db_path: Path, maker: RowMaker, where: AnswerFilter, options: CellOptions) -> Iterator[list[str]]:
+    """The export's CSV lines, a batch at a time, in answer order."""
     connection = open_reader(db_path)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=options.separator, lineterminator="\r\n")
     try:
         prompts, labels = _content(maker, participant_languages(connection))
         load_content(connection, prompts, labels)
         only_read(connection)
 
-        gone: list[int] = []
-
-        def finish(answer_id: str) -> list[Any] | None:
-            found = read_answer(connection, int(answer_id))
+        def finish(answer_id: int) -> str:
+            """One row SQLite left to Python, through the row maker and `csv.writer` as every format's rows."""
+            found = read_answer(connection, answer_id)
             if found is None:  # the participant or the answer is no longer there
-                gone.append(int(answer_id))
-                return None
+                return ""
             row, (pseudonym, channel, role, language, community) = found
-            return maker(row, (pseudonym, CHANNEL_NAMES.get(channel, channel), role, language, community))
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(maker(row, (pseudonym, CHANNEL_NAMES.get(channel, channel), role, language, community)))
+            return buffer.getvalue()
 
-        for rows in read_cells(connection, options, where, BATCH):
-            # A final row has its answer id as a number; one SQLite left to Python has it as text.
-            made: list[Any] = [row if row[0].__class__ is int else finish(row[0]) for row in rows]
-            if gone:
-                gone.clear()
-                made = [row for row in made if row is not None]
-            yield made
+        for rows in read_lines(connection, options, where, BATCH):
+            # A final line comes with no id; a row SQLite left to Python comes with its answer id.
+            yield [line if rare is None else finish(rare) for rare, line in rows]
     finally:
         connection.close()
 
@@ -130,17 +128,15 @@ def write_csv(
     db_path: Path, maker: RowMaker, where: AnswerFilter, out: IO[bytes], separator: str = ",", *, zone: ZoneInfo
 ) -> int:
     """CSV as Excel opens it: UTF-8 with a byte order mark, one header row, formulas neutralised."""
-    options = cell_options(zone, maker.library, maker.target, maker.decimal_comma)
+    options = cell_options(zone, maker.library, maker.target, separator, maker.decimal_comma)
     out.write(codecs.BOM_UTF8)  # the BOM by hand: the utf-8-sig codec encodes in Python, row by row
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
     try:
-        writer = csv.writer(text, delimiter=separator, lineterminator="\r\n")
-        writer.writerow(NAMES)
+        csv.writer(text, delimiter=separator, lineterminator="\r\n").writerow(NAMES)
         count = 0
-        write = writer.writerows
-        for rows in csv_rows(db_path, maker, where, options):
-            write(rows)
-            count += len(rows)
+        for lines in csv_lines(db_path, maker, where, options):
+            text.write("".join(lines))
+            count += len(lines) - lines.count("")
         text.flush()
     finally:
         text.detach()

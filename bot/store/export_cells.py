@@ -39,6 +39,7 @@ class CellOptions:
     periods: tuple[Period, ...]  # oldest first
     until: str  # the end of the last period (stored UTC text)
     target: str  # the organisers' language: a text in another one without a translation says so
+    separator: str = ","
     decimal_comma: bool = False
 
 
@@ -123,6 +124,19 @@ def _inner(connection: sqlite3.Connection, options: CellOptions, where: AnswerFi
     return sql, [*params, *more]
 
 
+_GLOB_SAFE = ",;\t|:"
+
+
+def _quoted(sql: str, separator: str) -> str:
+    """A cell as `csv.writer` writes it (QUOTE_MINIMAL): in double quotes, its own doubled, when it holds the
+    separator, a double quote or a line break."""
+    if separator in _GLOB_SAFE:
+        needs = f"{sql} GLOB {_quote('*[' + separator + chr(34) + chr(10) + chr(13) + ']*')}"
+    else:
+        needs = f"(instr({sql}, {_quote(separator)}) OR {sql} GLOB {_quote('*[' + chr(34) + chr(10) + chr(13) + ']*')})"
+    return f"CASE WHEN {needs} THEN '\"' || replace({sql}, '\"', '\"\"') || '\"' ELSE {sql} END"
+
+
 def _text(name: str) -> str:
     """A number of the stored JSON as written there (Python wrote it with repr, as Python would print it)."""
     return f"(x.value -> '$.{name}')"
@@ -147,7 +161,12 @@ def _rare(options: CellOptions, media: list[str]) -> tuple[str, str]:
         f"({place} AND (x.longitude IS NULL OR NOT {_same('latitude')} OR NOT {_same('longitude')}))",
         *(f"x.{name} IS NOT NULL" for name in media),  # only for the tables that hold anything
         *([f"(q.conversation IS NULL AND x.conversation IN ({walks}))"] if walks else []),
-        *([f"(typeof(x.duration) = 'real' AND NOT {_same('duration')})"] if options.decimal_comma else []),
+        # A number with a fraction is printed by SQLite as Python prints it only when both write it as in the JSON.
+        f"(typeof(x.duration) = 'real' AND NOT {_same('duration')})",
+        f"(typeof(x.latitude) = 'real' AND NOT {_same('latitude')})",
+        f"(typeof(x.longitude) = 'real' AND NOT {_same('longitude')})",
+        "(typeof(x.value_) = 'real' AND NOT (x.value -> '$.value') = CAST(x.value_ AS TEXT))",
+        "typeof(x.step) = 'real'",
     ]
     return " OR ".join(rare), place
 
@@ -190,8 +209,9 @@ def _local(periods: tuple[Period, ...]) -> str:
     )
 
 
-def cells_sql(connection: sqlite3.Connection, options: CellOptions, where: AnswerFilter) -> tuple[str, list[Any]]:
-    """The export's rows in `COLUMNS` order (see bot/organise/export_columns.py), final for CSV."""
+def lines_sql(connection: sqlite3.Connection, options: CellOptions, where: AnswerFilter) -> tuple[str, list[Any]]:
+    """Per answer: NULL and its CSV line, final (cells in `COLUMNS` order, see bot/organise/export_columns.py,
+    quoted as `csv.writer` quotes them), or its id and a line to be made in Python instead."""
     inner, params = _inner(connection, options, where)
     lookups = media_lookups(connection)
     rare, place = _rare(options, [name for name, lookup in zip(_MEDIA, lookups, strict=True) if lookup != "NULL"])
@@ -207,7 +227,7 @@ def cells_sql(connection: sqlite3.Connection, options: CellOptions, where: Answe
         seconds, latitude, longitude = "x.duration", "x.latitude", "x.longitude"
     moderated = "x.text IS NOT NULL OR x.voice IS NOT NULL OR x.photo IS NOT NULL"
     columns = [
-        f"CASE WHEN {rare} THEN CAST(x.id AS TEXT) ELSE x.id END",
+        "x.id",
         "x.pseudonym",
         "CASE x.channel WHEN 'terminal' THEN 'rehearsal' ELSE x.channel END",
         "x.role",
@@ -238,8 +258,12 @@ def cells_sql(connection: sqlite3.Connection, options: CellOptions, where: Answe
         " THEN 'not translated' END",
         "NULL",
     ]
+    # Cells that are never more than digits, fixed words or the time are not checked for what needs quoting.
+    plain = {0, 17, 21, 22, 23, 24, 25, 26, 27}
+    cells = [cell if index in plain else _quoted(cell, options.separator) for index, cell in enumerate(columns)]
+    template = _quote(options.separator.replace("%", "%%").join(["%s"] * len(cells)) + "\r\n")
     sql = (
-        f"SELECT {', '.join(columns)} FROM ({inner}) AS x"
+        f"SELECT CASE WHEN {rare} THEN x.id END, printf({template}, {', '.join(cells)}) FROM ({inner}) AS x"
         " LEFT JOIN temp.export_prompts q ON q.conversation = x.conversation AND q.prompt_id = x.prompt_id"
         " LEFT JOIN temp.export_labels l ON l.conversation = x.conversation AND l.prompt_id = x.prompt_id"
         " AND l.option = COALESCE(x.defends, x.option) AND l.language = COALESCE(x.language, '')"
@@ -247,11 +271,11 @@ def cells_sql(connection: sqlite3.Connection, options: CellOptions, where: Answe
     return sql, params
 
 
-def read_cells(
+def read_lines(
     connection: sqlite3.Connection, options: CellOptions, where: AnswerFilter, batch: int
-) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `cells_sql`, `batch` at a time, in answer id order."""
-    sql, params = cells_sql(connection, options, where)
+) -> Iterator[list[tuple[int | None, str]]]:
+    """The rows of `lines_sql`, `batch` at a time, in answer id order."""
+    sql, params = lines_sql(connection, options, where)
     cursor = connection.execute(sql, params)
     while rows := cursor.fetchmany(batch):
         yield rows
