@@ -11,42 +11,71 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Library
 from bot.organise.export_columns import CHANNEL_NAMES, NAMES
 from bot.organise.export_rows import RowMaker
 from bot.store.export_cells import CellOptions, Period, load_content, participant_languages, read_lines
-from bot.store.export_queries import AnswerFilter, only_read, open_reader, read_answer
+from bot.store.export_queries import AnswerFilter, only_read, open_reader, read_answer, read_people
 
 BATCH = 2000
 FIRST_YEAR = 2000  # answers stored before this (none are) are finished in Python, as are those in the far future
 _STEP = timedelta(days=4)  # changes of offset are months apart in every zone
 
 
-def _content(maker: RowMaker, languages: list[str]) -> tuple[list[Any], list[Any]]:
+def _cells(values: list[str | None], separator: str) -> str:
+    """Cells as `csv.writer` writes them in a row."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator="").writerow(values)
+    return buffer.getvalue()
+
+
+def _cell(value: str | None, separator: str) -> str | None:
+    """One cell as `csv.writer` writes it in a row of several (alone in a row, an empty one would be quoted)."""
+    return _cells([value], separator) if value else value
+
+
+def _content(
+    maker: RowMaker, languages: list[str], separator: str
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str, str, str | None, str | None]]]:
     """The TEMP tables' rows: every question of the content, and every option's labels per participant language,
-    made by the row maker itself so that both ways give the same cells."""
+    made by the row maker itself so that both ways give the same cells, as CSV cells."""
     library = maker.library
-    prompts: list[tuple[str, str, str | None, str | None]] = []
+    prompts: list[tuple[str, str, str]] = []
     labels: list[tuple[str, str, str, str, str | None, str | None]] = []
     for conversation, content in library.rounds.items():
         for prompt in content.prompts:
             info = maker.prompt(conversation, prompt.id)
-            prompts.append((conversation, prompt.id, info.text_nl, info.theme))
+            prompts.append(
+                (conversation, prompt.id, _cells([conversation, prompt.id, info.text_nl, info.theme], separator))
+            )
             for option in info.options:
                 for language in languages:
                     nl, own = maker.labels((conversation, prompt.id, option, language or None), info)
-                    labels.append((conversation, prompt.id, option, language, nl or None, own))
+                    labels.append(
+                        (conversation, prompt.id, option, language, _cell(nl or None, separator), _cell(own, separator))
+                    )
     for conversation, walk in library.walks.items():
         for stop in getattr(walk, "stops", ()) or ():
             info = maker.prompt(conversation, stop.id)
-            prompts.append((conversation, stop.id, info.text_nl, info.theme))
+            prompts.append(
+                (conversation, stop.id, _cells([conversation, stop.id, info.text_nl, info.theme], separator))
+            )
     return prompts, labels
+
+
+def _people(connection: sqlite3.Connection, where: AnswerFilter, separator: str) -> list[tuple[int, str | None, str]]:
+    """The people the export holds: id, language, and their five cells."""
+    return [
+        (key, language, _cells([pseudonym, CHANNEL_NAMES.get(channel, channel), role, language, community], separator))
+        for key, (pseudonym, channel, role, language, community) in read_people(connection, where)
+    ]
 
 
 def _minute(moment: datetime) -> str:
@@ -102,8 +131,8 @@ def csv_lines(db_path: Path, maker: RowMaker, where: AnswerFilter, options: Cell
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=options.separator, lineterminator="\r\n")
     try:
-        prompts, labels = _content(maker, participant_languages(connection))
-        load_content(connection, prompts, labels)
+        prompts, labels = _content(maker, participant_languages(connection), options.separator)
+        load_content(connection, _people(connection, where, options.separator), prompts, labels)
         only_read(connection)
 
         def finish(answer_id: int) -> str:

@@ -54,19 +54,25 @@ def _clean(sql: str) -> str:
 
 def load_content(
     connection: sqlite3.Connection,
-    prompts: Iterable[tuple[str, str, str | None, str | None]],
+    people: Iterable[tuple[int, str | None, str]],
+    prompts: Iterable[tuple[str, str, str]],
     labels: Iterable[tuple[str, str, str, str, str | None, str | None]],
 ) -> None:
-    """The TEMP tables the cells are joined with: (conversation, prompt, Dutch text, theme) and (conversation,
-    prompt, option, participant language or '', label in Dutch or NULL, label in that language)."""
+    """The TEMP tables the cells are joined with: the people the export holds (id, language, and pseudonym, channel,
+    role, language and community as CSV cells), the questions (conversation, prompt, and conversation, prompt, Dutch
+    text and theme as CSV cells) and the options (conversation, prompt, option, participant language or '', label
+    in Dutch or NULL and label in that language, as CSV cells)."""
     connection.executescript(
-        "DROP TABLE IF EXISTS temp.export_prompts; DROP TABLE IF EXISTS temp.export_labels;"
-        " CREATE TEMP TABLE export_prompts (conversation TEXT, prompt_id TEXT, text_nl TEXT, theme TEXT,"
+        "DROP TABLE IF EXISTS temp.export_people; DROP TABLE IF EXISTS temp.export_prompts;"
+        " DROP TABLE IF EXISTS temp.export_labels;"
+        " CREATE TEMP TABLE export_people (id INTEGER PRIMARY KEY, language TEXT, head TEXT);"
+        " CREATE TEMP TABLE export_prompts (conversation TEXT, prompt_id TEXT, head TEXT,"
         " PRIMARY KEY (conversation, prompt_id)) WITHOUT ROWID;"
         " CREATE TEMP TABLE export_labels (conversation TEXT, prompt_id TEXT, option TEXT, language TEXT, nl TEXT,"
         " own TEXT, PRIMARY KEY (conversation, prompt_id, option, language)) WITHOUT ROWID;"
     )
-    connection.executemany("INSERT OR IGNORE INTO temp.export_prompts VALUES (?, ?, ?, ?)", prompts)
+    connection.executemany("INSERT INTO temp.export_people VALUES (?, ?, ?)", people)
+    connection.executemany("INSERT OR IGNORE INTO temp.export_prompts VALUES (?, ?, ?)", prompts)
     connection.executemany("INSERT OR IGNORE INTO temp.export_labels VALUES (?, ?, ?, ?, ?, ?)", labels)
     connection.commit()
 
@@ -93,15 +99,11 @@ def _inner(connection: sqlite3.Connection, options: CellOptions, where: AnswerFi
     ]
     media = media_lookups(connection)
     answers, params = where.answers()
-    people, more = where.people("p")
-    conditions = " AND ".join(condition for condition in (answers, people) if condition)
+    conditions = answers  # the people the filter keeps are the ones in temp.export_people
     columns = [
         "answers.id AS id",
-        "p.pseudonym AS pseudonym",
-        "p.channel AS channel",
-        "p.role AS role",
+        "p.head AS person",
         "p.language AS language",
-        "p.community AS community",
         "answers.conversation AS conversation",
         "answers.prompt_id AS prompt_id",
         "answers.answer_type AS answer_type",
@@ -117,23 +119,21 @@ def _inner(connection: sqlite3.Connection, options: CellOptions, where: AnswerFi
         "CAST(substr(answers.created_at, 12, 2) AS INTEGER) AS h",
     ]
     sql = (
-        f"SELECT {', '.join(columns)} FROM answers JOIN participants p ON p.id = answers.participant_id"
+        f"SELECT {', '.join(columns)} FROM answers JOIN temp.export_people p ON p.id = answers.participant_id"
         + (f" WHERE {conditions}" if conditions else "")
         + " ORDER BY answers.id LIMIT -1"
     )
-    return sql, [*params, *more]
-
-
-_GLOB_SAFE = ",;\t|:"
+    return sql, params
 
 
 def _quoted(sql: str, separator: str) -> str:
     """A cell as `csv.writer` writes it (QUOTE_MINIMAL): in double quotes, its own doubled, when it holds the
     separator, a double quote or a line break."""
-    if separator in _GLOB_SAFE:
-        needs = f"{sql} GLOB {_quote('*[' + separator + chr(34) + chr(10) + chr(13) + ']*')}"
+    special = chr(34) + chr(10) + chr(13)
+    if separator.isalnum() or separator in special + "[]^*?\\-!":
+        needs = f"(instr({sql}, {_quote(separator)}) OR {sql} GLOB {_quote('*[' + special + ']*')})"
     else:
-        needs = f"(instr({sql}, {_quote(separator)}) OR {sql} GLOB {_quote('*[' + chr(34) + chr(10) + chr(13) + ']*')})"
+        needs = f"{sql} GLOB {_quote('*[' + separator + special + ']*')}"
     return f"CASE WHEN {needs} THEN '\"' || replace({sql}, '\"', '\"\"') || '\"' ELSE {sql} END"
 
 
@@ -151,7 +151,6 @@ def _rare(options: CellOptions, media: list[str]) -> tuple[str, str]:
     """Rows finished in Python (see the module's docstring), and the condition of a place's answer."""
     words = "COALESCE(x.text, x.voice, x.photo)"
     place = f"x.option IS NULL AND x.value_ IS NULL AND {words} IS NULL AND x.latitude IS NOT NULL"
-    walks = ", ".join(_quote(walk) for walk in sorted(options.walks))
     rare = [
         "x.o IS NULL",
         "(x.option IS NULL AND x.answer_type = 'choice')",
@@ -160,7 +159,8 @@ def _rare(options: CellOptions, media: list[str]) -> tuple[str, str]:
         f"typeof({words}) = 'real'",
         f"({place} AND (x.longitude IS NULL OR NOT {_same('latitude')} OR NOT {_same('longitude')}))",
         *(f"x.{name} IS NOT NULL" for name in media),  # only for the tables that hold anything
-        *([f"(q.conversation IS NULL AND x.conversation IN ({walks}))"] if walks else []),
+        "q.head IS NULL",  # a question no longer in the content, or a walk's reflection: its text is found in Python
+        f"x.answer_type NOT IN ({', '.join(_quote(kind) for kind in ANSWER_TYPES)})",
         # A number with a fraction is printed by SQLite as Python prints it only when both write it as in the JSON.
         f"(typeof(x.duration) = 'real' AND NOT {_same('duration')})",
         f"(typeof(x.latitude) = 'real' AND NOT {_same('latitude')})",
@@ -172,23 +172,29 @@ def _rare(options: CellOptions, media: list[str]) -> tuple[str, str]:
 
 
 def _answer(options: CellOptions, place: str) -> str:
+    """The answer cell, quoted for CSV where it needs to be (the labels come quoted from the TEMP table)."""
     latitude, longitude = _text("latitude"), _text("longitude")
     if options.decimal_comma:
         where = f"replace({latitude}, '.', ',') || '; ' || replace({longitude}, '.', ',')"
     else:
         where = f"{latitude} || ', ' || {longitude}"
+
+    def cell(sql: str) -> str:
+        return _quoted(_clean(sql), options.separator)
+
     return (
-        "CASE WHEN x.option IS NOT NULL THEN COALESCE(l.nl, " + _clean("x.option") + ")"
-        " WHEN x.value_ IS NOT NULL THEN x.value_"
-        f" WHEN x.text IS NOT NULL THEN {_clean('x.text')}"
-        f" WHEN x.voice IS NOT NULL THEN {_clean('x.voice')}"
-        f" WHEN x.photo IS NOT NULL THEN {_clean('x.photo')}"
-        f" WHEN x.latitude IS NOT NULL THEN {_clean(where)}"
+        f"CASE WHEN x.option IS NOT NULL THEN COALESCE(l.nl, {cell('x.option')})"
+        f" WHEN x.value_ IS NOT NULL THEN {_quoted('x.value_', options.separator)}"
+        f" WHEN x.text IS NOT NULL THEN {cell('x.text')}"
+        f" WHEN x.voice IS NOT NULL THEN {cell('x.voice')}"
+        f" WHEN x.photo IS NOT NULL THEN {cell('x.photo')}"
+        f" WHEN x.latitude IS NOT NULL THEN {cell(where)}"
         " WHEN x.answer_type = 'skipped' OR x.value IN ('{}', '') THEN NULL"
-        f" ELSE {_clean('x.value')} END"
+        f" ELSE {cell('x.value')} END"
     )
 
 
+ANSWER_TYPES = ("choice", "scale", "text", "voice", "photo", "location", "skipped")  # written as they are
 _MEDIA = ("kept", "heard", "translated")
 _HOURS = "".join(f"{hour:02d}" for hour in range(24))
 
@@ -228,15 +234,8 @@ def lines_sql(connection: sqlite3.Connection, options: CellOptions, where: Answe
     moderated = "x.text IS NOT NULL OR x.voice IS NOT NULL OR x.photo IS NOT NULL"
     columns = [
         "x.id",
-        "x.pseudonym",
-        "CASE x.channel WHEN 'terminal' THEN 'rehearsal' ELSE x.channel END",
-        "x.role",
-        "x.language",
-        "x.community",
-        "x.conversation",
-        "x.prompt_id",
-        "q.text_nl",
-        "q.theme",
+        "x.person",  # pseudonym, channel, role, language and community, as CSV cells
+        "q.head",  # conversation, prompt id, question in Dutch and theme, as CSV cells
         "x.answer_type",
         _answer(options, place),
         f"CASE WHEN x.defends IS NOT NULL THEN {_clean('x.defends')} WHEN x.option IS NOT NULL THEN"
@@ -258,8 +257,11 @@ def lines_sql(connection: sqlite3.Connection, options: CellOptions, where: Answe
         " THEN 'not translated' END",
         "NULL",
     ]
-    # Cells that are never more than digits, fixed words or the time are not checked for what needs quoting.
-    plain = {0, 17, 21, 22, 23, 24, 25, 26, 27}
+    # Cells that are never more than digits, fixed words or the time are not checked for what needs quoting, nor
+    # those quoted already: the person's and the content's (in the TEMP tables) and the answer (quoted by branch).
+    # Numbers hold digits, a point or a comma, a sign and an exponent: the usual separators never need quotes there.
+    numbers = options.separator in (";", "\t") or (options.separator == "," and not options.decimal_comma)
+    plain = {0, 1, 2, 3, 4, 6, 10, 14, 15, 16, 17, 18, 19, 20} | ({7, 8, 9} if numbers else set())
     cells = [cell if index in plain else _quoted(cell, options.separator) for index, cell in enumerate(columns)]
     template = _quote(options.separator.replace("%", "%%").join(["%s"] * len(cells)) + "\r\n")
     sql = (
