@@ -1,7 +1,7 @@
-"""The CSV export, with SQLite doing the work per answer: the content's texts and labels go into TEMP tables once,
-the city's time zone becomes a few periods of fixed offset, and SQLite hands back every cell final
-(bot/store/export_cells.py). Python passes the rows to `csv.writer` a batch at a time and finishes only the rare
-row SQLite cannot (a multiple choice, a kept file or transcript), with the same `RowMaker` the other formats use.
+"""The CSV export, with SQLite doing the work per answer: the people, the content's texts and labels go into TEMP
+tables once as CSV cells, the city's time zone becomes a few periods of fixed offset, and SQLite hands back every
+line final (bot/store/export_cells.py). Python writes the lines a batch at a time and makes only the rare line
+SQLite cannot (a multiple choice, a kept file or transcript) with the same `RowMaker` the other formats use.
 
 The bytes are those of `RowMaker(csv=True)` for every row (tests/test_export_bytes.py compares them).
 """
@@ -116,7 +116,6 @@ def cell_options(zone: ZoneInfo, library: Library, target: str, separator: str, 
     first = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
     last = (datetime.now(UTC) + timedelta(days=400)).replace(hour=0, minute=0, second=0, microsecond=0)
     return CellOptions(
-        walks=frozenset(library.walks),
         periods=periods(zone, first, last),
         until=_minute(last),
         target=target,

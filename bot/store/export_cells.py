@@ -1,13 +1,15 @@
-"""The CSV export's rows as SQLite hands them back: every cell final, so Python only passes rows to `csv.writer`.
+"""The CSV export's lines as SQLite hands them back, final: Python only writes a batch of lines at a time.
 
-The content an answer needs (the question in Dutch, its theme, option labels in Dutch and in each participant's
-language) is loaded once into TEMP tables and joined per answer; the city's local time is the stored UTC minute
-moved by the offset of its period (`Period`, from the organiser side, which knows the time zone). SQLite parses
-the stored JSON once per answer, in a subquery it runs as a co-routine, and builds each cell from those parts.
+The person and the question an answer needs (pseudonym, role, language, community; the question in Dutch, its
+theme, option labels in Dutch and in each participant's language) are loaded once into TEMP tables, already as CSV
+cells, and joined per answer; the city's local time is the stored UTC minute moved by the offset of its period
+(`Period`, from the organiser side, which knows the time zone). SQLite parses the stored JSON once per answer, in a
+subquery it runs as a co-routine, builds each cell from those parts, quotes it as `csv.writer` would, and joins
+the cells with `printf`. Handing SQLite's rows to Python cell by cell cost as much as making them.
 
 A row SQLite cannot finish exactly as the Python row maker would (a multiple choice, a kept file or transcript, a
-number it would print differently, a time outside the known periods) comes back with its answer id as text: the
-caller finishes that one row in Python. Such rows are rare; every other row is final.
+number it would print differently, a question not in the content, a time outside the known periods) comes back
+with its answer id: the caller makes that one line in Python. Such rows are rare; every other line is final.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ class Period:
 
 @dataclass(frozen=True)
 class CellOptions:
-    walks: frozenset[str]  # conversations that are walks: a prompt not in the content is a walk's, finished in Python
     periods: tuple[Period, ...]  # oldest first
     until: str  # the end of the last period (stored UTC text)
     target: str  # the organisers' language: a text in another one without a translation says so
