@@ -90,13 +90,15 @@ def measure(db: Path, conversations: Path, api_url: str) -> dict[str, object]:
     """In the child process: open the store, start the live bot, and stop the watch when the sender is armed."""
     from dataclasses import replace
 
+    from pydantic import SecretStr
+
     from bot.clock import SystemClock
-    from bot.config import Secret, Settings
+    from bot.config import Settings
     from bot.store import Store
     from bot.telegram.app import LiveBot
 
     settings = replace(
-        Settings(), token=Secret(TOKEN), api_url=api_url, db=db, conversations=conversations, quiet_hours=None
+        Settings(), token=SecretStr(TOKEN), api_url=api_url, db=db, conversations=conversations, quiet_hours=None
     )
 
     async def start() -> dict[str, object]:

@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, unknown_environment
 from bot.logs import setup_logging
 
 
@@ -92,12 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Every file this command writes (the database, exports, briefs, backups) holds participants' words: owner only.
     os.umask(0o077)
-    setup_logging()
     try:
         settings = load_settings(db=args.db)
     except ConfigError as error:
-        print(f"samenspraak: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"samenspraak: {problem}", file=sys.stderr)
         return 2
+    setup_logging(settings.log_level)
+    for note in unknown_environment(os.environ):
+        print(f"samenspraak: {note}", file=sys.stderr)
     command = args.command or ("run" if settings.token else "chat")
     if args.command is None and command == "chat":
         settings = rehearsal_settings(settings, explicit_db=args.db is not None)

@@ -9,70 +9,36 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content.loader import Library, load_library
+from bot.content.configured import load_content
+from bot.content.loader import Library
 from bot.engine import events
 from bot.engine.core import Engine, EngineConfig
-from bot.engine.edits import EditsFeature
-from bot.engine.features import Feature
 from bot.engine.outgoing import Result
 from bot.engine.state import ParticipantState
-from bot.engine.walks import WalkFeature
+from bot.features.followups.service import FollowUps
+from bot.features.package import Loader
+from bot.features.wiring import FEATURES, KINDS, LOADERS
 from bot.flood import FloodGate
-from bot.followups import RENDERERS as FOLLOWUP_KINDS
-from bot.followups import FollowUps, FollowUpsFeature
-from bot.followups import render as render_followup
-from bot.followups.results import ResultsFeature
-from bot.i18n import LANGUAGES
+from bot.handled import Handled
 from bot.jobs.plan import plan_work
 from bot.media.files import forget_files
-from bot.media.heard import HeardFeature
 from bot.media.mydata import add_own_files
 from bot.organise import commands as organise
+from bot.organise.own_language import organiser_language
 from bot.organise.safeguarding import inspect as safeguard
-from bot.organise.walk_signup import WalkSignupFeature
 from bot.store import OutboxRow, Store
 from bot.store.events import read_participant
 from bot.store.faults import forget_traces
 from bot.store.jobs import participant_media, participant_translations
-from bot.store.records import SENDS_TO_OTHERS
 
 log = logging.getLogger(__name__)
 
 BACKLOG = timedelta(seconds=30)  # a message older than this when handled was waiting, not sent in a burst
-
-# Organiser commands and buttons: a registry in bot/organise/commands.py, consulted for organisers only.
-
-# Features plug into the engine here (see bot/engine/features.py); each may load context from the store.
-FEATURES: list[Feature] = [
-    HeardFeature(),
-    EditsFeature(),
-    WalkFeature(),
-    FollowUpsFeature(),
-    ResultsFeature(),
-    WalkSignupFeature(),
-]
-
-
-@dataclass(frozen=True)
-class Handled:
-    result: Result
-    state: ParticipantState | None  # None when the participant was deleted, or the event was a duplicate
-    duplicate: bool = False
-    claimed: tuple[OutboxRow, ...] = ()  # the replies it wrote, already claimed: hand them to `Sender.deliver`
-
-    @property
-    def wakes_later(self) -> bool:
-        """It scheduled something for later, so the live bot's wake-up may need to come sooner."""
-        return any(message.due_at is not None or message.scheduled for message in self.result.messages) or any(
-            record.kind in SENDS_TO_OTHERS
-            for record in self.result.records  # a group walk's cards to its walkers
-        )
 
 
 def read_event(
@@ -81,20 +47,18 @@ def read_event(
     address: str,
     event: events.Event,
     community: str,
-    features: Sequence[Feature],
+    loaders: Sequence[tuple[str, Loader]],
 ) -> tuple[ParticipantState, dict[str, Any]]:
     """The participant and what each feature needs for this event, read in one trip to the database thread."""
     state = read_participant(db, channel, address) or ParticipantState(
         channel=channel, address=address, community=community
     )
     context: dict[str, Any] = {}
-    for feature in features:
-        context.update(feature.context(db, state, event))
+    for name, load in loaders:
+        found = load(db, state, event)
+        if found is not None:
+            context[name] = found
     return state, context
-
-
-def load_content(settings: Settings) -> Library:
-    return load_library(settings.conversations, tuple(LANGUAGES))
 
 
 class Dispatcher:
@@ -112,6 +76,7 @@ class Dispatcher:
         self.settings = settings
         self.clock = clock
         self.bot_username: str | None = None  # set by the Telegram bot once it knows its name: for join links
+        self.kinds = KINDS  # how each outbox kind is rendered and expires (bot/outbox/kinds.py)
         self.jobs: Any = None  # the background worker (bot/jobs/), woken when an event queues work for it
         self.engine = Engine(
             library if library is not None else load_content(settings),
@@ -124,23 +89,12 @@ class Dispatcher:
             ),
             FEATURES,
         )
-        # Meetings, idea news, the minority round: follow-ups no single message starts (bot/followups/service.py).
+        # Meetings, idea news, the minority round: follow-ups no single message starts (bot/features/followups/service.py).
         self.followups = FollowUps(self)
 
     async def render(self, row: OutboxRow) -> dict[str, Any] | None:
         """Messages rendered at sending time use the participant's stored language of that moment."""
-        if row.kind in FOLLOWUP_KINDS:  # a delayed prompt, a meeting's news, an idea's status, the minority question
-            return await render_followup(self, row)
-        if row.kind == "reminder":
-            message = self.engine.render_reminder(
-                row.language, row.payload.get("conversation", ""), row.payload.get("prompt", "")
-            )
-            return message.payload() if message else None
-        for feature in self.engine.features:  # a feature's own messages rendered at sending time (walk cards)
-            if row.kind in getattr(feature, "rendered_kinds", ()):
-                rendered = feature.render(self.engine, row.kind, row.language, row.payload)  # type: ignore[attr-defined]
-                return rendered.payload() if rendered else None
-        return row.payload
+        return await self.kinds.render(self, row)
 
     def reload_content(self) -> Library:
         """Load the content again; the running content stays if the new one does not pass the check."""
@@ -182,7 +136,7 @@ class Dispatcher:
             fallback = ParticipantState(channel=channel, address=address, community=self.settings.default_community)
             return await self._flooded(known or fallback, verdict, now, channel, inbox_key)
         state, loaded = await self.store.call(
-            read_event, channel, address, event, self.settings.default_community, self.engine.features
+            read_event, channel, address, event, self.settings.default_community, LOADERS
         )
         if organiser and organise.claims(event):
             # Rights as the action takes effect, not as cached a moment ago: a removed organiser's button is dead.
@@ -200,7 +154,7 @@ class Dispatcher:
         if organiser:
             result.messages = organise.with_organiser_menu(result.messages)
             if isinstance(event, events.Command) and event.name.lower() == "help":  # and what only they can do
-                language = await organise.organiser_language(self.store, channel, address, hint)
+                language = await organiser_language(self.store, channel, address, hint)
                 result.messages = organise.with_organiser_help(
                     result.messages, language or state.language, self.engine.config.contact
                 )
@@ -237,3 +191,6 @@ class Dispatcher:
         if inbox_key is not None:
             await self.store.inbox_done(channel, inbox_key, now)
         return Handled(result, state)
+
+
+__all__ = ["Dispatcher", "Handled", "load_content", "read_event"]

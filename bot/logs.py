@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 
 # A Bot API URL carries the token in its path (`/bot123:ABC/getMe`, `/file/bot123:ABC/...`).
@@ -22,9 +21,10 @@ class _WithoutToken(logging.Formatter):
         return without_token(super().format(record))
 
 
-def setup_logging(level: str | None = None) -> None:
+def setup_logging(level: str = "WARNING") -> None:
+    """Logging at `level` (`Settings.log_level`), with the loggers that would leak held at WARNING."""
     logging.basicConfig(
-        level=(level or os.environ.get("SAMENSPRAAK_LOG_LEVEL", "WARNING")).upper(),
+        level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     for handler in logging.getLogger().handlers:

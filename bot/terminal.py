@@ -175,6 +175,7 @@ class Simulator:
                 timezone=self.settings.timezone,
                 grace=self.settings.grace,
                 render=dispatcher.render,
+                kinds=dispatcher.kinds,
             )
             await store.release_in_flight()
             jobs, runners = build_worker(

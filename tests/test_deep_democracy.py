@@ -14,9 +14,10 @@ import pytest
 from bot.config import Settings
 from bot.content import Library
 from bot.content.model import Minority, Prompt
-from bot.dispatch import FEATURES
 from bot.engine import CONSENT_VERSION, Engine, ParticipantState, Stage, events
 from bot.engine.minority import minority_keys
+from bot.features.edits.feature import EditContext
+from bot.features.wiring import FEATURES
 from tests.support.followups import World, with_content, write_content
 
 ROUND = textwrap.dedent(
@@ -151,7 +152,7 @@ def test_editing_a_minority_answer_keeps_the_option_it_defends(library: Library)
         state,
         events.Edit("12", "Geen bus 's nachts naar de haven"),
         datetime(2026, 11, 26, tzinfo=UTC),
-        context={"edited_answer": stored},
+        context={"edits": EditContext(stored)},
     )
     [edit] = [record.data for record in result.records if record.kind == "answer_edit"]
     assert edit["value"] == {"text": "Geen bus 's nachts naar de haven", "defends": "auto", "step": "need"}

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -27,7 +28,7 @@ async def live(settings: Settings) -> AsyncIterator[tuple[FakeBotAPI, LiveBot, M
     async with FakeBotAPI() as api:
         store = await Store.open(settings.db)
         clock = ManualClock(START)
-        bot = LiveBot(replace(settings, token=replace(settings.token, value=api.token), api_url=api.url), store, clock)
+        bot = LiveBot(replace(settings, token=SecretStr(api.token), api_url=api.url), store, clock)
         await bot.application.initialize()
         try:
             yield api, bot, clock

@@ -17,7 +17,6 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot.content import Library
-from bot.dispatch import FEATURES
 from bot.engine import (
     CONSENT_VERSION,
     Engine,
@@ -32,6 +31,7 @@ from bot.engine import (
 from bot.engine.core import PARTICIPANT_COMMANDS
 from bot.engine.keyboards import consent_rows, forget_rows, language_rows, role_rows
 from bot.engine.prompts import render_prompt
+from bot.features.wiring import FEATURES
 from bot.i18n import available_languages, translator
 
 NOW = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)

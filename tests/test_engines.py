@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
-from bot.config import Secret, load_settings
+from bot.config import load_settings
 from bot.engines import EngineError, SpeechEngine, TranslateEngine
 from bot.engines.speech import language_code
 from tests.support.engines import FakeEngine
 
 
 async def test_a_recording_is_posted_as_multipart_with_model_language_and_key(speech: FakeEngine) -> None:
-    engine = SpeechEngine(speech.url, Secret("s3cret"), "Systran/faster-whisper-small")
+    engine = SpeechEngine(speech.url, SecretStr("s3cret"), "Systran/faster-whisper-small")
     try:
         heard = await engine.transcribe(b"OggS-audio", "12-voice.ogg", "ar")
     finally:
@@ -26,7 +27,7 @@ async def test_a_recording_is_posted_as_multipart_with_model_language_and_key(sp
 
 
 async def test_a_text_is_posted_as_libretranslate_asks(translation: FakeEngine) -> None:
-    engine = TranslateEngine(translation.url, Secret("k"))
+    engine = TranslateEngine(translation.url, SecretStr("k"))
     try:
         result = await engine.translate("مرحبا", "ar", "nl")
     finally:
@@ -47,8 +48,8 @@ async def test_a_failing_or_garbled_engine_is_an_engine_error_without_the_words(
     speech: FakeEngine, translation: FakeEngine, mode: str
 ) -> None:
     speech.mode = translation.mode = mode
-    speaker = SpeechEngine(speech.url, Secret(""), "whisper-1")
-    translator = TranslateEngine(translation.url, Secret(""))
+    speaker = SpeechEngine(speech.url, SecretStr(""), "whisper-1")
+    translator = TranslateEngine(translation.url, SecretStr(""))
     try:
         with pytest.raises(EngineError) as heard:
             await speaker.transcribe(b"audio", "a.ogg", None)
@@ -65,7 +66,7 @@ async def test_a_failing_or_garbled_engine_is_an_engine_error_without_the_words(
 
 async def test_a_slow_engine_times_out(speech: FakeEngine) -> None:
     speech.mode = "hang"
-    engine = SpeechEngine(speech.url, Secret(""), "whisper-1", timeout=0.3)
+    engine = SpeechEngine(speech.url, SecretStr(""), "whisper-1", timeout=0.3)
     try:
         with pytest.raises(EngineError, match="did not answer in time"):
             await engine.transcribe(b"audio", "a.ogg", "fa")
@@ -76,8 +77,8 @@ async def test_a_slow_engine_times_out(speech: FakeEngine) -> None:
 async def test_an_answer_without_text_or_translation_is_refused(speech: FakeEngine, translation: FakeEngine) -> None:
     speech.answer = lambda _seen: {"segments": []}
     translation.answer = lambda _seen: {"translatedText": ""}
-    speaker = SpeechEngine(speech.url, Secret(""), "whisper-1")
-    translator = TranslateEngine(translation.url, Secret(""))
+    speaker = SpeechEngine(speech.url, SecretStr(""), "whisper-1")
+    translator = TranslateEngine(translation.url, SecretStr(""))
     try:
         with pytest.raises(EngineError, match="without a text"):
             await speaker.transcribe(b"audio", "a.ogg", None)
@@ -107,7 +108,7 @@ def test_engine_settings_are_read_and_checked() -> None:
         },
         toml_path=None,
     )
-    assert settings.speech_url == "http://127.0.0.1:8000/v1" and settings.speech_key.value == "abc"
+    assert settings.speech_url == "http://127.0.0.1:8000/v1" and settings.speech_key.get_secret_value() == "abc"
     assert "abc" not in repr(settings)
     assert settings.organiser_language == "fr" and settings.jobs_at_once == 2
     assert load_settings({}, toml_path=None).speech_url == ""

@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import SecretStr
 from telegram.ext import ExtBot
 
 from bot.clock import ManualClock
@@ -160,7 +161,7 @@ async def test_quiet_hours_hold_a_follow_up_across_midnight_and_a_change_of_cloc
     assert not quiet.contains(time(9, 0)) and not quiet.contains(time(20, 59))
     clock = ManualClock(evening - timedelta(hours=12))
     # A one-hour grace: the night it was rightly held back by does not count as being late.
-    local = with_content(settings, content, quiet_hours=quiet, grace=timedelta(hours=1))
+    local = with_content(settings, content, quiet_hours=quiet, grace_hours=1)
     world = await World.open(local, clock)
     try:
         await world.join("chris")
@@ -268,7 +269,7 @@ class Live:
 
     def __init__(self, api: FakeBotAPI, settings: Settings, clock: ManualClock) -> None:
         self.api = api
-        self.settings = replace(settings, token=replace(settings.token, value=api.token), api_url=api.url)
+        self.settings = replace(settings, token=SecretStr(api.token), api_url=api.url)
         self.clock = clock
         self.bot: LiveBot | None = None
         self.store: Store | None = None

@@ -12,13 +12,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from telegram import Update
 
 from bot.clock import ManualClock
-from bot.config import Secret, Settings
+from bot.config import Settings
 from bot.content import Library
-from bot.dispatch import FEATURES, Dispatcher
+from bot.dispatch import Dispatcher
 from bot.engine import CONSENT_VERSION, Engine, ParticipantState, Stage, events
+from bot.features.edits.feature import EditContext
+from bot.features.wiring import FEATURES
 from bot.flood import FloodGate
 from bot.logs import setup_logging
 from bot.store import Store
@@ -190,7 +193,7 @@ async def test_the_same_update_twice_is_handled_once(settings: Settings) -> None
 
     store = await Store.open(settings.db)
     try:
-        live_settings = replace(settings, token=Secret("123456:TEST"))
+        live_settings = replace(settings, token=SecretStr("123456:TEST"))
         live = LiveBot(live_settings, store, ManualClock(datetime(2026, 11, 26, 10, tzinfo=UTC)))
         raw = {
             "update_id": 77,
@@ -400,7 +403,7 @@ def test_editing_a_minority_voice_answer_updates_it(library: Library) -> None:
         state,
         events.Edit("12", "Ik fiets omdat het goedkoper is"),
         datetime(2026, 11, 26, tzinfo=UTC),
-        context={"edited_answer": stored},
+        context={"edits": EditContext(stored)},
     )
     assert [record.data for record in result.records if record.kind == "answer_edit"] == [
         {"answer_id": 5, "value": {"text": "Ik fiets omdat het goedkoper is"}}

@@ -18,7 +18,7 @@ from bot.engine.keyboards import consent_rows, forget_rows, language_rows, promp
 from bot.engine.outgoing import ButtonSpec
 from bot.engine.walk_cards import MAX_BUTTON, alone_rows, reflection_rows, walk_button, without_marks
 from bot.engine.walk_groups import GroupWalk, group_buttons
-from bot.followups.texts import rsvp_rows
+from bot.features.followups.texts import rsvp_rows
 from bot.i18n import LANGUAGES, locales_dir, translator
 from tests.support.catalogs import read_catalog
 

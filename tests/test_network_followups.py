@@ -187,15 +187,17 @@ def test_the_button_to_lead_a_walk_date_fits_a_phone_in_every_language() -> None
     from bot.engine.outgoing import Result
     from bot.engine.state import ParticipantState
     from bot.engine.walk_cards import MAX_BUTTON, without_marks
+    from bot.features.walk_signup.feature import FEATURE, SignupContext, volunteer_rows
     from bot.i18n import LANGUAGES, translator
-    from bot.organise.walk_signup import UPCOMING, volunteer_rows
 
     class Engine:
         class config:
             timezone = START.tzinfo
 
     entry = {"id": 12, "walk": "w", "starts_at": datetime(2026, 12, 27, 9, 30, tzinfo=UTC), "leaders": []}
-    result = Result(state=ParticipantState("terminal", "v"), now=START, context={UPCOMING: [entry]})
+    result = Result(
+        state=ParticipantState("terminal", "v"), now=START, context={FEATURE: SignupContext(upcoming=(entry,))}
+    )
     for language in LANGUAGES:
         [(button,)] = volunteer_rows(Engine(), result, translator(language))  # type: ignore[arg-type]
         assert len(without_marks(button.label)) <= MAX_BUTTON and button.data == "wd:lead:12", (language, button)

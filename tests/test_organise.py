@@ -29,8 +29,8 @@ from bot.engine.outgoing import NewAnswer, Result
 from bot.i18n import locales_dir, translator
 from bot.organise import access
 from bot.organise.brief import build_brief
-from bot.organise.commands import COMMANDS
 from bot.organise.safeguarding import care_message, distress_words
+from bot.organise.table import COMMANDS
 from bot.store import Store
 from tests.support.catalogs import assert_complete, read_catalog
 from tests.support.fake_bot_api import Call

@@ -21,6 +21,7 @@ from bot.organise.parse import BadDate, parse_day, record_id
 from bot.outbox import Sender
 from bot.store import OutboxRow, Store
 from bot.store import organise as queries
+from bot.store.outbox_rows import Addressed, enqueue
 from tests.support.live import Running, bot
 from tests.test_organise import ORGANISER, join, messages_to, reply
 
@@ -119,7 +120,7 @@ async def test_a_file_for_someone_no_longer_organiser_is_not_delivered_and_is_de
         kind="organiser",
         data={"document": {"path": str(exported), "filename": "x.zip", "remove_after_send": True}},
     )
-    await store.call(queries.enqueue, "telegram", "7010", message, clock.now())
+    await store.call(enqueue, [Addressed("telegram", "7010", None, message)], clock.now())
     await queries.set_organiser(store, "telegram", "7010", False, "test", clock.now())
     sender = Sender(store, Recording(), clock)
     sender.may_deliver = file_gate(store, settings)

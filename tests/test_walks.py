@@ -30,7 +30,10 @@ from bot.content import Library, load_library
 from bot.content.check import run_check
 from bot.content.walks import MAX_RADIUS, Walk
 from bot.engine import CONSENT_VERSION, Engine, EngineConfig, ParticipantState, Result, Stage, events
-from bot.engine.walks import WalkFeature, distance, group_action, start_group
+from bot.engine.walk_cards import distance
+from bot.engine.walk_groups import group_action, start_group
+from bot.features.walks.context import WalkContext
+from bot.features.walks.feature import WalkFeature
 from bot.i18n import LANGUAGES
 from bot.telegram.channel import split_caption
 from tests.support.fake_bot_api import Call, FakeBotAPI
@@ -284,7 +287,7 @@ def test_walking_alone_from_the_deep_link_to_the_follow_up(engine: Engine) -> No
 
     # A week later the follow-up was delivered; the next message answers it, the one after goes to the round.
     walker.now = NOW + timedelta(days=7, minutes=5)
-    walker.context = {"walk_follow_up": {"walk": WALK, "sent_at": NOW + timedelta(days=7)}}
+    walker.context = {"walk": WalkContext(follow_up={"walk": WALK, "sent_at": NOW + timedelta(days=7)})}
     answer = walker.send(events.Text("Ja, naar de markt op vrijdag."))
     assert [(a.conversation, a.prompt_id) for a in answer.answers] == [(WALK, "follow-up")]
 

@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import replace
 
 import aiohttp
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.telegram.app import serve
@@ -41,7 +42,7 @@ async def test_updates_by_webhook_are_kept_answered_and_secret(settings: Setting
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram-updates"
     async with FakeBotAPI() as api:
-        live = replace(settings, token=replace(settings.token, value=api.token), api_url=api.url)
+        live = replace(settings, token=SecretStr(api.token), api_url=api.url)
         live = replace(live, webhook_listen=f"127.0.0.1:{port}")
         stop = asyncio.Event()
         task = asyncio.create_task(serve(live, stop, webhook=url))

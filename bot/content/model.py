@@ -218,7 +218,7 @@ class Round(Conversation):
     opens: datetime | None = None
     closes: datetime | None = None
     follows: str | None = Field(default=None, alias="after", pattern=ID_PATTERN)  # written `after: <round id>`
-    results: bool = True  # when it closes, participants get the results back (bot/followups/results.py)
+    results: bool = True  # when it closes, participants get the results back (bot/features/results/feature.py)
 
     def prompt(self, prompt_id: str) -> Prompt | None:
         return next((prompt for prompt in self.prompts if prompt.id == prompt_id), None)

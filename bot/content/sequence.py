@@ -9,17 +9,25 @@ silently never be used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.content.checker import Problem
 from bot.content.model import Round
 
-if TYPE_CHECKING:
-    from bot.content.loader import Library
+
+class Library(Protocol):
+    """What sequencing reads of the content (bot/content/loader.py `Library`): its rounds by id."""
+
+    @property
+    def rounds(self) -> Mapping[str, Round]: ...
+
+    @property
+    def sources(self) -> Mapping[str, Path]: ...
+
 
 ZONE = ZoneInfo("Europe/Brussels")
 FAR_PAST = datetime(1970, 1, 1, tzinfo=UTC)

@@ -16,7 +16,7 @@ from bot.engine.state import ROLES, Stage, answer_key
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
-    from bot.engine.core import Engine
+    from bot.engine.view import EngineView as Engine
 
 
 def pressed(engine: Engine, result: Result, data: str, t: Translator, now: datetime, hint: str | None) -> None:

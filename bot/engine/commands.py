@@ -14,7 +14,7 @@ from bot.engine.state import Stage
 from bot.i18n import Translator, guess_language, translator
 
 if TYPE_CHECKING:
-    from bot.engine.core import Engine
+    from bot.engine.view import EngineView as Engine
 
 PARTICIPANT_COMMANDS = ("start", "language", "help", "mydata", "forget", "pause", "resume", "ideas")
 

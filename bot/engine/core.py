@@ -8,37 +8,22 @@ thin callers of the same function, and a round rehearsed in the terminal behaves
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.config import QuietHours
 from bot.content import sequence
 from bot.content.loader import Library
 from bot.content.model import Prompt, Round
 from bot.engine import button_press, commands, events, multiselect, onboarding, pacing, relocate
 from bot.engine.commands import PARTICIPANT_COMMANDS
-from bot.engine.features import Feature
 from bot.engine.notices import mydata_message
 from bot.engine.outgoing import ButtonSpec, NewAnswer, Outgoing, Result
 from bot.engine.prompts import Refusal, how_to_share_a_place, prompt_audio, render_prompt, take_answer
 from bot.engine.sanity import on_the_map
 from bot.engine.state import ParticipantState, Stage, answer_key
+from bot.engine.view import CONSENT_VERSION, EngineConfig, Feature
 from bot.i18n import Translator, guess_language, pick, translator
-
-# Bump when the consent text changes in substance: everyone is asked again before a new answer is stored.
-CONSENT_VERSION = "2026-11-26"
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    contact: str = ""
-    max_text_length: int = 2000
-    retention_months: int = 24
-    consent_version: str = CONSENT_VERSION
-    timezone: ZoneInfo = ZoneInfo("Europe/Brussels")  # the city's: fixed-time and cron prompts are read in it
-    quiet_hours: QuietHours | None = None  # to say truthfully when a delayed prompt will arrive
 
 
 class Engine:
@@ -198,7 +183,7 @@ class Engine:
         self._ask(result, conversation, first, "\n\n".join(parts), buttons)
 
     def open_round(self, result: Result, t: Translator) -> None:
-        """A round of their community has just opened: its intro and first prompt (bot/followups/rounds.py)."""
+        """A round of their community has just opened: its intro and first prompt (bot/features/followups/rounds.py)."""
         self.start_round(result, t)
 
     def _ask(
@@ -361,4 +346,4 @@ class Engine:
         return result
 
 
-__all__ = ["PARTICIPANT_COMMANDS", "ButtonSpec", "Engine", "EngineConfig", "answer_key"]
+__all__ = ["CONSENT_VERSION", "PARTICIPANT_COMMANDS", "ButtonSpec", "Engine", "EngineConfig", "Feature", "answer_key"]

@@ -1,6 +1,6 @@
 """Deep Democracy in the engine: who holds the minority view, and the minority question as a step of its own.
 
-Pure: the follow-up service (bot/followups/service.py) and the meeting brief ask `minority_keys` who is on the
+Pure: the follow-up service (bot/features/followups/service.py) and the meeting brief ask `minority_keys` who is on the
 minority side, so the people asked and the people shown as the minority are the same. A participant's open step
 (the minority question, "what would you need to go along", "what can you take from it") lives in their state, so
 a text sent while a round question is on screen is never taken as a minority answer by mistake: the step is opened

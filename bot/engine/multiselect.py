@@ -17,11 +17,12 @@ from babel.lists import format_list
 from bot import callback_data
 from bot.content.model import Prompt, Round
 from bot.engine import events
+from bot.engine.options import option_for_text
 from bot.engine.outgoing import ButtonSpec, Result
 from bot.i18n import Translator, pick
 
 if TYPE_CHECKING:
-    from bot.engine.core import Engine
+    from bot.engine.view import EngineView as Engine
 
 FEATURE = "multiselect"
 DONE = callback_data.DONE  # no option id can start with "+"
@@ -117,7 +118,6 @@ def typed(
     engine: Engine, result: Result, conversation: Round, prompt: Prompt, event: events.Event, t: Translator
 ) -> None:
     """Numbers or labels separated by commas answer at once; anything else is kindly refused."""
-    from bot.engine.prompts import _option_for_text
 
     if not isinstance(event, events.Text):
         text = t.gettext("Thank you, but this question asks for something else.") + " " + hint(prompt, t)
@@ -125,7 +125,7 @@ def typed(
         result.say("🙏 " + text, *rows(conversation, prompt, t, picked))
         return
     parts = [part for part in re.split(r"[,;\n،]+", event.text) if part.strip()]
-    found = [_option_for_text(prompt, part, t) for part in parts]
+    found = [option_for_text(prompt, part, t) for part in parts]
     picked = list(dict.fromkeys(option for option in found if option))
     if not parts or None in found:
         text = t.gettext("Thank you, but this question asks for something else.") + " " + hint(prompt, t)

@@ -17,7 +17,7 @@ from bot.engine.state import Stage
 from bot.i18n import LANGUAGES, Translator, available_languages, guess_language, translator
 
 if TYPE_CHECKING:
-    from bot.engine.core import Engine
+    from bot.engine.view import EngineView as Engine
 
 
 def ask_language(result: Result, t: Translator, guess: str | None) -> None:

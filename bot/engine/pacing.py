@@ -26,7 +26,7 @@ from bot.i18n import Translator, pick, translator
 from bot.local_dates import clock, full_date
 
 if TYPE_CHECKING:
-    from bot.engine.core import Engine
+    from bot.engine.view import EngineView as Engine
 
 FEATURE = "followups"  # this feature's key in ParticipantState.features
 NEXT_PROMPT = "next_prompt"  # outbox kind of a prompt sent when it is due

@@ -10,6 +10,7 @@ from typing import Any
 from bot.content.model import Prompt, Round
 from bot.engine import events
 from bot.engine.keyboards import prompt_rows
+from bot.engine.options import option_for_text
 from bot.engine.outgoing import ButtonSpec
 from bot.engine.sanity import small_number
 from bot.i18n import Translator, pick
@@ -118,23 +119,6 @@ def visible(text: str) -> bool:
     return any(not char.isspace() and char not in BLANK for char in text)
 
 
-def _loose(text: str) -> str:
-    """A label as people type it: any case, without accents or Arabic vowel marks (a shadda left out)."""
-    decomposed = unicodedata.normalize("NFD", text.strip().casefold())
-    return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
-
-
-def _option_for_text(prompt: Prompt, text: str, t: Translator) -> str | None:
-    wanted = _loose(text)
-    # isdecimal: "٢" (Arabic-Indic) and "۲" (Persian) are the number 2 as much as "2" is.
-    number_typed = small_number(wanted)
-    for number, option in enumerate(prompt.options, start=1):
-        labels = {_loose(label) for label in option.label.values()} | {_loose(pick(option.label, t.language))}
-        if number_typed == number or wanted in labels:
-            return option.id
-    return None
-
-
 def unsupported_message(what: str, t: Translator) -> str:
     _ = t.gettext
     messages = {
@@ -205,7 +189,7 @@ def take_answer(prompt: Prompt, event: events.Event, t: Translator, max_length: 
             if text.lstrip("-").isdecimal():
                 return Refusal(_("Please choose a number from 1 to 5."))
         if prompt.type == "choice":
-            option = _option_for_text(prompt, text, t)
+            option = option_for_text(prompt, text, t)
             if option:
                 return Taken({"option": option}, option)
         return Refusal(_("Thank you, but this question asks for something else.") + " " + expected)

@@ -16,17 +16,11 @@ from typing import TYPE_CHECKING
 from bot.content.model import Prompt, Round
 from bot.engine import events, pacing
 from bot.engine.outgoing import Result
-from bot.engine.state import ParticipantState, Stage
+from bot.engine.state import ParticipantState, Stage, answer_key
 from bot.i18n import translator
 
 if TYPE_CHECKING:
-    from bot.engine.core import Engine
-
-
-def answer_key(conversation_id: str, prompt_id: str) -> str:
-    from bot.engine.core import answer_key as key
-
-    return key(conversation_id, prompt_id)
+    from bot.engine.view import EngineView as Engine
 
 
 def stranded(engine: Engine, state: ParticipantState) -> bool:

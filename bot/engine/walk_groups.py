@@ -1,6 +1,6 @@
 """Group walks as pure decisions: a volunteer starts, moves on and ends a walk; walkers join; the outcome says
 what to store and whom to send what. Used by the engine (a volunteer leading from a private chat) and by
-`bot/group_walks.py` (a group chat, which is not a participant)."""
+`bot/features/walks/group_chat.py` (a group chat, which is not a participant)."""
 
 from __future__ import annotations
 

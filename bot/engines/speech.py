@@ -8,8 +8,8 @@ from functools import cache
 
 import aiohttp
 from babel import Locale
+from pydantic import SecretStr
 
-from bot.config import Secret
 from bot.engines.common import Client, EngineError, host_of
 
 TIMEOUT = 120.0  # seconds: a long voice note on a busy CPU-only server takes a while
@@ -38,7 +38,7 @@ def language_code(value: object, asked: str | None) -> str | None:
 
 
 class SpeechEngine:
-    def __init__(self, url: str, key: Secret, model: str, timeout: float = TIMEOUT) -> None:
+    def __init__(self, url: str, key: SecretStr, model: str, timeout: float = TIMEOUT) -> None:
         self.client = Client(url, timeout)
         self.key = key
         self.model = model
@@ -55,7 +55,7 @@ class SpeechEngine:
         form.add_field("response_format", "verbose_json")  # to learn the language it heard
         if language:
             form.add_field("language", language)
-        headers = {"Authorization": f"Bearer {self.key.value}"} if self.key else {}
+        headers = {"Authorization": f"Bearer {self.key.get_secret_value()}"} if self.key else {}
         answer = await self.client.post_json("/audio/transcriptions", "speech engine", data=form, headers=headers)
         text = answer.get("text")
         if not isinstance(text, str):

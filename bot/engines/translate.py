@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.config import Secret
+from pydantic import SecretStr
+
 from bot.engines.common import Client, EngineError, host_of
 
 TIMEOUT = 60.0
@@ -18,7 +19,7 @@ class Translation:
 
 
 class TranslateEngine:
-    def __init__(self, url: str, key: Secret, timeout: float = TIMEOUT) -> None:
+    def __init__(self, url: str, key: SecretStr, timeout: float = TIMEOUT) -> None:
         self.client = Client(url, timeout)
         self.key = key
 
@@ -29,7 +30,7 @@ class TranslateEngine:
     async def translate(self, text: str, source: str | None, target: str) -> Translation:
         body = {"q": text, "source": source or "auto", "target": target, "format": "text"}
         if self.key:
-            body["api_key"] = self.key.value
+            body["api_key"] = self.key.get_secret_value()
         answer = await self.client.post_json("/translate", "translation engine", json=body)
         translated = answer.get("translatedText")
         if not isinstance(translated, str) or (text.strip() and not translated.strip()):

@@ -17,9 +17,9 @@ from typing import Any
 from bot.config import Settings
 from bot.content.loader import Library
 from bot.engines import EngineError, SpeechEngine, TranslateEngine
+from bot.features.heard.feature import heard_message
 from bot.jobs.worker import Outcome, Runner
 from bot.media.files import relative_path, write_private
-from bot.media.heard import heard_message
 from bot.organise.common import prompt_text_nl
 from bot.organise.flag_followups import send_flag_translation
 from bot.organise.media_cards import file_key

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from bot.content.model import Round
 from bot.organise.brief import write_brief
-from bot.organise.commands import OrganiserContext, organiser_command
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.export import TELEGRAM_UPLOAD_LIMIT, Selection, export_zip
 from bot.organise.i18n import ON_
 from bot.organise.parse import BadDate, parse_day
@@ -68,7 +68,10 @@ def _no_such_round(ctx: OrganiserContext, wanted: str, known: Iterable[str]) -> 
     )
 
 
-@organiser_command("export", ON_("every answer as a file: /export [xlsx|csv|csv;|json] [conversation] [live]"))
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
+@router.command("export", ON_("every answer as a file: /export [xlsx|csv|csv;|json] [conversation] [live]"))
 async def export(ctx: OrganiserContext, args: str) -> None:
     """A zipped export, sent as a document; bigger than Telegram allows, it says how to make it on the server."""
     o = ctx.o
@@ -148,7 +151,7 @@ async def export(ctx: OrganiserContext, args: str) -> None:
     ctx.later(job)
 
 
-@organiser_command("brief", ON_("the meeting brief as a web page: /brief [round or walk] [live] [since=2026-11-26]"))
+@router.command("brief", ON_("the meeting brief as a web page: /brief [round or walk] [live] [since=2026-11-26]"))
 async def brief(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     wanted, live_only, since = "", False, None
@@ -197,7 +200,7 @@ async def brief(ctx: OrganiserContext, args: str) -> None:
     ctx.later(job)
 
 
-@organiser_command("stats", ON_("live view: participants, answers per question, response rate; /stats [round or walk]"))
+@router.command("stats", ON_("live view: participants, answers per question, response rate; /stats [round or walk]"))
 async def stats(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     wanted = args.strip().split()[0] if args.strip() else ""

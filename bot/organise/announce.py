@@ -20,8 +20,9 @@ import aiosqlite
 from bot.engine.outgoing import Outgoing
 from bot.i18n import LANGUAGES, pick
 from bot.organise import audience
-from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
+from bot.organise.buttons import button
 from bot.organise.common import language_name
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_
 from bot.organise.parse import record_id
 from bot.store import network
@@ -56,7 +57,10 @@ def _example(known: set[str]) -> str:
     return "default" if "default" in mine or not mine else mine[0]
 
 
-@organiser_command("announce", ON_("send a message to every participant of a community"))
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
+@router.command("announce", ON_("send a message to every participant of a community"))
 async def announce(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     community, filters, body, problem = audience.split(args)  # who it goes to (bot/organise/audience.py)
@@ -140,7 +144,7 @@ async def announce(ctx: OrganiserContext, args: str) -> None:
     ctx.change(change)
 
 
-@organiser_button("ann-send")
+@router.button("ann-send")
 async def send(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
     announcement_id = record_id(rest)
@@ -172,7 +176,7 @@ async def send(ctx: OrganiserContext, rest: str) -> None:
     )
 
 
-@organiser_button("ann-cancel")
+@router.button("ann-cancel")
 async def cancel(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
     announcement_id = record_id(rest)

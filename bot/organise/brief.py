@@ -30,12 +30,12 @@ from bot.organise.brief_meeting import (
     since_block,
     theme_name,
 )
-from bot.organise.brief_parts import quote_html, table
+from bot.organise.brief_parts import footer, head, quote_html, selection_line, table
 from bot.organise.brief_questions import PromptFigures, QuestionWriter, figures
-from bot.organise.brief_style import STYLE, icon
+from bot.organise.brief_style import icon
 from bot.organise.common import role_name
 from bot.organise.i18n import OrganiserTranslator, organiser_translator
-from bot.organise.plain import city_time, language_label
+from bot.organise.plain import language_label
 from bot.organise.quote_extras import with_voices_and_translations
 from bot.organise.quotes import from_row
 from bot.private_files import make_private
@@ -44,38 +44,6 @@ from bot.store import organise as queries
 from bot.store.brief_queries import Scope
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def head(o: OrganiserTranslator, title: str) -> str:
-    return (
-        f'<!doctype html>\n<html lang="{escape(o.language)}"><head><meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        + "<title>"
-        + escape(o.ogettext("Meeting brief"))
-        + f": {escape(title)}</title>\n<style>{STYLE}</style></head><body>"
-    )
-
-
-def selection_line(o: OrganiserTranslator, scope: Scope, zone: ZoneInfo, now: datetime) -> str:
-    parts = [o.format(o.ogettext("Made {moment}"), moment=city_time(o, now, zone))]
-    if scope.since is not None:
-        parts.append(o.format(o.ogettext("answers since {date}"), date=city_time(o, scope.since, zone)))
-    parts.append(o.ogettext("without rehearsals") if scope.live_only else o.ogettext("rehearsals included, if any"))
-    return '<p class="meta">' + escape(" · ".join(parts)) + "</p>"
-
-
-def footer(o: OrganiserTranslator) -> str:
-    return (
-        "<footer>"
-        + escape(
-            o.ogettext(
-                "Only texts an organiser approved are quoted, without names. Participants are counted by a random "
-                "code; this page holds no Telegram id or name. Rehearsals in the terminal simulator are included "
-                "only if this database holds them."
-            )
-        )
-        + "</footer></body></html>"
-    )
 
 
 async def round_brief(

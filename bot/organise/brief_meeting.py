@@ -37,7 +37,7 @@ THEMES = {
 
 
 def starts(meeting: Meeting, zone: ZoneInfo) -> datetime:
-    """As bot/followups/texts.py says it to participants (not imported: that package imports the organiser's)."""
+    """As bot/features/followups/texts.py says it to participants (not imported: that package imports the organiser's)."""
     return local(meeting.date, zone)
 
 

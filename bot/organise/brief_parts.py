@@ -4,14 +4,17 @@ who said it (language, role, the option it goes with) and its translation, and "
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.organise.brief_style import icon
+from bot.organise.brief_style import STYLE, icon
 from bot.organise.common import role_name
 from bot.organise.i18n import OrganiserTranslator
-from bot.organise.plain import language_label
+from bot.organise.plain import city_time, language_label
 from bot.organise.quotes import Quote
+from bot.store.brief_queries import Scope
 
 
 def table(heading: str, counts: Mapping[Any, int], name: Callable[[Any], str], number: str = "") -> str:
@@ -85,3 +88,35 @@ def more_line(o: OrganiserTranslator, count: int) -> str:
 
 def empty(text: str) -> str:
     return f'<p class="empty">{escape(text)}</p>'
+
+
+def head(o: OrganiserTranslator, title: str) -> str:
+    return (
+        f'<!doctype html>\n<html lang="{escape(o.language)}"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        + "<title>"
+        + escape(o.ogettext("Meeting brief"))
+        + f": {escape(title)}</title>\n<style>{STYLE}</style></head><body>"
+    )
+
+
+def selection_line(o: OrganiserTranslator, scope: Scope, zone: ZoneInfo, now: datetime) -> str:
+    parts = [o.format(o.ogettext("Made {moment}"), moment=city_time(o, now, zone))]
+    if scope.since is not None:
+        parts.append(o.format(o.ogettext("answers since {date}"), date=city_time(o, scope.since, zone)))
+    parts.append(o.ogettext("without rehearsals") if scope.live_only else o.ogettext("rehearsals included, if any"))
+    return '<p class="meta">' + escape(" · ".join(parts)) + "</p>"
+
+
+def footer(o: OrganiserTranslator) -> str:
+    return (
+        "<footer>"
+        + escape(
+            o.ogettext(
+                "Only texts an organiser approved are quoted, without names. Participants are counted by a random "
+                "code; this page holds no Telegram id or name. Rehearsals in the terminal simulator are included "
+                "only if this database holds them."
+            )
+        )
+        + "</footer></body></html>"
+    )

@@ -22,6 +22,7 @@ from bot.organise.parse import parse_day
 from bot.private_files import make_private
 from bot.store import Store, network
 from bot.store import organise as queries
+from bot.store.outbox_rows import Addressed, enqueue
 
 
 def who() -> str:
@@ -50,7 +51,7 @@ def run_export(
     with_media: bool = False,
 ) -> int:
     """Write an export to a file, or CSV / JSON Lines to standard output."""
-    from bot.dispatch import load_content
+    from bot.content.configured import load_content
 
     if not settings.db.exists():
         return _no_database(settings)
@@ -159,7 +160,7 @@ def run_brief(
     live_only: bool = False,
 ) -> int:
     """Write the meeting brief of a round or a walk (or of several rounds, one after the other) as one HTML page."""
-    from bot.dispatch import load_content
+    from bot.content.configured import load_content
     from bot.organise.network import build_series_brief
 
     if not settings.db.exists():
@@ -274,7 +275,7 @@ def run_organiser(
                 # The running bot sets this chat's command menu at its next wake: organiser commands, or none.
                 language = await store.call(queries.language_of, "telegram", user_id) or "nl"
                 menu = Outgoing(text="", kind="organiser-menu", menu_language=language, data={"organiser_menu": active})
-                await store.write(queries.enqueue, "telegram", user_id, menu, now)
+                await store.write(enqueue, [Addressed("telegram", user_id, None, menu)], now)
             verb = "added as organiser" if active else "no longer an organiser"
             if active:
                 verb += f" of {', '.join(sorted(set(communities or []))) or 'the whole network'}"

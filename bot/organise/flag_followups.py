@@ -16,7 +16,8 @@ from typing import Any
 
 from bot.engine.outgoing import Outgoing
 from bot.organise.i18n import OrganiserTranslator, organiser_translator
-from bot.store.organise import enqueue, language_of, organisers_of
+from bot.store.organise import language_of, organisers_of
+from bot.store.outbox_rows import Addressed, enqueue
 
 
 def photo_on_the_card(channel: str, source: str) -> dict[str, str]:
@@ -53,7 +54,9 @@ def _follow_flag(
     addresses = organisers_of(db, channel, participant_id) | (set(organisers) if channel == "telegram" else set())
     for address in sorted(addresses):
         text = render(organiser_translator(language_of(db, channel, address)), pseudonym)[:4000]
-        enqueue(db, channel, address, Outgoing(text=text, kind="organiser", data=data or {}), now, participant_id)
+        enqueue(
+            db, [Addressed(channel, address, participant_id, Outgoing(text, kind="organiser", data=data or {}))], now
+        )
     return True
 
 

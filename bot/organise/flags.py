@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.organise.commands import OrganiserContext, button, organiser_command
+from bot.organise.buttons import button
 from bot.organise.common import prompt_text_nl
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_, OrganiserTranslator
 from bot.organise.plain import city_time, question_text
 from bot.store import Store, parse_iso
@@ -73,7 +74,10 @@ def _line(o: OrganiserTranslator, flag: dict[str, Any], zone: Any, library: Any 
     return text
 
 
-@organiser_command("flags", ON_("open safeguarding flags, and what was done with earlier ones"))
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
+@router.command("flags", ON_("open safeguarding flags, and what was done with earlier ones"))
 async def flags(ctx: OrganiserContext, args: str) -> None:
     o, zone = ctx.o, ctx.settings.timezone
     waiting = await flag_list(ctx.store, open_only=True, limit=1000, communities=ctx.scope)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.organise.commands import OrganiserContext, organiser_command
 from bot.organise.common import language_name, local, prompt_text_nl
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_
 from bot.organise.media_cards import attach, extra_lines, extras_for
 from bot.store import Store
@@ -27,7 +27,10 @@ async def recent_media(store: Store, limit: int, communities: frozenset[str] | N
     return [dict(row) for row in rows]
 
 
-@organiser_command("media", ON_("hear and see the latest voice and photo answers, with transcript and translation"))
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
+@router.command("media", ON_("hear and see the latest voice and photo answers, with transcript and translation"))
 async def media(ctx: OrganiserContext, args: str) -> None:
     """The latest voice notes and photos, newest first, each as the file itself with its words."""
     o = ctx.o

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.organise import media_command  # noqa: F401 - registers /media beside /moderate
-from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
+from bot.organise.buttons import button
 from bot.organise.common import role_name
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_
 from bot.organise.media_cards import attach, extra_lines, extras_for
 from bot.organise.parse import record_id
@@ -82,19 +83,20 @@ async def show_next(ctx: OrganiserContext, after_id: int = 0, exclude: int = 0, 
     ctx.replies[-1] = attach(ctx.replies[-1], extras, ctx.settings.media)
 
 
-@organiser_command(
-    "moderate", ON_("approve or hide texts, voice messages and photos before anyone quotes or shows them")
-)
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
+@router.command("moderate", ON_("approve or hide texts, voice messages and photos before anyone quotes or shows them"))
 async def moderate(ctx: OrganiserContext, args: str) -> None:
     await show_next(ctx)
 
 
-@organiser_button("mod-ok")
+@router.button("mod-ok")
 async def approve(ctx: OrganiserContext, rest: str) -> None:
     await _decide(ctx, rest, "mod-ok")
 
 
-@organiser_button("mod-hide")
+@router.button("mod-hide")
 async def hide(ctx: OrganiserContext, rest: str) -> None:
     await _decide(ctx, rest, "mod-hide")
 
@@ -118,7 +120,7 @@ async def _decide(ctx: OrganiserContext, rest: str, action: str) -> None:
     await show_next(ctx, answer_id, exclude=answer_id if current == "pending" else 0, lead=lead)
 
 
-@organiser_button("mod-later")
+@router.button("mod-later")
 async def later(ctx: OrganiserContext, rest: str) -> None:
     """Put a text off: the next one comes; when it is the only one left, it is not shown again and again."""
     shown = record_id(rest)
@@ -131,7 +133,7 @@ async def later(ctx: OrganiserContext, rest: str) -> None:
     await show_next(ctx, shown or 0)
 
 
-@organiser_button("mod-stop")
+@router.button("mod-stop")
 async def stop(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
     waiting = await queries.pending_texts(ctx.store, ctx.scope)

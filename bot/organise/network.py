@@ -123,7 +123,7 @@ def rows(found: list[Shared]) -> list[list[object]]:
 
 
 def run_network_export(settings: Settings, fmt: str, out: str | None, *, live_only: bool = False) -> int:
-    from bot.dispatch import load_content
+    from bot.content.configured import load_content
 
     if fmt not in ("csv", "json"):
         print("samenspraak: the network export is CSV or JSON", file=sys.stderr)
@@ -185,7 +185,7 @@ def compare_html(found: list[Shared], now: datetime, language: str = "nl") -> st
 
 
 def run_compare_brief(settings: Settings, out: str, language: str | None = "nl") -> int:
-    from bot.dispatch import load_content
+    from bot.content.configured import load_content
 
     found = shared_prompts(load_content(settings), settings.db, live_only=False)
     make_private(Path(out)).write_text(compare_html(found, datetime.now(UTC), language or "nl"), encoding="utf-8")

@@ -16,8 +16,9 @@ import aiosqlite
 
 from bot.content import sequence
 from bot.content.model import Round
-from bot.organise.commands import OrganiserContext, button, organiser_button, organiser_command
+from bot.organise.buttons import button
 from bot.organise.common import local_now
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import ON_
 from bot.organise.parse import record_id
 from bot.organise.scope import covers
@@ -36,7 +37,10 @@ def _state(ctx: OrganiserContext, round_id: str) -> str:
     return "⏳ " + o.ogettext("to come")
 
 
-@organiser_command("round", ON_("rounds in sequence: /round, /round close ROUND, /round results ROUND"))
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
+@router.command("round", ON_("rounds in sequence: /round, /round close ROUND, /round results ROUND"))
 async def round_command(ctx: OrganiserContext, args: str) -> None:
     o = ctx.o
     words = args.split()
@@ -68,7 +72,7 @@ async def round_command(ctx: OrganiserContext, args: str) -> None:
 async def _close(ctx: OrganiserContext, conversation: Round) -> None:
     """The round closes and the log says so in one transaction; then the round after it opens and the results go
     out (each once, noted in `round_status`, as the minute tick would do it)."""
-    from bot.followups.rounds import close_in, sync_rounds
+    from bot.features.followups.rounds import close_in, sync_rounds
 
     o = ctx.o
 
@@ -97,7 +101,7 @@ def _closed(ctx: OrganiserContext, conversation: Round) -> str:
 
 
 async def _results(ctx: OrganiserContext, conversation: Round) -> None:
-    from bot.followups.results import queue_results
+    from bot.features.results.feature import queue_results
 
     o = ctx.o
 
@@ -121,7 +125,7 @@ def _parse_moment(ctx: OrganiserContext, day: str, clock: str) -> datetime | Non
     return moment.replace(tzinfo=ctx.settings.timezone)
 
 
-@organiser_command("walkdate", ON_("group walks on dates: /walkdate, or /walkdate WALK 2026-12-20 14:00"))
+@router.command("walkdate", ON_("group walks on dates: /walkdate, or /walkdate WALK 2026-12-20 14:00"))
 async def walkdate(ctx: OrganiserContext, args: str) -> None:
     o, zone = ctx.o, ctx.settings.timezone
     words = args.split()
@@ -170,7 +174,7 @@ async def walkdate(ctx: OrganiserContext, args: str) -> None:
     ctx.change(change, messages_others=True)
 
 
-@organiser_button("wd-cancel")
+@router.button("wd-cancel")
 async def walkdate_cancel(ctx: OrganiserContext, rest: str) -> None:
     walk_date = record_id(rest)  # not `int(rest)` after `isdigit()`: `²` and 30 digits pass that and then raise
     if walk_date is not None:

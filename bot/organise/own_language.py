@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.organise.commands import OrganiserContext, organiser_command
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.i18n import LANGUAGES, ON_, organiser_translator
 from bot.store import Store
 from bot.store import organise as queries
@@ -37,7 +37,10 @@ def _save(channel: str, address: str, language: str, now: datetime) -> queries.W
     return write
 
 
-@organiser_command("organiser_language", ON_("the language of your organiser messages: nl, fr or en"))
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
+@router.command("organiser_language", ON_("the language of your organiser messages: nl, fr or en"))
 async def choose(ctx: OrganiserContext, args: str) -> None:
     wanted = args.strip().lower()[:2]
     if wanted not in LANGUAGES:

@@ -18,17 +18,17 @@ from typing import TYPE_CHECKING, Any
 from bot.content.loader import Library
 from bot.distress import kinds_of, lists_of, match
 from bot.engine import events
-from bot.engine.outgoing import Outgoing, Record, Result
+from bot.engine.outgoing import Record, Result
 from bot.organise.care import care_message
-from bot.organise.commands import OrganiserContext, button, organiser_button
 from bot.organise.common import prompt_text_nl
+from bot.organise.context import OrganiserContext, OrganiserRouter
 from bot.organise.flag_followups import photo_on_the_card
-from bot.organise.i18n import ON_, organiser_translator
+from bot.organise.flag_text import flag_message
 from bot.organise.parse import record_id
 from bot.store import organise as queries
 
 if TYPE_CHECKING:
-    from bot.dispatch import Dispatcher
+    from bot.hub import Hub as Dispatcher
 
 EXCERPT = 600  # characters of the answer shown in the flag; the full text is in the export
 
@@ -52,7 +52,7 @@ def _texts(result: Result) -> Iterable[tuple[dict[str, Any], str]]:
         value = record.data.get("value")
         if record.kind == "answer_edit" and isinstance(value, dict) and isinstance(value.get("text"), str):
             yield {"answer_id": record.data.get("answer_id")}, value["text"]
-        if record.kind == "heard_typed":  # words typed instead of a transcript (bot/media/heard.py)
+        if record.kind == "heard_typed":  # words typed instead of a transcript (bot/features/heard/feature.py)
             yield {"answer_id": record.data.get("answer_id")}, record.data["text"]
 
 
@@ -97,56 +97,6 @@ def inspect(dispatcher: Dispatcher, result: Result, event: events.Event | None =
         )
 
 
-def flag_message(flag_id: int, data: dict[str, Any], language: str | None) -> Outgoing:
-    """What each organiser sees at once: the pseudonym, the words, the answer, and what they can do."""
-    o = organiser_translator(language)
-    lines = [
-        "🚨 "
-        + o.format(
-            o.ogettext("Safeguarding: participant {pseudonym} wrote words that can signal distress or danger."),
-            pseudonym=data["pseudonym"],
-        ),
-        o.format(o.ogettext("Words: {words}"), words=", ".join(data["words"])),
-    ]
-    if data.get("kinds"):
-        lines.append(o.format(o.ogettext("About: {kinds}"), kinds=", ".join(kind_names(o, data["kinds"]))))
-    if data.get("prompt_id"):
-        question = data.get("question") or data["prompt_id"]
-        lines.append(o.format(o.ogettext("Question: {prompt}"), prompt=question))
-    elif data.get("outside"):
-        lines.append(o.ogettext("Typed outside a question: it was not kept as an answer, only with this flag."))
-    lines += [
-        "",
-        "«" + data["excerpt"] + "»",
-        "",
-        o.ogettext(
-            "Please read it and decide whether someone should reach out. The participant does not know about this "
-            "flag. You can send them the emergency and listening lines in their language, without learning who they "
-            "are."
-        ),
-    ]
-    return Outgoing(
-        text="\n".join(lines)[:4000],
-        buttons=(
-            (button("💬 " + o.ogettext("Send them the help lines"), "sg-care", flag_id),),
-            (button("✅ " + o.ogettext("Mark as handled"), "sg-done", flag_id),),
-        ),
-        kind="organiser",
-    )
-
-
-KIND_NAMES = {
-    "suicide": ON_("suicide or self-harm"),
-    "sexual-violence": ON_("sexual violence"),
-    "violence": ON_("violence or threats"),
-    "exploitation": ON_("exploitation or trafficking"),
-}
-
-
-def kind_names(o: Any, kinds: Iterable[str]) -> list[str]:
-    return [o.ogettext(KIND_NAMES[kind]) if kind in KIND_NAMES else kind for kind in kinds]
-
-
 def _kinds(flag: dict[str, Any]) -> list[str]:
     try:
         kinds = json.loads(flag.get("kinds") or "[]")
@@ -155,7 +105,10 @@ def _kinds(flag: dict[str, Any]) -> list[str]:
     return [str(kind) for kind in kinds] if isinstance(kinds, list) else []
 
 
-@organiser_button("sg-care")
+router = OrganiserRouter()  # included in the organiser table, bot/organise/table.py
+
+
+@router.button("sg-care")
 async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
     """An organiser sends a flagged participant the help lines; the flag counts as handled."""
     o = ctx.o
@@ -174,7 +127,7 @@ async def send_help_lines(ctx: OrganiserContext, rest: str) -> None:
     ctx.reply("✅ " + o.format(o.ogettext("The help lines were sent to {pseudonym}."), pseudonym=flag["pseudonym"]))
 
 
-@organiser_button("sg-done")
+@router.button("sg-done")
 async def mark_handled(ctx: OrganiserContext, rest: str) -> None:
     o = ctx.o
     flag_id = record_id(rest)

@@ -19,18 +19,13 @@ from bot.organise.parse import record_id
 from bot.store import network
 
 if TYPE_CHECKING:
-    from bot.organise.commands import OrganiserContext
+    from bot.organise.context import OrganiserContext
 
 Scope = frozenset[str] | None  # None: a network organiser
 
 
 def covers(scope: Scope, community: str | None) -> bool:
     return scope is None or (community is not None and community in scope)
-
-
-def describe(scope: Scope) -> str | list[str]:
-    """For the organiser log: which communities the organiser acted for."""
-    return "network" if scope is None else sorted(scope)
 
 
 def community_named(library: Library, token: str) -> str | None:

@@ -16,7 +16,7 @@ from bot.store import Store
 from bot.store.faults import participants_on, prompts_in_use
 
 if TYPE_CHECKING:
-    from bot.dispatch import Dispatcher
+    from bot.hub import Hub as Dispatcher
 
 log = logging.getLogger(__name__)
 

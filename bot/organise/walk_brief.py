@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content.walks import Walk
 from bot.i18n import pick
-from bot.organise.brief import footer, head, selection_line
-from bot.organise.brief_parts import empty, more_line, quote_html, table
+from bot.organise.brief_parts import empty, footer, head, more_line, quote_html, selection_line, table
 from bot.organise.brief_style import icon
 from bot.organise.i18n import OrganiserTranslator
 from bot.organise.plain import language_label

@@ -18,6 +18,7 @@ from weakref import WeakValueDictionary
 
 from bot.clock import Clock
 from bot.config import QuietHours
+from bot.outbox.kinds import Kinds
 from bot.store import OutboxRow, Store
 from bot.store.faults import forget_traces
 from bot.store.outbox_rows import still_waiting
@@ -29,34 +30,8 @@ log = logging.getLogger(__name__)
 # Telegram outage of some minutes would lose replies and prompts. The pause grows to this and stays there.
 LONGEST_RETRY_PAUSE = 300
 CLAIM_BATCH = 100
-RENDERED_KINDS = frozenset(
-    {
-        "reminder",
-        "walk_card",
-        "walk_end",
-        "walk_followup",
-        # follow-ups (bot/followups/render.py)
-        "next_prompt",
-        "meeting_invite",
-        "meeting_change",
-        "meeting_cancelled",
-        "meeting_reminder",
-        "idea_update",
-        "minority",
-        # a network of communities (bot/followups/results.py, bot/organise/walk_signup.py)
-        "round_results",
-        "walk_date_call",
-        "walk_date_invite",
-        "majority",
-    }
-)
-# Follow-ups that are never stale while their render still finds them relevant: a prompt that waited for its moment
-# is the participant's current prompt however late (expired, they would wait for it forever), and an invitation, a
-# change notice or a cancellation matters until the meeting would have begun (their render checks): someone who
-# paused must not turn up to a cancelled meeting. Everything else expires after the grace.
-NEVER_EXPIRE = frozenset(
-    {"next_prompt", "meeting_invite", "meeting_change", "meeting_cancelled", "walk_date_call", "walk_date_invite"}
-)
+# Which kinds are rendered at sending and which never expire comes from the kinds registry (bot/outbox/kinds.py),
+# filled by the feature packages in bot/features/wiring.py.
 
 
 def unowned(row: OutboxRow) -> bool:
@@ -106,6 +81,7 @@ class Sender:
         grace: timedelta = timedelta(hours=12),
         concurrency: int = 32,
         render: Render | None = None,
+        kinds: Kinds | None = None,
     ) -> None:
         self.store = store
         self.channel = channel
@@ -120,6 +96,8 @@ class Sender:
         # Asked just before a row goes: False when its recipient may no longer have it (an organiser's file).
         self.may_deliver: Callable[[OutboxRow], Awaitable[bool]] | None = None
         self.render = render
+        self.rendered = (kinds or Kinds()).rendered
+        self.never_expire = (kinds or Kinds()).never_expire
         self._slots = asyncio.Semaphore(concurrency)
         # Per chat, the reply waiting for its retry and when it is retried: one written meanwhile waits behind it.
         self._waiting: dict[str, tuple[int, datetime]] = {}
@@ -226,10 +204,10 @@ class Sender:
     async def _send(self, row: OutboxRow) -> tuple[str, datetime | None]:
         now = self.clock.now()
         first_due = row.first_due_at or row.due_at
-        if row.scheduled and row.kind not in NEVER_EXPIRE and self._lateness(first_due, now) > self.grace:
+        if row.scheduled and row.kind not in self.never_expire and self._lateness(first_due, now) > self.grace:
             await self.store.mark_failed(row.id, "expired: more than the grace period late", status="expired")
             return "expired", None
-        if self.render is not None and row.kind in RENDERED_KINDS:
+        if self.render is not None and row.kind in self.rendered:
             try:
                 payload = self.render(row)
                 if inspect.isawaitable(payload):

@@ -16,8 +16,9 @@ from typing import Any
 
 import aiosqlite
 
+from bot.engine.outgoing import Outgoing
 from bot.store.connection import iso, parse_iso
-from bot.store.outbox_rows import OUTBOX_INSERT, OUTBOX_VALUES, outbox_values
+from bot.store.outbox_rows import Addressed
 from bot.store.records import writer
 from bot.store.sqlite import Store
 
@@ -42,24 +43,11 @@ class NewRow:
     due_at: datetime
     scheduled: bool = True
 
-
-async def enqueue(db: aiosqlite.Connection, rows: Iterable[NewRow], now: datetime) -> int:
-    """Rows for many recipients at once (a meeting's invitations, an idea's news): one executemany, no ids back."""
-    values = [
-        outbox_values(
-            row.recipient.participant_id,
-            row.recipient.channel,
-            row.recipient.address,
-            row.kind,
-            {"text": "", **row.payload},
-            row.due_at,
-            row.scheduled,
-            now,
-        )
-        for row in rows
-    ]
-    await db.executemany(OUTBOX_INSERT + OUTBOX_VALUES, values)
-    return len(values)
+    @property
+    def addressed(self) -> Addressed:
+        """For `bot.store.outbox_rows.enqueue`: the payload holds ids, its text is rendered when it is sent."""
+        message = Outgoing("", kind=self.kind, due_at=self.due_at, scheduled=self.scheduled, data=self.payload)
+        return Addressed(self.recipient.channel, self.recipient.address, self.recipient.participant_id, message)
 
 
 def cancel_pending(

@@ -1,4 +1,4 @@
-"""What the participant made of a transcript read back to them ("I heard…", `bot/media/heard.py`).
+"""What the participant made of a transcript read back to them ("I heard…", `bot/features/heard/feature.py`).
 
 Each writer checks that the answer is the participant's own, in the transaction of the button or message.
 """
@@ -13,6 +13,15 @@ from typing import Any
 from bot.store.connection import iso
 from bot.store.jobs import add_job
 from bot.store.records import writer
+
+
+def transcribed_answer(db: sqlite3.Connection, participant_id: int, answer_id: int) -> bool:
+    """The answer is theirs and has a transcript (what an "I heard…" button may act on)."""
+    row = db.execute(
+        "SELECT 1 FROM answers a JOIN transcripts t ON t.answer_id = a.id WHERE a.id = ? AND a.participant_id = ?",
+        (answer_id, participant_id),
+    ).fetchone()
+    return row is not None
 
 
 def _theirs(db: sqlite3.Connection, participant_id: int, answer_id: Any) -> bool:

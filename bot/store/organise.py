@@ -20,8 +20,8 @@ from bot.config import Settings
 from bot.engine.outgoing import Outgoing
 from bot.store.connection import in_thread, iso
 from bot.store.events import close_inbox
-from bot.store.outbox_rows import OutboxRow, insert_and_claim
-from bot.store.records import SENDS_TO_OTHERS, writer
+from bot.store.outbox_rows import Addressed, OutboxRow, enqueue, insert_and_claim
+from bot.store.records import writer
 from bot.store.sqlite import Store
 
 Write = Callable[[aiosqlite.Connection], Awaitable[None]]
@@ -126,29 +126,13 @@ async def actions(store: Store, limit: int = 100) -> list[dict[str, Any]]:
 
 
 # -- messages to organisers ------------------------------------------------------------------------------------------
-def enqueue(
-    db: sqlite3.Connection,
-    channel: str,
-    address: str,
-    message: Outgoing,
-    now: datetime,
-    participant_id: int | None = None,
-    *,
-    claim: bool = False,
-) -> OutboxRow | None:
-    """An outbox row outside a participant's own event (to an organiser, or an announcement to a participant).
-
-    With `claim` the row is written already in flight and returned, for the caller to hand to the sender at once
-    (a reply); otherwise it waits for the sender's next round.
-    """
-    claimed = insert_and_claim(db, participant_id, channel, address, [message], now, claim=claim, language=None)
-    return claimed[0] if claimed else None
-
-
 def _enqueue_each(db: sqlite3.Connection, rows: list[tuple[str, str, Outgoing, int | None]], now: datetime) -> None:
     """Many rows in one trip to the database thread (an announcement to every participant)."""
-    for channel, address, message, participant_id in rows:
-        enqueue(db, channel, address, message, now, participant_id)
+    enqueue(
+        db,
+        [Addressed(channel, address, participant_id, message) for channel, address, message, participant_id in rows],
+        now,
+    )
 
 
 async def inbox_handled(store: Store, channel: str, key: str) -> bool:
@@ -330,7 +314,6 @@ def cancel_announcement(announcement_id: int) -> Write:
 
 # -- safeguarding ----------------------------------------------------------------------------------------------------
 # A flag goes to the organisers at once: the live bot wakes its sender for it, as for a group walk's cards.
-SENDS_TO_OTHERS.add("safeguarding")
 
 
 @writer("safeguarding")
@@ -397,7 +380,7 @@ def tell_organisers(
 ) -> None:
     """Queue the flag to these organisers, each in their own language; with none, it waits (`told_at` empty)."""
     # Rendered here, in the organiser package, so the store does not need to know organiser words.
-    from bot.organise.safeguarding import flag_message
+    from bot.organise.flag_text import flag_message
 
     for address in addresses:
         language = organiser_language_of(db, detail["channel"], address)
@@ -405,7 +388,7 @@ def tell_organisers(
         message = flag_message(flag_id, detail, language)
         if detail.get("attach"):  # a voice note's flag carries the recording itself (bot/jobs/runners.py)
             message = replace(message, data={**message.data, **detail["attach"]})
-        enqueue(db, detail["channel"], address, message, now, participant_id)
+        enqueue(db, [Addressed(detail["channel"], address, participant_id, message)], now)
     if addresses:
         db.execute("UPDATE safeguarding_flags SET told_at = ? WHERE id = ?", (iso(now), flag_id))
 
@@ -456,7 +439,7 @@ def handle_flag(flag_id: int, by: str, now: datetime) -> Write:
 
 def message_to_participant(participant_id: int, channel: str, address: str, message: Outgoing, now: datetime) -> Write:
     async def write(db: aiosqlite.Connection) -> None:
-        await in_thread(db, enqueue, channel, address, message, now, participant_id)
+        await in_thread(db, enqueue, [Addressed(channel, address, participant_id, message)], now)
 
     return write
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -152,6 +153,58 @@ def insert_and_claim(
         for message, row_id, now_and_unscheduled in zip(messages, row_ids, sending, strict=True)
         if now_and_unscheduled
     ]
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """One message for one recipient: a participant's chat, an organiser's, a group chat (no participant)."""
+
+    channel: str
+    address: str
+    participant_id: int | None
+    message: Outgoing
+
+
+def enqueue(
+    db: sqlite3.Connection, rows: Iterable[Addressed], now: datetime, *, claim: bool = False
+) -> list[OutboxRow]:
+    """The one way to put messages in the outbox outside an event's own replies: for one recipient or many (a
+    meeting's invitations, an announcement, a group walk's cards, a flag to every organiser).
+
+    Without `claim` every row waits for the sender, written in one statement. With `claim`, rows due now are
+    written already in flight and handed back, for the caller to give to the sender at once (an organiser's reply).
+    """
+    rows = list(rows)
+    if claim:
+        return [
+            claimed
+            for row in rows
+            for claimed in insert_and_claim(
+                db, row.participant_id, row.channel, row.address, [row.message], now, claim=True, language=None
+            )
+        ]
+    values = [
+        value
+        for row in rows
+        for value in outbox_values(
+            row.participant_id,
+            row.channel,
+            row.address,
+            row.message.kind,
+            row.message.payload(),
+            row.message.due_at or now,
+            row.message.scheduled,
+            now,
+        )
+    ]
+    for start in range(0, len(rows), BATCH):  # SQLite allows 32,766 values in one statement: 10 a row
+        batch = values[start * 10 : (start + BATCH) * 10]
+        marks = ", ".join(OUTBOX_VALUES for _ in range(len(batch) // 10))
+        db.execute(f"{OUTBOX_INSERT}{marks}", batch)
+    return []
+
+
+BATCH = 1000
 
 
 def claim_rows(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:

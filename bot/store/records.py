@@ -17,10 +17,6 @@ Writer = Callable[[sqlite3.Connection, int, dict[str, Any], datetime], None]
 
 WRITERS: dict[str, Writer] = {}
 
-# Record kinds whose writer puts messages in the outbox for someone else (a group walk's walkers): the live bot
-# wakes its sender for them, as it does for scheduled messages, since it only hands on the event's own replies.
-SENDS_TO_OTHERS: set[str] = set()
-
 
 def writer(kind: str) -> Callable[[Writer], Writer]:
     def register(function: Writer) -> Writer:

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.store.connection import iso, parse_iso
 from bot.store.outbox_rows import OUTBOX_INSERT, OUTBOX_VALUES, outbox_values
-from bot.store.records import SENDS_TO_OTHERS, writer
+from bot.store.records import writer
 
 ENROLLED = "p.stage = 'ready' AND p.consent_version IS NOT NULL AND p.active = 1"
 CALL, INVITE = "walk_date_call", "walk_date_invite"  # outbox kinds, rendered when sent
@@ -100,7 +100,6 @@ def part_of(db: sqlite3.Connection, walk_date: int, participant_id: int) -> dict
 
 
 RSVP = ("yes", "maybe", "no")
-SENDS_TO_OTHERS.add("walk_date_lead")  # the first leader's sign-up invites the newcomers: the sender goes at once
 
 
 @writer("walk_date_lead")

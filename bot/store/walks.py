@@ -2,7 +2,7 @@
 
 A walk alone lives in the participant's own feature state; a group walk is shared, so it has its own rows. The
 writers below run inside the transaction of the event that caused them (`Result.records`), or inside the group
-chat's own transaction (`bot/group_walks.py`), so a group's stop, its members' cards and the answer that moved it
+chat's own transaction (`bot/features/walks/group_chat.py`), so a group's stop, its members' cards and the answer that moved it
 commit together or not at all.
 """
 
@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.engine.outgoing import Outgoing
-from bot.engine.walks import GroupWalk, Member
+from bot.engine.walk_groups import GroupWalk, Member
 from bot.store.connection import iso, parse_iso
-from bot.store.outbox_rows import insert_outbox
-from bot.store.records import SENDS_TO_OTHERS, writer
+from bot.store.outbox_rows import Addressed, enqueue
+from bot.store.records import writer
 
 # Group walks untouched this long are deleted with their members when the next one starts.
 KEEP_IDLE = timedelta(days=7)
@@ -142,13 +142,6 @@ def follow_up_sent(db: sqlite3.Connection, participant_id: int) -> dict[str, Any
 
 
 # -- writing (inside a transaction) ----------------------------------------------------------------------------
-def enqueue(
-    db: sqlite3.Connection, channel: str, address: str, participant_id: int | None, message: Outgoing, now: datetime
-) -> None:
-    """An outbox row for someone other than the participant of the event: a group chat, or another walker."""
-    insert_outbox(db, participant_id, channel, address, message, now)
-
-
 def create_group(db: sqlite3.Connection, group: GroupWalk, now: datetime) -> None:
     # Group walks untouched for a week go when a new one starts (ended, or left open by a volunteer who went):
     # the volunteer's address and the names of those who never opened the bot are not kept for long.
@@ -269,10 +262,14 @@ def _write_member(db: sqlite3.Connection, participant_id: int, data: dict[str, A
     member_progress(db, participant_id, data["code"], data["reflection"], data["finished"], now)
 
 
-SENDS_TO_OTHERS.add("walk_outbox")
-
-
 @writer("walk_outbox")
 def _write_outbox(db: sqlite3.Connection, participant_id: int, data: dict[str, Any], now: datetime) -> None:
-    for row in data["rows"]:
-        enqueue(db, row["channel"], row["address"], row.get("participant_id"), outgoing_from(row["message"]), now)
+    rows = data["rows"]
+    enqueue(
+        db,
+        [
+            Addressed(row["channel"], row["address"], row.get("participant_id"), outgoing_from(row["message"]))
+            for row in rows
+        ],
+        now,
+    )

@@ -22,19 +22,18 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Job, Typ
 from bot.callback_data import Answer, Skip, decode
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.dispatch import Dispatcher, Handled
+from bot.dispatch import Dispatcher
 from bot.engine import events
+from bot.features.walks.group_chat import GroupEvent, handle_group
 from bot.flood import FloodGate
-from bot.group_walks import GroupEvent, handle_group
+from bot.handled import Handled
 from bot.i18n import available_languages
 from bot.jobs.service import build_worker, engines_line, telegram_fetcher
 from bot.media.files import sweep_orphans
 from bot.organise.access import Organisers, file_gate
-from bot.organise.menus import start_live as start_organisers
 from bot.outbox import Sender
 from bot.store import Store
 from bot.store.faults import unwritable
-from bot.store.records import SENDS_TO_OTHERS
 from bot.store.retention import purge, purge_files
 from bot.telegram.buttons import acknowledge, answer_button
 from bot.telegram.channel import CHANNEL, TelegramChannel, menu_commands
@@ -42,6 +41,7 @@ from bot.telegram.convert import GroupIncoming, group_incoming, incoming
 from bot.telegram.faults import UNAUTHORIZED, PollingErrors, Stopped, guarded, replay_stored
 from bot.telegram.inbox import InboxRequest
 from bot.telegram.limits import TelegramLimits
+from bot.telegram.menus import start_live as start_organisers
 from bot.telegram.poison import UpdateKeeper
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.webhook import WebhookServer
@@ -78,6 +78,7 @@ class LiveBot:
             timezone=settings.timezone,
             grace=settings.grace,
             render=self.dispatcher.render,
+            kinds=self.dispatcher.kinds,
         )
         self._wake_job: Job[Any] | None = None
         self._wake_at: datetime | None = None
@@ -111,7 +112,7 @@ class LiveBot:
         )
         builder = (
             ApplicationBuilder()
-            .token(self.settings.token.value)
+            .token(self.settings.token.get_secret_value())
             .base_url(self.settings.bot_api_base)
             .base_file_url(self.settings.bot_file_base)
             .request(self._requests[0])
@@ -199,12 +200,14 @@ class LiveBot:
 
     def _wakes_sooner(self, handled: Handled) -> bool:
         """Whether what this event scheduled is due before the armed wake-up (most reminders are not)."""
-        if not handled.wakes_later:
+        others = self.dispatcher.kinds.sends_to_others  # rows for others: a group walk's cards, an organiser's flag
+        to_others = any(record.kind in others for record in handled.result.records)
+        if not (handled.wakes_later or to_others):
             return False
         if self._wake_job is None or self._wake_at is None:
             return True
-        if any(record.kind in SENDS_TO_OTHERS for record in handled.result.records):
-            return True  # rows for others (a group walk's cards, an organiser's flag) are due now
+        if to_others:
+            return True  # rows for others are due now
         later = [message.due_at for message in handled.result.messages if message.due_at is not None]
         unclaimed = len(handled.result.messages) - len(handled.claimed)
         return not later or len(later) < unclaimed or min(later) < self._wake_at
@@ -274,13 +277,13 @@ class LiveBot:
         if self.application.job_queue is not None:
             self.application.job_queue.run_repeating(self.purge, interval=timedelta(days=1), first=timedelta(days=1))
         await self._set_default_menus()
-        await start_organisers(self)
+        await start_organisers(self.application.bot, self.dispatcher, self.flush)
         overtaken = await self.store.inbox_close_overtaken(CHANNEL, self.clock.now())
         if overtaken:
             log.warning("%d update(s) that failed before later ones of their chat were not replayed", overtaken)
         await self.flush()  # what was in flight at the last stop goes before the replies to replayed updates
-        await replay_stored(self)
-        # Meetings and ideas in the content files, the minority round: now, then every minute (bot/followups/).
+        await replay_stored(self.application, self.store, self.clock.now)
+        # Meetings and ideas in the content files, the minority round: now, then every minute (bot/features/followups/).
         await self.dispatcher.followups.tick(force=True)
         if self.application.job_queue is not None:
             self.application.job_queue.run_repeating(self._follow_up, interval=FOLLOW_UP_EVERY, first=FOLLOW_UP_EVERY)

@@ -17,7 +17,7 @@ from telegram.ext import ExtBot
 
 from bot.engine.notices import command_menu
 from bot.i18n import translator
-from bot.organise.menus import organiser_commands
+from bot.organise.commands import organiser_menu
 from bot.outbox import Blocked, RetryLater, Unauthorized, Undeliverable
 from bot.store import OutboxRow
 
@@ -64,6 +64,13 @@ def _read_file(path: Path) -> bytes | None:
 
 def menu_commands(language: str) -> list[BotCommand]:
     return [BotCommand(name, description) for name, description in command_menu(translator(language))]
+
+
+def organiser_commands(language: str | None) -> list[BotCommand]:
+    """An organiser's menu: the participant commands, then the organiser commands, in their language."""
+    return menu_commands(language or "nl") + [
+        BotCommand(name, description[:256]) for name, description in organiser_menu(language)
+    ]
 
 
 # Bot API method names are case-insensitive. Spelled this way, `do_api_request` does not take them for the

@@ -16,7 +16,12 @@ from bot.logs import without_token
 from bot.store.faults import set_aside
 
 if TYPE_CHECKING:
-    from bot.telegram.app import LiveBot
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from telegram.ext import Application
+
+    from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +72,20 @@ class PollingErrors:
         self.failures = 0
 
 
-async def replay_stored(live: LiveBot) -> None:
+async def replay_stored(
+    application: Application[Any, Any, Any, Any, Any, Any], store: Store, now: Callable[[], datetime]
+) -> None:
     """Handle the updates stored before the last stop; one that no longer parses is set aside, not fatal."""
-    now = live.clock.now
-    for key, raw in await live.store.inbox_open("telegram"):
+    for key, raw in await store.inbox_open("telegram"):
         try:
             data: Any = json.loads(raw)
-            update = Update.de_json(data, live.application.bot)
+            update = Update.de_json(data, application.bot)
         except Exception as error:  # stored by an older version, or before parsing was checked
             reason = f"stored update cannot be parsed ({type(error).__name__})"
-            total = await set_aside(live.store, "telegram", key, None, {"stored": raw}, reason, now())
+            total = await set_aside(store, "telegram", key, None, {"stored": raw}, reason, now())
             log.error("update %s set aside: %s (%d set aside so far)", key, reason, total)
             continue
         if update is None:
             continue
         log.info("handling update %s stored before the last stop", key)
-        await live.application.process_update(update)
+        await application.process_update(update)

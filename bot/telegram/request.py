@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -69,13 +68,15 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data and request_data.contains_files else None
         fields = request_data.json_parameters if request_data else {}
-        if isinstance(read_timeout, DefaultValue):
+        # "Use `if parameter is (not) BaseRequest.DEFAULT_NONE:` to check if the parameter was set" (the
+        # library's documented way): its `DefaultValue` class lives in a private module we do not import.
+        if read_timeout is BaseRequest.DEFAULT_NONE:
             read_timeout = self._read_timeout
-        if isinstance(connect_timeout, DefaultValue):
+        if connect_timeout is BaseRequest.DEFAULT_NONE:
             connect_timeout = self._connect_timeout
-        if isinstance(write_timeout, DefaultValue):
+        if write_timeout is BaseRequest.DEFAULT_NONE:
             write_timeout = self._media_write_timeout if files else self._write_timeout
-        if isinstance(pool_timeout, DefaultValue):
+        if pool_timeout is BaseRequest.DEFAULT_NONE:
             pool_timeout = None
         # aiohttp has no separate write timeout: the whole request may take connect + write + read.
         parts = [value for value in (connect_timeout, write_timeout, read_timeout) if value is not None]

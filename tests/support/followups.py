@@ -127,6 +127,7 @@ class World:
             timezone=settings.timezone,
             grace=settings.grace,
             render=self.dispatcher.render,
+            kinds=self.dispatcher.kinds,
         )
 
     @classmethod

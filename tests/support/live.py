@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.telegram.app import serve
@@ -69,7 +70,7 @@ async def running_bot(settings: Settings) -> AsyncIterator[Running]:
     """The real bot (`serve`) with these settings, talking to a fresh fake Bot API."""
     api = FakeBotAPI()
     await api.start()
-    live_settings = replace(settings, token=replace(settings.token, value=api.token), api_url=api.url)
+    live_settings = replace(settings, token=SecretStr(api.token), api_url=api.url)
     running = Running(api, live_settings)
     await running.start()
     try:

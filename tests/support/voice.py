@@ -11,8 +11,9 @@ from typing import Any
 
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.dispatch import Dispatcher, Handled
+from bot.dispatch import Dispatcher
 from bot.engine import events
+from bot.handled import Handled
 from bot.jobs.runners import Runners
 from bot.jobs.service import build_worker
 from bot.jobs.worker import JobWorker
