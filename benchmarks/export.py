@@ -174,7 +174,9 @@ def floor(kind: str, db: str, out: str) -> None:
 
 
 def timed(args: list[str], *, module: list[str] | None = None) -> tuple[float, float]:
-    """Wall time of one whole process, and its peak resident memory in MB (from the kernel)."""
+    """Wall time of one whole process, and its peak resident memory in MB (from the kernel).
+
+    Its CPU seconds go to stderr too: on a machine shared with other work they vary far less than wall time."""
     environment = {**os.environ, "SAMENSPRAAK_CONVERSATIONS": str(ROOT / "conversations")}
     environment.pop("SAMENSPRAAK_TOKEN", None)
     # Both sides import as an installed bot does, from compiled bytecode, not by compiling every module per run.
@@ -186,6 +188,8 @@ def timed(args: list[str], *, module: list[str] | None = None) -> tuple[float, f
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"export failed: {args}")
+    what = " ".join(args[:2]) if module else " ".join(args[2:5])
+    print(f"  {what}: {elapsed:.2f} s, {usage.ru_utime + usage.ru_stime:.2f} s CPU", file=sys.stderr)
     return elapsed, usage.ru_maxrss / 1024  # Linux reports kilobytes
 
 

@@ -338,7 +338,7 @@ def rows_of_semicolon(path: Path) -> list[dict[str, str]]:
 async def test_media_lookups_are_left_out_only_while_their_tables_are_empty(tmp_path: Path) -> None:
     import sqlite3
 
-    from bot.organise.export_media import MEDIA_PARTS, media_parts
+    from bot.store.export_queries import MEDIA_PARTS, media_parts
 
     store = await Store.open(tmp_path / "m.sqlite3")
     await store.close()

@@ -10,9 +10,6 @@ Rows never hold a Telegram id or a name: participants are known by their random 
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import json
 import zipfile
 from datetime import datetime
@@ -33,6 +30,7 @@ from bot.organise.export_columns import (
     Selection,
     parse_day,
 )
+from bot.organise.export_csv import write_csv
 from bot.organise.export_rows import RAW_AT, AnswerReader, RowMaker
 from bot.organise.export_xlsx import write_xlsx
 from bot.organise.i18n import organiser_translator
@@ -59,26 +57,6 @@ __all__ = [
 def neutralise(value: str) -> str:
     """A cell that a spreadsheet would run as a formula is kept as text by a leading apostrophe (OWASP)."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def write_csv(reader: AnswerReader, maker: RowMaker, out: IO[bytes], separator: str = ",") -> int:
-    """CSV as Excel opens it: UTF-8 with a byte order mark, one header row, formulas neutralised."""
-    out.write(codecs.BOM_UTF8)  # the BOM by hand: the utf-8-sig codec encodes in Python, row by row
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
-    try:
-        writer = csv.writer(text, delimiter=separator, lineterminator="\r\n")
-        writer.writerow(NAMES)
-        count = 0
-        write, people = writer.writerows, reader.people
-        for rows in reader.batches():
-            # A batch at a time, into the C writer: no Python call per row beyond the row maker.
-            made = [maker(row, person) for row in rows if (person := people.get(row[1])) is not None]
-            write(made)
-            count += len(made)
-        text.flush()
-    finally:
-        text.detach()
-    return count
 
 
 def write_json(reader: AnswerReader, maker: RowMaker, out: IO[bytes]) -> int:
@@ -125,10 +103,16 @@ def export(
         if not isinstance(out, Path):
             raise ValueError("an XLSX export needs a file")
         return write_xlsx(reader, maker, out, organiser_translator(language), selection, max_rows=max_rows)
+    if fmt == "csv":
+        where = selection.filter()
+        if isinstance(out, Path):
+            with out.open("wb") as handle:
+                return write_csv(db_path, maker, where, handle, separator, zone=zone)
+        return write_csv(db_path, maker, where, out, separator, zone=zone)
     if isinstance(out, Path):
         with out.open("wb") as handle:
-            return write_csv(reader, maker, handle, separator) if fmt == "csv" else write_json(reader, maker, handle)
-    return write_csv(reader, maker, out, separator) if fmt == "csv" else write_json(reader, maker, out)
+            return write_json(reader, maker, handle)
+    return write_json(reader, maker, out)
 
 
 def export_zip(

@@ -9,14 +9,38 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.organise.export_media import MEDIA_COLUMNS
 from bot.organise.i18n import ON_
 from bot.organise.parse import parse_day as parse_day  # re-exported: exports and briefs read dates alike
+from bot.store.export_queries import AnswerFilter
 
 CHANNEL_NAMES = {"telegram": "telegram", "terminal": "rehearsal"}
 # Excel (and LibreOffice, Google Sheets) run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
+
+
+# The columns of voices and photos: the kept file (as named in an export --with-media zip), the transcript, the
+# machine translation and the engines that made them.
+MEDIA_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("media_file", ON_("For a voice message or photo: the kept file, as named in an export --with-media zip.")),
+    (
+        "transcript",
+        ON_(
+            "For a voice message: what was said, as the participant confirmed or typed it, else the speech "
+            "engine's transcript; 'not transcribed' without one."
+        ),
+    ),
+    ("transcript_language", ON_("The language of the transcript.")),
+    ("transcript_engine", ON_("Who made the transcript: the speech engine, or 'participant' when they typed it.")),
+    (
+        "translation",
+        ON_(
+            "A machine translation of the text or transcript into the organisers' language; 'not translated' "
+            "without one. Made by a machine: check it before you quote it."
+        ),
+    ),
+    ("translation_engine", ON_("The translation engine that made it.")),
+)
 
 
 @dataclass(frozen=True)
@@ -112,9 +136,16 @@ class Selection:
             "live_only": self.live_only,
         }
 
+    def filter(self) -> AnswerFilter:
+        """The selection as the store reads it."""
+        return AnswerFilter(
+            conversation=self.conversation,
+            since=_iso(self.since) if self.since else None,
+            until=_iso(self.until) if self.until else None,
+            live_only=self.live_only,
+            communities=self.communities,
+        )
+
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-# The stored value is a small JSON object; SQLite takes its parts out in C, faster than json.loads per row.

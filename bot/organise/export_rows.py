@@ -7,8 +7,7 @@ rows share a few dozen questions and far fewer minutes than rows. Memory does no
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,46 +16,19 @@ from zoneinfo import ZoneInfo
 
 from bot.content.loader import Library
 from bot.i18n import pick
-from bot.organise.export_columns import CHANNEL_NAMES, FORMULA_STARTS, Selection, _iso
-from bot.organise.export_media import (
-    MEDIA_PART_COUNT,
-    MEDIA_PARTS,
-    NOT_TRANSCRIBED,
-    NOT_TRANSLATED,
-    media_cells,
-    media_parts,
-)
-
-# The stored value is a small JSON object; SQLite takes its parts out in C, faster than json.loads per row.
-_PARTS = ("option", "value", "text", "voice", "duration", "photo", "latitude", "longitude", "defends", "step")
-
-
-def _select(parts: tuple[str, ...], media: str = MEDIA_PARTS) -> str:
-    arrow = sqlite3.sqlite_version_info >= (3, 38)
-    taken = [f"value ->> '$.{part}'" if arrow else f"json_extract(value, '$.{part}')" for part in parts]
-    # Only a minority answer defends an option or has a step: the other rows skip parsing their JSON twice more.
-    taken = [
-        f"CASE WHEN minority THEN {sql} END" if part in ("defends", "step") else sql
-        for part, sql in zip(parts, taken, strict=True)
-    ]
-    return (
-        "SELECT id, participant_id, conversation, prompt_id, answer_type,"
-        f" {', '.join(taken)}, minority, walk_stop, moderation, created_at, value, {media} FROM answers"
-    )
-
-
-Person = tuple[str, str, str | None, str | None, str]  # pseudonym, channel (as exported), role, language, community
-
+from bot.organise.export_columns import CHANNEL_NAMES, FORMULA_STARTS, Selection
+from bot.store.export_queries import MEDIA_PART_COUNT, Person, only_read, open_reader, read_answers, read_people
 
 RAW_AT = -1 - MEDIA_PART_COUNT  # the stored value, before the media parts at the end of a row
+NOT_TRANSCRIBED = "not transcribed"
+NOT_TRANSLATED = "not translated"
 
 
 class AnswerReader:
     """Answer rows, oldest first, from a connection of their own that only reads, one batch at a time.
 
-    Participants are read once into `people` (there are far fewer of them than answers, and joining them per answer
-    in SQL costs more than all the rest of a row); answers of participants not in `people` (rehearsals, with
-    `live_only`) are left out by the writers.
+    Participants are read once into `people` (there are far fewer of them than answers); answers of participants
+    not in `people` (rehearsals, with `live_only`) are left out by the writers.
     """
 
     BATCH = 1000
@@ -68,39 +40,16 @@ class AnswerReader:
 
     def batches(self) -> Iterator[list[tuple[Any, ...]]]:
         """The answers in batches of `BATCH`; `people` is filled before the first one."""
-        selection = self.selection
-        connection = sqlite3.connect(self.db_path, timeout=10)
+        where = self.selection.filter()
+        connection = open_reader(self.db_path)
         try:
-            connection.execute("PRAGMA query_only = ON")
+            only_read(connection)
             self.people.clear()  # filled in place: the writers hold on to this dict
             self.people.update(
-                (row[0], (row[1], CHANNEL_NAMES.get(row[2], row[2]), *row[3:]))
-                for row in connection.execute(
-                    "SELECT id, pseudonym, channel, role, language, community FROM participants"
-                    + (" WHERE channel != 'terminal'" if selection.live_only else "")
-                )
-                # Answers of people outside the organiser's communities are left out with their people.
-                if selection.communities is None or row[5] in selection.communities
+                (key, (person[0], CHANNEL_NAMES.get(person[1], person[1]), *person[2:]))
+                for key, person in read_people(connection, where)
             )
-            conditions: list[str] = []
-            params: list[Any] = []
-            if selection.conversation:
-                conditions.append("conversation = ?")
-                params.append(selection.conversation)
-            if selection.since:
-                conditions.append("created_at >= ?")
-                params.append(_iso(selection.since))
-            if selection.until:
-                conditions.append("created_at < ?")
-                params.append(_iso(selection.until))
-            sql = _select(_PARTS, media_parts(connection))
-            if conditions:
-                sql += " WHERE " + " AND ".join(conditions)
-            # The rowid order: SQLite walks the table as stored, without sorting a million rows first.
-            sql += " ORDER BY id"
-            cursor = connection.execute(sql, params)
-            while rows := cursor.fetchmany(self.BATCH):
-                yield rows
+            yield from read_answers(connection, where, self.BATCH)
         finally:
             connection.close()
 
@@ -111,6 +60,35 @@ class AnswerReader:
                 person = self.people.get(row[1])
                 if person is not None:
                     yield row, person
+
+
+def media_cells(
+    media: list[Any] | tuple[Any, ...],
+    answer_type: str,
+    text: Any,
+    voice: Any,
+    language: str | None,
+    target: str,
+    clean: Callable[[str | None], str | None],
+) -> list[Any]:
+    """The media columns of an answer with a kept file, transcript or translation."""
+    path, transcript, translation = media
+    heard, heard_language, heard_engine = ([*transcript.split("\x1f"), "", "", ""])[:3] if transcript else (None,) * 3
+    if heard is None and voice is not None:
+        heard = NOT_TRANSCRIBED
+    words = heard not in (None, NOT_TRANSCRIBED) or text is not None
+    translated, engine = ([*translation.split("\x1f"), ""])[:2] if translation else (None, None)
+    own_language = heard_language or language
+    if translated is None and words and own_language and own_language != target:
+        translated = NOT_TRANSLATED
+    return [
+        path.rsplit("/", 1)[-1] if path else None,
+        clean(heard),
+        heard_language or None,
+        heard_engine or None,
+        clean(translated),
+        engine or None,
+    ]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ and per option: it grows with participants and questions, never with answers), s
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -18,13 +17,13 @@ from zoneinfo import ZoneInfo
 from bot.content.loader import Library
 from bot.i18n import LANGUAGES, pick
 from bot.organise.export_columns import CHANNEL_NAMES, Selection
-from bot.organise.export_rows import _PARTS
 from bot.organise.i18n import OrganiserTranslator
+from bot.store.export_queries import PARTS, only_read, open_reader, read_participants
 
 CODES = tuple(LANGUAGES)
 _OPTION = 5
 _SCALE = 6
-_MINORITY = 5 + len(_PARTS)
+_MINORITY = 5 + len(PARTS)
 
 
 class Tally:
@@ -125,17 +124,11 @@ def write_participants(
     sheet.set_column(0, 8, 14)
     sheet.set_column(5, 5, 18)
     sheet.set_column(8, 8, 40)
-    connection = sqlite3.connect(db_path, timeout=10)
+    connection = open_reader(db_path)
     try:
-        connection.execute("PRAGMA query_only = ON")
-        live = " WHERE p.channel != 'terminal'" if selection.live_only else ""
-        cursor = connection.execute(
-            "SELECT p.id, p.pseudonym, p.channel, p.role, p.language, p.community, p.created_at,"
-            " (SELECT group_concat(i.meeting || ': ' || COALESCE(i.rsvp, '-'), '; ') FROM meeting_invites i"
-            f" WHERE i.participant_id = p.id) FROM participants p{live} ORDER BY p.id"
-        )
+        only_read(connection)
         index = 1
-        while rows := cursor.fetchmany(1000):
+        for rows in read_participants(connection, selection.live_only, 1000):
             for participant, pseudonym, channel, role, language, community, joined, rsvp in rows:
                 answered, skipped = tally.people.get(participant, (0, 0))
                 sheet.write_string(index, 0, pseudonym)
