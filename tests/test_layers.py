@@ -78,20 +78,7 @@ def test_bot_has_no_import_circles() -> None:
     neither module can be read, typed or tested without the other, and a lazy import is a circle put off until
     run time. Types that would close a circle are protocols below both (bot/hub.py, bot/engine/view.py)."""
     graph = grimp.build_graph("bot", exclude_type_checking_imports=False)
-    assert [circle for circle in circles(graph, set(graph.modules)) if circle not in BEING_UNTANGLED] == []
-
-
-# Untangled on another branch (the export's rework, issue 14); this list must end empty.
-BEING_UNTANGLED = [
-    [
-        "bot.organise.export",
-        "bot.organise.export_columns",
-        "bot.organise.export_media",
-        "bot.organise.export_rows",
-        "bot.organise.export_sheets",
-        "bot.organise.export_xlsx",
-    ]
-]
+    assert circles(graph, set(graph.modules)) == []
 
 
 def test_the_circle_finder_finds_a_circle() -> None:
