@@ -24,6 +24,7 @@ from bot.store import inbox, outbox_state
 from bot.store.connection import transact
 from bot.store.events import apply_event, read_participant
 from bot.store.gateway import MIN_SQLITE, SqliteGateway
+from bot.store.group_commit import GroupCommit
 from bot.store.interface import Database
 from bot.store.mydata import participant_record
 from bot.store.outbox_rows import OutboxRow, mark_sent_rows, record_parts
@@ -60,9 +61,11 @@ class Store(SqliteGateway):
         super().__init__(db, path)
         self._marks: _SentMarks | None = None  # rows delivered, waiting to be marked sent together
         self._marking: set[asyncio.Task[None]] = set()
+        self._events = GroupCommit(self._lock, self._run)  # events decided side by side commit together
 
     async def close(self) -> None:
         await asyncio.gather(*self._marking, return_exceptions=True)  # marks still on their way
+        await self._events.close()
         await super().close()
 
     # -- participants ------------------------------------------------------------------------------------------
@@ -102,8 +105,13 @@ class Store(SqliteGateway):
         """`apply`, and hand out the replies it wrote already claimed for sending (no second round trip).
 
         The rows are durable before they are sent: if the process dies now, start-up releases and sends them.
+        Events that arrive while another write runs share its successor's transaction, each in a savepoint of its
+        own (bot/store/group_commit.py): one trip and one commit for many participants' answers.
         """
-        return await self.write(apply_event, result, now, inbox, claim, writers)
+        outcome: tuple[ParticipantState | None, list[OutboxRow]] = await self._events.write(
+            apply_event, result, now, inbox, claim, writers
+        )
+        return outcome
 
     # -- outbox ------------------------------------------------------------------------------------------------
     async def claim_due(
