@@ -4,8 +4,9 @@ participant, handed to the engine as `result.context["walk"]`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
+from bot.content.walks import Walk
 from bot.engine.outgoing import Result
 from bot.engine.state import ParticipantState
 from bot.engine.walk_cards import FEATURE
@@ -51,3 +52,16 @@ def touch(result: Result, **changes: Any) -> ParticipantState:
     if result.now is not None:
         current["at"] = result.now.isoformat()
     return with_walk_state(result.state, current)
+
+
+class Session(Protocol):
+    """What the listing and the location handling need of the walk of the moment (the feature's own session)."""
+
+    @property
+    def walk(self) -> Walk: ...
+
+    @property
+    def group(self) -> object: ...
+
+    @property
+    def phase(self) -> str: ...

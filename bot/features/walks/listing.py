@@ -3,30 +3,18 @@ moment, and for volunteers the group walks on dates they can sign up to lead."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bot import callback_data as press
-from bot.content.walks import Walk
 from bot.engine.outgoing import ButtonSpec, Result
 from bot.engine.walk_cards import Rows, walk_button
 from bot.engine.walk_groups import walk_list_text
 from bot.features.walk_signup.feature import volunteer_lines, volunteer_rows
-from bot.features.walks.context import walk_context
+from bot.features.walks.context import Session, walk_context
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
     from bot.engine.core import Engine
-
-
-class Session(Protocol):
-    @property
-    def walk(self) -> Walk: ...
-
-    @property
-    def group(self) -> object: ...
-
-    @property
-    def phase(self) -> str: ...
 
 
 def rows(engine: Engine, result: Result, t: Translator, session: Session | None) -> Rows:

@@ -3,29 +3,17 @@ nearest stop still to come, and how to share a live location."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from bot.content.walks import Walk
 from bot.engine import events
 from bot.engine.outgoing import Result
 from bot.engine.walk_cards import card, distance, metres
-from bot.features.walks.context import touch, walk_state
+from bot.features.walks.context import Session, touch, walk_state
 from bot.i18n import Translator, pick
 from bot.rtl import icon
 
 if TYPE_CHECKING:
     from bot.engine.core import Engine
-
-
-class Session(Protocol):
-    @property
-    def walk(self) -> Walk: ...
-
-    @property
-    def group(self) -> object: ...
-
-    @property
-    def phase(self) -> str: ...
 
 
 def location(engine: Engine, result: Result, session: Session | None, event: events.Location, t: Translator) -> bool:
