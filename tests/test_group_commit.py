@@ -32,16 +32,15 @@ def _keys(path: Path) -> set[str]:
 
 async def test_events_queued_behind_a_write_commit_together_and_a_failing_one_alone_rolls_back(store: Store) -> None:
     batches: list[int] = []
-    original = store._run
+    original = store._events._run
 
     async def counting(function, *args, **kwargs):  # type: ignore[no-untyped-def]
         if args and callable(args[0]) and getattr(args[0], "__name__", "") == "each_in_a_savepoint":
             batches.append(len(args[1]))
         return await original(function, *args, **kwargs)
 
-    store._run = counting  # type: ignore[method-assign]
     events = store._events
-    events._run = counting  # the batches go through the same trip
+    events._run = counting  # the batches' one trip to the database thread, counted
 
     first = asyncio.create_task(events.write(_insert, "first", 0.05))
     await asyncio.sleep(0.01)  # the first batch is in the database thread: the next ones queue behind it

@@ -108,7 +108,8 @@ def apply_event(
     `writers` write the features' records (bot/features/wiring.py `KINDS.writers`); a record of a kind they do not
     name is refused before anything is written, so the whole event rolls back."""
     state = result.state
-    unknown = sorted({record.kind for record in result.records} - set(writers or {}))
+    writers = writers or {}
+    unknown = sorted({record.kind for record in result.records if record.kind not in writers})
     if unknown:
         raise UnknownRecord(f"no writer for record kind(s) {', '.join(unknown)}: declare them in a feature package")
     if inbox is not None and not close_inbox(db, *inbox, now):
@@ -158,7 +159,7 @@ def apply_event(
             ],
         )
         for record in result.records:
-            (writers or {})[record.kind](db, participant_id, record.data, now)
+            writers[record.kind](db, participant_id, record.data, now)
     claimed = insert_and_claim(
         db, participant_id, state.channel, state.address, result.messages, now, claim=claim, language=state.language
     )
